@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Harts: every hart in the device tree is online with its own tp, stack
+ * and TLS; cross-calls reach each of them; HSM can stop and restart one.
+ */
+#include <errno.h>
+#include <asm/sbi.h>
+#include <rvmem/ktest.h>
+#include <rvmem/smp.h>
+
+struct visit {
+	unsigned int count[NR_CPUS];
+	bool tp_ok[NR_CPUS];
+	bool stack_ok[NR_CPUS];
+};
+
+static void record_visit(void *arg)
+{
+	struct visit *v = arg;
+	struct hart *h = this_hart();
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
+
+	__atomic_add_fetch(&v->count[h->cpu], 1, __ATOMIC_RELAXED);
+	v->tp_ok[h->cpu] = h == &harts[h->cpu];
+	v->stack_ok[h->cpu] = sp > h->stack_base && sp <= h->stack_top;
+}
+
+/* Expect every hart the device tree lists to be online (no maxcpus). */
+static void smp_all_harts_online(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, nr_cpus_online, boot_info.nr_harts);
+}
+
+/* Expect on_each_hart() to run exactly once on each online hart, with tp
+ * pointing at that hart's struct and sp on that hart's stack. */
+static void on_each_hart_runs_everywhere_once(struct ktest *t)
+{
+	struct visit v = { 0 };
+	unsigned int cpu;
+
+	on_each_hart(record_visit, &v);
+	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
+		KTEST_EXPECT_EQ(t, v.count[cpu], 1);
+		KTEST_EXPECT_TRUE(t, v.tp_ok[cpu]);
+		KTEST_EXPECT_TRUE(t, v.stack_ok[cpu]);
+	}
+}
+
+static void whoami(void *arg)
+{
+	*(unsigned int *)arg = smp_processor_id();
+}
+
+/* Expect smp_call_on(cpu) to run the function on that very hart. */
+static void smp_call_on_targets_one_hart(struct ktest *t)
+{
+	unsigned int cpu, ran_on;
+
+	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
+		ran_on = ~0U;
+		smp_call_on(cpu, whoami, &ran_on);
+		KTEST_EXPECT_EQ(t, ran_on, cpu);
+	}
+}
+
+static void set_errno_here(void *arg)
+{
+	errno = *(int *)arg;
+}
+
+/* errno lives in per-hart TLS: expect a write on another hart not to
+ * change this hart's errno. */
+static void tls_errno_is_per_hart(struct ktest *t)
+{
+	int other = EMFILE;
+
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs two harts");
+		return;
+	}
+	errno = EAGAIN;
+	smp_call_on(1, set_errno_here, &other);
+	KTEST_EXPECT_EQ(t, errno, EAGAIN);
+}
+
+/* Expect HSM to stop the last hart and start it again, after which it
+ * answers cross-calls. */
+static void smp_stop_and_restart_hart(struct ktest *t)
+{
+	unsigned int cpu = nr_cpus_online - 1, ran_on = ~0U;
+
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs two harts");
+		return;
+	}
+	KTEST_ASSERT_EQ(t, smp_stop_hart(cpu), 0);
+	KTEST_EXPECT_EQ(t, sbi_hart_status(harts[cpu].hartid), SBI_HSM_STOPPED);
+	KTEST_EXPECT_TRUE(t, !harts[cpu].online);
+	KTEST_ASSERT_EQ(t, smp_start_hart(cpu), 0);
+	smp_call_on(cpu, whoami, &ran_on);
+	KTEST_EXPECT_EQ(t, ran_on, cpu);
+	KTEST_EXPECT_EQ(t, nr_cpus_online, boot_info.nr_harts);
+}
+
+/* Expect bad requests to be refused, not obeyed. */
+static void smp_stop_hart_rejects_boot_hart(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, smp_stop_hart(0), -EINVAL);
+	KTEST_EXPECT_EQ(t, smp_stop_hart(NR_CPUS), -EINVAL);
+	KTEST_EXPECT_EQ(t, smp_start_hart(0), -EINVAL);
+}
+
+static const struct ktest_case smp_cases[] = {
+	KTEST_CASE(smp_all_harts_online),
+	KTEST_CASE(on_each_hart_runs_everywhere_once),
+	KTEST_CASE(smp_call_on_targets_one_hart),
+	KTEST_CASE(tls_errno_is_per_hart),
+	KTEST_CASE(smp_stop_and_restart_hart),
+	KTEST_CASE(smp_stop_hart_rejects_boot_hart),
+	{}
+};
+
+KTEST_SUITE(smp_suite) = {
+	.name = "smp",
+	.cases = smp_cases,
+};

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Write build.ninja for rvmem.
+
+    ./configure.py [--builddir DIR] [--paging sv39|sv48|auto] [--debug]
+                   [--cross PREFIX] [--host-cc CC]
+    ninja -C DIR        (or plain `ninja` when DIR is the default)
+
+Builds every app in apps/ as a bootable riscv64 image (DIR/apps/NAME.elf)
+and the host-side tests (DIR/host/rvmem-tests, ASan and UBSan). Python 3
+standard library only; build.ninja regenerates when this file changes.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+DEBIAN_PACKAGES = ("gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf "
+                   "qemu-system-misc opensbi device-tree-compiler "
+                   "ninja-build")
+
+# core/ and board code compiled unchanged for both the guest image and
+# the host tests (alphabetical).
+SHARED_SOURCES = [
+    "core/kernel/boot_info.c",
+    "core/kernel/ktest.c",
+    "core/kernel/panic.c",
+    "core/kernel/params.c",
+    "core/kernel/platform.c",
+    "core/kernel/printk.c",
+    "core/lib/fdt.c",
+    "platform/virt/board_fdt.c",
+]
+
+# The rest of the kernel image, shared by every app (alphabetical).
+GUEST_SOURCES = [
+    "core/init/main.c",
+    "core/kernel/smp.c",
+    "core/libc/brk.c",
+    "core/libc/stdio.c",
+    "core/libc/syscalls.c",
+    "core/trap/backtrace.c",
+    "core/trap/entry.S",
+    "core/trap/report.c",
+    "core/trap/trap.c",
+    "platform/riscv/entry.S",
+    "platform/riscv/processor.c",
+    "platform/riscv/sbi.c",
+    "platform/riscv/timer.c",
+    "platform/virt/setup.c",
+]
+
+HOST_SOURCES = [
+    "platform/host/host.c",
+    "tests/fdt_builder.c",
+    "tests/host_main.c",
+    "tests/test_fdt.c",
+    "tests/test_params.c",
+]
+
+DTB_FIXTURES = ["tests/dtb/qemu-virt-4hart.dts"]
+
+GUEST_CFLAGS = ("-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 "
+                "--specs=picolibc.specs -ffreestanding -fno-common "
+                "-fno-omit-frame-pointer -ffunction-sections "
+                "-fdata-sections -g -std=gnu11 -Wall -Wextra -Werror "
+                "-Wno-unused-parameter")
+HOST_CFLAGS = ("-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra "
+               "-Werror -Wno-unused-parameter "
+               "-fsanitize=address,undefined -fno-sanitize-recover=all")
+
+
+class Writer:
+    """The few pieces of ninja syntax configure.py needs."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def line(self, text=""):
+        self.f.write(text + "\n")
+
+    def variable(self, key, value):
+        self.line("%s = %s" % (key, value))
+
+    def rule(self, name, command, description, **extra):
+        self.line("rule " + name)
+        self.line("  command = " + command)
+        self.line("  description = " + description)
+        for key, value in extra.items():
+            self.line("  %s = %s" % (key, value))
+        self.line()
+
+    def build(self, outputs, rule, inputs, implicit=(), variables=None):
+        text = "build %s: %s %s" % (" ".join(outputs), rule, " ".join(inputs))
+        if implicit:
+            text += " | " + " ".join(implicit)
+        self.line(text)
+        for key, value in (variables or {}).items():
+            self.line("  %s = %s" % (key, value))
+
+
+def obj(builddir, variant, src):
+    return os.path.join(builddir, variant, os.path.splitext(src)[0] + ".o")
+
+
+def apps():
+    return sorted(d for d in os.listdir("apps")
+                  if os.path.isdir(os.path.join("apps", d)))
+
+
+def app_sources(app):
+    folder = os.path.join("apps", app)
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                  if f.endswith(".c"))
+
+
+def check_toolchain(cross):
+    """Exit with one message naming the packages if anything is missing."""
+    missing = [t for t in (cross + "gcc", "dtc", "ninja")
+               if not shutil.which(t)]
+    if not missing:
+        probe = subprocess.run([cross + "gcc", "--specs=picolibc.specs",
+                                "-march=rv64imac", "-mabi=lp64", "-x", "c",
+                                "-", "-o", os.devnull],
+                               input="int main(void) { return 0; }\n",
+                               capture_output=True, text=True)
+        if probe.returncode:
+            missing.append("picolibc for " + cross + "gcc")
+    if missing:
+        sys.exit("configure: missing %s; install the Debian packages: "
+                 "apt-get install %s (or run ci/setup.sh)"
+                 % (", ".join(missing), DEBIAN_PACKAGES))
+
+
+def write_rules(n, args):
+    defines = "-DCONFIG_PAGING_%s" % args.paging.upper()
+    if args.debug:
+        defines += " -DCONFIG_DEBUG"
+    opt = "-O1" if args.debug else "-O2"
+    n.variable("builddir", args.builddir)
+    n.variable("cross", args.cross)
+    n.variable("host_cc", args.host_cc)
+    n.variable("guest_cflags", "%s %s %s -Iinclude/libc -Iinclude -Iplatform/riscv/include"
+               % (GUEST_CFLAGS, opt, defines))
+    n.variable("host_cflags", "%s %s -Iinclude -Iplatform/host/include -Iplatform/host "
+               "-Iplatform/virt -DTEST_DTB_DIR='\"%s/tests/dtb\"'"
+               % (HOST_CFLAGS, defines, args.builddir))
+    n.line()
+    n.rule("configure", "python3 configure.py " + " ".join(sys.argv[1:]),
+           "CONFIGURE", generator="1")
+    n.rule("cc", "${cross}gcc -MMD -MF $out.d $guest_cflags -c $in -o $out",
+           "CC $out", depfile="$out.d", deps="gcc")
+    n.rule("link", "${cross}gcc $guest_cflags -nostartfiles -T "
+           "platform/virt/kernel.ld -Wl,--gc-sections -o $out $in",
+           "LINK $out")
+    n.rule("kallsyms_empty", "python3 scripts/kallsyms.py ${cross}nm - $out "
+           "--empty", "KALLSYMS $out")
+    n.rule("kallsyms", "python3 scripts/kallsyms.py ${cross}nm $in $out",
+           "KALLSYMS $out")
+    n.rule("link_final", "${cross}gcc $guest_cflags -nostartfiles -T "
+           "platform/virt/kernel.ld -Wl,--gc-sections -o $out $in && "
+           "python3 scripts/kallsyms.py ${cross}nm $out $table --check",
+           "LINK $out")
+    n.rule("appname", "printf 'const char rvmem_app_name[] = \"%s\";\\n' "
+           "$name > $out", "GEN $out")
+    n.rule("host_cc", "$host_cc -MMD -MF $out.d $host_cflags -c $in -o $out",
+           "HOSTCC $out", depfile="$out.d", deps="gcc")
+    n.rule("host_link", "$host_cc $host_cflags -o $out $in -lpthread",
+           "HOSTLD $out")
+    n.rule("dtc", "dtc -q -I dts -O dtb -o $out $in", "DTC $out")
+
+
+def write_guest(n, builddir):
+    kernel_objs = []
+    for src in SHARED_SOURCES + GUEST_SOURCES:
+        kernel_objs.append(obj(builddir, "guest", src))
+        n.build([kernel_objs[-1]], "cc", [src])
+    empty = os.path.join(builddir, "guest", "kallsyms_empty.S")
+    n.build([empty], "kallsyms_empty", [], ["scripts/kallsyms.py"])
+    n.build([empty[:-2] + ".o"], "cc", [empty])
+    images = []
+    for app in apps():
+        objs = list(kernel_objs)
+        for src in app_sources(app):
+            objs.append(obj(builddir, "guest", src))
+            n.build([objs[-1]], "cc", [src])
+        name_c = os.path.join(builddir, "guest", "apps", app, "appname.c")
+        n.build([name_c], "appname", [], variables={"name": app})
+        objs.append(name_c[:-2] + ".o")
+        n.build([objs[-1]], "cc", [name_c])
+        stage1 = os.path.join(builddir, "guest", "apps", app + ".stage1.elf")
+        n.build([stage1], "link", objs + [empty[:-2] + ".o"],
+                ["platform/virt/kernel.ld"])
+        table = stage1[:-len(".stage1.elf")] + ".kallsyms.S"
+        n.build([table], "kallsyms", [stage1], ["scripts/kallsyms.py"])
+        n.build([table[:-2] + ".o"], "cc", [table])
+        images.append(os.path.join(builddir, "apps", app + ".elf"))
+        n.build([images[-1]], "link_final", objs + [table[:-2] + ".o"],
+                ["platform/virt/kernel.ld", "scripts/kallsyms.py"],
+                {"table": table})
+    return images
+
+
+def write_host(n, builddir):
+    objs = []
+    for src in SHARED_SOURCES + HOST_SOURCES:
+        objs.append(obj(builddir, "host", src))
+        n.build([objs[-1]], "host_cc", [src])
+    dtbs = []
+    for src in DTB_FIXTURES:
+        dtbs.append(os.path.join(builddir, src[:-4] + ".dtb"))
+        n.build([dtbs[-1]], "dtc", [src])
+    binary = os.path.join(builddir, "host", "rvmem-tests")
+    n.build([binary], "host_link", objs, dtbs)
+    return [binary]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--builddir", default="build")
+    p.add_argument("--paging", choices=("sv39", "sv48", "auto"),
+                   default="auto")
+    p.add_argument("--debug", action="store_true",
+                   help="assertions and allocator checks on")
+    p.add_argument("--cross", default="riscv64-unknown-elf-",
+                   help="cross-compiler prefix")
+    p.add_argument("--host-cc", default="gcc")
+    args = p.parse_args()
+    os.chdir(os.path.dirname(os.path.abspath(__file__)))
+    check_toolchain(args.cross)
+    with open("build.ninja", "w") as f:
+        n = Writer(f)
+        n.line("# Generated by configure.py; do not edit.")
+        n.line("ninja_required_version = 1.10")
+        write_rules(n, args)
+        n.build(["build.ninja"], "configure", ["configure.py"])
+        n.line()
+        outputs = write_guest(n, args.builddir) + write_host(n, args.builddir)
+        n.line()
+        n.line("default " + " ".join(outputs))
+    print("configure: wrote build.ninja (builddir %s, paging %s%s)"
+          % (args.builddir, args.paging, ", debug" if args.debug else ""))
+
+
+if __name__ == "__main__":
+    main()

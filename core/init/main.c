@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * start_kernel(): the generic boot sequence, from a filled boot_info to the
+ * app's main().
+ *
+ * The board has already probed SBI, installed its hooks, set up the boot
+ * hart and parsed the device tree. Here: report what we run on, split the
+ * command line, bring up the other harts, enable interrupts, run the app's
+ * constructors and main(), and power off with its return value.
+ */
+#define pr_fmt(fmt) "rvmem: " fmt
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <asm/irqflags.h>
+#include <asm/sbi.h>
+#include <asm/timer.h>
+#include <rvmem/boot.h>
+#include <rvmem/param.h>
+#include <rvmem/platform.h>
+#include <rvmem/printk.h>
+#include <rvmem/smp.h>
+
+#define RVMEM_VERSION	"0.1.0"
+#define MAX_APP_ARGS	32
+#define CMDLINE_MAX	1024
+
+extern int main(int argc, char **argv);
+extern const char rvmem_app_name[];
+void __libc_init_array(void);
+
+static char cmdline[CMDLINE_MAX];
+static char *app_argv[MAX_APP_ARGS + 1];
+static unsigned long max_cpus = NR_CPUS;
+
+static int set_quiet(const char *val)
+{
+	console_quiet = true;
+	return val ? -EINVAL : 0;
+}
+KERNEL_PARAM(param_quiet, "quiet", set_quiet,
+	     "quiet: print only warnings and errors while booting");
+
+static int set_maxcpus(const char *val)
+{
+	return param_parse_uint(val, &max_cpus) || !max_cpus ? -EINVAL : 0;
+}
+KERNEL_PARAM(param_maxcpus, "maxcpus", set_maxcpus,
+	     "maxcpus=N: bring up at most N harts (N >= 1)");
+
+static void print_sbi(void)
+{
+	pr_info("SBI: spec v%lu.%lu, %s; extensions:%s%s%s%s%s%s\n",
+		(sbi_info.spec_version >> 24) & 0x7f,
+		sbi_info.spec_version & 0xffffff,
+		platform->firmware ? platform->firmware() : "unknown firmware",
+		sbi_info.has_time ? " TIME" : "", sbi_info.has_ipi ? " IPI" : "",
+		sbi_info.has_rfence ? " RFENCE" : "",
+		sbi_info.has_hsm ? " HSM" : "", sbi_info.has_srst ? " SRST" : "",
+		sbi_info.has_dbcn ? " DBCN" : "");
+	pr_info("console: %s; timer: %s\n",
+		sbi_info.has_dbcn ? "SBI DBCN" : "SBI legacy putchar",
+		timer_has_sstc ? "Sstc stimecmp" : "SBI TIME");
+	if (sbi_info.impl_id == SBI_IMPL_KVM)
+		pr_info("running as a KVM guest: no firmware of our own, "
+			"SBI served by the hypervisor%s\n",
+			boot_info.poweroff.kind == BOOT_POWEROFF_NONE ?
+			", no test finisher (poweroff via SBI SRST)" : "");
+}
+
+static void print_banner(void)
+{
+	pr_info("version %s on %s, boot hart %u\n", RVMEM_VERSION,
+		platform->name, this_hart()->hartid);
+	print_sbi();
+	pr_info("cpu: %u harts, isa %s, mmu %s, timebase %lu Hz\n",
+		boot_info.nr_harts, boot_info.isa, boot_mmu_name(boot_info.mmu),
+		(unsigned long)boot_info.timebase_hz);
+	pr_info("memory: %lu MiB in %u range%s, %u reserved range%s\n",
+		(unsigned long)(boot_mem_total(&boot_info) >> 20),
+		boot_info.nr_mem, boot_info.nr_mem == 1 ? "" : "s",
+		boot_info.nr_resv, boot_info.nr_resv == 1 ? "" : "s");
+}
+
+static int build_argv(void)
+{
+	size_t nr_params = __stop_kernel_params - __start_kernel_params;
+
+	if (strlen(boot_info.bootargs) >= sizeof(cmdline))
+		pr_warn("command line longer than %zu bytes; truncated\n",
+			sizeof(cmdline) - 1);
+	strncpy(cmdline, boot_info.bootargs, sizeof(cmdline) - 1);
+	app_argv[0] = (char *)rvmem_app_name;
+	return parse_bootargs(cmdline, __start_kernel_params, nr_params,
+			      app_argv, ARRAY_SIZE(app_argv));
+}
+
+void start_kernel(void)
+{
+	int argc = build_argv();
+
+	print_banner();
+	pr_info("command line: %s\n", boot_info.bootargs);
+	smp_boot_secondaries(max_cpus);
+	pr_info("smp: %u of %u harts online\n", nr_cpus_online,
+		boot_info.nr_harts);
+	local_irq_enable();
+	__libc_init_array();
+	exit(main(argc, app_argv));
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine description the platform layer hands to core/: the one
+ * struct boot_info, written by the boot hart before anything else runs and
+ * read-only from then on, and the small questions core/ asks of it.
+ */
+#include <rvmem/boot.h>
+
+struct boot_info boot_info;
+
+u64 boot_mem_total(const struct boot_info *bi)
+{
+	u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_mem; i++)
+		total += bi->mem[i].size;
+	return total;
+}
+
+const char *boot_mmu_name(enum boot_mmu mmu)
+{
+	switch (mmu) {
+	case BOOT_MMU_NONE:
+		return "none";
+	case BOOT_MMU_SV39:
+		return "sv39";
+	case BOOT_MMU_SV48:
+		return "sv48";
+	case BOOT_MMU_SV57:
+		return "sv57";
+	}
+	return "unknown";
+}

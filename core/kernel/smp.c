@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hart bring-up and cross-calls.
+ *
+ * The boot hart is cpu 0. smp_boot_secondaries() gives every other hart in
+ * boot_info a struct hart and a stack and starts it through SBI HSM; the
+ * hart sets up its trap vector and timer, says it is online and idles in
+ * wfi with interrupts on, serving cross-calls.
+ *
+ * Lock order: call_lock, then console_lock (a called function may print).
+ * call_lock serialises cross-call senders; a target's call slot is written
+ * only by the holder of call_lock and acknowledged by the target through
+ * call_done (release/acquire on the sequence numbers).
+ */
+#include <errno.h>
+#include <string.h>
+#include <asm/csr.h>
+#include <asm/irqflags.h>
+#include <asm/processor.h>
+#include <asm/sbi.h>
+#include <asm/timer.h>
+#include <rvmem/panic.h>
+#include <rvmem/printk.h>
+#include <rvmem/smp.h>
+#include <rvmem/spinlock.h>
+#include <rvmem/trap.h>
+
+#define HART_START_TIMEOUT_US	1000000
+
+_Static_assert(__builtin_offsetof(struct hart, stack_top) ==
+	       HART_OFF_STACK_TOP, "struct hart: stack_top offset");
+
+struct hart harts[NR_CPUS];
+unsigned int nr_cpus_online;
+u8 hart_stacks[NR_CPUS][HART_STACK_SIZE] __attribute__((aligned(16)));
+
+static DEFINE_SPINLOCK(call_lock);
+extern char secondary_entry[];
+
+/* Linker-script symbols: only their addresses carry values. */
+extern const u8 __tdata_source[], __tdata_size[], __tbss_offset[],
+	__tbss_size[];
+
+/* Give the hart its own copy of the thread-local data picolibc uses. */
+static void hart_init_tls(struct hart *h)
+{
+	memcpy(h->tls, __tdata_source, (size_t)__tdata_size);
+	memset(h->tls + (size_t)__tbss_offset, 0, (size_t)__tbss_size);
+}
+
+static void hart_prepare(unsigned int cpu, u32 hartid)
+{
+	struct hart *h = &harts[cpu];
+
+	hart_init_tls(h);
+	h->cpu = cpu;
+	h->hartid = hartid;
+	h->stack_base = (unsigned long)hart_stacks[cpu];
+	h->stack_top = h->stack_base + HART_STACK_SIZE;
+}
+
+static void hart_go_online(struct hart *h)
+{
+	trap_init();
+	timer_init();
+	csr_set(sie, SIE_SSIE);
+	__atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
+}
+
+void smp_init_boot_hart(u32 hartid)
+{
+	hart_prepare(0, hartid);
+	__asm__ __volatile__("mv tp, %0" :: "r"(&harts[0]));
+	hart_go_online(&harts[0]);
+}
+
+void secondary_start(struct hart *h)
+{
+	hart_go_online(h);
+	local_irq_enable();
+	for (;;)
+		wfi();
+}
+
+/* Wait for @cond(@h) with cpu_wait_event(), at most @us microseconds. */
+static bool wait_for(bool (*cond)(struct hart *h), struct hart *h, u64 us)
+{
+	u64 end = timer_read() + us * timer_ticks_per_us();
+
+	while (!cond(h)) {
+		if (timer_read() > end)
+			return cond(h);
+		cpu_wait_event();
+	}
+	return true;
+}
+
+static bool hart_is_online(struct hart *h)
+{
+	return __atomic_load_n(&h->online, __ATOMIC_ACQUIRE);
+}
+
+static bool hart_is_stopped(struct hart *h)
+{
+	return sbi_hart_status(h->hartid) == SBI_HSM_STOPPED;
+}
+
+static int hart_start(struct hart *h)
+{
+	int err = sbi_hart_start(h->hartid, (unsigned long)secondary_entry,
+				 (unsigned long)h);
+
+	if (err) {
+		pr_err("smp: hart %u: SBI hart_start failed (%d)\n",
+		       h->hartid, err);
+		return -EIO;
+	}
+	if (!wait_for(hart_is_online, h, HART_START_TIMEOUT_US)) {
+		pr_err("smp: hart %u did not come online\n", h->hartid);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+void smp_boot_secondaries(unsigned int max)
+{
+	unsigned int i, cpu = 1;
+
+	if (!sbi_info.has_hsm) {
+		pr_warn("smp: no SBI HSM; running on the boot hart only\n");
+		return;
+	}
+	for (i = 0; i < boot_info.nr_harts && cpu < max; i++) {
+		if (boot_info.hartid[i] == harts[0].hartid)
+			continue;
+		hart_prepare(cpu, boot_info.hartid[i]);
+		if (!hart_start(&harts[cpu]))
+			cpu++;
+	}
+}
+
+void smp_ipi_interrupt(void)
+{
+	struct hart *h = this_hart();
+	unsigned long seq = __atomic_load_n(&h->call_seq, __ATOMIC_ACQUIRE);
+
+	h->ipis++;
+	if (h->stop_requested) {
+		h->stop_requested = false;
+		__atomic_store_n(&h->online, false, __ATOMIC_RELEASE);
+		__atomic_sub_fetch(&nr_cpus_online, 1, __ATOMIC_RELAXED);
+		sbi_hart_stop();
+		panic("smp: SBI hart_stop returned on hart %u", h->hartid);
+	}
+	if (h->call_done != seq) {
+		h->call_fn(h->call_arg);
+		__atomic_store_n(&h->call_done, seq, __ATOMIC_RELEASE);
+	}
+}
+
+static bool call_is_done(struct hart *h)
+{
+	return __atomic_load_n(&h->call_done, __ATOMIC_ACQUIRE) ==
+	       h->call_seq;
+}
+
+static void call_post(struct hart *h, void (*fn)(void *), void *arg)
+{
+	h->call_fn = fn;
+	h->call_arg = arg;
+	__atomic_store_n(&h->call_seq, h->call_seq + 1, __ATOMIC_RELEASE);
+	sbi_send_ipi(h->hartid);
+}
+
+static void call_wait(struct hart *h)
+{
+	while (!call_is_done(h))
+		cpu_wait_event();
+}
+
+static void call_local(void (*fn)(void *), void *arg)
+{
+	unsigned long flags = local_irq_save();
+
+	fn(arg);
+	local_irq_restore(flags);
+}
+
+void on_each_hart(void (*fn)(void *arg), void *arg)
+{
+	struct hart *self = this_hart();
+	unsigned int cpu;
+
+	spin_lock(&call_lock);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (&harts[cpu] != self && hart_is_online(&harts[cpu]))
+			call_post(&harts[cpu], fn, arg);
+	call_local(fn, arg);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (&harts[cpu] != self && hart_is_online(&harts[cpu]))
+			call_wait(&harts[cpu]);
+	spin_unlock(&call_lock);
+}
+
+void smp_call_on(unsigned int cpu, void (*fn)(void *arg), void *arg)
+{
+	struct hart *h = &harts[cpu];
+
+	if (h == this_hart()) {
+		call_local(fn, arg);
+		return;
+	}
+	BUG_ON(cpu >= NR_CPUS || !hart_is_online(h));
+	spin_lock(&call_lock);
+	call_post(h, fn, arg);
+	call_wait(h);
+	spin_unlock(&call_lock);
+}
+
+int smp_stop_hart(unsigned int cpu)
+{
+	struct hart *h = &harts[cpu];
+
+	if (cpu == 0 || cpu >= NR_CPUS || h == this_hart() ||
+	    !hart_is_online(h))
+		return -EINVAL;
+	h->stop_requested = true;
+	sbi_send_ipi(h->hartid);
+	return wait_for(hart_is_stopped, h, HART_START_TIMEOUT_US) ? 0 : -EIO;
+}
+
+int smp_start_hart(unsigned int cpu)
+{
+	struct hart *h = &harts[cpu];
+
+	if (cpu == 0 || cpu >= NR_CPUS || !h->stack_top || hart_is_online(h))
+		return -EINVAL;
+	return hart_start(h);
+}

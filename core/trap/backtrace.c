@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Frame-pointer backtraces with symbol names.
+ *
+ * The kernel is built with -fno-omit-frame-pointer. GCC's RISC-V frame
+ * record sits just below the frame pointer: return address at fp - 8 and
+ * the caller's fp at fp - 16. A leaf function saves only the caller's fp,
+ * at fp - 8; for the first frame of a trap we detect that (the word there
+ * is itself a plausible frame pointer) and take ra from the registers.
+ * Every fp is checked against the hart's stack before it is read.
+ *
+ * Symbols come from kallsyms_*: a sorted table of function addresses and
+ * names that a post-link step (scripts/kallsyms.py) adds to the image.
+ */
+#include <rvmem/printk.h>
+#include <rvmem/smp.h>
+#include <rvmem/trap.h>
+
+#define BACKTRACE_MAX_DEPTH	32
+
+extern const unsigned long kallsyms_num;
+extern const unsigned long kallsyms_addrs[];
+extern const unsigned int kallsyms_name_offs[];
+extern const char kallsyms_names[];
+extern char _stext[], _etext[];
+
+const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
+{
+	unsigned long lo = 0, hi = kallsyms_num;
+
+	if (addr < (unsigned long)_stext || addr >= (unsigned long)_etext ||
+	    !hi || addr < kallsyms_addrs[0])
+		return NULL;
+	while (hi - lo > 1) {		/* last entry with address <= addr */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (kallsyms_addrs[mid] <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*offset = addr - kallsyms_addrs[lo];
+	return kallsyms_names + kallsyms_name_offs[lo];
+}
+
+static bool fp_on_stack(const struct hart *h, unsigned long fp)
+{
+	return IS_ALIGNED(fp, 8) && fp > h->stack_base + 16 &&
+	       fp <= h->stack_top;
+}
+
+/*
+ * @ret: @pc is a return address. The call before it may be the last
+ * instruction of its function (a call to a noreturn function), so the
+ * symbol is looked up for pc - 1, as Linux's %pB does.
+ */
+static void print_frame(unsigned long pc, bool ret)
+{
+	unsigned long off;
+	const char *name = kallsyms_lookup(pc - ret, &off);
+
+	if (name)
+		printk("  [<%016lx>] %s+0x%lx\n", pc, name, off + ret);
+	else
+		printk("  [<%016lx>] ?\n", pc);
+}
+
+void show_backtrace(unsigned long pc, unsigned long fp, unsigned long ra)
+{
+	const struct hart *h = this_hart();
+	unsigned int depth;
+
+	printk("Call trace:\n");
+	print_frame(pc, false);
+	if (fp_on_stack(h, fp) && fp_on_stack(h, ((unsigned long *)fp)[-1])) {
+		/* Leaf: the slot at fp - 8 holds the caller's fp, not ra. */
+		print_frame(ra, true);
+		fp = ((unsigned long *)fp)[-1];
+	}
+	for (depth = 0; depth < BACKTRACE_MAX_DEPTH && fp_on_stack(h, fp);
+	     depth++) {
+		unsigned long next = ((unsigned long *)fp)[-2];
+
+		pc = ((unsigned long *)fp)[-1];
+		if (!pc)
+			break;
+		print_frame(pc, true);
+		if (next <= fp)		/* stacks grow down: callers are above */
+			break;
+		fp = next;
+	}
+}
+
+void dump_stack(void)
+{
+	unsigned long fp = (unsigned long)__builtin_frame_address(0);
+
+	show_backtrace((unsigned long)dump_stack, fp, 0);
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The board description: what the platform layer found (in the device tree)
+ * and hands to core/ at boot. core/ never reads the device tree itself; this
+ * struct is the whole interface, filled once by the boot hart and read-only
+ * afterwards.
+ */
+#ifndef RVMEM_BOOT_H
+#define RVMEM_BOOT_H
+
+#include <rvmem/types.h>
+
+#define NR_CPUS			16	/* harts rvmem can run on */
+#define BOOT_MAX_MEM_RANGES	16
+#define BOOT_MAX_RESERVED	32
+#define BOOT_MIN_RAM		(16UL << 20)	/* less than this will not boot */
+
+/** struct boot_range - a physical range [@base, @base + @size) */
+struct boot_range {
+	u64 base;
+	u64 size;
+};
+
+/** struct boot_reserved - a range the kernel must not hand out */
+struct boot_reserved {
+	u64 base;
+	u64 size;
+	bool no_map;		/* /reserved-memory "no-map": not even mapped */
+	char name[32];		/* node name, e.g. "mmode_resv0@80000000" */
+};
+
+enum boot_mmu {
+	BOOT_MMU_NONE,		/* no mmu-type, or "riscv,none" */
+	BOOT_MMU_SV39,
+	BOOT_MMU_SV48,
+	BOOT_MMU_SV57,
+};
+
+enum boot_poweroff_kind {
+	BOOT_POWEROFF_NONE,	/* no finisher: use SBI SRST (KVM guests) */
+	BOOT_POWEROFF_SIFIVE_TEST,
+};
+
+/**
+ * struct boot_poweroff - the test finisher that ends QEMU with a status
+ * @kind: which device, or BOOT_POWEROFF_NONE
+ * @addr: physical address of its 32-bit control register
+ *
+ * Found either as a "sifive,test0"/"sifive,test1" node or through a
+ * "syscon-poweroff" node's regmap pointing at one.
+ */
+struct boot_poweroff {
+	enum boot_poweroff_kind kind;
+	u64 addr;
+};
+
+/**
+ * struct boot_info - everything core/ learns about the machine
+ * @fdt_base: physical address of the device tree blob
+ * @fdt_size: its totalsize from the header
+ * @mem: RAM ranges, sorted by base, non-overlapping
+ * @nr_mem: entries in @mem
+ * @resv: /memreserve/ entries and /reserved-memory nodes with a reg
+ * @nr_resv: entries in @resv
+ * @nr_harts: usable harts (status okay) found under /cpus, at most NR_CPUS
+ * @hartid: their hart ids, in device-tree order
+ * @isa: the boot hart's riscv,isa string (truncated to fit)
+ * @mmu: the boot hart's mmu-type
+ * @timebase_hz: /cpus timebase-frequency
+ * @bootargs: /chosen bootargs, or "" (points into the blob)
+ * @stdout_path: /chosen stdout-path, or ""
+ * @poweroff: the test finisher, if any
+ */
+struct boot_info {
+	u64 fdt_base;
+	u64 fdt_size;
+	struct boot_range mem[BOOT_MAX_MEM_RANGES];
+	unsigned int nr_mem;
+	struct boot_reserved resv[BOOT_MAX_RESERVED];
+	unsigned int nr_resv;
+	unsigned int nr_harts;
+	u32 hartid[NR_CPUS];
+	char isa[128];
+	enum boot_mmu mmu;
+	u64 timebase_hz;
+	const char *bootargs;
+	const char *stdout_path;
+	struct boot_poweroff poweroff;
+};
+
+/** boot_info - the machine description, valid from early boot on */
+extern struct boot_info boot_info;
+
+/**
+ * boot_mem_total() - sum of all RAM ranges
+ * @bi: board description
+ *
+ * Return: bytes of RAM.
+ */
+u64 boot_mem_total(const struct boot_info *bi);
+
+/**
+ * boot_mmu_name() - printable name of an MMU mode ("sv39", ...)
+ * @mmu: mode
+ *
+ * Return: a static string.
+ */
+const char *boot_mmu_name(enum boot_mmu mmu);
+
+#endif /* RVMEM_BOOT_H */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot parameters: /chosen/bootargs split between the kernel and the app.
+ *
+ * Words before a lone "--" that name a registered kernel parameter
+ * ("quiet", "maxcpus=2") are the kernel's; every other word, and every
+ * word after "--", goes to the app's argv in order. An unknown word that
+ * looks like a kernel parameter (it has a '.' before any '=') gets a
+ * warning and is passed on, as Linux does for init. Double quotes group
+ * words with spaces ("name=\"a b\"" or "\"a b\"").
+ */
+#ifndef RVMEM_PARAM_H
+#define RVMEM_PARAM_H
+
+#include <rvmem/types.h>
+
+/**
+ * struct kernel_param - a boot parameter the kernel understands
+ * @name: "maxcpus", "mm.report", ...
+ * @set: apply the value (NULL for a bare flag); return 0 or -EINVAL
+ * @help: one line for the documentation and for error messages
+ */
+struct kernel_param {
+	const char *name;
+	int (*set)(const char *val);
+	const char *help;
+};
+
+/** KERNEL_PARAM() - register a parameter in the kernel_params section */
+#define KERNEL_PARAM(var, pname, setfn, helptext)			\
+	static const struct kernel_param var				\
+	__used __section("kernel_params") __attribute__((aligned(8))) = \
+	{ .name = pname, .set = setfn, .help = helptext }
+
+extern const struct kernel_param __start_kernel_params[];
+extern const struct kernel_param __stop_kernel_params[];
+
+/**
+ * parse_bootargs() - apply kernel parameters and build the app's argv
+ * @cmdline: writable copy of the command line; split in place
+ * @params: first registered parameter
+ * @nr_params: how many
+ * @argv: out: argv[0] must be set by the caller; filled from argv[1]
+ * @max_args: size of @argv including the terminating NULL
+ *
+ * Return: argc (at least 1). Words beyond @max_args are dropped with a
+ * warning; a parameter whose set() fails is reported and ignored.
+ */
+int parse_bootargs(char *cmdline, const struct kernel_param *params,
+		   size_t nr_params, char **argv, int max_args);
+
+/**
+ * param_parse_uint() - parse a decimal or 0x-prefixed unsigned number
+ * @val: text, may be NULL
+ * @out: value on success
+ *
+ * Return: 0, or -EINVAL for NULL, empty, junk or overflow.
+ */
+int param_parse_uint(const char *val, unsigned long *out);
+
+#endif /* RVMEM_PARAM_H */

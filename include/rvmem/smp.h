@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Harts: per-hart data, bring-up and cross-calls.
+ *
+ * Every hart listed in the device tree is started at boot and gets a
+ * struct hart, reachable from the tp register (this_hart()) and from
+ * harts[cpu]. "cpu" is rvmem's dense logical number (boot hart = 0);
+ * "hartid" is the number the firmware uses. A hart's struct is written
+ * only by that hart, except the cross-call slot, which the caller fills
+ * before the IPI and the target acknowledges.
+ */
+#ifndef RVMEM_SMP_H
+#define RVMEM_SMP_H
+
+#define HART_STACK_SIZE		(16 * 1024)
+
+/*
+ * picolibc keeps errno and friends in thread-local storage addressed from
+ * tp (RISC-V TLS variant I: the block starts at tp). Each hart's TLS block
+ * is therefore the first member of its struct hart, and tp serves both.
+ * The linker script asserts the image's TLS fits in HART_TLS_SIZE.
+ */
+#define HART_TLS_SIZE		1024
+
+/* Offsets the assembly uses; asserted in core/kernel/smp.c. */
+#define HART_OFF_STACK_TOP	(HART_TLS_SIZE + 8)
+
+#ifndef __ASSEMBLER__
+#include <rvmem/boot.h>
+#include <rvmem/types.h>
+
+/**
+ * struct hart - per-hart state (tp points here while the hart runs)
+ * @tls: this hart's copy of the image's thread-local data (.tdata, .tbss)
+ * @cpu: logical id, 0 for the boot hart
+ * @hartid: firmware hart id
+ * @stack_top: initial stack pointer (stack grows down from here)
+ * @stack_base: lowest address of the stack
+ * @online: the hart reached C and is taking cross-calls
+ * @call_fn: pending cross-call, run by the target hart
+ * @call_arg: its argument
+ * @call_seq: bumped by the caller for each cross-call
+ * @call_done: set to @call_seq by the target when the call has run
+ * @timer_deadline: armed deadline in timebase ticks, or TIMER_NEVER
+ * @timer_fn: called from this hart's timer interrupt, or NULL
+ * @timer_irqs: timer interrupts taken
+ * @ipis: software interrupts taken
+ * @stop_requested: the next IPI stops this hart through HSM
+ * @probing: an illegal-instruction trap now is a failed feature probe
+ * @probe_faulted: set when it did
+ */
+struct hart {
+	u8 tls[HART_TLS_SIZE] __attribute__((aligned(16)));
+	unsigned int cpu;
+	u32 hartid;
+	unsigned long stack_top;
+	unsigned long stack_base;
+	volatile bool online;
+	void (*volatile call_fn)(void *arg);
+	void *volatile call_arg;
+	volatile unsigned long call_seq;
+	volatile unsigned long call_done;
+	u64 timer_deadline;
+	void (*timer_fn)(void);
+	unsigned long timer_irqs;
+	unsigned long ipis;
+	volatile bool stop_requested;
+	bool probing;
+	bool probe_faulted;
+};
+
+extern struct hart harts[NR_CPUS];
+extern unsigned int nr_cpus_online;
+
+#include <asm/current.h>
+
+/** smp_processor_id() - logical id of the calling hart */
+static inline unsigned int smp_processor_id(void)
+{
+	return this_hart()->cpu;
+}
+
+/**
+ * smp_boot_secondaries() - start every other hart in boot_info via HSM
+ * @max: start at most this many harts in all (the boot hart included)
+ *
+ * Context: boot hart, once. Waits until each started hart is online (or
+ * reports the ones that did not come up within a second).
+ */
+void smp_boot_secondaries(unsigned int max);
+
+/**
+ * on_each_hart() - run @fn(@arg) on every online hart, the caller included
+ * @fn: function; runs in interrupt context on the other harts
+ * @arg: its argument
+ *
+ * Return: when every hart has run @fn. Context: interrupts enabled or not;
+ * must not be called from @fn itself.
+ */
+void on_each_hart(void (*fn)(void *arg), void *arg);
+
+/**
+ * smp_call_on() - run @fn(@arg) on one online hart and wait for it
+ * @cpu: logical id (may be the caller's own)
+ */
+void smp_call_on(unsigned int cpu, void (*fn)(void *arg), void *arg);
+
+/**
+ * smp_stop_hart() - stop an online secondary hart through SBI HSM
+ * @cpu: logical id, not 0 and not the caller
+ *
+ * Return: 0 once the firmware reports the hart stopped, -EINVAL or -EIO.
+ */
+int smp_stop_hart(unsigned int cpu);
+
+/**
+ * smp_start_hart() - start a stopped hart again
+ * @cpu: logical id of a hart in boot_info
+ *
+ * Return: 0 once it is online, or a negative errno.
+ */
+int smp_start_hart(unsigned int cpu);
+
+/* Called by the platform. */
+void smp_init_boot_hart(u32 hartid);
+void __noreturn secondary_start(struct hart *h);
+void smp_ipi_interrupt(void);
+
+#endif /* !__ASSEMBLER__ */
+#endif /* RVMEM_SMP_H */

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The host "board": core/ code built natively for unit tests.
+ *
+ * The console is a memory buffer that the test main prints when asked
+ * (-v) or when a test failed; poweroff ends the process with the status;
+ * each thread that plays a hart calls host_hart_enter() first.
+ */
+#include <execinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <rvmem/platform.h>
+#include <rvmem/smp.h>
+#include "host.h"
+
+__thread struct hart *host_this_hart;
+__thread bool host_irqs_off;
+struct hart harts[NR_CPUS];
+
+static char *console_buf;
+static size_t console_len, console_cap;
+static bool console_direct;
+
+static void host_console_write(const char *s, size_t len)
+{
+	if (console_direct) {
+		fwrite(s, 1, len, stdout);
+		return;
+	}
+	if (console_len + len > console_cap) {
+		console_cap = (console_len + len) * 2;
+		console_buf = realloc(console_buf, console_cap);
+		if (!console_buf)
+			abort();
+	}
+	memcpy(console_buf + console_len, s, len);
+	console_len += len;
+}
+
+static void host_poweroff(int status)
+{
+	host_console_flush();
+	fflush(stdout);
+	exit(status);
+}
+
+static const struct platform_ops host_ops = {
+	.name = "host",
+	.console_write = host_console_write,
+	.poweroff = host_poweroff,
+};
+
+void host_console_flush(void)
+{
+	fwrite(console_buf, 1, console_len, stdout);
+	console_len = 0;
+}
+
+void host_console_discard(void)
+{
+	console_len = 0;
+}
+
+void host_platform_init(bool verbose)
+{
+	console_direct = verbose;
+	platform_register(&host_ops);
+	host_hart_enter(0);
+}
+
+void host_hart_enter(unsigned int cpu)
+{
+	harts[cpu].cpu = cpu;
+	harts[cpu].hartid = cpu;
+	host_this_hart = &harts[cpu];
+}
+
+void dump_stack(void)
+{
+	void *frames[32];
+	int n = backtrace(frames, 32);
+
+	host_console_flush();
+	fflush(stdout);
+	backtrace_symbols_fd(frames, n, STDOUT_FILENO);
+}
+
+void arch_halt(void)
+{
+	host_console_flush();
+	abort();
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel entry from the SBI firmware (OpenSBI or KVM).
+ *
+ * _start: the boot hart, S-mode, MMU off, a0 = hartid, a1 = FDT address.
+ * secondary_entry: a hart started through SBI HSM hart_start, with
+ * a1 = the struct hart the boot hart prepared for it (stack, ids).
+ * Both mask interrupts, set gp and a zero frame pointer (the end of every
+ * backtrace) and call C; neither returns.
+ */
+#include <rvmem/smp.h>
+
+	.option arch, +zicsr
+
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	csrw	sie, zero
+	csrci	sstatus, 2		/* SR_SIE */
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+
+	/* Zero bss; the boot stack lives there, so no calls before this. */
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, (t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	la	sp, hart_stacks + HART_STACK_SIZE
+	li	s0, 0
+	li	ra, 0
+	call	virt_boot		/* (hartid, fdt) */
+3:	wfi
+	j	3b
+
+	.globl secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	csrci	sstatus, 2
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	mv	tp, a1
+	ld	sp, HART_OFF_STACK_TOP(a1)
+	li	s0, 0
+	li	ra, 0
+	mv	a0, a1
+	call	secondary_start
+4:	wfi
+	j	4b

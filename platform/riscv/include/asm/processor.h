@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Waiting: spinning politely, and sleeping until something happens. */
+#ifndef ASM_PROCESSOR_H
+#define ASM_PROCESSOR_H
+
+/* Zihintpause "pause", encoded so that assemblers without it accept it. */
+static inline void cpu_relax(void)
+{
+	__asm__ __volatile__(".4byte 0x0100000f" ::: "memory");
+}
+
+/**
+ * cpu_wait_event() - sleep this hart briefly until an interrupt is pending
+ *
+ * Arms a short timer deadline and executes wfi with interrupts masked, so
+ * it returns after at most a millisecond or when an IPI arrives. Waiting
+ * loops use it after spinning a while: under QEMU -icount all harts share
+ * one thread and a spinning hart with no deadline would starve the others.
+ */
+void cpu_wait_event(void);
+
+/** arch_halt() - stop this hart for good (interrupts off, wfi forever) */
+void __attribute__((noreturn)) arch_halt(void);
+
+#endif /* ASM_PROCESSOR_H */

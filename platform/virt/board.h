@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The QEMU/KVM `virt` board as seen from the platform layer: how its device
+ * tree becomes the struct boot_info that core/ reads. Only platform code
+ * includes this header.
+ */
+#ifndef RVMEM_VIRT_BOARD_H
+#define RVMEM_VIRT_BOARD_H
+
+#include <rvmem/boot.h>
+
+/**
+ * board_parse_fdt() - describe the machine from its device tree
+ * @fdt: the blob OpenSBI handed over (a1 at entry)
+ * @max_size: bytes readable at @fdt; the header's totalsize must fit
+ * @boot_hartid: the hart running this (a0 at entry)
+ * @bi: filled on success: RAM from every device_type = "memory" node
+ *	(sorted, zero-size entries dropped), reserved ranges from the
+ *	/memreserve/ block and /reserved-memory, usable harts under /cpus
+ *	(the first NR_CPUS, always including @boot_hartid), timebase, the boot
+ *	hart's ISA string and MMU type, /chosen bootargs and stdout-path
+ *	(pointing into the blob, "" when absent) and the test finisher
+ * @err: on failure, one line (no newline) naming the node or property at
+ *	fault and what is wrong with it
+ * @errlen: size of @err
+ *
+ * A usable tree has a valid header and structure block, at least
+ * BOOT_MIN_RAM of non-overlapping RAM, /cpus with a nonzero
+ * timebase-frequency and the boot hart among its usable cpus, and no
+ * malformed property among those read. Anything that does not fit the
+ * fixed arrays of struct boot_info, apart from harts beyond NR_CPUS, is
+ * refused rather than dropped.
+ *
+ * Context: boot hart, early boot, MMU off; reads nothing outside
+ * [@fdt, @fdt + @max_size).
+ *
+ * Return: 0, or -EINVAL with @err set (and @bi partly filled).
+ */
+int board_parse_fdt(const void *fdt, size_t max_size, u32 boot_hartid,
+		    struct boot_info *bi, char *err, size_t errlen);
+
+/**
+ * board_parse_poweroff() - find only the test finisher
+ * @fdt: the blob
+ * @max_size: bytes readable at @fdt
+ * @out: set to the finisher, or to BOOT_POWEROFF_NONE
+ *
+ * Needs a sound header and structure block but nothing else, so the boot
+ * can exit with a status through the finisher even when the rest of the
+ * tree is unusable.
+ *
+ * Return: 0, or -EINVAL if the blob or the finisher's nodes are malformed.
+ */
+int board_parse_poweroff(const void *fdt, size_t max_size,
+			 struct boot_poweroff *out);
+
+#endif /* RVMEM_VIRT_BOARD_H */

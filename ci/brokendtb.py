@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Break a flattened device tree blob in one chosen way, for boot tests.
+
+    python3 ci/brokendtb.py KIND IN.dtb OUT.dtb
+
+rvmem must refuse each result with one clear line and a non-zero exit,
+never hang. Every kind edits the blob in place and leaves the header and
+the block sizes as they were:
+
+  no-memory     the memory node's device_type "memory" becomes "notmem"
+  tiny-memory   RAM shrinks to 4 MiB: the first memory reg entry's size
+                becomes 4 MiB, every other memory entry's size 0
+  no-cpus       the /cpus node is renamed /gone (same length, in place)
+  corrupt-prop  the length of /memory's reg runs past the structure block
+                (structure corrupt, header intact)
+  bad-reg       /memory's reg says 12 bytes instead of 16; its last 4 bytes
+                become an FDT_NOP token, so the structure stays walkable and
+                only the property is malformed
+  bad-prop-name /memory's reg gets a name offset just past the strings block
+
+OpenSBI 1.1 itself stops, silently, on no-cpus and corrupt-prop (it walks
+/cpus and the whole structure block before starting the next stage): those
+two test rvmem only where it gets the blob without OpenSBI reading it. The
+other kinds reach rvmem through OpenSBI on QEMU virt.
+
+make_broken_dtb(blob, kind) does the same on bytes, for use from Python.
+Python 3 standard library only; no dtc needed.
+"""
+
+import argparse
+import struct
+import sys
+
+FDT_MAGIC = 0xD00DFEED
+FDT_BEGIN_NODE = 1
+FDT_END_NODE = 2
+FDT_PROP = 3
+FDT_NOP = 4
+FDT_END = 9
+
+
+class Prop:
+    """A property: its token offset, name and value span in the blob."""
+
+    def __init__(self, tok, name, val, value):
+        self.tok = tok          # blob offset of the FDT_PROP token
+        self.name = name
+        self.val = val          # blob offset of the value
+        self.len = len(value)
+        self.value = value      # the value's bytes as read
+
+
+class Node:
+    """A node: blob offset of its name, path and properties."""
+
+    def __init__(self, name_off, path):
+        self.name_off = name_off
+        self.path = path
+        self.props = {}
+
+
+def _u32(blob, off):
+    return struct.unpack_from(">I", blob, off)[0]
+
+
+def _align4(n):
+    return (n + 3) & ~3
+
+
+def parse_nodes(blob):
+    """Walk the structure block; return the nodes in document order."""
+    if len(blob) < 40 or _u32(blob, 0) != FDT_MAGIC:
+        raise ValueError("not a flattened device tree (bad magic)")
+    off_struct, off_strings = _u32(blob, 8), _u32(blob, 12)
+    size_struct = _u32(blob, 36)
+    end = off_struct + size_struct
+    off, stack, nodes = off_struct, [], []
+    while off < end:
+        tok = _u32(blob, off)
+        off += 4
+        if tok == FDT_BEGIN_NODE:
+            nul = blob.index(b"\0", off)
+            name = blob[off:nul].decode()
+            parent = stack[-1].path if stack else ""
+            path = "/" if not stack else parent.rstrip("/") + "/" + name
+            node = Node(off, path)
+            nodes.append(node)
+            stack.append(node)
+            off = _align4(nul + 1)
+        elif tok == FDT_END_NODE:
+            stack.pop()
+        elif tok == FDT_PROP:
+            length, nameoff = struct.unpack_from(">II", blob, off)
+            start = off_strings + nameoff
+            name = blob[start:blob.index(b"\0", start)].decode()
+            value = bytes(blob[off + 8:off + 8 + length])
+            stack[-1].props[name] = Prop(off - 4, name, off + 8, value)
+            off = _align4(off + 8 + length)
+        elif tok == FDT_END:
+            break
+        elif tok != FDT_NOP:
+            raise ValueError("bad token 0x%x at offset 0x%x" % (tok, off - 4))
+    return nodes
+
+
+def _memory_nodes(nodes):
+    mem = [n for n in nodes if n.path.count("/") == 1 and
+           "device_type" in n.props and
+           n.props["device_type"].value == b"memory\0"]
+    if not mem:
+        raise ValueError("no memory node in the input")
+    return mem
+
+
+def _root_cells(nodes):
+    props = nodes[0].props
+    ac = props.get("#address-cells")
+    sc = props.get("#size-cells")
+    return (_u32(ac.value, 0) if ac else 2, _u32(sc.value, 0) if sc else 1)
+
+
+def _put_cells(out, off, cells, value):
+    for i in range(cells):
+        shift = 32 * (cells - 1 - i)
+        struct.pack_into(">I", out, off + 4 * i, (value >> shift) & 0xFFFFFFFF)
+
+
+def _no_memory(out, nodes):
+    for node in _memory_nodes(nodes):
+        val = node.props["device_type"].val
+        out[val:val + 7] = b"notmem\0"
+
+
+def _tiny_memory(out, nodes):
+    ac, sc = _root_cells(nodes)
+    entry = 4 * (ac + sc)
+    size = 4 << 20
+    for node in _memory_nodes(nodes):
+        reg = node.props["reg"]
+        for off in range(reg.val, reg.val + reg.len - entry + 1, entry):
+            _put_cells(out, off + 4 * ac, sc, size)
+            size = 0
+
+
+def _no_cpus(out, nodes):
+    cpus = [n for n in nodes if n.path == "/cpus"]
+    if not cpus:
+        raise ValueError("no /cpus node in the input")
+    out[cpus[0].name_off:cpus[0].name_off + 4] = b"gone"
+
+
+def _memory_reg(nodes):
+    return _memory_nodes(nodes)[0].props["reg"]
+
+
+def _corrupt_prop(out, nodes):
+    reg = _memory_reg(nodes)
+    size_struct = _u32(out, 36)
+    struct.pack_into(">I", out, reg.tok + 4, size_struct)
+
+
+def _bad_reg(out, nodes):
+    reg = _memory_reg(nodes)
+    if reg.len != 16:
+        raise ValueError("memory reg is %d bytes, expected 16" % reg.len)
+    struct.pack_into(">I", out, reg.tok + 4, 12)
+    struct.pack_into(">I", out, reg.val + 12, FDT_NOP)
+
+
+def _bad_prop_name(out, nodes):
+    reg = _memory_reg(nodes)
+    struct.pack_into(">I", out, reg.tok + 8, _u32(out, 32))
+
+
+KINDS = {
+    "no-memory": _no_memory,
+    "tiny-memory": _tiny_memory,
+    "no-cpus": _no_cpus,
+    "corrupt-prop": _corrupt_prop,
+    "bad-reg": _bad_reg,
+    "bad-prop-name": _bad_prop_name,
+}
+
+def make_broken_dtb(blob: bytes, kind: str) -> bytes:
+    """Return a copy of blob broken the way kind says (see KINDS).
+
+    Raises ValueError for an unknown kind or a blob without the node the
+    kind breaks.
+    """
+    if kind not in KINDS:
+        raise ValueError("unknown kind %r (one of %s)" %
+                         (kind, ", ".join(KINDS)))
+    out = bytearray(blob)
+    KINDS[kind](out, parse_nodes(blob))
+    return bytes(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("kind", choices=sorted(KINDS))
+    ap.add_argument("input", help="a valid .dtb")
+    ap.add_argument("output", help="where to write the broken .dtb")
+    args = ap.parse_args()
+    with open(args.input, "rb") as f:
+        blob = f.read()
+    try:
+        broken = make_broken_dtb(blob, args.kind)
+    except ValueError as e:
+        sys.exit("brokendtb: %s: %s" % (args.input, e))
+    with open(args.output, "wb") as f:
+        f.write(broken)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Run rvmem's whole test suite and print one closing line.
+
+    ci/run_tests.py [-v] [-k PATTERN] [--builddir DIR] [--jobs N]
+
+Three parts, each a list of named cases:
+  host/...   the host unit tests (core/ built natively, ASan/UBSan), KTAP
+  guest/...  apps/selftest booted in QEMU across the matrix (firmware,
+             harts, RAM, Sstc), its KTAP parsed case by case
+  boot/...   single boots whose console and exit status are checked: hello,
+             command-line splitting, exit status, fatal traps, broken
+             device trees, too little RAM
+
+Every QEMU run has a timeout; a hang is a failure. Output: a line per
+failed case with its log (every case with -v), then `N passed, N failed`.
+Exit status 0 only when nothing failed.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import brokendtb  # noqa: E402
+import qemu  # noqa: E402
+
+BOOT_TIMEOUT = 60
+KERNEL_FAILURE = 70     # EXIT_KERNEL_FAILURE in include/rvmem/panic.h
+
+# The in-guest matrix: (firmware, harts, memory, sstc)
+GUEST_MATRIX = [
+    ("dynamic", 1, "128M", True),
+    ("dynamic", 4, "128M", True),
+    ("dynamic", 4, "4G", True),
+    ("jump", 1, "4G", True),
+    ("jump", 4, "128M", True),
+    ("jump", 4, "4G", True),
+    ("dynamic", 2, "128M", False),
+    ("dynamic", 8, "256M", True),
+]
+
+
+class Result:
+    def __init__(self, name, ok, log="", skipped=False):
+        self.name, self.ok, self.log, self.skipped = name, ok, log, skipped
+
+
+def parse_ktap(text):
+    """Return [(path, ok, skipped)] for every leaf test in a KTAP log, and
+    the list of problems (plans not met) found on the way."""
+    results, problems = [], []
+    stack = []          # [(indent, name, plan, seen)]
+    pending = None      # subtest name announced by "# Subtest:"
+    for line in text.splitlines():
+        m = re.match(r"^(\s*)(KTAP version \d+|1\.\.(\d+)|# Subtest: (.+)|"
+                     r"(not ok|ok) (\d+) ([^#]*?)\s*(# SKIP.*)?)\s*$", line)
+        if not m:
+            continue
+        indent = len(m.group(1))
+        if m.group(2).startswith("KTAP"):
+            stack = [s for s in stack if s[0] < indent]
+            stack.append([indent, pending, None, 0])
+            pending = None
+        elif m.group(3):
+            if stack and stack[-1][0] == indent:
+                stack[-1][2] = int(m.group(3))
+        elif m.group(4):
+            pending = m.group(4)
+        else:
+            while stack and stack[-1][0] > indent:
+                closed = stack.pop()
+                if closed[2] is not None and closed[3] != closed[2]:
+                    problems.append("%s: planned %d, ran %d"
+                                    % (closed[1], closed[2], closed[3]))
+            if not stack:
+                continue
+            stack[-1][3] += 1
+            names = [s[1] for s in stack if s[1]] + [m.group(7)]
+            results.append(("/".join(names), m.group(5) == "ok",
+                            bool(m.group(8))))
+    for s in stack:
+        if s[2] is not None and s[3] != s[2]:
+            problems.append("%s: planned %d, ran %d"
+                            % (s[1] or "top level", s[2], s[3]))
+    return results, problems
+
+
+def leaves(results):
+    """Drop suite summary lines: keep only the leaf cases."""
+    paths = [r[0] for r in results]
+    return [r for r in results
+            if not any(p.startswith(r[0] + "/") for p in paths)]
+
+
+def ktap_results(prefix, text, status, expect_status=0):
+    parsed, problems = parse_ktap(text)
+    out = [Result(prefix + "/" + path, ok, text, skipped)
+           for path, ok, skipped in leaves(parsed)]
+    if status != expect_status:
+        problems.append("exit status %d, expected %d" % (status,
+                                                          expect_status))
+    if not parsed:
+        problems.append("no KTAP results")
+    if problems:
+        out.append(Result(prefix + "/run", False,
+                          "\n".join(problems) + "\n" + text))
+    return out
+
+
+def run_host(builddir):
+    binary = os.path.join(builddir, "host", "rvmem-tests")
+    try:
+        p = subprocess.run([binary, "-v"], capture_output=True, text=True,
+                           timeout=600)
+        text, status = p.stdout + p.stderr, p.returncode
+    except subprocess.TimeoutExpired as e:
+        text, status = str(e.stdout or "") + "\n[timed out]", 124
+    return ktap_results("host", text, status)
+
+
+def run_guest(builddir, fw, harts, mem, sstc):
+    name = "guest[fw_%s,%dh,%s%s]" % (fw, harts, mem,
+                                      "" if sstc else ",no-sstc")
+    status, text, _ = qemu.boot(qemu.image_path("selftest", builddir),
+                                timeout=BOOT_TIMEOUT, harts=harts, mem=mem,
+                                firmware=fw, sstc=sstc)
+    return ktap_results(name, text, status)
+
+
+# Single boots: name, app, boot options, expected status, patterns that
+# must appear, patterns that must not.
+BOOT_CASES = [
+    ("hello_4harts", "hello", {"harts": 4}, 0,
+     [r"Hello from hart 0 \(cpu 0\)", r"Hello from hart 1 ",
+      r"Hello from hart 2 ", r"Hello from hart 3 ",
+      r"\[0x80000000-0x88000000\]\s+128 MiB RAM",
+      r"Reserved ranges:\n\s+\[0x80000000-0x800\w+\].*mmode_resv",
+      r"SBI: spec 1\.0, implementation OpenSBI", r"ISA: rv64imafdch",
+      r"smp: 4 of 4 harts online", r"Harts: 4 online"], []),
+    ("hello_fw_jump_4G", "hello", {"firmware": "jump", "mem": "4G"}, 0,
+     [r"\[0x80000000-0x180000000\]\s+4096 MiB RAM"], []),
+    ("bootargs_split", "hello",
+     {"harts": 2, "append": "maxcpus=1 foo \"two words\" -- quiet bar"}, 0,
+     [r'argv\[0\] = "hello"', r'argv\[1\] = "foo"',
+      r'argv\[2\] = "two words"', r'argv\[3\] = "quiet"',
+      r'argv\[4\] = "bar"', r"smp: 1 of 2 harts online"],
+     [r'argv\[\d\] = "maxcpus']),
+    ("bootargs_quiet", "hello", {"append": "quiet"}, 0,
+     [r"Hello from hart 0"], [r"rvmem: version", r"SBI: spec v"]),
+    ("bootargs_unknown_param", "hello", {"append": "mm.bogus=1"}, 0,
+     [r"unknown kernel parameter 'mm\.bogus=1', passed to the app",
+      r'argv\[1\] = "mm\.bogus=1"'], []),
+    ("exit_status", "faults", {"append": "exit 3"}, 3,
+     [r"poweroff, exit status 3"], []),
+    ("exit_status_srst_no_sstc", "faults",
+     {"append": "exit 5", "sstc": False}, 5, [], []),
+    ("fatal_illegal_instruction", "faults", {"append": "illegal"},
+     KERNEL_FAILURE,
+     [r"fatal trap: unhandled exception in kernel",
+      r"cause: illegal instruction \(scause 0x2\) on cpu 0",
+      r"sepc:\s+0000000080\w+ <do_illegal\+0x\w+>",
+      r"Call trace:\n(.*\n)*\s+\[<\w+>\] main\+0x\w+",
+      r" ra : \w+", r" t6 : \w+", r"exit status 70"], []),
+    ("fatal_null_load", "faults", {"append": "null-load", "harts": 2},
+     KERNEL_FAILURE,
+     [r"cause: load access fault \(scause 0x5\)",
+      r"stval: 0000000000000000",
+      r"\[<\w+>\] (do_null_load|main)\+0x\w+"], []),
+    ("abort_reports", "faults", {"append": "abort"}, KERNEL_FAILURE,
+     [r"Kernel panic on cpu 0 \(hart 0\): abort\(\) called",
+      r"Call trace:\n(.*\n)*\s+\[<\w+>\] main\+0x\w+"], []),
+    ("assert_reports", "faults", {"append": "assert"}, KERNEL_FAILURE,
+     [r"assertion \"argc == 42\" failed", r"abort\(\) called"], []),
+    ("signal_terminates", "faults", {"append": "signal"}, 128 + 15,
+     [r"terminated by signal 15"], []),
+    ("too_little_ram", "hello", {"mem": "8M"}, KERNEL_FAILURE,
+     [r"cannot boot: fdt: only 8192 KiB of RAM"], [r"Hello from"]),
+]
+
+# Blobs OpenSBI passes on to rvmem. OpenSBI 1.1 itself hangs on a tree
+# without /cpus or with a property running past the structure block, so
+# those two kinds are covered by the host tests (tests/test_fdt.c) only.
+BROKEN_DTBS = [
+    ("no-memory", r"cannot boot: fdt: no memory node"),
+    ("tiny-memory", r"cannot boot: fdt: only 4096 KiB of RAM"),
+    ("bad-reg", r"cannot boot: fdt: /memory@80000000: reg"),
+    ("bad-prop-name", r"cannot boot: fdt: /memory@80000000: .*truncated"),
+]
+
+
+def check_boot(name, status, text, want_status, must, must_not):
+    problems = []
+    if status != want_status:
+        problems.append("exit status %d, expected %d" % (status,
+                                                          want_status))
+    problems += ["missing: " + p for p in must
+                 if not re.search(p, text, re.M)]
+    problems += ["unexpected: " + p for p in must_not
+                 if re.search(p, text, re.M)]
+    return Result("boot/" + name, not problems,
+                  "\n".join(problems) + "\n--- console ---\n" + text)
+
+
+def run_boot_case(builddir, case):
+    name, app, opts, want, must, must_not = case
+    status, text, _ = qemu.boot(qemu.image_path(app, builddir),
+                                timeout=BOOT_TIMEOUT, **opts)
+    return [check_boot(name, status, text, want, must, must_not)]
+
+
+def run_broken_dtb(builddir, tmp, kind, pattern):
+    base = os.path.join(tmp, "virt.dtb")
+    if not os.path.exists(base):
+        subprocess.run(["qemu-system-riscv64", "-M",
+                        "virt,dumpdtb=" + base, "-m", "128M", "-nographic"],
+                       check=True, capture_output=True)
+    broken = os.path.join(tmp, kind + ".dtb")
+    with open(base, "rb") as f, open(broken, "wb") as g:
+        g.write(brokendtb.make_broken_dtb(f.read(), kind))
+    status, text, _ = qemu.boot(qemu.image_path("hello", builddir),
+                                timeout=BOOT_TIMEOUT, dtb=broken)
+    return [check_boot("broken_dtb_" + kind, status, text, KERNEL_FAILURE,
+                       [pattern], [r"Hello from"])]
+
+
+def jobs(builddir, tmp):
+    yield run_host, (builddir,)
+    for fw, harts, mem, sstc in GUEST_MATRIX:
+        yield run_guest, (builddir, fw, harts, mem, sstc)
+    for case in BOOT_CASES:
+        yield run_boot_case, (builddir, case)
+    for kind, pattern in BROKEN_DTBS:
+        yield run_broken_dtb, (builddir, tmp, kind, pattern)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-k", dest="pattern", default="",
+                   help="run only jobs whose name contains PATTERN")
+    p.add_argument("--builddir", default="build")
+    p.add_argument("--jobs", type=int, default=2)
+    a = p.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp, \
+            concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        futures = [pool.submit(fn, *args) for fn, args in jobs(a.builddir, tmp)
+                   if a.pattern in job_name(fn, args)]
+        for f in futures:
+            results += f.result()
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if a.verbose or not r.ok:
+            print("%s %s%s" % ("ok" if r.ok else "FAIL", r.name,
+                               " # SKIP" if r.skipped else ""))
+        if not r.ok and r.name.endswith(("/run",)) or \
+                (not r.ok and r.name.startswith("boot/")):
+            print(indent(r.log))
+    shown = set()
+    for r in failed:
+        if r.log not in shown and not r.name.startswith("boot/") \
+                and not r.name.endswith("/run"):
+            shown.add(r.log)
+            print("--- log of %s ---\n%s" % (r.name, indent(r.log)))
+    skipped = sum(r.skipped for r in results)
+    print("%d passed, %d failed%s" % (len(results) - len(failed) - skipped,
+                                      len(failed),
+                                      ", %d skipped" % skipped if skipped
+                                      else ""))
+    return 1 if failed or not results else 0
+
+
+def job_name(fn, args):
+    if fn is run_host:
+        return "host"
+    if fn is run_guest:
+        return "guest[fw_%s,%dh,%s]" % args[1:4]
+    if fn is run_boot_case:
+        return "boot/" + args[1][0]
+    return "boot/broken_dtb_" + args[2]
+
+
+def indent(text):
+    return "\n".join("    " + line for line in text.rstrip().splitlines())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what rvmem needs to build and run, from Debian's packages.
+# Idempotent and quiet when everything is already there.
+#
+#	ci/setup.sh [--gdb]	(--gdb adds gdb-multiarch for debugging)
+set -eu
+
+packages="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
+qemu-system-misc opensbi device-tree-compiler ninja-build python3"
+[ "${1:-}" = "--gdb" ] && packages="$packages gdb-multiarch"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "setup: installing$missing"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "setup: done"

@@ -155,8 +155,14 @@ BOOT_CASES = [
       r'argv\[1\] = "mm\.bogus=1"'], []),
     ("exit_status", "faults", {"append": "exit 3"}, 3,
      [r"poweroff, exit status 3"], []),
-    ("exit_status_srst_no_sstc", "faults",
+    ("exit_status_no_sstc", "faults",
      {"append": "exit 5", "sstc": False}, 5, [], []),
+    # OpenSBI's SRST ends QEMU with 0 whatever the reason: only the
+    # console line carries the status on this path (as under KVM).
+    ("poweroff_srst", "faults", {"append": "poweroff=srst exit 0"}, 0,
+     [r"poweroff, exit status 0"], [r"poweroff failed"]),
+    ("poweroff_srst_failure", "faults", {"append": "poweroff=srst exit 9"},
+     0, [r"poweroff, exit status 9"], [r"poweroff failed"]),
     ("fatal_illegal_instruction", "faults", {"append": "illegal"},
      KERNEL_FAILURE,
      [r"fatal trap: unhandled exception in kernel",

@@ -102,6 +102,21 @@ static void smp_stop_and_restart_hart(struct ktest *t)
 	KTEST_EXPECT_EQ(t, nr_cpus_online, boot_info.nr_harts);
 }
 
+/* Expect SBI RFENCE to accept a remote sfence.vma on every other hart
+ * (its effect on mappings is tested with paging). */
+static void sbi_remote_sfence_vma_all_harts(struct ktest *t)
+{
+	unsigned long mask = 0;
+	unsigned int cpu;
+
+	KTEST_ASSERT_TRUE(t, sbi_info.has_rfence);
+	for (cpu = 1; cpu < nr_cpus_online; cpu++)
+		mask |= 1UL << harts[cpu].hartid;
+	KTEST_EXPECT_EQ(t, sbi_remote_sfence_vma(mask, 0, 0, -1UL), 0);
+	KTEST_EXPECT_EQ(t, sbi_remote_sfence_vma(mask, 0, 0x80200000, 4096),
+			0);
+}
+
 /* Expect bad requests to be refused, not obeyed. */
 static void smp_stop_hart_rejects_boot_hart(struct ktest *t)
 {
@@ -117,6 +132,7 @@ static const struct ktest_case smp_cases[] = {
 	KTEST_CASE(tls_errno_is_per_hart),
 	KTEST_CASE(smp_stop_and_restart_hart),
 	KTEST_CASE(smp_stop_hart_rejects_boot_hart),
+	KTEST_CASE(sbi_remote_sfence_vma_all_harts),
 	{}
 };
 

@@ -8,11 +8,14 @@
  * tree the kernel cannot use ends the boot here with one clear message and
  * a failure exit.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <asm/csr.h>
 #include <asm/sbi.h>
 #include <rvmem/boot.h>
 #include <rvmem/panic.h>
+#include <rvmem/param.h>
 #include <rvmem/platform.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
@@ -34,6 +37,18 @@
 #define VIRT_TEST_BASE	0x100000UL
 
 static u64 finisher_addr;
+
+static int set_poweroff(const char *val)
+{
+	if (val && !strcmp(val, "srst")) {
+		finisher_addr = 0;
+		return 0;
+	}
+	return val && !strcmp(val, "finisher") ? 0 : -EINVAL;
+}
+KERNEL_PARAM(param_poweroff, "poweroff", set_poweroff,
+	     "poweroff=srst|finisher: end through SBI SRST (as under KVM) "
+	     "or the test finisher (default when the tree has one)");
 
 static void virt_poweroff(int status)
 {

@@ -29,6 +29,9 @@ SHARED_SOURCES = [
     "core/kernel/platform.c",
     "core/kernel/printk.c",
     "core/lib/fdt.c",
+    "core/mm/memblock.c",
+    "core/mm/page_alloc.c",
+    "core/mm/stats.c",
     "platform/virt/board_fdt.c",
 ]
 
@@ -39,6 +42,7 @@ GUEST_SOURCES = [
     "core/libc/brk.c",
     "core/libc/stdio.c",
     "core/libc/syscalls.c",
+    "core/mm/init.c",
     "core/trap/backtrace.c",
     "core/trap/entry.S",
     "core/trap/report.c",

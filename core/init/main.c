@@ -17,6 +17,7 @@
 #include <asm/sbi.h>
 #include <asm/timer.h>
 #include <rvmem/boot.h>
+#include <rvmem/mm.h>
 #include <rvmem/param.h>
 #include <rvmem/platform.h>
 #include <rvmem/printk.h>
@@ -102,6 +103,7 @@ void start_kernel(void)
 
 	print_banner();
 	pr_info("command line: %s\n", boot_info.bootargs);
+	mm_init();
 	smp_boot_secondaries(max_cpus);
 	pr_info("smp: %u of %u harts online\n", nr_cpus_online,
 		boot_info.nr_harts);

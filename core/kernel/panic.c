@@ -43,3 +43,15 @@ void panic(const char *fmt, ...)
 	dump_stack();
 	platform_poweroff(EXIT_KERNEL_FAILURE);
 }
+
+void boot_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printk("rvmem: cannot boot: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+	platform_poweroff(EXIT_KERNEL_FAILURE);
+}

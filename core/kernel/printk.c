@@ -11,6 +11,7 @@
 #include <rvmem/platform.h>
 #include <rvmem/printk.h>
 #include <rvmem/spinlock.h>
+#include <rvmem/trap.h>
 
 #define PRINTK_LINE_MAX	512
 
@@ -56,4 +57,15 @@ int printk(const char *fmt, ...)
 	n = vprintk(fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+void format_symbol(char *buf, size_t len, unsigned long addr)
+{
+	unsigned long off;
+	const char *name = kallsyms_lookup(addr, &off);
+
+	if (name)
+		snprintf(buf, len, "%s+0x%lx", name, off);
+	else
+		snprintf(buf, len, "%#lx", addr);
 }

@@ -25,7 +25,7 @@
 #include <rvmem/spinlock.h>
 #include <rvmem/trap.h>
 
-#define HART_START_TIMEOUT_US	1000000
+#define HART_START_TIMEOUT_US	5000000	/* generous: QEMU harts are host threads */
 
 _Static_assert(__builtin_offsetof(struct hart, stack_top) ==
 	       HART_OFF_STACK_TOP, "struct hart: stack_top offset");

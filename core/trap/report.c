@@ -30,27 +30,19 @@ void show_regs(const struct pt_regs *regs)
 	       regs->status, regs->cause, regs->tval);
 }
 
-static void print_symbol(const char *prefix, unsigned long addr)
-{
-	unsigned long off;
-	const char *name = kallsyms_lookup(addr, &off);
-
-	if (name)
-		printk("%s%016lx <%s+0x%lx>\n", prefix, addr, name, off);
-	else
-		printk("%s%016lx\n", prefix, addr);
-}
 
 void die(struct pt_regs *regs, const char *what)
 {
 	struct hart *h = this_hart();
+	char sym[80];
 
 	if (!panic_enter())
 		arch_halt();
 	printk("\nrvmem: fatal trap: %s\n", what);
 	printk(" cause: %s (scause 0x%lx) on cpu %u (hart %u)\n",
 	       trap_cause_name(regs->cause), regs->cause, h->cpu, h->hartid);
-	print_symbol(" sepc:  ", regs->epc);
+	format_symbol(sym, sizeof(sym), regs->epc);
+	printk(" sepc:  %016lx <%s>\n", regs->epc, sym);
 	printk(" stval: %016lx\n", regs->tval);
 	show_regs(regs);
 	show_backtrace(regs->epc, regs->s0, regs->ra);

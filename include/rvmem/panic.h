@@ -25,6 +25,13 @@
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);
 
 /**
+ * boot_fail() - stop a boot that cannot go on (bad device tree, too little
+ * memory): one line "rvmem: cannot boot: ...", then power off with
+ * EXIT_KERNEL_FAILURE. No backtrace: the kernel is not at fault.
+ */
+void __noreturn boot_fail(const char *fmt, ...) __printf(1, 2);
+
+/**
  * panic_enter() - claim the right to report a fatal error
  *
  * Masks interrupts and takes the console over. Return: true for the first

@@ -25,6 +25,14 @@
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
 
+/**
+ * format_symbol() - "name+0xoff" for a text address, or "0x..." if unknown
+ * @buf: output
+ * @len: its size
+ * @addr: the address
+ */
+void format_symbol(char *buf, size_t len, unsigned long addr);
+
 /** console_write() - write raw bytes to the console under its lock */
 void console_write(const char *s, size_t len);
 

@@ -85,7 +85,7 @@ static inline unsigned int smp_processor_id(void)
  * @max: start at most this many harts in all (the boot hart included)
  *
  * Context: boot hart, once. Waits until each started hart is online (or
- * reports the ones that did not come up within a second).
+ * reports the ones that did not come up within five seconds).
  */
 void smp_boot_secondaries(unsigned int max);
 

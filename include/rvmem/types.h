@@ -26,6 +26,7 @@ typedef uint64_t phys_addr_t;
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define max(a, b)		((a) > (b) ? (a) : (b))
+#define clamp(v, lo, hi)	min(max((v), (lo)), (hi))
 
 #define SZ_4K	0x1000UL
 #define SZ_1M	0x100000UL

@@ -7,6 +7,7 @@
  * each thread that plays a hart calls host_hart_enter() first.
  */
 #include <execinfo.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include "host.h"
 
 __thread struct hart *host_this_hart;
+unsigned long host_phys_base, host_virt_base;
+static size_t host_arena_size;
 __thread bool host_irqs_off;
 struct hart harts[NR_CPUS];
 
@@ -75,6 +78,40 @@ void host_hart_enter(unsigned int cpu)
 	harts[cpu].cpu = cpu;
 	harts[cpu].hartid = cpu;
 	host_this_hart = &harts[cpu];
+}
+
+void *host_phys_arena(unsigned long phys_base, size_t size)
+{
+	void *va;
+
+	if (host_arena_size)
+		munmap((void *)host_virt_base, host_arena_size);
+	va = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (va == MAP_FAILED) {
+		perror("host_phys_arena: mmap");
+		exit(1);
+	}
+	host_arena_size = size;
+	host_virt_base = (unsigned long)va;
+	host_phys_base = phys_base;
+	return va;
+}
+
+/*
+ * Host harts are threads and cannot be interrupted, so a cross-call runs
+ * on the caller only; other threads drain their own per-hart lists.
+ */
+void on_each_hart(void (*fn)(void *arg), void *arg)
+{
+	fn(arg);
+}
+
+const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
+{
+	(void)addr;
+	(void)offset;
+	return NULL;
 }
 
 void dump_stack(void)

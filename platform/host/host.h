@@ -4,6 +4,7 @@
 #define PLATFORM_HOST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /**
  * host_platform_init() - register the host board; the calling thread
@@ -20,5 +21,15 @@ void host_console_flush(void);
 
 /** host_console_discard() - empty the console buffer unprinted */
 void host_console_discard(void);
+
+/**
+ * host_phys_arena() - (re)create the simulated physical memory
+ * @phys_base: the physical address the arena pretends to start at
+ * @size: bytes (page-aligned); pages are committed only when touched
+ *
+ * Replaces any previous arena; __va()/__pa() translate into it.
+ * Return: the arena's host address.
+ */
+void *host_phys_arena(unsigned long phys_base, size_t size);
 
 #endif /* PLATFORM_HOST_H */

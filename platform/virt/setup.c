@@ -85,10 +85,9 @@ static void __noreturn virt_bad_fdt(const char *msg)
 {
 	if (!finisher_addr && sbi_info.impl_id != SBI_IMPL_KVM)
 		finisher_addr = VIRT_TEST_BASE;
-	printk("rvmem: cannot boot: %s\n", msg);
 	printk("rvmem: the device tree passed in a1 is unusable; "
 	       "check -dtb or the VMM's tree\n");
-	platform_poweroff(EXIT_KERNEL_FAILURE);
+	boot_fail("%s", msg);
 }
 
 void __noreturn virt_boot(unsigned long hartid, unsigned long fdt_pa);

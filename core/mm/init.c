@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm_init(): from the board's description to a running page allocator.
+ *
+ * memblock learns RAM and what is in use (kernel image, device tree,
+ * firmware and /reserved-memory ranges), mem_map is carved from it, every
+ * free range goes to the buddy allocator and the watermarks are set. The
+ * boot log's "Memory:" line then says where memory went.
+ */
+#define pr_fmt(fmt) "mm: " fmt
+
+#include <rvmem/boot.h>
+#include <rvmem/memblock.h>
+#include <rvmem/mm.h>
+#include <rvmem/panic.h>
+#include <rvmem/printk.h>
+#include <rvmem/sections.h>
+#include "internal.h"
+
+/* Below this much free memory after reservations, rvmem will not boot. */
+#define MM_MIN_FREE	(4UL << 20)
+
+static void memblock_from_boot_info(const struct boot_info *bi)
+{
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_mem; i++)
+		if (memblock_add(bi->mem[i].base, bi->mem[i].size))
+			boot_fail("cannot record RAM [%#llx-%#llx]",
+				  (unsigned long long)bi->mem[i].base,
+				  (unsigned long long)(bi->mem[i].base +
+						       bi->mem[i].size - 1));
+	memblock_reserve(__pa(_text), PAGE_ALIGN(__pa(_end)) - __pa(_text));
+	memblock_reserve(bi->fdt_base, bi->fdt_size);
+	for (i = 0; i < bi->nr_resv; i++) {
+		const struct boot_reserved *r = &bi->resv[i];
+
+		if (r->no_map)
+			memblock_mark_nomap(r->base, r->size);
+		else
+			memblock_reserve(r->base, r->size);
+	}
+}
+
+static phys_addr_t memblock_free_size(void)
+{
+	phys_addr_t start, end, sum = 0;
+	u64 i;
+
+	for_each_free_mem_range(i, &start, &end)
+		sum += end - start;
+	return sum;
+}
+
+static void print_memory_line(void)
+{
+	struct sysinfo si;
+	unsigned long total_k = memblock_phys_mem_size() >> 10;
+
+	si_meminfo(&si);
+	printk("Memory: %luK/%luK available (%luK kernel code, %luK rwdata, "
+		"%luK rodata, %luK bss, %luK memmap, %luK reserved)\n",
+		si.totalram << (PAGE_SHIFT - 10), total_k,
+		(unsigned long)(_etext - _stext) >> 10,
+		(unsigned long)(_edata - _sdata) >> 10,
+		(unsigned long)(_erodata - _srodata) >> 10,
+		(unsigned long)(__bss_end - __bss_start) >> 10,
+		mem_map_bytes >> 10,
+		total_k - (si.totalram << (PAGE_SHIFT - 10)));
+	pr_info("struct page is %zu bytes; mem_map covers pfns %#lx-%#lx\n",
+		sizeof(struct page), memmap_base_pfn, max_pfn - 1);
+}
+
+void mm_init(void)
+{
+	phys_addr_t free;
+
+	memblock_from_boot_info(&boot_info);
+	free = memblock_free_size();
+	if (memblock.debug)
+		memblock_dump_all();
+	if (free < MM_MIN_FREE)
+		boot_fail("mm: only %llu KiB free after reservations, rvmem "
+			  "needs at least %lu KiB",
+			  (unsigned long long)(free >> 10), MM_MIN_FREE >> 10);
+	if (free_area_init())
+		boot_fail("mm: cannot allocate mem_map");
+	memblock_free_all();
+	setup_per_zone_wmarks();
+	print_memory_line();
+}

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The zoned buddy page allocator with per-hart order-0 lists.
+ *
+ * Each zone keeps free blocks of 2^order pages, naturally aligned, on
+ * free_area[order]; the first page of a free block has PG_buddy and its
+ * order. Allocation takes the smallest block that fits and splits off
+ * halves (expand()); freeing merges a block with its buddy (the block at
+ * pfn ^ (1 << order)) while that buddy is free, of the same order and in
+ * the same zone. Order-0 requests are served from the hart's own list
+ * (pcp), refilled and drained in batches, so the common case takes no lock.
+ *
+ * Paths: alloc_pages() -> get_page_from_freelist() at the low watermark
+ * (fast); on failure __alloc_pages_slowpath() retries at the min watermark
+ * (reduced for __GFP_HIGH and atomic requests), then reclaims (drains
+ * per-hart lists) and retries; then warns and returns NULL.
+ *
+ * Locking: zone->lock protects a zone's free_area, free_pages and the
+ * PG_buddy/order state of its free pages; it is always taken with
+ * interrupts off (an interrupt handler may allocate). A hart's pcp list is
+ * touched only by that hart with interrupts off, without the lock.
+ * Lock order: zone->lock is a leaf (nothing else is taken under it but the
+ * console lock for a bad-page report).
+ */
+#define pr_fmt(fmt) "page_alloc: " fmt
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <asm/irqflags.h>
+#include <rvmem/memblock.h>
+#include <rvmem/panic.h>
+#include <rvmem/printk.h>
+#include <rvmem/smp.h>
+#include "internal.h"
+
+/* alloc_flags: which watermark, and which reserves a request may use */
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_MASK	0x3
+#define ALLOC_MIN_RESERVE	0x8	/* __GFP_HIGH: half the min reserve */
+#define ALLOC_NON_BLOCK		0x10	/* atomic: a further quarter */
+
+#define MAX_RECLAIM_RETRIES	16
+#define PAGE_POISON		0x6b	/* --debug: freed pages are filled */
+
+struct zone zones[MAX_NR_ZONES];
+struct page *mem_map;
+unsigned long memmap_base_pfn, max_pfn;
+unsigned long mem_map_bytes;
+
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal" };
+
+static void set_page_buddy(struct page *page, unsigned int order)
+{
+	page->order = order;
+	page_set_flag(page, PG_buddy);
+}
+
+static void add_to_free_list(struct page *page, struct zone *zone,
+			     unsigned int order)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	set_page_buddy(page, order);
+	list_add(&page->lru, &area->free_list);
+	area->nr_free++;
+}
+
+static void del_page_from_free_list(struct page *page, struct zone *zone,
+				    unsigned int order)
+{
+	list_del(&page->lru);
+	page_clear_flag(page, PG_buddy);
+	zone->free_area[order].nr_free--;
+}
+
+/* Can @buddy, of order @order, merge with a block of @zone? */
+static bool page_is_buddy(const struct page *buddy, const struct zone *zone,
+			  unsigned int order)
+{
+	return PageBuddy(buddy) && buddy->order == order &&
+	       page_zone(buddy) == zone;
+}
+
+/* Free a block into the buddy lists, merging upwards. zone->lock held. */
+static void __free_one_page(struct page *page, unsigned long pfn,
+			    struct zone *zone, unsigned int order)
+{
+	zone->free_pages += 1UL << order;
+	while (order < MAX_PAGE_ORDER) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy = page + (buddy_pfn - pfn);
+
+		if (!pfn_valid(buddy_pfn) || !page_is_buddy(buddy, zone, order))
+			break;
+		del_page_from_free_list(buddy, zone, order);
+		page += (long)((buddy_pfn & pfn) - pfn);
+		pfn &= buddy_pfn;
+		order++;
+	}
+	add_to_free_list(page, zone, order);
+}
+
+/* Split a block of order @high down to @low, freeing the upper halves. */
+static void expand(struct zone *zone, struct page *page, unsigned int low,
+		   unsigned int high)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(&page[size], zone, high);
+	}
+}
+
+/* Take the smallest free block of at least @order. zone->lock held. */
+static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
+{
+	unsigned int current_order;
+
+	for (current_order = order; current_order < NR_PAGE_ORDERS;
+	     current_order++) {
+		struct free_area *area = &zone->free_area[current_order];
+		struct page *page;
+
+		if (list_empty(&area->free_list))
+			continue;
+		page = list_first_entry(&area->free_list, struct page, lru);
+		del_page_from_free_list(page, zone, current_order);
+		expand(zone, page, order, current_order);
+		zone->free_pages -= 1UL << order;
+		return page;
+	}
+	return NULL;
+}
+
+/* Move up to @count order-0 pages to @list. Interrupts off. */
+static int rmqueue_bulk(struct zone *zone, int count, struct list_head *list)
+{
+	int i;
+
+	spin_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		struct page *page = __rmqueue_smallest(zone, 0);
+
+		if (!page)
+			break;
+		list_add_tail(&page->lru, list);
+	}
+	spin_unlock(&zone->lock);
+	return i;
+}
+
+/* Return the @count coldest pages of @pcp to the buddy. Interrupts off. */
+static void free_pcppages_bulk(struct zone *zone, int count,
+			       struct per_cpu_pages *pcp)
+{
+	spin_lock(&zone->lock);
+	while (count-- > 0 && !list_empty(&pcp->list)) {
+		struct page *page = list_last_entry(&pcp->list, struct page,
+						    lru);
+
+		list_del(&page->lru);
+		pcp->count--;
+		__free_one_page(page, page_to_pfn(page), zone, 0);
+	}
+	spin_unlock(&zone->lock);
+}
+
+static struct page *rmqueue_pcplist(struct zone *zone)
+{
+	unsigned long flags = local_irq_save();
+	struct per_cpu_pages *pcp = &zone->pcp[smp_processor_id()];
+	struct page *page = NULL;
+
+	if (list_empty(&pcp->list))
+		pcp->count += rmqueue_bulk(zone, pcp->batch, &pcp->list);
+	if (pcp->count) {
+		page = list_first_entry(&pcp->list, struct page, lru);
+		list_del(&page->lru);
+		pcp->count--;
+	}
+	local_irq_restore(flags);
+	return page;
+}
+
+static struct page *rmqueue(struct zone *zone, unsigned int order)
+{
+	unsigned long flags;
+	struct page *page;
+
+	if (likely(order == 0))
+		return rmqueue_pcplist(zone);
+	flags = spin_lock_irqsave(&zone->lock);
+	page = __rmqueue_smallest(zone, order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return page;
+}
+
+/*
+ * Is the zone above @mark after taking 2^@order pages, with a free block
+ * big enough? Reserves below min are opened by ALLOC_MIN_RESERVE (half)
+ * and, for atomic requests, ALLOC_NON_BLOCK (a further quarter).
+ */
+static bool zone_watermark_ok(const struct zone *z, unsigned int order,
+			      unsigned long mark, unsigned int alloc_flags)
+{
+	long free = (long)READ_ONCE(z->free_pages) - ((1L << order) - 1);
+	long min = mark;
+	unsigned int o;
+
+	if (alloc_flags & ALLOC_MIN_RESERVE) {
+		min -= min / 2;
+		if (alloc_flags & ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
+	if (free <= min)
+		return false;
+	if (!order)
+		return true;
+	for (o = order; o < NR_PAGE_ORDERS; o++)
+		if (READ_ONCE(z->free_area[o].nr_free))
+			return true;
+	return false;
+}
+
+/* The zones a request may use, in preference order. */
+static unsigned int gfp_zonelist(gfp_t gfp, struct zone **list)
+{
+	if (gfp & __GFP_DMA32) {
+		list[0] = &zones[ZONE_DMA32];
+		return 1;
+	}
+	list[0] = &zones[ZONE_NORMAL];
+	list[1] = &zones[ZONE_DMA32];
+	return 2;
+}
+
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+					   unsigned int alloc_flags)
+{
+	struct zone *list[MAX_NR_ZONES];
+	unsigned int i, n = gfp_zonelist(gfp, list);
+
+	for (i = 0; i < n; i++) {
+		struct zone *z = list[i];
+		unsigned long mark = z->watermark[alloc_flags & ALLOC_WMARK_MASK];
+		struct page *page;
+
+		if (!populated_zone(z) ||
+		    !zone_watermark_ok(z, order, mark, alloc_flags))
+			continue;
+		page = rmqueue(z, order);
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN;
+
+	if (gfp & __GFP_HIGH)
+		alloc_flags |= ALLOC_MIN_RESERVE;
+	if (!(gfp & __GFP_DIRECT_RECLAIM))
+		alloc_flags |= ALLOC_NON_BLOCK;
+	return alloc_flags;
+}
+
+/*
+ * Reclaim for rvmem: there is no swap or page cache, so what can come back
+ * is what the per-hart lists hold. Return: pages returned to the buddy.
+ */
+static unsigned long __alloc_pages_direct_reclaim(gfp_t gfp)
+{
+	unsigned long before = nr_free_pages();
+
+	if ((gfp & __GFP_DIRECT_RECLAIM) && !irqs_disabled())
+		drain_all_pages();
+	else
+		drain_local_pages(NULL);
+	return nr_free_pages() - min(before, nr_free_pages());
+}
+
+static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
+	unsigned int retries = 0;
+	struct page *page;
+
+	page = get_page_from_freelist(gfp, order, alloc_flags);
+	while (!page && retries++ < MAX_RECLAIM_RETRIES) {
+		unsigned long progress = __alloc_pages_direct_reclaim(gfp);
+
+		page = get_page_from_freelist(gfp, order, alloc_flags);
+		if (!progress || (gfp & __GFP_NORETRY))
+			break;
+	}
+	return page;
+}
+
+static void format_gfp(char *buf, size_t len, gfp_t gfp)
+{
+	static const struct { gfp_t flag; const char *name; } names[] = {
+		{ __GFP_DMA32, "__GFP_DMA32" }, { __GFP_HIGH, "__GFP_HIGH" },
+		{ __GFP_IO, "__GFP_IO" }, { __GFP_FS, "__GFP_FS" },
+		{ __GFP_ZERO, "__GFP_ZERO" },
+		{ __GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
+		{ __GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" },
+		{ __GFP_NOWARN, "__GFP_NOWARN" },
+		{ __GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
+		{ __GFP_NOFAIL, "__GFP_NOFAIL" },
+		{ __GFP_NORETRY, "__GFP_NORETRY" }, { __GFP_COMP, "__GFP_COMP" },
+	};
+	size_t i, n = snprintf(buf, len, "%#x(", gfp);
+
+	for (i = 0; i < ARRAY_SIZE(names) && n < len; i++)
+		if (gfp & names[i].flag)
+			n += snprintf(buf + n, len - n, "%s%s",
+				      buf[n - 1] == '(' ? "" : "|",
+				      names[i].name);
+	if (n < len)
+		snprintf(buf + n, len - n, ")");
+}
+
+/* One line: the request and every zone's state. */
+static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
+{
+	char line[400], sym[64];
+	size_t n;
+	int z;
+
+	format_gfp(line, sizeof(line), gfp);
+	n = strlen(line);
+	for (z = 0; z < MAX_NR_ZONES && n < sizeof(line); z++)
+		n += snprintf(line + n, sizeof(line) - n,
+			      "; %s free:%lu min:%lu pcp:%lu", zones[z].name,
+			      zones[z].free_pages, zones[z].watermark[WMARK_MIN],
+			      zone_pcp_count(&zones[z]));
+	format_symbol(sym, sizeof(sym), caller);
+	pr_warn("allocation failure: order:%u, mode:%s, caller %s\n", order,
+		line, sym);
+}
+
+static void __noreturn bad_page(const struct page *page, const char *reason,
+				unsigned int order, unsigned long caller)
+{
+	char sym[64];
+
+	format_symbol(sym, sizeof(sym), caller);
+	pr_err("BUG: Bad page state: %s: pfn %#lx order %u (page flags %#lx, "
+	       "block order %u), freed by %s\n", reason, page_to_pfn(page),
+	       order, page->flags, page->order, sym);
+	panic("bad page freed by %s", sym);
+}
+
+/* The checks every free makes; cheap, so always on. */
+static void free_page_check(const struct page *page, unsigned int order,
+			    unsigned long caller)
+{
+	if (unlikely(page < mem_map || page >= mem_map +
+		     (max_pfn - memmap_base_pfn)))
+		panic("page_alloc: freeing %p, not a struct page (caller %#lx)",
+		      (const void *)page, caller);
+	if (unlikely(PageReserved(page)))
+		bad_page(page, "freeing a reserved page", order, caller);
+	if (unlikely(!PageHead(page)))
+		bad_page(page, PageBuddy(page) ? "double free" :
+			 "freeing a page that is not allocated (double free, "
+			 "or not the first page of its block)", order, caller);
+	if (unlikely(page->order != order))
+		bad_page(page, "freeing with the wrong order", order, caller);
+	if (unlikely(PageSlab(page)))
+		bad_page(page, "freeing a slab page", order, caller);
+}
+
+#ifdef CONFIG_DEBUG
+/* Freed pages are filled; a write after free shows at the next alloc. */
+static void poison_pages(struct page *page, unsigned int order)
+{
+	memset(page_address(page), PAGE_POISON, PAGE_SIZE << order);
+}
+
+static void check_poison(struct page *page, unsigned int order)
+{
+	const u8 *p = page_address(page);
+	size_t i;
+
+	for (i = 0; i < PAGE_SIZE << order; i++)
+		if (unlikely(p[i] != PAGE_POISON))
+			panic("page_alloc: pfn %#lx written after free: byte "
+			      "%#zx is %#x, not %#x", page_to_pfn(page) +
+			      (i >> PAGE_SHIFT), i & ~PAGE_MASK, p[i],
+			      PAGE_POISON);
+}
+#else
+static inline void poison_pages(struct page *page, unsigned int order) { }
+static inline void check_poison(struct page *page, unsigned int order) { }
+#endif
+
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+			  unsigned long caller)
+{
+	check_poison(page, order);
+	page_set_flag(page, PG_head);
+	page->order = order;
+#ifdef CONFIG_DEBUG
+	page->alloc_caller = caller;
+#endif
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+}
+
+static struct page *__alloc_pages(gfp_t gfp, unsigned int order,
+				  unsigned long caller)
+{
+	struct page *page = NULL;
+
+	if (likely(order <= MAX_PAGE_ORDER)) {
+		page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW);
+		if (unlikely(!page))
+			page = __alloc_pages_slowpath(gfp, order);
+	}
+	if (likely(page))
+		prep_new_page(page, order, gfp, caller);
+	else if (!(gfp & __GFP_NOWARN))
+		warn_alloc(gfp, order, caller);
+	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order, _RET_IP_);
+}
+
+static void free_unref_page(struct page *page, struct zone *zone)
+{
+	unsigned long flags = local_irq_save();
+	struct per_cpu_pages *pcp = &zone->pcp[smp_processor_id()];
+
+	list_add(&page->lru, &pcp->list);
+	if (++pcp->count > pcp->high)
+		free_pcppages_bulk(zone, pcp->batch, pcp);
+	local_irq_restore(flags);
+}
+
+static void __free_pages_checked(struct page *page, unsigned int order,
+				 unsigned long caller)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long flags;
+
+	free_page_check(page, order, caller);
+	page_clear_flag(page, PG_head);
+	poison_pages(page, order);
+	if (likely(order == 0)) {
+		free_unref_page(page, zone);
+		return;
+	}
+	flags = spin_lock_irqsave(&zone->lock);
+	__free_one_page(page, page_to_pfn(page), zone, order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	__free_pages_checked(page, order, _RET_IP_);
+}
+
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = __alloc_pages(gfp, order, _RET_IP_);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	struct page *page = __alloc_pages(gfp | __GFP_ZERO, 0, _RET_IP_);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+static struct page *addr_to_page_checked(unsigned long addr,
+					 unsigned long caller)
+{
+	unsigned long pfn = __pa(addr) >> PAGE_SHIFT;
+
+	if (unlikely(!IS_ALIGNED(addr, PAGE_SIZE) || !pfn_valid(pfn)))
+		panic("page_alloc: freeing %#lx, not a page of RAM (caller "
+		      "%#lx)", addr, caller);
+	return pfn_to_page(pfn);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr)
+		__free_pages_checked(addr_to_page_checked(addr, _RET_IP_),
+				     order, _RET_IP_);
+}
+
+static unsigned int get_order(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+/* Make each page of an allocated block an order-0 allocation. */
+static void split_page(struct page *page, unsigned int order,
+		       unsigned long caller)
+{
+	unsigned long i;
+
+	for (i = 0; i < 1UL << order; i++) {
+		page[i].flags |= 1UL << PG_head;
+		page[i].order = 0;
+#ifdef CONFIG_DEBUG
+		page[i].alloc_caller = caller;
+#endif
+	}
+}
+
+void *alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	unsigned int order = get_order(size);
+	unsigned long used = DIV_ROUND_UP(size, PAGE_SIZE), i;
+	struct page *page;
+
+	if (!size || order > MAX_PAGE_ORDER)
+		return NULL;
+	page = __alloc_pages(gfp, order, _RET_IP_);
+	if (!page)
+		return NULL;
+	split_page(page, order, _RET_IP_);
+	for (i = used; i < 1UL << order; i++)
+		__free_pages_checked(page + i, 0, _RET_IP_);
+	return page_address(page);
+}
+
+void free_pages_exact(void *virt, size_t size)
+{
+	unsigned long addr = (unsigned long)virt, end = addr + PAGE_ALIGN(size);
+
+	for (; addr < end; addr += PAGE_SIZE)
+		__free_pages_checked(addr_to_page_checked(addr, _RET_IP_), 0,
+				     _RET_IP_);
+}
+
+static void drain_zone_pages(struct zone *zone)
+{
+	struct per_cpu_pages *pcp = &zone->pcp[smp_processor_id()];
+
+	if (pcp->count)
+		free_pcppages_bulk(zone, pcp->count, pcp);
+}
+
+void drain_local_pages(struct zone *zone)
+{
+	unsigned long flags = local_irq_save();
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (!zone || zone == &zones[z])
+			drain_zone_pages(&zones[z]);
+	local_irq_restore(flags);
+}
+
+static void drain_local_pages_fn(void *arg)
+{
+	drain_local_pages(arg);
+}
+
+void drain_all_pages(void)
+{
+	on_each_hart(drain_local_pages_fn, NULL);
+}
+
+unsigned long nr_free_pages(void)
+{
+	unsigned long sum = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		sum += READ_ONCE(zones[z].free_pages);
+	return sum;
+}
+
+unsigned long zone_pcp_count(const struct zone *zone)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += READ_ONCE(zone->pcp[cpu].count);
+	return sum;
+}
+
+void si_meminfo(struct sysinfo *val)
+{
+	int z;
+
+	val->totalram = 0;
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		val->totalram += zones[z].managed_pages;
+	val->freeram = nr_free_pages();
+	val->mem_unit = PAGE_SIZE;
+}
+
+void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS])
+{
+	int z, o;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		for (o = 0; o < NR_PAGE_ORDERS; o++)
+			out[z][o] = READ_ONCE(zones[z].free_area[o].nr_free);
+}
+
+void __free_pages_core(unsigned long pfn, unsigned int order)
+{
+	struct page *page = pfn_to_page(pfn);
+	struct zone *zone = page_zone(page);
+	unsigned long i, flags;
+
+	for (i = 0; i < 1UL << order; i++)
+		page_clear_flag(&page[i], PG_reserved);
+	zone->managed_pages += 1UL << order;
+	poison_pages(page, order);
+	flags = spin_lock_irqsave(&zone->lock);
+	__free_one_page(page, pfn, zone, order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static void zone_init(struct zone *zone, enum zone_type type,
+		      unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned int o, cpu;
+
+	memset(zone, 0, sizeof(*zone));
+	zone->name = zone_names[type];
+	zone->zone_start_pfn = start_pfn;
+	zone->spanned_pages = end_pfn > start_pfn ? end_pfn - start_pfn : 0;
+	for (o = 0; o < NR_PAGE_ORDERS; o++)
+		INIT_LIST_HEAD(&zone->free_area[o].free_list);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		INIT_LIST_HEAD(&zone->pcp[cpu].list);
+}
+
+/* RAM pages memblock knows of in [start_pfn, end_pfn). */
+static unsigned long present_pages_in(unsigned long start_pfn,
+				      unsigned long end_pfn)
+{
+	const struct memblock_type *mem = &memblock.memory;
+	unsigned long i, pages = 0;
+
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s = mem->regions[i].base >> PAGE_SHIFT;
+		unsigned long e = (mem->regions[i].base +
+				   mem->regions[i].size) >> PAGE_SHIFT;
+
+		s = max(s, start_pfn);
+		e = min(e, end_pfn);
+		if (e > s)
+			pages += e - s;
+	}
+	return pages;
+}
+
+int free_area_init(void)
+{
+	unsigned long start = memblock_start_of_DRAM() >> PAGE_SHIFT;
+	unsigned long end = PAGE_ALIGN(memblock_end_of_DRAM()) >> PAGE_SHIFT;
+	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end), pfn;
+	int z;
+
+	mem_map_bytes = PAGE_ALIGN((end - start) * sizeof(struct page));
+	mem_map = memblock_alloc(mem_map_bytes, PAGE_SIZE);
+	if (!mem_map) {
+		pr_err("no room for mem_map (%lu KiB for %lu pages)\n",
+		       mem_map_bytes >> 10, end - start);
+		return -ENOMEM;
+	}
+	memmap_base_pfn = start;
+	max_pfn = end;
+	zone_init(&zones[ZONE_DMA32], ZONE_DMA32, start, split);
+	zone_init(&zones[ZONE_NORMAL], ZONE_NORMAL, split, end);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		zones[z].present_pages = present_pages_in(
+			zones[z].zone_start_pfn, zone_end_pfn(&zones[z]));
+	for (pfn = start; pfn < end; pfn++)
+		pfn_to_page(pfn)->flags = (1UL << PG_reserved) |
+			((unsigned long)(pfn >= split) << ZONE_SHIFT);
+	return 0;
+}
+
+/* Integer square root, for min_free_kbytes as Linux derives it. */
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit = 1UL << 62;
+
+	while (bit > x)
+		bit >>= 2;
+	for (; bit; bit >>= 2) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
+}
+
+/* Per-hart list sizes: a batch is about a 1/4096th of the zone. */
+static void zone_set_pcp(struct zone *zone)
+{
+	int batch = clamp(zone->managed_pages >> 12, 1UL, 32UL);
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		zone->pcp[cpu].batch = batch;
+		zone->pcp[cpu].high = 6 * batch;
+	}
+}
+
+void setup_per_zone_wmarks(void)
+{
+	unsigned long total = 0, min_free_kbytes, pages_min;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		total += zones[z].managed_pages;
+	/* min_free_kbytes = sqrt(lowmem_kbytes * 16), 128 KiB to 64 MiB */
+	min_free_kbytes = clamp(int_sqrt(total * (PAGE_SIZE >> 10) * 16),
+				128UL, 65536UL);
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &zones[z];
+		unsigned long gap;
+
+		if (!total)
+			break;
+		/* Each zone gets its share of the reserve, by size. */
+		pages_min = (min_free_kbytes >> (PAGE_SHIFT - 10)) *
+			    zone->managed_pages / total;
+		gap = max(pages_min / 4, zone->managed_pages * 10 / 10000);
+		zone->watermark[WMARK_MIN] = pages_min;
+		zone->watermark[WMARK_LOW] = pages_min + gap;
+		zone->watermark[WMARK_HIGH] = pages_min + 2 * gap;
+		zone_set_pcp(zone);
+	}
+}

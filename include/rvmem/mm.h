@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pages: struct page, page frame numbers and kernel addresses, and the
+ * page allocator's statistics.
+ *
+ * Every frame of RAM between memblock_start_of_DRAM() and
+ * memblock_end_of_DRAM() has a struct page in one flat array, mem_map
+ * (holes too: their pages stay PageReserved). pfn_to_page() is one
+ * subtraction and one multiply; page_address() is the identity mapping.
+ */
+#ifndef RVMEM_MM_H
+#define RVMEM_MM_H
+
+#include <asm/page.h>
+#include <rvmem/gfp.h>
+#include <rvmem/list.h>
+#include <rvmem/types.h>
+
+/* page->flags bits; the zone index lives in the top byte */
+enum pageflags {
+	PG_reserved,	/* never handed to the buddy (hole, kernel, firmware) */
+	PG_buddy,	/* first page of a free buddy block of page->order */
+	PG_head,	/* first page of an allocated block (checked at free) */
+	PG_pcp,		/* on a per-hart free list (--debug builds only) */
+	PG_slab,	/* owned by the slab allocator */
+	NR_PAGEFLAGS,
+};
+
+#define ZONE_SHIFT	56
+
+/**
+ * struct page - the state of one physical page frame
+ * @flags: PG_* bits and the zone index
+ * @lru: buddy free list or per-hart list while free; the owner's list
+ *       (slab: partial slabs) while allocated
+ * @order: buddy order while PG_buddy; block order while PG_head
+ * @counters: owner's use (slab: objects in use)
+ * @private: owner's use (slab: its kmem_cache)
+ * @freelist: owner's use (slab: first free object)
+ * @alloc_caller: --debug builds: who allocated the block (return address)
+ */
+struct page {
+	unsigned long flags;
+	struct list_head lru;
+	unsigned int order;
+	unsigned int counters;
+	unsigned long private;
+	void *freelist;
+#ifdef CONFIG_DEBUG
+	unsigned long alloc_caller;
+#endif
+};
+
+extern struct page *mem_map;
+extern unsigned long memmap_base_pfn;	/* pfn of mem_map[0] */
+extern unsigned long max_pfn;		/* one past the last pfn */
+
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return pfn >= memmap_base_pfn && pfn < max_pfn;
+}
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	return mem_map + (pfn - memmap_base_pfn);
+}
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	return (unsigned long)(page - mem_map) + memmap_base_pfn;
+}
+
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT;
+}
+
+/** page_address() - the kernel address of a page's first byte */
+static inline void *page_address(const struct page *page)
+{
+	return __va(page_to_phys(page));
+}
+
+/** virt_to_page() - the page holding a kernel address in RAM */
+static inline struct page *virt_to_page(const void *addr)
+{
+	return pfn_to_page(__pa(addr) >> PAGE_SHIFT);
+}
+
+static inline bool page_test_flag(const struct page *page, enum pageflags f)
+{
+	return page->flags & (1UL << f);
+}
+
+static inline void page_set_flag(struct page *page, enum pageflags f)
+{
+	page->flags |= 1UL << f;
+}
+
+static inline void page_clear_flag(struct page *page, enum pageflags f)
+{
+	page->flags &= ~(1UL << f);
+}
+
+#define PageReserved(p)	page_test_flag(p, PG_reserved)
+#define PageBuddy(p)	page_test_flag(p, PG_buddy)
+#define PageHead(p)	page_test_flag(p, PG_head)
+#define PageSlab(p)	page_test_flag(p, PG_slab)
+
+static inline unsigned int page_zonenum(const struct page *page)
+{
+	return page->flags >> ZONE_SHIFT;
+}
+
+/**
+ * mm_init() - bring up memblock and the page allocator from boot_info
+ *
+ * Context: boot hart, once, before other harts start. A machine with too
+ * little free memory ends the boot here (boot_fail()).
+ */
+void mm_init(void);
+
+/**
+ * free_area_init() - size the zones from memblock and allocate mem_map
+ *
+ * Every struct page starts PageReserved; memblock_free_all() then frees
+ * what is free. Context: boot, after all memblock_add/reserve calls.
+ * Return: 0, or -ENOMEM (with a message) if mem_map does not fit.
+ */
+int free_area_init(void);
+
+/**
+ * setup_per_zone_wmarks() - derive min/low/high watermarks and per-hart
+ * list sizes from each zone's managed pages (like min_free_kbytes)
+ *
+ * Context: after memblock_free_all().
+ */
+void setup_per_zone_wmarks(void);
+
+/** nr_free_pages() - pages free in the buddy lists of all zones */
+unsigned long nr_free_pages(void);
+
+/**
+ * struct sysinfo - the memory part of Linux's sysinfo(2), in pages
+ * @totalram: pages managed by the page allocator
+ * @freeram: pages free in the buddy lists
+ * @mem_unit: bytes per unit (PAGE_SIZE)
+ */
+struct sysinfo {
+	unsigned long totalram;
+	unsigned long freeram;
+	unsigned long mem_unit;
+};
+
+/** si_meminfo() - fill @val with total and free memory */
+void si_meminfo(struct sysinfo *val);
+
+/** show_free_areas() - print each zone's free blocks per order (buddyinfo) */
+void show_free_areas(void);
+
+/** show_meminfo() - print MemTotal, MemFree and the mm's own overhead */
+void show_meminfo(void);
+
+/**
+ * drain_local_pages() - return this hart's per-hart lists to the buddy
+ * @zone: only this zone's list, or NULL for every zone
+ *
+ * Context: any; touches only the calling hart's lists, interrupts off.
+ */
+struct zone;
+void drain_local_pages(struct zone *zone);
+
+/**
+ * drain_all_pages() - return every hart's per-hart lists to the buddy
+ *
+ * Runs drain_local_pages() on each online hart through a cross-call.
+ * Context: interrupts enabled, no locks held.
+ */
+void drain_all_pages(void);
+
+#endif /* RVMEM_MM_H */

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Zones: the page allocator's per-zone free lists, watermarks and per-hart
+ * page lists.
+ *
+ * ZONE_DMA32 holds RAM below 4 GiB and ZONE_NORMAL the rest. A request
+ * without __GFP_DMA32 tries NORMAL, then DMA32; with it, only DMA32. Each
+ * zone keeps free blocks of 2^order pages on free_area[order], order 0 to
+ * MAX_PAGE_ORDER, every block naturally aligned. Order-0 pages also sit on
+ * per-hart lists (pcp) so the common case takes no lock.
+ */
+#ifndef RVMEM_MMZONE_H
+#define RVMEM_MMZONE_H
+
+#include <rvmem/boot.h>
+#include <rvmem/list.h>
+#include <rvmem/spinlock.h>
+#include <rvmem/types.h>
+
+#define MAX_PAGE_ORDER	10			/* 4 MiB blocks */
+#define NR_PAGE_ORDERS	(MAX_PAGE_ORDER + 1)
+#define DMA32_LIMIT_PFN	(1UL << (32 - 12))	/* 4 GiB */
+
+enum zone_type {
+	ZONE_DMA32,
+	ZONE_NORMAL,
+	MAX_NR_ZONES,
+};
+
+enum zone_watermarks {
+	WMARK_MIN,
+	WMARK_LOW,
+	WMARK_HIGH,
+	NR_WMARK,
+};
+
+struct free_area {
+	struct list_head free_list;
+	unsigned long nr_free;			/* blocks, not pages */
+};
+
+/**
+ * struct per_cpu_pages - one hart's cache of free order-0 pages of a zone
+ * @count: pages on @list
+ * @high: free back to the buddy when @count exceeds this
+ * @batch: pages moved to or from the buddy at a time
+ * @list: the pages, most recently freed first (cache-warm)
+ *
+ * Only its own hart touches it, with interrupts off.
+ */
+struct per_cpu_pages {
+	int count;
+	int high;
+	int batch;
+	struct list_head list;
+} __attribute__((aligned(64)));
+
+/**
+ * struct zone - one zone
+ * @lock: protects @free_area, @free_pages and the buddy state of its pages
+ * @watermark: min, low and high free-page marks
+ * @zone_start_pfn: first pfn the zone spans
+ * @spanned_pages: pfns spanned, holes included
+ * @present_pages: RAM pages within the span
+ * @managed_pages: pages handed to the buddy allocator
+ * @free_pages: pages on @free_area lists (not on per-hart lists)
+ * @name: "DMA32" or "Normal"
+ * @free_area: free blocks per order
+ * @pcp: per-hart lists
+ */
+struct zone {
+	spinlock_t lock;
+	unsigned long watermark[NR_WMARK];
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long free_pages;
+	const char *name;
+	struct free_area free_area[NR_PAGE_ORDERS];
+	struct per_cpu_pages pcp[NR_CPUS];
+};
+
+extern struct zone zones[MAX_NR_ZONES];
+
+static inline bool populated_zone(const struct zone *zone)
+{
+	return zone->managed_pages != 0;
+}
+
+static inline unsigned long zone_end_pfn(const struct zone *zone)
+{
+	return zone->zone_start_pfn + zone->spanned_pages;
+}
+
+/** zone_pcp_count() - pages on all harts' lists of @zone (racy snapshot) */
+unsigned long zone_pcp_count(const struct zone *zone);
+
+/**
+ * buddyinfo_snapshot() - free blocks per zone and order
+ * @out: out[zone][order] = zone->free_area[order].nr_free
+ */
+void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS]);
+
+#endif /* RVMEM_MMZONE_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical and kernel virtual addresses. RAM is identity-mapped (VA ==
+ * PA), in the lower half, before and after paging is enabled.
+ */
+#ifndef ASM_PAGE_H
+#define ASM_PAGE_H
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)	(((x) + PAGE_SIZE - 1) & PAGE_MASK)
+
+#ifndef __ASSEMBLER__
+#define __va(pa)	((void *)(unsigned long)(pa))
+#define __pa(va)	((unsigned long)(va))
+#endif
+
+#endif /* ASM_PAGE_H */

@@ -28,6 +28,7 @@ SHARED_SOURCES = [
     "core/kernel/params.c",
     "core/kernel/platform.c",
     "core/kernel/printk.c",
+    "core/kernel/spinlock.c",
     "core/lib/fdt.c",
     "core/mm/memblock.c",
     "core/mm/page_alloc.c",

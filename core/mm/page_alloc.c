@@ -137,7 +137,8 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 }
 
 /* Move up to @count order-0 pages to @list. Interrupts off. */
-static int rmqueue_bulk(struct zone *zone, int count, struct list_head *list)
+static noinline int rmqueue_bulk(struct zone *zone, int count,
+				struct list_head *list)
 {
 	int i;
 
@@ -154,8 +155,8 @@ static int rmqueue_bulk(struct zone *zone, int count, struct list_head *list)
 }
 
 /* Return the @count coldest pages of @pcp to the buddy. Interrupts off. */
-static void free_pcppages_bulk(struct zone *zone, int count,
-			       struct per_cpu_pages *pcp)
+static noinline void free_pcppages_bulk(struct zone *zone, int count,
+					struct per_cpu_pages *pcp)
 {
 	spin_lock(&zone->lock);
 	while (count-- > 0 && !list_empty(&pcp->list)) {
@@ -186,17 +187,21 @@ static struct page *rmqueue_pcplist(struct zone *zone)
 	return page;
 }
 
-static struct page *rmqueue(struct zone *zone, unsigned int order)
+static noinline struct page *rmqueue_buddy(struct zone *zone,
+					   unsigned int order)
 {
-	unsigned long flags;
-	struct page *page;
+	unsigned long flags = spin_lock_irqsave(&zone->lock);
+	struct page *page = __rmqueue_smallest(zone, order);
 
-	if (likely(order == 0))
-		return rmqueue_pcplist(zone);
-	flags = spin_lock_irqsave(&zone->lock);
-	page = __rmqueue_smallest(zone, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
+}
+
+static struct page *rmqueue(struct zone *zone, unsigned int order)
+{
+	if (likely(order == 0))
+		return rmqueue_pcplist(zone);
+	return rmqueue_buddy(zone, order);
 }
 
 /*
@@ -204,8 +209,9 @@ static struct page *rmqueue(struct zone *zone, unsigned int order)
  * big enough? Reserves below min are opened by ALLOC_MIN_RESERVE (half)
  * and, for atomic requests, ALLOC_NON_BLOCK (a further quarter).
  */
-static bool zone_watermark_ok(const struct zone *z, unsigned int order,
-			      unsigned long mark, unsigned int alloc_flags)
+static noinline bool zone_watermark_ok(const struct zone *z,
+				       unsigned int order, unsigned long mark,
+				       unsigned int alloc_flags)
 {
 	long free = (long)READ_ONCE(z->free_pages) - ((1L << order) - 1);
 	long min = mark;
@@ -226,34 +232,75 @@ static bool zone_watermark_ok(const struct zone *z, unsigned int order,
 	return false;
 }
 
-/* The zones a request may use, in preference order. */
-static unsigned int gfp_zonelist(gfp_t gfp, struct zone **list)
+/*
+ * The common case, an order-0 request without reserves, in a few
+ * instructions; everything else takes the full check.
+ */
+static inline bool zone_watermark_fast(const struct zone *z,
+				       unsigned int order, unsigned long mark,
+				       unsigned int alloc_flags)
 {
-	if (gfp & __GFP_DMA32) {
-		list[0] = &zones[ZONE_DMA32];
-		return 1;
+	if (!order && !(alloc_flags & ALLOC_MIN_RESERVE))
+		return READ_ONCE(z->free_pages) > mark;
+	return zone_watermark_ok(z, order, mark, alloc_flags);
+}
+
+/*
+ * The populated zones a request may use, in preference order, ending in
+ * NULL: [0] for plain requests (Normal, then DMA32), [1] for __GFP_DMA32.
+ * Built by setup_per_zone_wmarks().
+ */
+static struct zone *zonelists[2][MAX_NR_ZONES + 1];
+
+static void build_zonelists(void)
+{
+	static const enum zone_type order[2][MAX_NR_ZONES] = {
+		{ ZONE_NORMAL, ZONE_DMA32 }, { ZONE_DMA32, ZONE_DMA32 },
+	};
+	int l, i, n;
+
+	for (l = 0; l < 2; l++) {
+		for (i = n = 0; i < MAX_NR_ZONES - l; i++)
+			if (populated_zone(&zones[order[l][i]]))
+				zonelists[l][n++] = &zones[order[l][i]];
+		zonelists[l][n] = NULL;
 	}
-	list[0] = &zones[ZONE_NORMAL];
-	list[1] = &zones[ZONE_DMA32];
-	return 2;
 }
 
 static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 					   unsigned int alloc_flags)
 {
-	struct zone *list[MAX_NR_ZONES];
-	unsigned int i, n = gfp_zonelist(gfp, list);
+	struct zone **z = zonelists[!!(gfp & __GFP_DMA32)];
+	unsigned int wmark = alloc_flags & ALLOC_WMARK_MASK;
 
-	for (i = 0; i < n; i++) {
-		struct zone *z = list[i];
-		unsigned long mark = z->watermark[alloc_flags & ALLOC_WMARK_MASK];
+	for (; *z; z++) {
 		struct page *page;
 
-		if (!populated_zone(z) ||
-		    !zone_watermark_ok(z, order, mark, alloc_flags))
+		if (!zone_watermark_fast(*z, order, (*z)->watermark[wmark],
+					 alloc_flags))
 			continue;
-		page = rmqueue(z, order);
+		page = rmqueue(*z, order);
 		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/*
+ * The fast path of the fast path: order 0 at the low watermark, from the
+ * first zone whose per-hart list can serve it.
+ */
+static struct page *get_page_pcp_fast(gfp_t gfp)
+{
+	struct zone **z;
+
+	for (z = zonelists[!!(gfp & __GFP_DMA32)]; *z; z++) {
+		struct page *page;
+
+		if (READ_ONCE((*z)->free_pages) <= (*z)->watermark[WMARK_LOW])
+			continue;
+		page = rmqueue_pcplist(*z);
+		if (likely(page))
 			return page;
 	}
 	return NULL;
@@ -285,7 +332,8 @@ static unsigned long __alloc_pages_direct_reclaim(gfp_t gfp)
 	return nr_free_pages() - min(before, nr_free_pages());
 }
 
-static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order)
+static noinline struct page *__alloc_pages_slowpath(gfp_t gfp,
+						    unsigned int order)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
 	unsigned int retries = 0;
@@ -327,7 +375,8 @@ static void format_gfp(char *buf, size_t len, gfp_t gfp)
 }
 
 /* One line: the request and every zone's state. */
-static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
+static noinline void warn_alloc(gfp_t gfp, unsigned int order,
+				unsigned long caller)
 {
 	char line[400], sym[64];
 	size_t n;
@@ -419,8 +468,11 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 {
 	struct page *page = NULL;
 
-	if (likely(order <= MAX_PAGE_ORDER)) {
+	if (likely(order == 0))
+		page = get_page_pcp_fast(gfp);
+	else if (order <= MAX_PAGE_ORDER)
 		page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW);
+	if (likely(order <= MAX_PAGE_ORDER)) {
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp, order);
 	}
@@ -447,22 +499,27 @@ static void free_unref_page(struct page *page, struct zone *zone)
 	local_irq_restore(flags);
 }
 
+static noinline void free_one_page(struct page *page, struct zone *zone,
+				   unsigned int order)
+{
+	unsigned long flags = spin_lock_irqsave(&zone->lock);
+
+	__free_one_page(page, page_to_pfn(page), zone, order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
 static void __free_pages_checked(struct page *page, unsigned int order,
 				 unsigned long caller)
 {
 	struct zone *zone = page_zone(page);
-	unsigned long flags;
 
 	free_page_check(page, order, caller);
 	page_clear_flag(page, PG_head);
 	poison_pages(page, order);
-	if (likely(order == 0)) {
+	if (likely(order == 0))
 		free_unref_page(page, zone);
-		return;
-	}
-	flags = spin_lock_irqsave(&zone->lock);
-	__free_one_page(page, page_to_pfn(page), zone, order);
-	spin_unlock_irqrestore(&zone->lock, flags);
+	else
+		free_one_page(page, zone, order);
 }
 
 void __free_pages(struct page *page, unsigned int order)
@@ -625,15 +682,13 @@ void __free_pages_core(unsigned long pfn, unsigned int order)
 {
 	struct page *page = pfn_to_page(pfn);
 	struct zone *zone = page_zone(page);
-	unsigned long i, flags;
+	unsigned long i;
 
 	for (i = 0; i < 1UL << order; i++)
 		page_clear_flag(&page[i], PG_reserved);
 	zone->managed_pages += 1UL << order;
 	poison_pages(page, order);
-	flags = spin_lock_irqsave(&zone->lock);
-	__free_one_page(page, pfn, zone, order);
-	spin_unlock_irqrestore(&zone->lock, flags);
+	free_one_page(page, zone, order);
 }
 
 static void zone_init(struct zone *zone, enum zone_type type,
@@ -753,4 +808,5 @@ void setup_per_zone_wmarks(void)
 		zone->watermark[WMARK_HIGH] = pages_min + 2 * gap;
 		zone_set_pcp(zone);
 	}
+	build_zonelists();
 }

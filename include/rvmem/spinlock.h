@@ -21,27 +21,22 @@ typedef struct {
 #define SPINLOCK_INIT	{ 0 }
 #define DEFINE_SPINLOCK(x)	spinlock_t x = SPINLOCK_INIT
 
-#define SPIN_BEFORE_WAIT	1024
-
 static inline bool spin_trylock(spinlock_t *lock)
 {
 	return !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE);
 }
 
+/**
+ * spin_lock_contended() - wait for a lock another hart holds, then take it
+ *
+ * Out of line so the uncontended spin_lock() stays a single AMO.
+ */
+void spin_lock_contended(spinlock_t *lock);
+
 static inline void spin_lock(spinlock_t *lock)
 {
-	unsigned int spins = 0;
-
-	while (!spin_trylock(lock)) {
-		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED)) {
-			if (++spins < SPIN_BEFORE_WAIT) {
-				cpu_relax();
-			} else {
-				cpu_wait_event();
-				spins = 0;
-			}
-		}
-	}
+	if (unlikely(!spin_trylock(lock)))
+		spin_lock_contended(lock);
 }
 
 static inline void spin_unlock(spinlock_t *lock)

@@ -182,6 +182,18 @@ BOOT_CASES = [
      [r"assertion \"argc == 42\" failed", r"abort\(\) called"], []),
     ("signal_terminates", "faults", {"append": "signal"}, 128 + 15,
      [r"terminated by signal 15"], []),
+    ("page_double_free", "faults", {"append": "page-double-free"},
+     KERNEL_FAILURE,
+     [r"BUG: Bad page state: double free: pfn 0x\w+ order 2 .*freed by "
+      r"(do_bad_page_free\S*|main)\+0x\w+"], []),
+    ("page_wrong_order", "faults", {"append": "page-wrong-order"},
+     KERNEL_FAILURE,
+     [r"BUG: Bad page state: freeing with the wrong order: pfn 0x\w+ "
+      r"order 1 .*block order 2\), freed by (do_bad_page_free\S*|main)\+0x\w+"], []),
+    ("page_tail_free", "faults", {"append": "page-tail-free"},
+     KERNEL_FAILURE,
+     [r"BUG: Bad page state: freeing a page that is not allocated .* "
+      r"freed by (do_bad_page_free\S*|main)\+0x\w+"], []),
     ("too_little_ram", "hello", {"mem": "8M"}, KERNEL_FAILURE,
      [r"cannot boot: fdt: only 8192 KiB of RAM"], [r"Hello from"]),
 ]

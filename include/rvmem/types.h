@@ -34,7 +34,7 @@ typedef uint64_t phys_addr_t;
 #define SZ_1G	0x40000000UL
 
 #define __noreturn	__attribute__((noreturn))
-#define noinline	__attribute__((noinline))
+#define noinline	__attribute__((__noinline__))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #ifndef __used		/* libc headers may have them already */
 #define __used		__attribute__((used))

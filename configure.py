@@ -59,8 +59,18 @@ HOST_SOURCES = [
     "platform/host/host.c",
     "tests/fdt_builder.c",
     "tests/host_main.c",
+    "tests/mm_fixture.c",
     "tests/test_fdt.c",
+    "tests/test_memblock.c",
+    "tests/test_page_alloc.c",
+    "tests/test_page_alloc_random.c",
     "tests/test_params.c",
+]
+
+BAD_FREE_SOURCES = [
+    "platform/host/host.c",
+    "tests/bad_free.c",
+    "tests/mm_fixture.c",
 ]
 
 DTB_FIXTURES = ["tests/dtb/qemu-virt-4hart.dts"]
@@ -71,8 +81,19 @@ GUEST_CFLAGS = ("-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 "
                 "-fdata-sections -g -std=gnu11 -Wall -Wextra -Werror "
                 "-Wno-unused-parameter")
 HOST_CFLAGS = ("-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra "
-               "-Werror -Wno-unused-parameter "
-               "-fsanitize=address,undefined -fno-sanitize-recover=all")
+               "-Werror -Wno-unused-parameter")
+
+# Host builds: name -> (extra flags, sources beyond SHARED_SOURCES, binary).
+# "host" is the unit-test binary; "host-tsan" the same under
+# ThreadSanitizer for the concurrency suites; "host-debug" a --debug build
+# of a program that misuses the allocator on purpose (each misuse ends
+# the process, so it cannot live in the test binary).
+ASAN = "-fsanitize=address,undefined -fno-sanitize-recover=all"
+HOST_VARIANTS = {
+    "host": (ASAN, HOST_SOURCES, "rvmem-tests"),
+    "host-tsan": ("-fsanitize=thread", HOST_SOURCES, "rvmem-tests-tsan"),
+    "host-debug": (ASAN + " -DCONFIG_DEBUG", BAD_FREE_SOURCES, "bad-free"),
+}
 
 
 class Writer:
@@ -168,10 +189,10 @@ def write_rules(n, args):
            "LINK $out")
     n.rule("appname", "printf 'const char rvmem_app_name[] = \"%s\";\\n' "
            "$name > $out", "GEN $out")
-    n.rule("host_cc", "$host_cc -MMD -MF $out.d $host_cflags -c $in -o $out",
-           "HOSTCC $out", depfile="$out.d", deps="gcc")
-    n.rule("host_link", "$host_cc $host_cflags -o $out $in -lpthread",
-           "HOSTLD $out")
+    n.rule("host_cc", "$host_cc -MMD -MF $out.d $host_cflags $variant_cflags "
+           "-c $in -o $out", "HOSTCC $out", depfile="$out.d", deps="gcc")
+    n.rule("host_link", "$host_cc $host_cflags $variant_cflags -o $out $in "
+           "-lpthread", "HOSTLD $out")
     n.rule("dtc", "dtc -q -I dts -O dtb -o $out $in", "DTC $out")
 
 
@@ -207,17 +228,20 @@ def write_guest(n, builddir):
 
 
 def write_host(n, builddir):
-    objs = []
-    for src in SHARED_SOURCES + HOST_SOURCES:
-        objs.append(obj(builddir, "host", src))
-        n.build([objs[-1]], "host_cc", [src])
     dtbs = []
     for src in DTB_FIXTURES:
         dtbs.append(os.path.join(builddir, src[:-4] + ".dtb"))
         n.build([dtbs[-1]], "dtc", [src])
-    binary = os.path.join(builddir, "host", "rvmem-tests")
-    n.build([binary], "host_link", objs, dtbs)
-    return [binary]
+    binaries = []
+    for variant, (cflags, sources, name) in sorted(HOST_VARIANTS.items()):
+        flags = {"variant_cflags": cflags}
+        objs = []
+        for src in SHARED_SOURCES + sources:
+            objs.append(obj(builddir, variant, src))
+            n.build([objs[-1]], "host_cc", [src], variables=flags)
+        binaries.append(os.path.join(builddir, "host", name))
+        n.build([binaries[-1]], "host_link", objs, dtbs, flags)
+    return binaries
 
 
 def main():

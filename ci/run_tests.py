@@ -4,7 +4,9 @@
     ci/run_tests.py [-v] [-k PATTERN] [--builddir DIR] [--jobs N]
 
 Three parts, each a list of named cases:
-  host/...   the host unit tests (core/ built natively, ASan/UBSan), KTAP
+  host/...   the host unit tests (core/ built natively, ASan/UBSan), KTAP;
+             the concurrency suites again under ThreadSanitizer; and the
+             --debug allocator checks (bad-free), one process per misuse
   guest/...  apps/selftest booted in QEMU across the matrix (firmware,
              harts, RAM, Sstc), its KTAP parsed case by case
   boot/...   single boots whose console and exit status are checked: hello,
@@ -110,15 +112,64 @@ def ktap_results(prefix, text, status, expect_status=0):
     return out
 
 
+# Host suites that run a second time under ThreadSanitizer.
+TSAN_SUITES = ["page_alloc_smp"]
+
+# bad-free modes and what each report must say.
+BAD_FREES = [
+    ("double-free", r"BUG: Bad page state: freeing a page that is not "
+                    r"allocated \(double free"),
+    ("free-unallocated", r"BUG: Bad page state: freeing a page that is not "
+                         r"allocated"),
+    ("free-never-allocated", r"BUG: Bad page state: freeing a page that is "
+                             r"not allocated"),
+    ("wrong-order", r"BUG: Bad page state: freeing with the wrong order: "
+                    r"pfn \w+ order 1 .*block order 2\)"),
+    ("free-reserved", r"BUG: Bad page state: freeing a reserved page"),
+    ("write-after-free", r"pfn 0x\w+ written after free: byte 0x64 is 0x1"),
+]
+
+
+def run_program(argv, timeout=600):
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True,
+                           timeout=timeout)
+        return p.returncode, p.stdout + p.stderr
+    except subprocess.TimeoutExpired as e:
+        return 124, str(e.stdout or "") + "\n[timed out]"
+
+
 def run_host(builddir):
     binary = os.path.join(builddir, "host", "rvmem-tests")
-    try:
-        p = subprocess.run([binary, "-v"], capture_output=True, text=True,
-                           timeout=600)
-        text, status = p.stdout + p.stderr, p.returncode
-    except subprocess.TimeoutExpired as e:
-        text, status = str(e.stdout or "") + "\n[timed out]", 124
+    status, text = run_program([binary, "-v"])
     return ktap_results("host", text, status)
+
+
+def run_host_tsan(builddir, suite):
+    binary = os.path.join(builddir, "host", "rvmem-tests-tsan")
+    status, text = run_program([binary, "-v", suite])
+    return ktap_results("host-tsan", text, status)
+
+
+def caller_near(text):
+    """The report's 'freed by' address lies just after the function that
+    announced the misuse (the caller of __free_pages)."""
+    fn = re.search(r"bad_free: \S+ from (0x\w+)", text)
+    by = re.search(r"freed by (0x\w+)", text)
+    return not by or (fn and 0 < int(by.group(1), 16) - int(fn.group(1), 16)
+                      < 0x200)
+
+
+def run_bad_free(builddir, mode, pattern):
+    status, text = run_program([os.path.join(builddir, "host", "bad-free"),
+                                mode], timeout=60)
+    result = check_boot("bad_free_" + mode, status, text, KERNEL_FAILURE,
+                        [pattern], [r"went unnoticed"])
+    result.name = "host-debug/bad_free_" + mode
+    if not caller_near(text):
+        result.ok = False
+        result.log = "caller address not next to the caller\n" + result.log
+    return [result]
 
 
 def run_guest(builddir, fw, harts, mem, sstc):
@@ -134,7 +185,9 @@ def run_guest(builddir, fw, harts, mem, sstc):
 # must appear, patterns that must not.
 BOOT_CASES = [
     ("hello_4harts", "hello", {"harts": 4}, 0,
-     [r"Hello from hart 0 \(cpu 0\)", r"Hello from hart 1 ",
+     # OpenSBI's boot hart is whichever wins its lottery; it is cpu 0.
+     [r"boot hart (\d)(.*\n)+Hello from hart \1 \(cpu 0\)",
+      r"Hello from hart 0 ", r"Hello from hart 1 ",
       r"Hello from hart 2 ", r"Hello from hart 3 ",
       r"\[0x80000000-0x88000000\]\s+128 MiB RAM",
       r"Reserved ranges:\n\s+\[0x80000000-0x800\w+\].*mmode_resv",
@@ -229,12 +282,17 @@ def run_boot_case(builddir, case):
     return [check_boot(name, status, text, want, must, must_not)]
 
 
-def run_broken_dtb(builddir, tmp, kind, pattern):
+def dump_base_dtb(tmp):
+    """QEMU's own tree, made once before the jobs that corrupt it run."""
     base = os.path.join(tmp, "virt.dtb")
-    if not os.path.exists(base):
-        subprocess.run(["qemu-system-riscv64", "-M",
-                        "virt,dumpdtb=" + base, "-m", "128M", "-nographic"],
-                       check=True, capture_output=True)
+    subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + base,
+                    "-m", "128M", "-nographic"], check=True,
+                   capture_output=True)
+    return base
+
+
+def run_broken_dtb(builddir, base, kind, pattern):
+    tmp = os.path.dirname(base)
     broken = os.path.join(tmp, kind + ".dtb")
     with open(base, "rb") as f, open(broken, "wb") as g:
         g.write(brokendtb.make_broken_dtb(f.read(), kind))
@@ -246,12 +304,17 @@ def run_broken_dtb(builddir, tmp, kind, pattern):
 
 def jobs(builddir, tmp):
     yield run_host, (builddir,)
+    for suite in TSAN_SUITES:
+        yield run_host_tsan, (builddir, suite)
+    for mode, pattern in BAD_FREES:
+        yield run_bad_free, (builddir, mode, pattern)
     for fw, harts, mem, sstc in GUEST_MATRIX:
         yield run_guest, (builddir, fw, harts, mem, sstc)
     for case in BOOT_CASES:
         yield run_boot_case, (builddir, case)
+    base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
-        yield run_broken_dtb, (builddir, tmp, kind, pattern)
+        yield run_broken_dtb, (builddir, base, kind, pattern)
 
 
 def main():
@@ -294,6 +357,10 @@ def main():
 def job_name(fn, args):
     if fn is run_host:
         return "host"
+    if fn is run_host_tsan:
+        return "host-tsan/" + args[1]
+    if fn is run_bad_free:
+        return "host-debug/bad_free_" + args[1]
     if fn is run_guest:
         return "guest[fw_%s,%dh,%s]" % args[1:4]
     if fn is run_boot_case:

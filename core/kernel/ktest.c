@@ -12,8 +12,9 @@
 #include <rvmem/ktest.h>
 #include <rvmem/printk.h>
 
-extern const struct ktest_suite __start_ktest_suites[];
-extern const struct ktest_suite __stop_ktest_suites[];
+/* Weak: a program that registers no suite has no such section. */
+extern const struct ktest_suite __start_ktest_suites[] __attribute__((weak));
+extern const struct ktest_suite __stop_ktest_suites[] __attribute__((weak));
 
 void __ktest_fail(struct ktest *t, const char *file, int line,
 		  const char *fmt, ...)

@@ -83,8 +83,10 @@ void mm_init(void)
 		boot_fail("mm: only %llu KiB free after reservations, rvmem "
 			  "needs at least %lu KiB",
 			  (unsigned long long)(free >> 10), MM_MIN_FREE >> 10);
-	if (free_area_init())
+	if (free_area_init()) {
+		memblock_dump_all();
 		boot_fail("mm: cannot allocate mem_map");
+	}
 	memblock_free_all();
 	setup_per_zone_wmarks();
 	print_memory_line();

@@ -170,6 +170,21 @@ static int add_range(struct memblock_type *type, phys_addr_t base,
 	return 0;
 }
 
+/* How many regions have @base or @end strictly inside them. */
+static unsigned long splits_needed(const struct memblock_type *type,
+				   phys_addr_t base, phys_addr_t end)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < type->cnt; i++) {
+		const struct memblock_region *r = &type->regions[i];
+
+		n += r->base < base && base < region_end(r);
+		n += r->base < end && end < region_end(r);
+	}
+	return n;
+}
+
 /*
  * Split regions at @base and @base + @size so whole regions [*start_rgn,
  * *end_rgn) cover exactly the overlap with [base, base + size).
@@ -182,7 +197,7 @@ static int isolate_range(struct memblock_type *type, phys_addr_t base,
 	unsigned long i;
 
 	*start_rgn = *end_rgn = 0;
-	if (!table_has_room(type, 2, base, end))	/* at most two splits */
+	if (!table_has_room(type, splits_needed(type, base, end), base, end))
 		return -ENOMEM;
 	for (i = 0; i < type->cnt; i++) {
 		struct memblock_region *r = &type->regions[i];
@@ -299,13 +314,18 @@ int memblock_mark_nomap(phys_addr_t base, phys_addr_t size)
 {
 	struct memblock_type *mem = &memblock.memory;
 	unsigned long start_rgn, end_rgn, i;
-	int err = memblock_reserve(base, size);
+	int err;
 
-	if (err)
-		return err;
+	if (check_range("memblock_mark_nomap", base, size))
+		return -EINVAL;
 	err = isolate_range(mem, base, size, &start_rgn, &end_rgn);
 	if (err)
 		return err;
+	err = memblock_reserve(base, size);
+	if (err) {
+		merge_regions(mem);	/* undo the isolation */
+		return err;
+	}
 	for (i = start_rgn; i < end_rgn; i++)
 		mem->regions[i].flags |= MEMBLOCK_NOMAP;
 	merge_regions(mem);

@@ -53,7 +53,7 @@ static const char *const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal" };
 
 static void set_page_buddy(struct page *page, unsigned int order)
 {
-	page->order = order;
+	WRITE_ONCE(page->order, order);
 	page_set_flag(page, PG_buddy);
 }
 
@@ -64,22 +64,24 @@ static void add_to_free_list(struct page *page, struct zone *zone,
 
 	set_page_buddy(page, order);
 	list_add(&page->lru, &area->free_list);
-	area->nr_free++;
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 }
 
 static void del_page_from_free_list(struct page *page, struct zone *zone,
 				    unsigned int order)
 {
+	struct free_area *area = &zone->free_area[order];
+
 	list_del(&page->lru);
 	page_clear_flag(page, PG_buddy);
-	zone->free_area[order].nr_free--;
+	WRITE_ONCE(area->nr_free, area->nr_free - 1);
 }
 
 /* Can @buddy, of order @order, merge with a block of @zone? */
 static bool page_is_buddy(const struct page *buddy, const struct zone *zone,
 			  unsigned int order)
 {
-	return PageBuddy(buddy) && buddy->order == order &&
+	return PageBuddy(buddy) && READ_ONCE(buddy->order) == order &&
 	       page_zone(buddy) == zone;
 }
 
@@ -87,7 +89,7 @@ static bool page_is_buddy(const struct page *buddy, const struct zone *zone,
 static void __free_one_page(struct page *page, unsigned long pfn,
 			    struct zone *zone, unsigned int order)
 {
-	zone->free_pages += 1UL << order;
+	WRITE_ONCE(zone->free_pages, zone->free_pages + (1UL << order));
 	while (order < MAX_PAGE_ORDER) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy = page + (buddy_pfn - pfn);
@@ -130,7 +132,7 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 		page = list_first_entry(&area->free_list, struct page, lru);
 		del_page_from_free_list(page, zone, current_order);
 		expand(zone, page, order, current_order);
-		zone->free_pages -= 1UL << order;
+		WRITE_ONCE(zone->free_pages, zone->free_pages - (1UL << order));
 		return page;
 	}
 	return NULL;
@@ -454,8 +456,8 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 			  unsigned long caller)
 {
 	check_poison(page, order);
+	WRITE_ONCE(page->order, order);
 	page_set_flag(page, PG_head);
-	page->order = order;
 #ifdef CONFIG_DEBUG
 	page->alloc_caller = caller;
 #endif
@@ -575,8 +577,8 @@ static void split_page(struct page *page, unsigned int order,
 	unsigned long i;
 
 	for (i = 0; i < 1UL << order; i++) {
-		page[i].flags |= 1UL << PG_head;
-		page[i].order = 0;
+		WRITE_ONCE(page[i].order, 0);
+		page_set_flag(&page[i], PG_head);
 #ifdef CONFIG_DEBUG
 		page[i].alloc_caller = caller;
 #endif

@@ -74,9 +74,10 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order);
  * @page: its first page
  * @order: the order it was allocated with
  *
- * A page that is not allocated (free already, reserved) is reported with
- * the caller's address and the boot ends; --debug builds also catch a
- * wrong @order and a page sitting on a per-hart list.
+ * A page that is not the first page of an allocated block (a double
+ * free, a tail page, a reserved page) or a wrong @order is reported with
+ * the caller's address and the boot ends, in every build; --debug builds
+ * also poison freed pages and catch writes to them at the next allocation.
  */
 void __free_pages(struct page *page, unsigned int order);
 

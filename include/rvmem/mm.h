@@ -21,7 +21,6 @@ enum pageflags {
 	PG_reserved,	/* never handed to the buddy (hole, kernel, firmware) */
 	PG_buddy,	/* first page of a free buddy block of page->order */
 	PG_head,	/* first page of an allocated block (checked at free) */
-	PG_pcp,		/* on a per-hart free list (--debug builds only) */
 	PG_slab,	/* owned by the slab allocator */
 	NR_PAGEFLAGS,
 };
@@ -87,19 +86,25 @@ static inline struct page *virt_to_page(const void *addr)
 	return pfn_to_page(__pa(addr) >> PAGE_SHIFT);
 }
 
+/*
+ * page->flags has one writer at a time: the block's owner while it is
+ * allocated, the zone-lock holder while it is free. Other harts may read
+ * it meanwhile (a buddy check looks at a neighbour), hence the relaxed
+ * atomic accesses: plain loads and stores, no read-modify-write.
+ */
 static inline bool page_test_flag(const struct page *page, enum pageflags f)
 {
-	return page->flags & (1UL << f);
+	return READ_ONCE(page->flags) & (1UL << f);
 }
 
 static inline void page_set_flag(struct page *page, enum pageflags f)
 {
-	page->flags |= 1UL << f;
+	WRITE_ONCE(page->flags, page->flags | (1UL << f));
 }
 
 static inline void page_clear_flag(struct page *page, enum pageflags f)
 {
-	page->flags &= ~(1UL << f);
+	WRITE_ONCE(page->flags, page->flags & ~(1UL << f));
 }
 
 #define PageReserved(p)	page_test_flag(p, PG_reserved)
@@ -109,7 +114,7 @@ static inline void page_clear_flag(struct page *page, enum pageflags f)
 
 static inline unsigned int page_zonenum(const struct page *page)
 {
-	return page->flags >> ZONE_SHIFT;
+	return READ_ONCE(page->flags) >> ZONE_SHIFT;
 }
 
 /**

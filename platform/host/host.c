@@ -57,7 +57,8 @@ static const struct platform_ops host_ops = {
 
 void host_console_flush(void)
 {
-	fwrite(console_buf, 1, console_len, stdout);
+	if (console_len)
+		fwrite(console_buf, 1, console_len, stdout);
 	console_len = 0;
 }
 

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bad_free: one deliberate misuse of the page allocator, which must end
+ * the process with a report naming the caller ("BUG: Bad page state") or
+ * the page written after free, and exit status 70 (EXIT_KERNEL_FAILURE).
+ * Built with CONFIG_DEBUG only (write-after-free needs its poisoning); the
+ * test runner checks the status and the message.
+ *
+ *	bad_free double-free|free-unallocated|free-never-allocated|
+ *		 wrong-order|free-reserved|write-after-free
+ *
+ * Before the bad free it prints "bad_free: MODE from 0x..." with the
+ * address of the function that makes the call, so the runner can check
+ * that the report's "freed by 0x..." lies just after it. Exit status 1
+ * means the misuse went unnoticed, 2 a usage or boot error.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <rvmem/gfp.h>
+#include <rvmem/mm.h>
+#include <rvmem/mmzone.h>
+
+#include "host.h"
+#include "mm_fixture.h"
+
+static void announce(const char *mode, void (*fn)(void))
+{
+	printf("bad_free: %s from %#lx\n", mode, (unsigned long)fn);
+	fflush(stdout);
+}
+
+/* An order-0 page freed twice. */
+static noinline void double_free(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	announce("double-free", double_free);
+	__free_page(page);
+	__free_page(page);
+}
+
+/* The second page of an allocated order-2 block freed on its own. */
+static noinline void free_unallocated(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+
+	announce("free-unallocated", free_unallocated);
+	__free_page(page + 1);
+}
+
+/* A page inside a free order-10 block, never handed out. */
+static noinline void free_never_allocated(void)
+{
+	struct free_area *area = &zones[ZONE_DMA32].free_area[MAX_PAGE_ORDER];
+	struct page *block = list_first_entry(&area->free_list, struct page,
+					      lru);
+
+	announce("free-never-allocated", free_never_allocated);
+	__free_page(block + 5);
+}
+
+/* An order-2 block freed as order 1. */
+static noinline void wrong_order(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+
+	announce("wrong-order", wrong_order);
+	__free_pages(page, 1);
+}
+
+/* The first page of RAM, reserved at boot ("the firmware"). */
+static noinline void free_reserved(void)
+{
+	announce("free-reserved", free_reserved);
+	__free_page(pfn_to_page(MM_VIRT_BASE >> PAGE_SHIFT));
+}
+
+/* A byte written to an order-0 page after it was freed. */
+static noinline void write_after_free(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	char *p = page_address(page);
+
+	announce("write-after-free", write_after_free);
+	__free_page(page);
+	p[100] = 1;
+	drain_local_pages(NULL);	/* back to the buddy, then out again */
+	while (alloc_page(GFP_KERNEL | __GFP_NOWARN))
+		;
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} modes[] = {
+	{ "double-free", double_free },
+	{ "free-unallocated", free_unallocated },
+	{ "free-never-allocated", free_never_allocated },
+	{ "wrong-order", wrong_order },
+	{ "free-reserved", free_reserved },
+	{ "write-after-free", write_after_free },
+};
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+
+	host_platform_init(true);
+	if (argc != 2)
+		goto usage;
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (strcmp(argv[1], modes[i].name))
+			continue;
+		if (!mm_fixture_boot_small(MiB(16)))
+			return 2;
+		modes[i].fn();
+		printf("bad_free: %s went unnoticed\n", argv[1]);
+		return 1;
+	}
+usage:
+	fprintf(stderr, "usage: bad_free double-free|free-unallocated|"
+		"free-never-allocated|wrong-order|free-reserved|"
+		"write-after-free\n");
+	return 2;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test fixture: memblock and the page allocator booted on an mmap'd arena
+ * standing in for physical memory, plus the page counting and buddyinfo
+ * comparisons the mm tests share. See mm_fixture.h.
+ */
+#include <rvmem/memblock.h>
+#include <rvmem/printk.h>
+
+#include "host.h"
+#include "mm_fixture.h"
+
+void *mm_fixture_arena(phys_addr_t base, phys_addr_t size)
+{
+	void *arena = host_phys_arena(base, size);
+
+	memblock_reset();
+	return arena;
+}
+
+static bool add_ranges(const struct boot_range *r, int nr, bool reserve)
+{
+	int i, err;
+
+	for (i = 0; i < nr; i++) {
+		err = reserve ? memblock_reserve(r[i].base, r[i].size) :
+				memblock_add(r[i].base, r[i].size);
+		if (err) {
+			printk("mm_fixture: memblock_%s(%#llx, %#llx): %d\n",
+			       reserve ? "reserve" : "add",
+			       (unsigned long long)r[i].base,
+			       (unsigned long long)r[i].size, err);
+			return false;
+		}
+	}
+	return true;
+}
+
+unsigned long mm_fixture_boot(const struct boot_range *ram, int nr_ram,
+			      const struct boot_range *resv, int nr_resv)
+{
+	u64 end = ram[nr_ram - 1].base + ram[nr_ram - 1].size;
+	unsigned long released;
+	int err;
+
+	mm_fixture_arena(ram[0].base, end - ram[0].base);
+	if (!add_ranges(ram, nr_ram, false) ||
+	    !add_ranges(resv, nr_resv, true))
+		return 0;
+	err = free_area_init();
+	if (err) {
+		printk("mm_fixture: free_area_init: %d\n", err);
+		return 0;
+	}
+	released = memblock_free_all();
+	if (!released) {
+		printk("mm_fixture: memblock_free_all released nothing\n");
+		return 0;
+	}
+	setup_per_zone_wmarks();
+	return released;
+}
+
+unsigned long mm_fixture_boot_4g(void)
+{
+	static const struct boot_range ram[] = {
+		{ SZ_4G - MiB(32), MiB(64) },
+	};
+	static const struct boot_range resv[] = {
+		{ SZ_4G - MiB(32), MiB(2) },
+	};
+
+	return mm_fixture_boot(ram, ARRAY_SIZE(ram), resv, ARRAY_SIZE(resv));
+}
+
+unsigned long mm_fixture_boot_small(phys_addr_t size)
+{
+	const struct boot_range ram = { MM_VIRT_BASE, size };
+	const struct boot_range resv = { MM_VIRT_BASE, MiB(2) };
+
+	return mm_fixture_boot(&ram, 1, &resv, 1);
+}
+
+unsigned long mm_free_total(void)
+{
+	unsigned long sum = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		sum += zones[z].free_pages + zone_pcp_count(&zones[z]);
+	return sum;
+}
+
+unsigned long mm_managed_total(void)
+{
+	unsigned long sum = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		sum += zones[z].managed_pages;
+	return sum;
+}
+
+bool mm_buddyinfo_equal(unsigned long a[MAX_NR_ZONES][NR_PAGE_ORDERS],
+			unsigned long b[MAX_NR_ZONES][NR_PAGE_ORDERS])
+{
+	bool equal = true;
+	int z, o;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		for (o = 0; o < NR_PAGE_ORDERS; o++) {
+			if (a[z][o] == b[z][o])
+				continue;
+			printk("        # zone %d order %d: %lu free blocks, "
+			       "%lu before\n", z, o, b[z][o], a[z][o]);
+			equal = false;
+		}
+	}
+	return equal;
+}
+
+bool mm_recovered(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS])
+{
+	unsigned long now[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	bool same;
+
+	drain_local_pages(NULL);
+	buddyinfo_snapshot(now);
+	same = mm_buddyinfo_equal(before, now);
+	if (mm_free_total() != mm_managed_total() ||
+	    nr_free_pages() != mm_managed_total()) {
+		printk("        # %lu pages free (%lu in the buddy) of %lu\n",
+		       mm_free_total(), nr_free_pages(), mm_managed_total());
+		same = false;
+	}
+	return same;
+}
+
+bool mm_buddy_model_take(unsigned long nr_free[NR_PAGE_ORDERS],
+			 unsigned int order)
+{
+	unsigned int o = order;
+
+	while (o < NR_PAGE_ORDERS && !nr_free[o])
+		o++;
+	if (o == NR_PAGE_ORDERS)
+		return false;
+	nr_free[o]--;
+	while (o-- > order)
+		nr_free[o]++;
+	return true;
+}

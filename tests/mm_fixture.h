@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A test-only boot of the memory subsystem on simulated physical memory.
+ *
+ * The real core/mm sources run on an mmap'd arena that pretends to sit at
+ * a chosen physical address (host_phys_arena()). mm_fixture_boot() does
+ * what the guest's boot does with a device tree's memory map: memblock
+ * learns the RAM ranges (holes between them stay holes) and the reserved
+ * ranges, then the page allocator takes every free page. Each boot starts
+ * from scratch, so a test may boot as often as it likes.
+ *
+ * The helpers that count pages and compare buddyinfo read zone state
+ * without its lock: call them while no other thread allocates.
+ */
+#ifndef RVMEM_TESTS_MM_FIXTURE_H
+#define RVMEM_TESTS_MM_FIXTURE_H
+
+#include <rvmem/boot.h>
+#include <rvmem/mm.h>
+#include <rvmem/mmzone.h>
+#include <rvmem/types.h>
+
+#define MiB(x)		((u64)(x) << 20)
+#define GiB(x)		((u64)(x) << 30)
+#define SZ_4G		GiB(4)
+
+/* The QEMU virt board's RAM base; the first 2 MiB hold "the firmware". */
+#define MM_VIRT_BASE	0x80000000ULL
+
+/**
+ * mm_fixture_arena() - a fresh arena covering [@base, @base + @size) and
+ * empty memblock tables, for tests that drive memblock by hand
+ *
+ * Return: the arena's host address.
+ */
+void *mm_fixture_arena(phys_addr_t base, phys_addr_t size);
+
+/**
+ * mm_fixture_boot() - boot memblock and the page allocator on a new arena
+ * @ram: RAM ranges, ascending; the arena spans the first base to the last
+ *       end, and the gaps between ranges are holes
+ * @nr_ram: entries in @ram, at least one
+ * @resv: ranges to reserve before the page allocator starts (may be NULL)
+ * @nr_resv: entries in @resv
+ *
+ * Runs memblock_reset(), memblock_add() and memblock_reserve() for each
+ * range, free_area_init(), memblock_free_all() and setup_per_zone_wmarks().
+ * Return: the pages memblock_free_all() released, or 0 (with a message
+ * naming the step) if a step failed.
+ */
+unsigned long mm_fixture_boot(const struct boot_range *ram, int nr_ram,
+			      const struct boot_range *resv, int nr_resv);
+
+/**
+ * mm_fixture_boot_4g() - 32 MiB of RAM below 4 GiB and 32 MiB above it,
+ * so ZONE_DMA32 and ZONE_NORMAL both hold pages; the lowest 2 MiB are
+ * reserved (the kernel image)
+ *
+ * Return: as mm_fixture_boot().
+ */
+unsigned long mm_fixture_boot_4g(void);
+
+/**
+ * mm_fixture_boot_small() - @size bytes of RAM at MM_VIRT_BASE (DMA32
+ * only), its first 2 MiB reserved
+ *
+ * Return: as mm_fixture_boot().
+ */
+unsigned long mm_fixture_boot_small(phys_addr_t size);
+
+/** mm_free_total() - pages free in every zone's buddy and per-hart lists */
+unsigned long mm_free_total(void);
+
+/** mm_managed_total() - pages every zone manages */
+unsigned long mm_managed_total(void);
+
+/**
+ * mm_buddyinfo_equal() - compare two buddyinfo snapshots
+ * @a: the earlier one
+ * @b: the later one
+ *
+ * Prints each zone and order that differs, with both counts.
+ * Return: true if they are identical.
+ */
+bool mm_buddyinfo_equal(unsigned long a[MAX_NR_ZONES][NR_PAGE_ORDERS],
+			unsigned long b[MAX_NR_ZONES][NR_PAGE_ORDERS]);
+
+/**
+ * mm_recovered() - has everything come back since @before was taken?
+ * @before: buddyinfo_snapshot() from a moment nothing was allocated
+ *
+ * Drains the calling thread's per-hart lists first (other threads must
+ * have drained theirs), then compares buddyinfo with @before and checks
+ * every managed page is free, printing what differs.
+ * Return: true if the page allocator is as it was.
+ */
+bool mm_recovered(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS]);
+
+/**
+ * mm_buddy_model_take() - predict free_area counts after the buddy hands
+ * out one block of 2^@order pages (Linux __rmqueue_smallest: split the
+ * smallest free block of at least @order, keep the upper halves free)
+ * @nr_free: one zone's free blocks per order, updated in place
+ *
+ * Return: false if no block of @order or more was free.
+ */
+bool mm_buddy_model_take(unsigned long nr_free[NR_PAGE_ORDERS],
+			 unsigned int order);
+
+/**
+ * mm_rand() - the next number of a xorshift64* generator
+ * @state: the generator, seeded with any non-zero value
+ */
+static inline u64 mm_rand(u64 *state)
+{
+	u64 x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+#endif /* RVMEM_TESTS_MM_FIXTURE_H */

@@ -29,10 +29,16 @@ SHARED_SOURCES = [
     "core/kernel/platform.c",
     "core/kernel/printk.c",
     "core/kernel/spinlock.c",
+    "core/lib/avl.c",
     "core/lib/fdt.c",
     "core/mm/memblock.c",
     "core/mm/page_alloc.c",
+    "core/mm/pgtable.c",
+    "core/mm/slab.c",
+    "core/mm/slab_common.c",
+    "core/mm/slab_debug.c",
     "core/mm/stats.c",
+    "core/mm/vm_space.c",
     "platform/virt/board_fdt.c",
 ]
 
@@ -40,10 +46,15 @@ SHARED_SOURCES = [
 GUEST_SOURCES = [
     "core/init/main.c",
     "core/kernel/smp.c",
-    "core/libc/brk.c",
     "core/libc/stdio.c",
     "core/libc/syscalls.c",
+    "core/mm/anon.c",
+    "core/mm/fault.c",
     "core/mm/init.c",
+    "core/mm/meminfo.c",
+    "core/mm/paging.c",
+    "core/mm/unmap.c",
+    "core/mm/vmalloc.c",
     "core/trap/backtrace.c",
     "core/trap/entry.S",
     "core/trap/report.c",
@@ -52,6 +63,7 @@ GUEST_SOURCES = [
     "platform/riscv/processor.c",
     "platform/riscv/sbi.c",
     "platform/riscv/timer.c",
+    "platform/riscv/tlbflush.c",
     "platform/virt/setup.c",
 ]
 
@@ -60,11 +72,16 @@ HOST_SOURCES = [
     "tests/fdt_builder.c",
     "tests/host_main.c",
     "tests/mm_fixture.c",
+    "tests/test_avl.c",
     "tests/test_fdt.c",
     "tests/test_memblock.c",
     "tests/test_page_alloc.c",
     "tests/test_page_alloc_random.c",
     "tests/test_params.c",
+    "tests/test_pgtable.c",
+    "tests/test_slab.c",
+    "tests/test_slab_random.c",
+    "tests/test_vm_space.c",
 ]
 
 BAD_FREE_SOURCES = [
@@ -168,7 +185,7 @@ def write_rules(n, args):
     n.variable("host_cc", args.host_cc)
     n.variable("guest_cflags", "%s %s %s -Iinclude/libc -Iinclude -Iplatform/riscv/include"
                % (GUEST_CFLAGS, opt, defines))
-    n.variable("host_cflags", "%s %s -Iinclude -Iplatform/host/include -Iplatform/host "
+    n.variable("host_cflags", "%s %s -Iinclude -Iplatform/host/include -Iplatform/riscv/include -Iplatform/host "
                "-Iplatform/virt -DTEST_DTB_DIR='\"%s/tests/dtb\"'"
                % (HOST_CFLAGS, defines, args.builddir))
     n.line()

@@ -32,16 +32,19 @@ import qemu  # noqa: E402
 BOOT_TIMEOUT = 60
 KERNEL_FAILURE = 70     # EXIT_KERNEL_FAILURE in include/rvmem/panic.h
 
-# The in-guest matrix: (firmware, harts, memory, sstc)
+# The in-guest matrix: (firmware, harts, memory, sstc, bootargs).
+# Sv48 is the default where QEMU offers it; no4lvl selects Sv39.
 GUEST_MATRIX = [
-    ("dynamic", 1, "128M", True),
-    ("dynamic", 4, "128M", True),
-    ("dynamic", 4, "4G", True),
-    ("jump", 1, "4G", True),
-    ("jump", 4, "128M", True),
-    ("jump", 4, "4G", True),
-    ("dynamic", 2, "128M", False),
-    ("dynamic", 8, "256M", True),
+    ("dynamic", 1, "128M", True, ""),
+    ("dynamic", 4, "128M", True, ""),
+    ("dynamic", 4, "4G", True, ""),
+    ("jump", 1, "4G", True, ""),
+    ("jump", 4, "128M", True, ""),
+    ("jump", 4, "4G", True, ""),
+    ("dynamic", 2, "128M", False, ""),
+    ("dynamic", 8, "256M", True, ""),
+    ("dynamic", 1, "128M", True, "no4lvl"),
+    ("jump", 4, "4G", True, "no4lvl"),
 ]
 
 
@@ -55,7 +58,6 @@ def parse_ktap(text):
     the list of problems (plans not met) found on the way."""
     results, problems = [], []
     stack = []          # [(indent, name, plan, seen)]
-    pending = None      # subtest name announced by "# Subtest:"
     for line in text.splitlines():
         m = re.match(r"^(\s*)(KTAP version \d+|1\.\.(\d+)|# Subtest: (.+)|"
                      r"(not ok|ok) (\d+) ([^#]*?)\s*(# SKIP.*)?)\s*$", line)
@@ -64,13 +66,14 @@ def parse_ktap(text):
         indent = len(m.group(1))
         if m.group(2).startswith("KTAP"):
             stack = [s for s in stack if s[0] < indent]
-            stack.append([indent, pending, None, 0])
-            pending = None
+            stack.append([indent, None, None, 0])
         elif m.group(3):
             if stack and stack[-1][0] == indent:
                 stack[-1][2] = int(m.group(3))
         elif m.group(4):
-            pending = m.group(4)
+            # KUnit names a subtest right after its "KTAP version" line.
+            if stack and stack[-1][0] == indent:
+                stack[-1][1] = m.group(4)
         else:
             while stack and stack[-1][0] > indent:
                 closed = stack.pop()
@@ -113,7 +116,7 @@ def ktap_results(prefix, text, status, expect_status=0):
 
 
 # Host suites that run a second time under ThreadSanitizer.
-TSAN_SUITES = ["page_alloc_smp"]
+TSAN_SUITES = ["page_alloc_smp", "slab_smp"]
 
 # bad-free modes and what each report must say.
 BAD_FREES = [
@@ -172,13 +175,18 @@ def run_bad_free(builddir, mode, pattern):
     return [result]
 
 
-def run_guest(builddir, fw, harts, mem, sstc):
-    name = "guest[fw_%s,%dh,%s%s]" % (fw, harts, mem,
-                                      "" if sstc else ",no-sstc")
+def guest_name(fw, harts, mem, sstc, append):
+    return "guest[fw_%s,%dh,%s%s%s]" % (fw, harts, mem,
+                                        "" if sstc else ",no-sstc",
+                                        ",sv39" if append else "")
+
+
+def run_guest(builddir, fw, harts, mem, sstc, append):
     status, text, _ = qemu.boot(qemu.image_path("selftest", builddir),
                                 timeout=BOOT_TIMEOUT, harts=harts, mem=mem,
-                                firmware=fw, sstc=sstc)
-    return ktap_results(name, text, status)
+                                firmware=fw, sstc=sstc, append=append)
+    return ktap_results(guest_name(fw, harts, mem, sstc, append), text,
+                        status)
 
 
 # Single boots: name, app, boot options, expected status, patterns that
@@ -225,9 +233,69 @@ BOOT_CASES = [
       r" ra : \w+", r" t6 : \w+", r"exit status 70"], []),
     ("fatal_null_load", "faults", {"append": "null-load", "harts": 2},
      KERNEL_FAILURE,
-     [r"cause: load access fault \(scause 0x5\)",
+     [r"fatal trap: read of 0: NULL pointer dereference",
+      r"cause: load page fault \(scause 0xd\)",
       r"stval: 0000000000000000",
       r"\[<\w+>\] (do_null_load|main)\+0x\w+"], []),
+    ("fatal_vmalloc_guard", "faults", {"append": "vmalloc-overflow"},
+     KERNEL_FAILURE,
+     [r"fatal trap: write of 0xffffffc0\w+: the guard page after vmalloc "
+      r"area \[0x\w+-0x\w+\] \(3 pages, from do_vm_fault\+0x\w+\)"], []),
+    ("fatal_stack_guard", "faults", {"append": "stack-overflow", "harts": 2},
+     KERNEL_FAILURE,
+     [r"fatal trap: write of 0xffffffc0\w+: the guard page below the "
+      r"stack of cpu 0", r"\[<\w+>\] do_stack_overflow\+0x\w+"], []),
+    ("fatal_write_rodata", "faults", {"append": "write-rodata"},
+     KERNEL_FAILURE,
+     [r"fatal trap: write of 0x80\w+: kernel read-only data is "
+      r"read-only", r"store/AMO page fault"], []),
+    ("fatal_write_text", "faults", {"append": "write-text no4lvl"},
+     KERNEL_FAILURE,
+     [r"fatal trap: write of 0x80\w+: kernel text is read-only"], []),
+    ("fatal_exec_nx", "faults", {"append": "exec-nx"}, KERNEL_FAILURE,
+     [r"fatal trap: execute of 0xffffffd0\w+: mmap region \[0x\w+-0x\w+\] "
+      r"is read-write", r"instruction page fault"], []),
+    ("fatal_unmapped", "faults", {"append": "unmapped"}, KERNEL_FAILURE,
+     [r"fatal trap: read of 0xffffffd040000000: unmapped address in the "
+      r"mmap area"], []),
+    ("fatal_out_of_memory", "faults", {"append": "oom", "harts": 2},
+     KERNEL_FAILURE,
+     [r"fatal trap: write of 0x\w+: out of memory: no free page for mmap "
+      r"region \[0xffffffd000000000-0xffffffd0ffffffff\]"], []),
+    ("overcommit_strict_refuses", "faults",
+     {"append": "vm.overcommit_memory=2 overcommit-strict"}, 0,
+     [r"mmap of 1 GiB refused with ENOMEM"], []),
+    ("slab_redzone", "faults", {"append": "slub_debug slab-redzone"},
+     KERNEL_FAILURE,
+     [r"BUG kmalloc-64: Right Redzone overwritten",
+      r"Object 0x\w+ @offset=64 \(cache kmalloc-64",
+      r"Overflow: byte 0x78 instead of 0xcc",
+      r"Allocated by slab_redzone\+0x\w+ on cpu 0",
+      r"Caller: slab_\w+\+0x\w+"], []),
+    ("slab_use_after_free", "faults",
+     {"append": "slub_debug slab-use-after-free"}, KERNEL_FAILURE,
+     [r"BUG kmalloc-64: Poison overwritten \(use after free\)",
+      r"@offset=10 ", r"byte 0x42 instead of 0x6b",
+      r"Allocated by slab_use_after_free\+0x\w+",
+      r"Freed by slab_use_after_free\+0x\w+"], []),
+    ("slab_double_free", "faults", {"append": "slab-double-free"},
+     KERNEL_FAILURE,
+     [r"BUG kmalloc-64: double free", r"Object 0x\w+ @offset=0 ",
+      r"Caller: slab_\w+\+0x\w+"], []),
+    ("slab_invalid_free", "faults", {"append": "slab-invalid-free"},
+     KERNEL_FAILURE,
+     [r"BUG kmalloc-64: invalid free \(inside an object\)",
+      r"@offset=8 "], []),
+    ("slab_freelist_corrupt", "faults", {"append": "slab-freelist-corrupt"},
+     KERNEL_FAILURE,
+     [r"BUG kmalloc-64: freelist pointer corrupted",
+      r"next pointer decodes to 0x\w+, not an object of its slab"], []),
+    ("heapdemo", "heapdemo", {"append": "mm.report=1"}, 0,
+     [r"256 pages touched of 262144 mapped: AnonPages \+256",
+      r"after munmap\s+MemFree\s+\d+ kB\s+AnonPages\s+0 kB",
+      r"malloc'd 32 MiB: break moved by 32 MiB", r"heapdemo: ok",
+      r"AnonPages:\s+\d+ kB", r"PageTables:\s+\d+ kB",
+      r"Committed_AS:\s+\d+ kB"], [r"FAILED"]),
     ("abort_reports", "faults", {"append": "abort"}, KERNEL_FAILURE,
      [r"Kernel panic on cpu 0 \(hart 0\): abort\(\) called",
       r"Call trace:\n(.*\n)*\s+\[<\w+>\] main\+0x\w+"], []),
@@ -308,8 +376,8 @@ def jobs(builddir, tmp):
         yield run_host_tsan, (builddir, suite)
     for mode, pattern in BAD_FREES:
         yield run_bad_free, (builddir, mode, pattern)
-    for fw, harts, mem, sstc in GUEST_MATRIX:
-        yield run_guest, (builddir, fw, harts, mem, sstc)
+    for config in GUEST_MATRIX:
+        yield run_guest, (builddir,) + config
     for case in BOOT_CASES:
         yield run_boot_case, (builddir, case)
     base = dump_base_dtb(tmp)
@@ -362,7 +430,7 @@ def job_name(fn, args):
     if fn is run_bad_free:
         return "host-debug/bad_free_" + args[1]
     if fn is run_guest:
-        return "guest[fw_%s,%dh,%s]" % args[1:4]
+        return guest_name(*args[1:])
     if fn is run_boot_case:
         return "boot/" + args[1][0]
     return "boot/broken_dtb_" + args[2]

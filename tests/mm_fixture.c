@@ -4,6 +4,8 @@
  * standing in for physical memory, plus the page counting and buddyinfo
  * comparisons the mm tests share. See mm_fixture.h.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <rvmem/memblock.h>
 #include <rvmem/printk.h>
 
@@ -149,4 +151,41 @@ bool mm_buddy_model_take(unsigned long nr_free[NR_PAGE_ORDERS],
 	while (o-- > order)
 		nr_free[o]++;
 	return true;
+}
+
+void handoff_init(struct handoff *h, size_t elem)
+{
+	if (elem > HANDOFF_ELEM_MAX)
+		abort();	/* a test's element type outgrew the queue */
+	pthread_mutex_init(&h->lock, NULL);
+	h->elem = elem;
+	h->head = h->count = 0;
+}
+
+bool handoff_push(struct handoff *h, const void *e)
+{
+	bool ok;
+
+	pthread_mutex_lock(&h->lock);
+	ok = h->count < HANDOFF_SLOTS;
+	if (ok)
+		memcpy(h->q[(h->head + h->count++) % HANDOFF_SLOTS], e,
+		       h->elem);
+	pthread_mutex_unlock(&h->lock);
+	return ok;
+}
+
+bool handoff_pop(struct handoff *h, void *e)
+{
+	bool ok;
+
+	pthread_mutex_lock(&h->lock);
+	ok = h->count > 0;
+	if (ok) {
+		memcpy(e, h->q[h->head], h->elem);
+		h->head = (h->head + 1) % HANDOFF_SLOTS;
+		h->count--;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return ok;
 }

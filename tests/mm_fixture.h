@@ -15,6 +15,7 @@
 #ifndef RVMEM_TESTS_MM_FIXTURE_H
 #define RVMEM_TESTS_MM_FIXTURE_H
 
+#include <pthread.h>
 #include <rvmem/boot.h>
 #include <rvmem/mm.h>
 #include <rvmem/mmzone.h>
@@ -121,5 +122,28 @@ static inline u64 mm_rand(u64 *state)
 	*state = x;
 	return x * 0x2545F4914F6CDD1DULL;
 }
+
+/*
+ * A bounded queue through which test threads pass objects to each other
+ * (to free what another "hart" allocated). Elements are copied whole.
+ */
+#define HANDOFF_SLOTS		256
+#define HANDOFF_ELEM_MAX	32
+
+struct handoff {
+	pthread_mutex_t lock;
+	size_t elem;			/* bytes per element */
+	unsigned int head, count;
+	unsigned char q[HANDOFF_SLOTS][HANDOFF_ELEM_MAX];
+};
+
+/** handoff_init() - an empty queue of @elem-byte elements (<= 32) */
+void handoff_init(struct handoff *h, size_t elem);
+
+/** handoff_push() - copy @e in; Return: false if the queue is full */
+bool handoff_push(struct handoff *h, const void *e);
+
+/** handoff_pop() - copy the oldest out to @e; Return: false if empty */
+bool handoff_pop(struct handoff *h, void *e);
 
 #endif /* RVMEM_TESTS_MM_FIXTURE_H */

@@ -40,7 +40,6 @@
 #define STRESS_WALK_EVERY	4096	/* free lists agree with the shadow */
 #define STRESS_PHASE		16384	/* ops between fill and drain phases */
 #define STRESS_MAX_ERRORS	10	/* printed per run */
-#define HANDOFF_SIZE		256
 
 struct block {
 	struct page *page;
@@ -49,12 +48,6 @@ struct block {
 };
 
 /* Blocks one thread hands to another to free. */
-struct handoff {
-	pthread_mutex_t lock;
-	struct block q[HANDOFF_SIZE];
-	unsigned int head, count;
-};
-
 struct stress {
 	u64 rng;
 	unsigned long ops;
@@ -284,33 +277,6 @@ static struct block stress_take_live(struct stress *s)
 	return b;
 }
 
-static bool handoff_push(struct handoff *h, const struct block *b)
-{
-	bool ok;
-
-	pthread_mutex_lock(&h->lock);
-	ok = h->count < HANDOFF_SIZE;
-	if (ok)
-		h->q[(h->head + h->count++) % HANDOFF_SIZE] = *b;
-	pthread_mutex_unlock(&h->lock);
-	return ok;
-}
-
-static bool handoff_pop(struct handoff *h, struct block *b)
-{
-	bool ok;
-
-	pthread_mutex_lock(&h->lock);
-	ok = h->count > 0;
-	if (ok) {
-		*b = h->q[h->head];
-		h->head = (h->head + 1) % HANDOFF_SIZE;
-		h->count--;
-	}
-	pthread_mutex_unlock(&h->lock);
-	return ok;
-}
-
 /*
  * Free a random live block; with other threads about, sometimes pass it
  * to them instead, or free one they passed.
@@ -517,7 +483,7 @@ static void alloc_pages_smp_random(struct ktest *t)
 {
 	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
 	static struct stress_thread st[STRESS_SMP_THREADS];
-	static struct handoff handoff = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	static struct handoff handoff;
 	unsigned long errors = 0, ops = 0, fails = 0;
 	struct stress main_s;
 	struct block b;
@@ -525,7 +491,7 @@ static void alloc_pages_smp_random(struct ktest *t)
 
 	KTEST_ASSERT_TRUE(t, stress_boot() != 0);
 	buddyinfo_snapshot(before);
-	handoff.head = handoff.count = 0;
+	handoff_init(&handoff, sizeof(struct block));
 	for (i = 0; i < STRESS_SMP_THREADS; i++) {
 		st[i].cpu = i + 1;
 		stress_init(&st[i].s, 0x5eed0100 + i,

@@ -33,6 +33,7 @@ void __libc_init_array(void);
 
 static char cmdline[CMDLINE_MAX];
 static char *app_argv[MAX_APP_ARGS + 1];
+static int app_argc;
 static unsigned long max_cpus = NR_CPUS;
 
 static int set_quiet(const char *val)
@@ -97,17 +98,22 @@ static int build_argv(void)
 			      app_argv, ARRAY_SIZE(app_argv));
 }
 
-void start_kernel(void)
+/* The rest of the boot, on the boot hart's guarded stack. */
+static void __noreturn kernel_main(void)
 {
-	int argc = build_argv();
-
-	print_banner();
-	pr_info("command line: %s\n", boot_info.bootargs);
-	mm_init();
 	smp_boot_secondaries(max_cpus);
 	pr_info("smp: %u of %u harts online\n", nr_cpus_online,
 		boot_info.nr_harts);
 	local_irq_enable();
 	__libc_init_array();
-	exit(main(argc, app_argv));
+	exit(main(app_argc, app_argv));
+}
+
+void start_kernel(void)
+{
+	app_argc = build_argv();
+	print_banner();
+	pr_info("command line: %s\n", boot_info.bootargs);
+	mm_init();
+	smp_switch_boot_stack(kernel_main);
 }

@@ -24,15 +24,22 @@
 #include <rvmem/smp.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/trap.h>
+#include <rvmem/vmalloc.h>
 
 #define HART_START_TIMEOUT_US	5000000	/* generous: QEMU harts are host threads */
 
 _Static_assert(__builtin_offsetof(struct hart, stack_top) ==
 	       HART_OFF_STACK_TOP, "struct hart: stack_top offset");
+_Static_assert(__builtin_offsetof(struct hart, stack_base) ==
+	       HART_OFF_STACK_BASE, "struct hart: stack_base offset");
+_Static_assert(__builtin_offsetof(struct hart, trap_stack_top) ==
+	       HART_OFF_TRAP_STACK, "struct hart: trap_stack_top offset");
 
 struct hart harts[NR_CPUS];
 unsigned int nr_cpus_online;
-u8 hart_stacks[NR_CPUS][HART_STACK_SIZE] __attribute__((aligned(16)));
+/* The boot hart's first stack, until vmalloc gives it a guarded one. */
+u8 boot_stack[HART_STACK_SIZE] __attribute__((aligned(16)));
+static u8 trap_stacks[NR_CPUS][TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
 static DEFINE_SPINLOCK(call_lock);
 extern char secondary_entry[];
@@ -48,6 +55,12 @@ static void hart_init_tls(struct hart *h)
 	memset(h->tls + (size_t)__tbss_offset, 0, (size_t)__tbss_size);
 }
 
+static void hart_set_stack(struct hart *h, unsigned long base)
+{
+	h->stack_base = base;
+	h->stack_top = base + HART_STACK_SIZE;
+}
+
 static void hart_prepare(unsigned int cpu, u32 hartid)
 {
 	struct hart *h = &harts[cpu];
@@ -55,8 +68,18 @@ static void hart_prepare(unsigned int cpu, u32 hartid)
 	hart_init_tls(h);
 	h->cpu = cpu;
 	h->hartid = hartid;
-	h->stack_base = (unsigned long)hart_stacks[cpu];
-	h->stack_top = h->stack_base + HART_STACK_SIZE;
+	h->trap_stack_top = (unsigned long)trap_stacks[cpu] + TRAP_STACK_SIZE;
+}
+
+/* A guarded stack from vmalloc for @h: a guard page below and above. */
+static int hart_alloc_stack(struct hart *h)
+{
+	void *stack = vmalloc_stack(HART_STACK_SIZE, h->cpu);
+
+	if (!stack)
+		return -ENOMEM;
+	hart_set_stack(h, (unsigned long)stack);
+	return 0;
 }
 
 static void hart_go_online(struct hart *h)
@@ -71,8 +94,18 @@ static void hart_go_online(struct hart *h)
 void smp_init_boot_hart(u32 hartid)
 {
 	hart_prepare(0, hartid);
+	hart_set_stack(&harts[0], (unsigned long)boot_stack);
 	__asm__ __volatile__("mv tp, %0" :: "r"(&harts[0]));
 	hart_go_online(&harts[0]);
+}
+
+void smp_switch_boot_stack(void (*fn)(void))
+{
+	struct hart *h = this_hart();
+
+	if (hart_alloc_stack(h))
+		boot_fail("smp: no memory for the boot hart's stack");
+	arch_call_on_stack(h->stack_top, fn);
 }
 
 void secondary_start(struct hart *h)
@@ -135,6 +168,11 @@ void smp_boot_secondaries(unsigned int max)
 		if (boot_info.hartid[i] == harts[0].hartid)
 			continue;
 		hart_prepare(cpu, boot_info.hartid[i]);
+		if (hart_alloc_stack(&harts[cpu])) {
+			pr_err("smp: no stack for hart %u\n",
+			       boot_info.hartid[i]);
+			break;
+		}
 		if (!hart_start(&harts[cpu]))
 			cpu++;
 	}

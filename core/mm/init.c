@@ -15,6 +15,9 @@
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
+#include <rvmem/slab.h>
+#include <rvmem/vmalloc.h>
+#include <rvmem/anon.h>
 #include "internal.h"
 
 /* Below this much free memory after reservations, rvmem will not boot. */
@@ -89,5 +92,9 @@ void mm_init(void)
 	}
 	memblock_free_all();
 	setup_per_zone_wmarks();
+	kmem_cache_init();
+	paging_init();
+	vmalloc_init();
+	anon_init();
 	print_memory_line();
 }

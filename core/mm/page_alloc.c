@@ -321,12 +321,14 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
 
 /*
  * Reclaim for rvmem: there is no swap or page cache, so what can come back
- * is what the per-hart lists hold. Return: pages returned to the buddy.
+ * is what the slab caches and the per-hart lists hold. Return: pages
+ * returned to the buddy.
  */
 static unsigned long __alloc_pages_direct_reclaim(gfp_t gfp)
 {
 	unsigned long before = nr_free_pages();
 
+	slab_reclaim();
 	if ((gfp & __GFP_DIRECT_RECLAIM) && !irqs_disabled())
 		drain_all_pages();
 	else

@@ -6,7 +6,12 @@
  * stays on the current stack: push a struct pt_regs, call do_trap(), pop
  * it and sret. sepc and sstatus are restored from the frame, so a handler
  * may change where the trapped code resumes (feature probes do).
+ *
+ * Unless sp has run off the hart's stack (into the guard page below it):
+ * then the frame goes on the hart's trap stack instead, so the fault can
+ * still be reported. tp always points at the struct hart.
  */
+#include <rvmem/smp.h>
 #include <rvmem/trap.h>
 
 	.option arch, +zicsr
@@ -15,11 +20,26 @@
 	.balign 4
 	.globl trap_entry
 trap_entry:
+	csrw	sscratch, t0
+	ld	t0, HART_OFF_STACK_BASE(tp)
+	addi	t0, t0, PT_SIZE
+	bltu	sp, t0, 1f
+	csrr	t0, sscratch
 	addi	sp, sp, -PT_SIZE
-	sd	x1, 1 * 8(sp)
+	sd	t0, 5 * 8(sp)
+	addi	t0, sp, PT_SIZE
+	sd	t0, 2 * 8(sp)
+	j	2f
+1:	/* overflow: frame on the trap stack, remember the old sp */
+	mv	t0, sp
+	ld	sp, HART_OFF_TRAP_STACK(tp)
+	addi	sp, sp, -PT_SIZE
+	sd	t0, 2 * 8(sp)
+	csrr	t0, sscratch
+	sd	t0, 5 * 8(sp)
+2:	sd	x1, 1 * 8(sp)
 	sd	x3, 3 * 8(sp)
 	sd	x4, 4 * 8(sp)
-	sd	x5, 5 * 8(sp)
 	sd	x6, 6 * 8(sp)
 	sd	x7, 7 * 8(sp)
 	sd	x8, 8 * 8(sp)
@@ -46,8 +66,6 @@ trap_entry:
 	sd	x29, 29 * 8(sp)
 	sd	x30, 30 * 8(sp)
 	sd	x31, 31 * 8(sp)
-	addi	t0, sp, PT_SIZE
-	sd	t0, 2 * 8(sp)
 	csrr	t0, sepc
 	sd	t0, PT_EPC(sp)
 	csrr	t0, sstatus

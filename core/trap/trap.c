@@ -3,12 +3,14 @@
  * Trap dispatch: interrupts to their handlers, everything else is fatal.
  *
  * Interrupts: supervisor timer (timer_interrupt) and software (cross-call
- * IPIs). Exceptions: an illegal instruction during a feature probe is
- * skipped; page faults will go to the mm fault handler once paging exists;
- * any other exception is a kernel bug or a bad access, reported by die().
+ * IPIs). Exceptions: any fault inside a probe (trap_probe_insn(),
+ * copy_from_kernel_nofault()) is skipped and recorded; page faults go to
+ * the mm fault handler; any other exception is a kernel bug or a bad
+ * access, reported by die().
  */
 #include <asm/csr.h>
 #include <asm/timer.h>
+#include <rvmem/fault.h>
 #include <rvmem/panic.h>
 #include <rvmem/platform.h>
 #include <rvmem/smp.h>
@@ -100,9 +102,16 @@ void do_trap(struct pt_regs *regs)
 		handle_interrupt(regs);
 		return;
 	}
-	if (regs->cause == EXC_ILLEGAL_INSN && h->probing) {
+	if (h->probing) {	/* a probe's fault: skip, let it see */
 		h->probe_faulted = true;
 		regs->epc += insn_length(regs->epc);
+		return;
+	}
+	switch (regs->cause) {
+	case EXC_INST_PAGE_FAULT:
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_STORE_PAGE_FAULT:
+		mm_handle_fault(regs);
 		return;
 	}
 	die(regs, "unhandled exception in kernel");

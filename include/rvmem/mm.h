@@ -126,6 +126,14 @@ static inline unsigned int page_zonenum(const struct page *page)
 void mm_init(void);
 
 /**
+ * paging_init() - build the kernel mapping and turn the MMU on (Sv48 or
+ * Sv39; see core/mm/paging.c)
+ *
+ * Context: boot hart, after the page allocator is up (mm_init()).
+ */
+void paging_init(void);
+
+/**
  * free_area_init() - size the zones from memblock and allocate mem_map
  *
  * Every struct page starts PageReserved; memblock_free_all() then frees

@@ -10,6 +10,7 @@ extern char _text[], _stext[], _etext[];	/* code */
 extern char _srodata[], _erodata[];		/* read-only data */
 extern char _sdata[], _edata[];			/* data */
 extern char __bss_start[], __bss_end[];		/* zeroed data */
+extern char __kallsyms_start[];		/* symbol table (read-only) */
 extern char _end[];				/* end of the image */
 
 #endif /* RVMEM_SECTIONS_H */

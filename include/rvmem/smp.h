@@ -22,8 +22,12 @@
  */
 #define HART_TLS_SIZE		1024
 
+#define TRAP_STACK_SIZE		4096	/* per hart, for traps on a bad sp */
+
 /* Offsets the assembly uses; asserted in core/kernel/smp.c. */
 #define HART_OFF_STACK_TOP	(HART_TLS_SIZE + 8)
+#define HART_OFF_STACK_BASE	(HART_TLS_SIZE + 16)
+#define HART_OFF_TRAP_STACK	(HART_TLS_SIZE + 24)
 
 #ifndef __ASSEMBLER__
 #include <rvmem/boot.h>
@@ -36,6 +40,8 @@
  * @hartid: firmware hart id
  * @stack_top: initial stack pointer (stack grows down from here)
  * @stack_base: lowest address of the stack
+ * @trap_stack_top: where a trap goes when sp is not on the stack (it
+ *                  overflowed into the guard page)
  * @online: the hart reached C and is taking cross-calls
  * @call_fn: pending cross-call, run by the target hart
  * @call_arg: its argument
@@ -55,6 +61,7 @@ struct hart {
 	u32 hartid;
 	unsigned long stack_top;
 	unsigned long stack_base;
+	unsigned long trap_stack_top;
 	volatile bool online;
 	void (*volatile call_fn)(void *arg);
 	void *volatile call_arg;
@@ -120,6 +127,14 @@ int smp_stop_hart(unsigned int cpu);
  * Return: 0 once it is online, or a negative errno.
  */
 int smp_start_hart(unsigned int cpu);
+
+/**
+ * smp_switch_boot_stack() - move the boot hart to a guarded vmalloc stack
+ * and continue in @fn there (which must not return)
+ *
+ * Context: boot hart, after vmalloc_init(), interrupts off.
+ */
+void __noreturn smp_switch_boot_stack(void (*fn)(void));
 
 /* Called by the platform. */
 void smp_init_boot_hart(u32 hartid);

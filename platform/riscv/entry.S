@@ -30,7 +30,7 @@ _start:
 	addi	t0, t0, 8
 	j	1b
 2:
-	la	sp, hart_stacks + HART_STACK_SIZE
+	la	sp, boot_stack + HART_STACK_SIZE
 	li	s0, 0
 	li	ra, 0
 	call	virt_boot		/* (hartid, fdt) */
@@ -45,6 +45,11 @@ secondary_entry:
 	.option norelax
 	la	gp, __global_pointer$
 	.option pop
+	/* The boot hart's page table, if paging is on already. */
+	la	t0, kernel_satp
+	ld	t0, 0(t0)
+	csrw	satp, t0
+	sfence.vma
 	mv	tp, a1
 	ld	sp, HART_OFF_STACK_TOP(a1)
 	li	s0, 0
@@ -53,3 +58,15 @@ secondary_entry:
 	call	secondary_start
 4:	wfi
 	j	4b
+
+/*
+ * arch_call_on_stack(sp, fn): continue on another stack by calling fn()
+ * there, with a zero frame pointer so backtraces end at fn. fn must not
+ * return.
+ */
+	.globl arch_call_on_stack
+arch_call_on_stack:
+	mv	sp, a0
+	li	s0, 0
+	li	ra, 0
+	jr	a1

@@ -19,6 +19,13 @@ static inline void cpu_relax(void)
  */
 void cpu_wait_event(void);
 
+/**
+ * arch_call_on_stack() - switch to the stack ending at @sp and call @fn
+ * there; the old stack is abandoned. Context: interrupts off.
+ */
+void __attribute__((noreturn)) arch_call_on_stack(unsigned long sp,
+						  void (*fn)(void));
+
 /** arch_halt() - stop this hart for good (interrupts off, wfi forever) */
 void __attribute__((noreturn)) arch_halt(void);
 

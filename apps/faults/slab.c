@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Misuses of the slab allocator, one per mode, each of which must end
+ * the boot with a report naming the cache, the object, the offset and the
+ * callers, and exit status 70:
+ *
+ *	slab-redzone		write one byte past a kmalloc(64) object
+ *				(needs slub_debug: red zones)
+ *	slab-use-after-free	write into a freed object, then allocate
+ *				again (needs slub_debug: poisoning)
+ *	slab-double-free	kfree() the same object twice
+ *	slab-invalid-free	kfree() a pointer 8 bytes into an object
+ *	slab-freelist-corrupt	overwrite a freed object's free pointer,
+ *				then allocate twice
+ *
+ * The last three are caught in every build.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <rvmem/slab.h>
+
+int slab_fault(const char *mode);
+
+static noinline void slab_redzone(void)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	p[64] = 0x78;		/* one past the end */
+	kfree(p);
+}
+
+static noinline void slab_use_after_free(void)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	kfree(p);
+	p[10] = 0x42;
+	kfree(kmalloc(64, GFP_KERNEL));	/* the same object again */
+}
+
+static noinline void slab_double_free(void)
+{
+	void *p = kmalloc(64, GFP_KERNEL);
+
+	kfree(p);
+	kfree(p);
+}
+
+static noinline void slab_invalid_free(void)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	kfree(p + 8);
+}
+
+/* Without debugging, a free object's first word is its free pointer. */
+static noinline void slab_freelist_corrupt(void)
+{
+	unsigned long *p = kmalloc(64, GFP_KERNEL);
+
+	kfree(kmalloc(64, GFP_KERNEL));
+	kfree(p);
+	p[0] ^= 0x1234;
+	kmalloc(64, GFP_KERNEL);
+	kmalloc(64, GFP_KERNEL);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} slab_modes[] = {
+	{ "slab-redzone", slab_redzone },
+	{ "slab-use-after-free", slab_use_after_free },
+	{ "slab-double-free", slab_double_free },
+	{ "slab-invalid-free", slab_invalid_free },
+	{ "slab-freelist-corrupt", slab_freelist_corrupt },
+};
+
+/**
+ * slab_fault() - run the slab misuse @mode names
+ * @mode: "slab-redzone", ... (see above)
+ *
+ * Return: 1 if the misuse went unnoticed, 2 for an unknown mode; a
+ * caught misuse does not return.
+ */
+int slab_fault(const char *mode)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(slab_modes) / sizeof(slab_modes[0]); i++) {
+		if (strcmp(mode, slab_modes[i].name))
+			continue;
+		slab_modes[i].fn();
+		return 1;
+	}
+	fprintf(stderr, "faults: unknown slab mode %s\n", mode);
+	return 2;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The slab allocator on the real boot: kmalloc classes and large
+ * kmalloc, a cache with a constructor, and a random mix on every hart at
+ * once in which each hart frees objects another hart allocated (passed
+ * through a shared ring), so frees land on slabs other harts own.
+ */
+#include <string.h>
+#include <rvmem/gfp.h>
+#include <rvmem/ktest.h>
+#include <rvmem/printk.h>
+#include <rvmem/slab.h>
+#include <rvmem/smp.h>
+#include <rvmem/spinlock.h>
+
+#define HART_OPS	20000
+#define HART_LIVE	256
+#define RING		64
+
+/* Expect each size's ksize() to be at least it, the class for 1..8192. */
+static void kmalloc_sizes_and_large(struct ktest *t)
+{
+	static const size_t sizes[] = { 1, 8, 9, 64, 65, 96, 97, 192, 193,
+					512, 4096, 8192, 8193, 100000 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u8 *p = kmalloc(sizes[i], GFP_KERNEL);
+
+		KTEST_ASSERT_TRUE(t, p != NULL);
+		KTEST_EXPECT_TRUE(t, ksize(p) >= sizes[i]);
+		memset(p, 0x33, sizes[i]);
+		kfree(p);
+	}
+	KTEST_EXPECT_TRUE(t, kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	kfree(NULL);
+}
+
+static void ctor_mark(void *object)
+{
+	*(u32 *)object = 0xc0ffee;
+}
+
+/* Expect constructed objects, kept across free and alloc; destroy. */
+static void kmem_cache_ctor_on_guest(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("selftest_ctor", 72, 0,
+						 SLAB_HWCACHE_ALIGN,
+						 ctor_mark);
+	u32 *p;
+
+	KTEST_ASSERT_TRUE(t, s != NULL);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	KTEST_EXPECT_EQ(t, *p, 0xc0ffee);
+	KTEST_EXPECT_EQ(t, (unsigned long)p & 63, 0);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+struct slot {
+	u8 *p;
+	size_t size;
+	u8 tag;
+};
+
+struct smp_run {
+	spinlock_t lock;
+	struct slot ring[RING];
+	unsigned int head, count;
+	unsigned long errors[NR_CPUS], allocs[NR_CPUS], remote[NR_CPUS];
+};
+
+static u64 next_rand(u64 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static bool slot_ok(const struct slot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->size; i++)
+		if (s->p[i] != (u8)(s->tag + i))
+			return false;
+	return true;
+}
+
+static void slot_free(struct smp_run *run, struct slot *s, unsigned int cpu)
+{
+	if (!slot_ok(s))
+		run->errors[cpu]++;
+	kfree(s->p);
+}
+
+/* Pass @s to whichever hart pops it; Return: false if the ring is full. */
+static bool ring_push(struct smp_run *run, const struct slot *s)
+{
+	unsigned long flags = spin_lock_irqsave(&run->lock);
+	bool ok = run->count < RING;
+
+	if (ok)
+		run->ring[(run->head + run->count++) % RING] = *s;
+	spin_unlock_irqrestore(&run->lock, flags);
+	return ok;
+}
+
+static bool ring_pop(struct smp_run *run, struct slot *s)
+{
+	unsigned long flags = spin_lock_irqsave(&run->lock);
+	bool ok = run->count > 0;
+
+	if (ok) {
+		*s = run->ring[run->head];
+		run->head = (run->head + 1) % RING;
+		run->count--;
+	}
+	spin_unlock_irqrestore(&run->lock, flags);
+	return ok;
+}
+
+static void run_on_hart(void *arg)
+{
+	struct smp_run *run = arg;
+	unsigned int cpu = smp_processor_id(), n = 0, op;
+	struct slot live[HART_LIVE], s;
+	u64 x = 0x51ab + cpu;
+	size_t i;
+
+	for (op = 0; op < HART_OPS; op++) {
+		unsigned int r = next_rand(&x) % 8;
+
+		if (r < 4 && n < HART_LIVE) {
+			s.size = 1 + next_rand(&x) % 600;
+			s.p = kmalloc(s.size, GFP_KERNEL);
+			if (!s.p) {
+				run->errors[cpu]++;
+				continue;
+			}
+			s.tag = x;
+			for (i = 0; i < s.size; i++)
+				s.p[i] = (u8)(s.tag + i);
+			live[n++] = s;
+			run->allocs[cpu]++;
+		} else if (r == 4 && ring_pop(run, &s)) {
+			slot_free(run, &s, cpu);
+			run->remote[cpu]++;
+		} else if (n) {
+			unsigned int k = next_rand(&x) % n;
+
+			s = live[k];
+			live[k] = live[--n];
+			if (r != 5 || !ring_push(run, &s))
+				slot_free(run, &s, cpu);
+		}
+	}
+	while (n)
+		slot_free(run, &live[--n], cpu);
+}
+
+/*
+ * Every online hart at once: HART_OPS kmalloc/kfree of 1 to 600 bytes,
+ * a share of the frees passed through a ring to be freed by whichever
+ * hart takes them. Expect every object's contents intact at free.
+ */
+static void kmalloc_random_on_each_hart(struct ktest *t)
+{
+	struct smp_run *run = kzalloc(sizeof(*run), GFP_KERNEL);
+	unsigned long errors = 0, allocs = 0, remote = 0;
+	struct slot s;
+	unsigned int cpu;
+
+	KTEST_ASSERT_TRUE(t, run != NULL);
+	on_each_hart(run_on_hart, run);
+	while (ring_pop(run, &s))
+		slot_free(run, &s, 0);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		errors += run->errors[cpu];
+		allocs += run->allocs[cpu];
+		remote += run->remote[cpu];
+	}
+	printk("        # %u harts: %lu allocations, %lu freed from the "
+	       "ring\n", nr_cpus_online, allocs, remote);
+	KTEST_EXPECT_EQ(t, errors, 0);
+	KTEST_EXPECT_TRUE(t, allocs >= nr_cpus_online * HART_OPS / 4);
+	kfree(run);
+}
+
+static const struct ktest_case slab_cases[] = {
+	KTEST_CASE(kmalloc_sizes_and_large),
+	KTEST_CASE(kmem_cache_ctor_on_guest),
+	KTEST_CASE(kmalloc_random_on_each_hart),
+	{}
+};
+
+KTEST_SUITE(slab_suite) = {
+	.name = "slab",
+	.cases = slab_cases,
+};

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Virtual memory on real paging: the kernel mapping's permissions, guard
+ * pages, vmalloc/vmap/ioremap, TLB shootdowns across harts, and anonymous
+ * regions with demand zero. Faults are provoked through nofault probes,
+ * which report -EFAULT instead of ending the boot.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <rvmem/anon.h>
+#include <rvmem/fault.h>
+#include <rvmem/ktest.h>
+#include <rvmem/memlayout.h>
+#include <rvmem/mm.h>
+#include <rvmem/pgtable.h>
+#include <rvmem/sections.h>
+#include <rvmem/smp.h>
+#include <rvmem/vmalloc.h>
+
+#define UART_BASE	0x10000000UL	/* QEMU virt ns16550a */
+#define UART_LSR	5
+#define LSR_THRE	0x20		/* transmitter holding register empty */
+
+static bool readable(const void *addr)
+{
+	u8 b;
+
+	return !copy_from_kernel_nofault(&b, addr, 1);
+}
+
+static bool writable(void *addr)
+{
+	u8 b;
+
+	/* Write back what is there: a successful probe changes nothing. */
+	return !copy_from_kernel_nofault(&b, addr, 1) &&
+	       !copy_to_kernel_nofault(addr, &b, 1);
+}
+
+/* Expect W^X in the kernel image and page 0 unmapped. */
+static void paging_kernel_permissions(struct ktest *t)
+{
+	KTEST_EXPECT_TRUE(t, !readable(NULL));
+	KTEST_EXPECT_TRUE(t, !readable((void *)(PAGE_SIZE - 1)));
+	KTEST_EXPECT_TRUE(t, readable(_stext));
+	KTEST_EXPECT_TRUE(t, !writable(_stext));
+	KTEST_EXPECT_TRUE(t, readable(_srodata));
+	KTEST_EXPECT_TRUE(t, !writable(_srodata));
+	KTEST_EXPECT_TRUE(t, writable(_sdata));
+	KTEST_EXPECT_TRUE(t, !(pgtable_walk(&kernel_pgtable,
+					    (unsigned long)_sdata, NULL) &
+			       _PAGE_EXEC));
+	KTEST_EXPECT_TRUE(t, pgtable_walk(&kernel_pgtable,
+					  (unsigned long)_stext, NULL) &
+			     _PAGE_EXEC);
+}
+
+/* Expect the mode the device tree and satp allow, and RAM mapped with
+ * large leaves away from the kernel image. */
+static void paging_mode_and_leaves(struct ktest *t)
+{
+	unsigned int level = 0;
+	unsigned long last = boot_info.mem[0].base + boot_info.mem[0].size -
+			     PAGE_SIZE;
+
+	KTEST_EXPECT_TRUE(t, kernel_pgtable.levels == 3 ||
+			     kernel_pgtable.levels == 4);
+	KTEST_ASSERT_TRUE(t, pgtable_walk(&kernel_pgtable, last, &level));
+	KTEST_EXPECT_TRUE(t, level >= 1);
+}
+
+/* Expect vmalloc areas to be zeroed by vzalloc, page-aligned, in the
+ * window, backed by pages, and followed by an unmapped guard page. */
+static void vmalloc_sizes_and_guard(struct ktest *t)
+{
+	static const unsigned long pages[] = { 1, 16, 256, 1024 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		unsigned long size = pages[i] * PAGE_SIZE;
+		char *p = vzalloc(size);
+
+		KTEST_ASSERT_TRUE(t, p != NULL);
+		KTEST_EXPECT_TRUE(t, is_vmalloc_addr(p));
+		KTEST_EXPECT_EQ(t, (unsigned long)p & (PAGE_SIZE - 1), 0);
+		KTEST_EXPECT_EQ(t, p[0] | p[size - 1], 0);
+		p[size - 1] = 1;
+		KTEST_EXPECT_TRUE(t, vmalloc_to_page(p + size - 1) != NULL);
+		KTEST_EXPECT_TRUE(t, !readable(p + size));
+		KTEST_EXPECT_TRUE(t, !readable(p - 1));
+		vfree(p);
+		KTEST_EXPECT_TRUE(t, !readable(p));
+	}
+}
+
+/* Expect vmalloc to give memory back: pages and page tables. */
+static void vmalloc_returns_memory(struct ktest *t)
+{
+	unsigned long free = nr_free_pages(), used = nr_vmalloc_pages;
+	void *p = vmalloc(64 * PAGE_SIZE);
+
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, used + 64);
+	vfree(p);
+	drain_all_pages();
+	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, used);
+	KTEST_EXPECT_TRUE(t, nr_free_pages() + 8 >= free);
+}
+
+/* Expect vmap to show the same pages at a second address. */
+static void vmap_aliases_pages(struct ktest *t)
+{
+	struct page *pages[4];
+	char *v;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	v = vmap(pages, 4, PAGE_KERNEL);
+	KTEST_ASSERT_TRUE(t, v != NULL);
+	v[3 * PAGE_SIZE + 7] = 42;
+	KTEST_EXPECT_EQ(t, ((char *)page_address(pages[3]))[7], 42);
+	KTEST_EXPECT_TRUE(t, vmalloc_to_page(v + PAGE_SIZE) == pages[1]);
+	vunmap(v);
+	KTEST_EXPECT_TRUE(t, !readable(v));
+	for (i = 0; i < 4; i++)
+		__free_page(pages[i]);
+}
+
+/* Expect ioremap to reach the UART's registers. */
+static void ioremap_uart(struct ktest *t)
+{
+	volatile u8 *uart = ioremap(UART_BASE + 1, 7);
+
+	KTEST_ASSERT_TRUE(t, uart != NULL);
+	KTEST_EXPECT_TRUE(t, is_vmalloc_addr((void *)uart));
+	KTEST_EXPECT_TRUE(t, uart[UART_LSR - 1] & LSR_THRE);
+	iounmap((void *)uart);
+}
+
+/* Expect every hart to run on a guarded stack in the vmalloc window. */
+static void stack_in_vmalloc(void *arg)
+{
+	struct hart *h = this_hart();
+	bool *ok = arg;
+
+	ok[h->cpu] = is_vmalloc_addr(__builtin_frame_address(0)) &&
+		     !readable((void *)(h->stack_base - 1)) &&
+		     readable((void *)h->stack_base);
+}
+
+static void stacks_have_guard_pages(struct ktest *t)
+{
+	bool ok[NR_CPUS] = { false };
+	unsigned int cpu;
+
+	on_each_hart(stack_in_vmalloc, ok);
+	for (cpu = 0; cpu < nr_cpus_online; cpu++)
+		KTEST_EXPECT_TRUE(t, ok[cpu]);
+}
+
+static void read_byte(void *arg)
+{
+	volatile char *p = *(char **)arg;
+
+	(void)*p;	/* fills this hart's TLB */
+}
+
+static void probe_byte(void *arg)
+{
+	char **p = arg;
+
+	p[1] = readable(p[0]) ? p[0] : NULL;
+}
+
+/* Expect a mapping removed on one hart to fault on another that had it
+ * in its TLB: vfree flushes every hart through SBI RFENCE. */
+static void tlb_shootdown_reaches_other_hart(struct ktest *t)
+{
+	char *p[2];
+
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs two harts");
+		return;
+	}
+	p[0] = vzalloc(PAGE_SIZE);
+	KTEST_ASSERT_TRUE(t, p[0] != NULL);
+	smp_call_on(1, read_byte, &p[0]);
+	vfree(p[0]);
+	p[1] = p[0];
+	smp_call_on(1, probe_byte, p);
+	KTEST_EXPECT_TRUE(t, p[1] == NULL);
+}
+
+/* Expect mmap'd memory to read zero, cost nothing until touched and be
+ * followed by a guard page. */
+static void mmap_demand_zero(struct ktest *t)
+{
+	unsigned long anon = nr_anon_pages;
+	char *p = mmap(NULL, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
+	KTEST_EXPECT_EQ(t, nr_anon_pages, anon);
+	KTEST_EXPECT_EQ(t, p[5 * PAGE_SIZE], 0);
+	p[5 * PAGE_SIZE] = 'x';
+	KTEST_EXPECT_EQ(t, nr_anon_pages, anon + 1);
+	KTEST_EXPECT_TRUE(t, !readable(p + 64 * PAGE_SIZE));
+	KTEST_EXPECT_EQ(t, munmap(p, 64 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, nr_anon_pages, anon);
+	KTEST_EXPECT_TRUE(t, !readable(p));
+}
+
+/* Expect a partial munmap to leave both ends mapped with their data. */
+static void munmap_partial_splits(struct ktest *t)
+{
+	char *p = mmap(NULL, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
+	memset(p, 7, 8 * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, munmap(p + 2 * PAGE_SIZE, 3 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, p[PAGE_SIZE], 7);
+	KTEST_EXPECT_EQ(t, p[6 * PAGE_SIZE], 7);
+	KTEST_EXPECT_TRUE(t, !readable(p + 3 * PAGE_SIZE));
+	KTEST_EXPECT_EQ(t, munmap(p, 8 * PAGE_SIZE), 0);
+	KTEST_EXPECT_TRUE(t, !readable(p));
+	KTEST_EXPECT_TRUE(t, !readable(p + 7 * PAGE_SIZE));
+}
+
+/* Expect mprotect to make a page read-only and back; PROT_NONE to deny
+ * reads; and mprotect over a hole to fail with ENOMEM. */
+static void mprotect_changes_access(struct ktest *t)
+{
+	char *p = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
+	KTEST_EXPECT_EQ(t, mprotect(p + PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	KTEST_EXPECT_TRUE(t, writable(p));
+	KTEST_EXPECT_TRUE(t, !writable(p + PAGE_SIZE));
+	KTEST_EXPECT_TRUE(t, readable(p + PAGE_SIZE));
+	KTEST_EXPECT_EQ(t, mprotect(p + PAGE_SIZE, PAGE_SIZE, PROT_NONE), 0);
+	KTEST_EXPECT_TRUE(t, !readable(p + PAGE_SIZE));
+	KTEST_EXPECT_EQ(t, mprotect(p, 4 * PAGE_SIZE,
+				    PROT_READ | PROT_WRITE), 0);
+	KTEST_EXPECT_TRUE(t, writable(p + PAGE_SIZE));
+	munmap(p + 2 * PAGE_SIZE, PAGE_SIZE);
+	errno = 0;
+	KTEST_EXPECT_EQ(t, mprotect(p, 4 * PAGE_SIZE, PROT_READ), -1);
+	KTEST_EXPECT_EQ(t, errno, ENOMEM);
+	munmap(p, 4 * PAGE_SIZE);
+}
+
+/* Expect MADV_DONTNEED to free the pages and the next touch to read 0. */
+static void madvise_dontneed_rezeroes(struct ktest *t)
+{
+	char *p = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	unsigned long anon;
+
+	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
+	memset(p, 9, 4 * PAGE_SIZE);
+	anon = nr_anon_pages;
+	KTEST_EXPECT_EQ(t, madvise(p, 4 * PAGE_SIZE, MADV_DONTNEED), 0);
+	KTEST_EXPECT_EQ(t, nr_anon_pages, anon - 4);
+	KTEST_EXPECT_EQ(t, p[PAGE_SIZE + 3], 0);
+	munmap(p, 4 * PAGE_SIZE);
+}
+
+/* Expect MAP_FIXED to replace what was there, and refuse the lower half. */
+static void mmap_fixed_replaces(struct ktest *t)
+{
+	char *p = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *q;
+
+	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
+	p[PAGE_SIZE] = 5;
+	q = mmap(p + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	KTEST_EXPECT_TRUE(t, q == p + PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, q[0], 0);
+	errno = 0;
+	KTEST_EXPECT_TRUE(t, mmap((void *)0x80000000UL, PAGE_SIZE,
+				  PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+				  MAP_FIXED, -1, 0) == MAP_FAILED);
+	KTEST_EXPECT_EQ(t, errno, EINVAL);
+	munmap(p, 4 * PAGE_SIZE);
+}
+
+/* Expect bad arguments to fail with POSIX errors. */
+static void mmap_rejects_bad_arguments(struct ktest *t)
+{
+	errno = 0;
+	KTEST_EXPECT_TRUE(t, mmap(NULL, 0, PROT_READ, MAP_PRIVATE |
+				  MAP_ANONYMOUS, -1, 0) == MAP_FAILED);
+	KTEST_EXPECT_EQ(t, errno, EINVAL);
+	errno = 0;
+	KTEST_EXPECT_TRUE(t, mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE,
+				  3, 0) == MAP_FAILED);
+	KTEST_EXPECT_EQ(t, errno, ENODEV);
+	errno = 0;
+	KTEST_EXPECT_EQ(t, munmap((void *)(MMAP_START + 1), PAGE_SIZE), -1);
+	KTEST_EXPECT_EQ(t, errno, EINVAL);
+}
+
+/* Expect the break to move, the heap to be demand zero, and shrinking
+ * to give pages back. */
+static void brk_grows_and_shrinks(struct ktest *t)
+{
+	char *old = sbrk(0), *p;
+	unsigned long anon;
+
+	p = sbrk(3 * PAGE_SIZE);
+	KTEST_ASSERT_TRUE(t, p == old);
+	KTEST_EXPECT_EQ(t, p[2 * PAGE_SIZE], 0);
+	p[2 * PAGE_SIZE] = 1;
+	anon = nr_anon_pages;
+	KTEST_EXPECT_TRUE(t, sbrk(-3 * (long)PAGE_SIZE) == p + 3 * PAGE_SIZE);
+	KTEST_EXPECT_TRUE(t, nr_anon_pages < anon);
+	KTEST_EXPECT_TRUE(t, sbrk(0) == old);
+}
+
+static const struct ktest_case vm_cases[] = {
+	KTEST_CASE(paging_kernel_permissions),
+	KTEST_CASE(paging_mode_and_leaves),
+	KTEST_CASE(vmalloc_sizes_and_guard),
+	KTEST_CASE(vmalloc_returns_memory),
+	KTEST_CASE(vmap_aliases_pages),
+	KTEST_CASE(ioremap_uart),
+	KTEST_CASE(stacks_have_guard_pages),
+	KTEST_CASE(tlb_shootdown_reaches_other_hart),
+	KTEST_CASE(mmap_demand_zero),
+	KTEST_CASE(munmap_partial_splits),
+	KTEST_CASE(mprotect_changes_access),
+	KTEST_CASE(madvise_dontneed_rezeroes),
+	KTEST_CASE(mmap_fixed_replaces),
+	KTEST_CASE(mmap_rejects_bad_arguments),
+	KTEST_CASE(brk_grows_and_shrinks),
+	{}
+};
+
+KTEST_SUITE(vm_suite) = {
+	.name = "vm",
+	.cases = vm_cases,
+};

@@ -1,0 +1,659 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Anonymous memory: mmap regions in [MMAP_START, MMAP_END) and the brk
+ * heap in [HEAP_START, HEAP_END), both demand-zero.
+ *
+ * A region is a range of addresses with a protection; it owns no pages
+ * until they are touched. The page-fault trap (core/mm/fault.c) calls
+ * anon_handle_fault(), which finds the region, checks the access against
+ * its protection, and maps a fresh zeroed page: bounds, round down, an
+ * already-present page is not ours (another hart raced us), allocate,
+ * map, undo on failure. munmap, mprotect and madvise split regions at
+ * their edges; pages leave through unmap_free_pages().
+ *
+ * Overcommit is Linux's vm.overcommit_memory: 0 refuses a single mapping
+ * larger than RAM, 1 never refuses, 2 refuses when the commit charge of
+ * writable private mappings and the heap would pass CommitLimit
+ * (vm.overcommit_ratio percent of RAM); then mmap and brk fail with
+ * ENOMEM up front, instead of the fault path running out of pages later.
+ *
+ * Locking: anon_lock protects the regions, the break and the commit
+ * charge; taken with interrupts off (the fault path runs with them off).
+ * Lock order: anon_lock -> kernel_pgtable.lock -> zone->lock.
+ */
+#define pr_fmt(fmt) "anon: " fmt
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <asm/tlbflush.h>
+#include <rvmem/anon.h>
+#include <rvmem/memlayout.h>
+#include <rvmem/mm.h>
+#include <rvmem/param.h>
+#include <rvmem/pgtable.h>
+#include <rvmem/printk.h>
+#include <rvmem/slab.h>
+#include <rvmem/vm_space.h>
+#include "internal.h"
+
+#define PROT_ALL	(PROT_READ | PROT_WRITE | PROT_EXEC)
+
+/**
+ * struct anon_region - one mapping
+ * @range: [start, end) and the guard after it
+ * @prot: PROT_* bits
+ * @accounted: its pages are charged to the commit total
+ */
+struct anon_region {
+	struct vm_range range;
+	int prot;
+	bool accounted;
+};
+
+static struct vm_space mmap_space;
+static struct anon_region heap = {
+	.prot = PROT_READ | PROT_WRITE, .accounted = true,
+};
+static unsigned long heap_brk;
+static DEFINE_SPINLOCK(anon_lock);
+static struct kmem_cache *region_cache;
+
+unsigned long nr_anon_pages, vm_committed_pages, nr_page_faults;
+static unsigned long overcommit_memory, overcommit_ratio = 50;
+
+static int set_overcommit_memory(const char *val)
+{
+	unsigned long v;
+
+	if (param_parse_uint(val, &v) || v > 2)
+		return -EINVAL;
+	overcommit_memory = v;
+	return 0;
+}
+KERNEL_PARAM(param_overcommit, "vm.overcommit_memory", set_overcommit_memory,
+	     "vm.overcommit_memory=0|1|2: heuristic, always, strict");
+
+static int set_overcommit_ratio(const char *val)
+{
+	return param_parse_uint(val, &overcommit_ratio);
+}
+KERNEL_PARAM(param_overcommit_ratio, "vm.overcommit_ratio",
+	     set_overcommit_ratio,
+	     "vm.overcommit_ratio=N: CommitLimit is N% of RAM (mode 2)");
+
+void anon_init(void)
+{
+	vm_space_init(&mmap_space, MMAP_START, MMAP_END);
+	heap.range.start = heap.range.end = HEAP_START;
+	heap_brk = HEAP_START;
+	region_cache = kmem_cache_create("anon_region",
+					 sizeof(struct anon_region), 0,
+					 SLAB_PANIC, NULL);
+}
+
+static unsigned long region_pages(const struct anon_region *r)
+{
+	return (r->range.end - r->range.start) >> PAGE_SHIFT;
+}
+
+unsigned long vm_commit_limit(void)
+{
+	struct sysinfo si;
+
+	si_meminfo(&si);
+	return si.totalram * overcommit_ratio / 100;
+}
+
+/* Charge @pages to the commit total, or say no. anon_lock held. */
+static int vm_acct_charge(unsigned long pages)
+{
+	struct sysinfo si;
+
+	if (overcommit_memory == 2 &&
+	    vm_committed_pages + pages > vm_commit_limit())
+		return -ENOMEM;
+	if (overcommit_memory == 0) {
+		si_meminfo(&si);
+		if (pages > si.totalram)
+			return -ENOMEM;
+	}
+	WRITE_ONCE(vm_committed_pages, vm_committed_pages + pages);
+	return 0;
+}
+
+static void vm_acct_uncharge(unsigned long pages)
+{
+	WRITE_ONCE(vm_committed_pages, vm_committed_pages - pages);
+}
+
+/* Linux charges writable private mappings; strict mode ignores NORESERVE. */
+static bool needs_accounting(int prot, int flags)
+{
+	if (!(prot & PROT_WRITE))
+		return false;
+	return !(flags & MAP_NORESERVE) || overcommit_memory == 2;
+}
+
+static pgprot_t region_pgprot(int prot)
+{
+	pgprot_t p = PAGE_KERNEL_RO;
+
+	if (prot == PROT_NONE)
+		return PAGE_NONE;
+	if (prot & PROT_WRITE)
+		p = PAGE_KERNEL;
+	if (prot & PROT_EXEC)
+		p |= _PAGE_EXEC;
+	return p;
+}
+
+static bool prot_allows(int prot, enum fault_access access)
+{
+	static const int need[] = {
+		[FAULT_READ] = PROT_READ | PROT_WRITE | PROT_EXEC,
+		[FAULT_WRITE] = PROT_WRITE, [FAULT_EXEC] = PROT_EXEC,
+	};
+
+	return prot & need[access];
+}
+
+/* The region holding @addr (not its guard), or NULL. anon_lock held. */
+static struct anon_region *find_region(unsigned long addr)
+{
+	struct vm_range *r;
+
+	if (addr >= heap.range.start && addr < heap.range.end)
+		return &heap;
+	r = vm_space_find(&mmap_space, addr);
+	if (!r || addr >= r->end)
+		return NULL;
+	return container_of(r, struct anon_region, range);
+}
+
+static const char *prot_name(int prot)
+{
+	static const char *const names[] = {
+		"PROT_NONE", "read-only", "write-only", "read-write",
+		"exec-only", "read-exec", "write-exec", "read-write-exec",
+	};
+
+	return names[prot & PROT_ALL];
+}
+
+static void describe_miss(unsigned long addr, char *what, size_t len)
+{
+	struct vm_range *r = vm_space_find(&mmap_space, addr);
+
+	if (r)
+		snprintf(what, len, "the guard page after mmap region "
+			 "[%#lx-%#lx]", r->start, r->end - 1);
+	else if (addr >= HEAP_START && addr < HEAP_END)
+		snprintf(what, len, "beyond the heap's break (brk %#lx)",
+			 heap_brk);
+	else if (addr >= MMAP_START && addr < MMAP_END)
+		snprintf(what, len, "unmapped address in the mmap area");
+	else
+		snprintf(what, len, "unmapped address");
+}
+
+static int fault_in_page(struct anon_region *r, unsigned long va,
+			 char *what, size_t len)
+{
+	struct page *page;
+
+	if (pgtable_walk(&kernel_pgtable, va, NULL))
+		return 0;	/* another hart mapped it first */
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	if (page && !pgtable_map(&kernel_pgtable, va, page_to_phys(page),
+				 PAGE_SIZE, region_pgprot(r->prot), 0)) {
+		WRITE_ONCE(nr_anon_pages, nr_anon_pages + 1);
+		return 0;
+	}
+	if (page)
+		__free_page(page);
+	snprintf(what, len, "out of memory: no free page for %s region "
+		 "[%#lx-%#lx] (%lu KiB free)", r == &heap ? "heap" : "mmap",
+		 r->range.start, r->range.end - 1, nr_free_pages() << 2);
+	return -ENOMEM;
+}
+
+int anon_handle_fault(unsigned long addr, enum fault_access access,
+		      char *what, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&anon_lock);
+	struct anon_region *r = find_region(addr);
+	int err;
+
+	if (!r) {
+		describe_miss(addr, what, len);
+		err = -EFAULT;
+	} else if (!prot_allows(r->prot, access)) {
+		snprintf(what, len, "%s region [%#lx-%#lx] is %s",
+			 r == &heap ? "heap" : "mmap", r->range.start,
+			 r->range.end - 1, prot_name(r->prot));
+		err = -EACCES;
+	} else {
+		err = fault_in_page(r, addr & PAGE_MASK, what, len);
+	}
+	if (!err)
+		WRITE_ONCE(nr_page_faults, nr_page_faults + 1);
+	spin_unlock_irqrestore(&anon_lock, flags);
+	if (!err)
+		local_flush_tlb_page(addr & PAGE_MASK);
+	return err;
+}
+
+/* Spare region structs, allocated before anon_lock is taken. */
+struct spares {
+	struct anon_region *r[2];
+};
+
+static int get_spares(struct spares *sp)
+{
+	sp->r[0] = kmem_cache_alloc(region_cache, GFP_KERNEL);
+	sp->r[1] = kmem_cache_alloc(region_cache, GFP_KERNEL);
+	return sp->r[0] && sp->r[1] ? 0 : -ENOMEM;
+}
+
+static void put_spares(struct spares *sp)
+{
+	if (sp->r[0])
+		kmem_cache_free(region_cache, sp->r[0]);
+	if (sp->r[1])
+		kmem_cache_free(region_cache, sp->r[1]);
+}
+
+static struct anon_region *take_spare(struct spares *sp)
+{
+	struct anon_region *r = sp->r[0] ? sp->r[0] : sp->r[1];
+
+	if (r == sp->r[0])
+		sp->r[0] = NULL;
+	else
+		sp->r[1] = NULL;
+	return r;
+}
+
+/* Move @r's bounds: out of the tree and back, so gaps stay right. */
+static void reshape(struct anon_region *r, unsigned long start,
+		    unsigned long end, unsigned long guard)
+{
+	vm_space_remove(&mmap_space, &r->range);
+	r->range.start = start;
+	r->range.end = end;
+	r->range.guard = guard;
+	vm_space_insert(&mmap_space, &r->range);
+}
+
+/*
+ * Split @r at @at: @r keeps [start, at) with no guard (its neighbour is
+ * right there), a spare takes [at, end) and the guard. anon_lock held.
+ */
+static struct anon_region *split_region(struct anon_region *r,
+					unsigned long at, struct spares *sp)
+{
+	struct anon_region *hi = take_spare(sp);
+
+	*hi = *r;
+	hi->range.start = at;
+	reshape(r, r->range.start, at, 0);
+	vm_space_insert(&mmap_space, &hi->range);
+	return hi;
+}
+
+static void remove_region(struct anon_region *r)
+{
+	unsigned long pages = region_pages(r);
+
+	vm_space_remove(&mmap_space, &r->range);
+	WRITE_ONCE(nr_anon_pages, nr_anon_pages -
+		   unmap_free_pages(r->range.start, pages, true));
+	if (r->accounted)
+		vm_acct_uncharge(pages);
+	kmem_cache_free(region_cache, r);
+}
+
+/*
+ * Cut [start, end) out of every region; what remains on either side
+ * stays a region. At most the first and the last region split, so two
+ * spares are enough. anon_lock held.
+ */
+static void unmap_range_locked(unsigned long start, unsigned long end,
+			       struct spares *sp)
+{
+	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+
+	while (vr && vr->start < end) {
+		struct anon_region *r = container_of(vr, struct anon_region,
+						     range);
+
+		if (vr->end <= start) {		/* only its guard overlaps */
+			vr = vm_space_next(&mmap_space, vr);
+			continue;
+		}
+		if (r->range.start < start)	/* keep the part below */
+			r = split_region(r, start, sp);
+		if (r->range.end > end)		/* keep the part above */
+			split_region(r, end, sp);
+		vr = vm_space_next(&mmap_space, &r->range);
+		remove_region(r);
+	}
+}
+
+static bool range_in_window(unsigned long start, unsigned long len)
+{
+	return start >= MMAP_START && start + len > start &&
+	       start + len <= MMAP_END;
+}
+
+/* Place @r: at a fixed address, at the hint if free, else anywhere. */
+static int place_region(struct anon_region *r, unsigned long addr,
+			unsigned long len, int flags, struct spares *sp)
+{
+	if (flags & MAP_FIXED) {
+		unmap_range_locked(addr, addr + len, sp);
+		r->range = (struct vm_range){ .start = addr,
+					      .end = addr + len };
+		return vm_space_insert(&mmap_space, &r->range);
+	}
+	r->range.guard = GUARD_SIZE;
+	if (addr && IS_ALIGNED(addr, PAGE_SIZE) &&
+	    range_in_window(addr, len + GUARD_SIZE)) {
+		r->range.start = addr;
+		r->range.end = addr + len;
+		if (!vm_space_insert(&mmap_space, &r->range))
+			return 0;
+	}
+	return vm_space_alloc(&mmap_space, &r->range, len, PAGE_SIZE);
+}
+
+static int check_mmap(unsigned long addr, size_t len, int prot, int flags,
+		      int fd, off_t offset)
+{
+	if (!(flags & MAP_ANONYMOUS))
+		return fd < 0 ? -EBADF : -ENODEV;	/* no files here */
+	if (!(flags & (MAP_PRIVATE | MAP_SHARED)) || !len || offset ||
+	    (prot & ~PROT_ALL) || PAGE_ALIGN(len) < len)
+		return -EINVAL;
+	if ((flags & MAP_FIXED) && (!IS_ALIGNED(addr, PAGE_SIZE) ||
+				    !range_in_window(addr, PAGE_ALIGN(len))))
+		return -EINVAL;
+	return 0;
+}
+
+static void populate(unsigned long start, unsigned long end, int prot)
+{
+	char what[160];
+	unsigned long va;
+
+	if (prot == PROT_NONE)
+		return;
+	for (va = start; va < end; va += PAGE_SIZE)
+		if (anon_handle_fault(va, FAULT_READ, what, sizeof(what)))
+			break;	/* as Linux: the mapping stands regardless */
+}
+
+static void *mmap_fail(int err, struct anon_region *r, struct spares *sp)
+{
+	if (r)
+		kmem_cache_free(region_cache, r);
+	put_spares(sp);
+	errno = -err;
+	return MAP_FAILED;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd,
+	   off_t offset)
+{
+	struct spares sp = { 0 };
+	struct anon_region *r;
+	unsigned long lock_flags;
+	int err = check_mmap((unsigned long)addr, len, prot, flags, fd,
+			     offset);
+
+	if (err)
+		return mmap_fail(err, NULL, &sp);
+	len = PAGE_ALIGN(len);
+	r = kmem_cache_zalloc(region_cache, GFP_KERNEL);
+	if (!r || get_spares(&sp))
+		return mmap_fail(-ENOMEM, r, &sp);
+	r->prot = prot;
+	r->accounted = needs_accounting(prot, flags);
+	lock_flags = spin_lock_irqsave(&anon_lock);
+	err = r->accounted ? vm_acct_charge(len >> PAGE_SHIFT) : 0;
+	if (!err) {
+		err = place_region(r, (unsigned long)addr, len, flags, &sp);
+		if (err && r->accounted)
+			vm_acct_uncharge(len >> PAGE_SHIFT);
+	}
+	spin_unlock_irqrestore(&anon_lock, lock_flags);
+	if (err)
+		return mmap_fail(err == -EEXIST ? -ENOMEM : err, r, &sp);
+	put_spares(&sp);
+	if (flags & MAP_POPULATE)
+		populate(r->range.start, r->range.end, prot);
+	return (void *)r->range.start;
+}
+
+static int check_range(void *addr, size_t len)
+{
+	unsigned long start = (unsigned long)addr;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) || !len ||
+	    !range_in_window(start, PAGE_ALIGN(len)))
+		return -EINVAL;
+	return 0;
+}
+
+int munmap(void *addr, size_t len)
+{
+	unsigned long start = (unsigned long)addr, flags;
+	struct spares sp = { 0 };
+	int err = check_range(addr, len);
+
+	if (!err)
+		err = get_spares(&sp);
+	if (err) {
+		put_spares(&sp);
+		errno = -err;
+		return -1;
+	}
+	flags = spin_lock_irqsave(&anon_lock);
+	unmap_range_locked(start, start + PAGE_ALIGN(len), &sp);
+	spin_unlock_irqrestore(&anon_lock, flags);
+	put_spares(&sp);
+	return 0;
+}
+
+/* Does the union of regions cover [start, end) without a hole? */
+static bool range_covered(unsigned long start, unsigned long end)
+{
+	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+
+	for (; vr && start < end; vr = vm_space_next(&mmap_space, vr)) {
+		if (vr->end <= start)
+			continue;
+		if (vr->start > start)
+			return false;
+		start = vr->end;
+	}
+	return start >= end;
+}
+
+/* Give [start, end) of the covered regions protection @prot. */
+static int protect_locked(unsigned long start, unsigned long end, int prot,
+			  struct spares *sp)
+{
+	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+
+	while (vr && vr->start < end) {
+		struct anon_region *r = container_of(vr, struct anon_region,
+						     range);
+		bool acct = needs_accounting(prot, 0);
+
+		if (vr->end <= start) {
+			vr = vm_space_next(&mmap_space, vr);
+			continue;
+		}
+		if (r->range.start < start)
+			r = split_region(r, start, sp);
+		if (r->range.end > end)
+			split_region(r, end, sp);
+		if (acct && !r->accounted && vm_acct_charge(region_pages(r)))
+			return -ENOMEM;
+		if (!acct && r->accounted)
+			vm_acct_uncharge(region_pages(r));
+		r->accounted = acct;
+		r->prot = prot;
+		pgtable_protect(&kernel_pgtable, r->range.start,
+				r->range.end - r->range.start,
+				region_pgprot(prot));
+		flush_tlb_kernel_range(r->range.start, r->range.end);
+		vr = vm_space_next(&mmap_space, &r->range);
+	}
+	return 0;
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	unsigned long start = (unsigned long)addr, end, flags;
+	struct spares sp = { 0 };
+	int err = check_range(addr, len);
+
+	if (!err && (prot & ~PROT_ALL))
+		err = -EINVAL;
+	if (!err)
+		err = get_spares(&sp);
+	if (err)
+		goto out;
+	end = start + PAGE_ALIGN(len);
+	flags = spin_lock_irqsave(&anon_lock);
+	err = range_covered(start, end) ? protect_locked(start, end, prot,
+							 &sp) : -ENOMEM;
+	spin_unlock_irqrestore(&anon_lock, flags);
+out:
+	put_spares(&sp);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return 0;
+}
+
+/* MADV_DONTNEED: drop the pages; the next touch reads zeroes. */
+static void dontneed_locked(unsigned long start, unsigned long end)
+{
+	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+
+	for (; vr && vr->start < end; vr = vm_space_next(&mmap_space, vr)) {
+		unsigned long s = max(vr->start, start), e = min(vr->end, end);
+
+		if (s < e)
+			WRITE_ONCE(nr_anon_pages, nr_anon_pages -
+				   unmap_free_pages(s, (e - s) >> PAGE_SHIFT,
+						    true));
+	}
+}
+
+int madvise(void *addr, size_t len, int advice)
+{
+	unsigned long start = (unsigned long)addr, end, flags;
+	int err = check_range(addr, len);
+
+	if (err)
+		goto fail;
+	end = start + PAGE_ALIGN(len);
+	switch (advice) {
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+		return 0;	/* hints with nothing to act on here */
+	case MADV_DONTNEED:
+	case MADV_FREE:
+		flags = spin_lock_irqsave(&anon_lock);
+		err = range_covered(start, end) ? 0 : -ENOMEM;
+		if (!err)
+			dontneed_locked(start, end);
+		spin_unlock_irqrestore(&anon_lock, flags);
+		if (!err)
+			return 0;
+		goto fail;
+	default:
+		err = -EINVAL;
+	}
+fail:
+	errno = -err;
+	return -1;
+}
+
+/* Move the break to @new; pages above the new top are freed. */
+static int set_brk_locked(unsigned long new)
+{
+	unsigned long old_top = heap.range.end, new_top = PAGE_ALIGN(new);
+
+	if (new < HEAP_START || new > HEAP_END - GUARD_SIZE)
+		return -ENOMEM;
+	if (new_top > old_top &&
+	    vm_acct_charge((new_top - old_top) >> PAGE_SHIFT))
+		return -ENOMEM;
+	if (new_top < old_top) {
+		WRITE_ONCE(nr_anon_pages, nr_anon_pages -
+			   unmap_free_pages(new_top,
+					    (old_top - new_top) >> PAGE_SHIFT,
+					    true));
+		vm_acct_uncharge((old_top - new_top) >> PAGE_SHIFT);
+	}
+	heap.range.end = new_top;
+	heap_brk = new;
+	return 0;
+}
+
+int brk(void *addr)
+{
+	unsigned long flags = spin_lock_irqsave(&anon_lock);
+	int err = set_brk_locked((unsigned long)addr);
+
+	spin_unlock_irqrestore(&anon_lock, flags);
+	if (err) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void *sbrk(ptrdiff_t incr)
+{
+	unsigned long flags = spin_lock_irqsave(&anon_lock);
+	unsigned long old = heap_brk;
+	int err = set_brk_locked(old + incr);
+
+	spin_unlock_irqrestore(&anon_lock, flags);
+	if (err) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	return (void *)old;
+}
+
+void show_anon_regions(void)
+{
+	unsigned long flags = spin_lock_irqsave(&anon_lock);
+	const struct vm_range *vr;
+
+	printk("heap   %#lx-%#lx %s brk=%#lx\n", heap.range.start,
+	       heap.range.end, prot_name(heap.prot), heap_brk);
+	for (vr = vm_space_first(&mmap_space); vr;
+	     vr = vm_space_next(&mmap_space, vr)) {
+		const struct anon_region *r = container_of(vr,
+							   struct anon_region,
+							   range);
+
+		printk("mmap   %#lx-%#lx %s%s\n", vr->start, vr->end,
+		       prot_name(r->prot), r->accounted ? " accounted" : "");
+	}
+	spin_unlock_irqrestore(&anon_lock, flags);
+}

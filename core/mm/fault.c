@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page-fault path.
+ *
+ * core/trap hands every page-fault cause here (a fault inside a nofault
+ * probe never arrives: do_trap() skips it). A fault in an anonymous region
+ * the region allows is demand-zero filled (core/mm/anon.c); anything else
+ * is fatal, and the report says what lies at the address (the NULL page,
+ * a guard page and whose, kernel text, a read-only or non-executable
+ * mapping, unmapped space) before die() adds registers and a backtrace.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <asm/csr.h>
+#include <asm/page.h>
+#include <rvmem/anon.h>
+#include <rvmem/fault.h>
+#include <rvmem/mm.h>
+#include <rvmem/pgtable.h>
+#include <rvmem/sections.h>
+#include <rvmem/smp.h>
+#include <rvmem/trap.h>
+#include <rvmem/vmalloc.h>
+
+#define REPORT_LEN	240
+
+static enum fault_access cause_access(unsigned long cause)
+{
+	if (cause == EXC_STORE_PAGE_FAULT)
+		return FAULT_WRITE;
+	return cause == EXC_INST_PAGE_FAULT ? FAULT_EXEC : FAULT_READ;
+}
+
+static const char *const access_names[] = {
+	[FAULT_READ] = "read", [FAULT_WRITE] = "write",
+	[FAULT_EXEC] = "execute",
+};
+
+static bool in_section(unsigned long addr, const char *start,
+		       const char *end)
+{
+	return addr >= (unsigned long)start && addr < (unsigned long)end;
+}
+
+/* What lies at @addr, for an access the page table refused. */
+static void describe_mapped(unsigned long addr, enum fault_access access,
+			    pte_t pte, char *buf, size_t len)
+{
+	const char *what = "memory";
+
+	if (in_section(addr, _stext, _etext))
+		what = "kernel text";
+	else if (in_section(addr, _srodata, _erodata))
+		what = "kernel read-only data";
+	else if (in_section(addr, __kallsyms_start, _end))
+		what = "the kernel symbol table";
+	if (access == FAULT_EXEC && !(pte & _PAGE_EXEC))
+		snprintf(buf, len, "%s is not executable", what);
+	else if (access == FAULT_WRITE && !(pte & _PAGE_WRITE))
+		snprintf(buf, len, "%s is read-only", what);
+	else
+		snprintf(buf, len, "%s is mapped (a stale translation?)", what);
+}
+
+static void __noreturn fault_die(struct pt_regs *regs, unsigned long addr,
+				 enum fault_access access, int err,
+				 const char *anon_what)
+{
+	char what[REPORT_LEN / 2], line[REPORT_LEN];
+	pte_t pte = pgtable_walk(&kernel_pgtable, addr, NULL);
+
+	if (addr < PAGE_SIZE)
+		snprintf(what, sizeof(what), "NULL pointer dereference");
+	else if (err != -EFAULT)
+		snprintf(what, sizeof(what), "%s", anon_what);
+	else if (pte)
+		describe_mapped(addr, access, pte, what, sizeof(what));
+	else if (!vmalloc_describe(addr, what, sizeof(what)))
+		snprintf(what, sizeof(what), "%s", anon_what);
+	snprintf(line, sizeof(line), "%s of %#lx: %s",
+		 access_names[access], addr, what);
+	die(regs, line);
+}
+
+void mm_handle_fault(struct pt_regs *regs)
+{
+	enum fault_access access = cause_access(regs->cause);
+	char what[REPORT_LEN / 2];
+	int err;
+
+	err = anon_handle_fault(regs->tval, access, what, sizeof(what));
+	if (err)
+		fault_die(regs, regs->tval, access, err, what);
+}
+
+/* Byte-wise, so a fault names the first bad byte's access only. */
+static int copy_nofault(volatile u8 *dst, const volatile u8 *src,
+			size_t size)
+{
+	struct hart *h = this_hart();
+	size_t i;
+
+	h->probe_faulted = false;
+	WRITE_ONCE(h->probing, true);
+	for (i = 0; i < size && !READ_ONCE(h->probe_faulted); i++)
+		dst[i] = src[i];
+	WRITE_ONCE(h->probing, false);
+	return READ_ONCE(h->probe_faulted) ? -EFAULT : 0;
+}
+
+int copy_from_kernel_nofault(void *dst, const void *src, size_t size)
+{
+	return copy_nofault(dst, src, size);
+}
+
+int copy_to_kernel_nofault(void *dst, const void *src, size_t size)
+{
+	return copy_nofault(dst, src, size);
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/*
+ * meminfo: where the memory went, as /proc/meminfo says it, and the
+ * mm.report boot parameter that prints it (with buddyinfo) at exit.
+ * Guest only: it reads the counters of paging, vmalloc and anon memory.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <rvmem/anon.h>
+#include <rvmem/mm.h>
+#include <rvmem/mmzone.h>
+#include <rvmem/param.h>
+#include <rvmem/pgtable.h>
+#include <rvmem/printk.h>
+#include <rvmem/slab.h>
+#include <rvmem/vmalloc.h>
+#include "internal.h"
+
+void show_meminfo(void)
+{
+	struct sysinfo si;
+	unsigned long pcp = 0;
+	int z;
+
+	si_meminfo(&si);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		pcp += zone_pcp_count(&zones[z]);
+	printk("MemTotal:       %8lu kB\n", K(si.totalram));
+	printk("MemFree:        %8lu kB\n", K(si.freeram));
+	printk("PerHartLists:   %8lu kB\n", K(pcp));
+	printk("Slab:           %8lu kB\n", K(slab_nr_pages()));
+	printk("AnonPages:      %8lu kB\n", K(READ_ONCE(nr_anon_pages)));
+	printk("PageTables:     %8lu kB\n", K(READ_ONCE(nr_pagetable_pages)));
+	printk("VmallocUsed:    %8lu kB\n", K(READ_ONCE(nr_vmalloc_pages)));
+	printk("CommitLimit:    %8lu kB\n", K(vm_commit_limit()));
+	printk("Committed_AS:   %8lu kB\n", K(READ_ONCE(vm_committed_pages)));
+	printk("Memmap:         %8lu kB\n", mem_map_bytes >> 10);
+	printk("pgfault %lu\n", READ_ONCE(nr_page_faults));
+}
+
+static void mm_report(void)
+{
+	printk("mm report at exit:\n");
+	show_meminfo();
+	show_free_areas();
+}
+
+static int set_mm_report(const char *val)
+{
+	if (!val || (strcmp(val, "1") && strcmp(val, "0")))
+		return -EINVAL;
+	return *val == '1' ? atexit(mm_report) : 0;
+}
+KERNEL_PARAM(param_mm_report, "mm.report", set_mm_report,
+	     "mm.report=1: print meminfo and buddyinfo when the app exits");

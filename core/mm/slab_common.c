@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the slab allocator builds on its fast paths (slab.c): creating and
+ * destroying caches (object layout, slab order), the kmalloc caches,
+ * kmalloc() beyond KMALLOC_MAX_CACHE_SIZE straight from the page
+ * allocator, the helpers built on kmalloc()/kfree(), kvmalloc(), and
+ * slabinfo.
+ *
+ * A large kmalloc() is one block of alloc_pages(): PG_head with its order
+ * set by the page allocator, and page->private = LARGE_KMALLOC_MARK so
+ * kfree() can tell it from any other block (whose private is 0).
+ *
+ * Locking: slab_caches_lock protects the list of caches; a cache's own
+ * numbers are read under its lock (get_slabinfo()).
+ */
+#define pr_fmt(fmt) "slab: " fmt
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <rvmem/panic.h>
+#include <rvmem/printk.h>
+#include <rvmem/slab.h>
+#include <rvmem/smp.h>
+#include <rvmem/vmalloc.h>
+#include "internal.h"
+
+#define SLAB_MAX_ORDER		3	/* preferred largest slab: 32 KiB */
+#define SLAB_MIN_OBJECTS	8	/* preferred fewest objects a slab */
+#define L1_CACHE_BYTES		64
+#define LARGE_KMALLOC_MARK	0x6b6d616c6c6f63UL	/* "kmalloc" */
+
+static unsigned long large_kmalloc_pages;
+
+/* A different mixing value per cache (splitmix64 of a running seed). */
+static unsigned long slab_random(const struct kmem_cache *s)
+{
+	static unsigned long seed = 0x9e3779b97f4a7c15UL;
+	unsigned long z = __atomic_add_fetch(&seed, 0x9e3779b97f4a7c15UL ^
+					     (unsigned long)s,
+					     __ATOMIC_RELAXED);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int calculate_alignment(slab_flags_t flags,
+					unsigned int align, unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = L1_CACHE_BYTES;
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	return max(align, (unsigned int)sizeof(void *));
+}
+
+/* The smallest order whose slab holds enough objects with little waste. */
+static int calculate_order(struct kmem_cache *s)
+{
+	unsigned int order;
+
+	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
+		unsigned long slab = PAGE_SIZE << order;
+		unsigned long n = slab / s->size;
+
+		if (!n)
+			continue;
+		if (order >= SLAB_MAX_ORDER || (n >= SLAB_MIN_OBJECTS &&
+						(slab - n * s->size) * 8 <= slab)) {
+			s->order = order;
+			s->objects = n;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* The constants slab_object_start() uses. */
+static void calculate_recip(struct kmem_cache *s)
+{
+	unsigned int k = __builtin_ctz(s->size);
+	unsigned long d = s->size >> k, inv = d;
+	int i;
+
+	for (i = 0; i < 5; i++)		/* Newton: 3, 6, ..., 96 bits */
+		inv *= 2 - d * inv;
+	s->recip = inv;
+	s->recip_limit = (unsigned long)s->objects << k;
+	s->recip_mask = (1UL << k) - 1;
+}
+
+/* Where the free pointer goes, and the object stride before alignment. */
+static unsigned int calculate_layout(struct kmem_cache *s)
+{
+	unsigned int end = ALIGN(s->object_size, (unsigned int)sizeof(void *));
+
+	if (s->flags & SLAB_DEBUG_FLAGS) {
+		slab_debug_layout(s);
+		return s->size;
+	}
+	if (!s->ctor)
+		return end;		/* the pointer reuses a free object */
+	s->offset = end;		/* keep the constructed contents */
+	return end + sizeof(void *);
+}
+
+int __kmem_cache_create(struct kmem_cache *s, const char *name,
+			unsigned int size, unsigned int align,
+			slab_flags_t flags, void (*ctor)(void *))
+{
+	unsigned long irqflags;
+	unsigned int cpu;
+
+	if (!name || !size || size > (PAGE_SIZE << MAX_PAGE_ORDER) / 2 ||
+	    (align & (align - 1)) || align > PAGE_SIZE)
+		return -EINVAL;
+	s->name = name;
+	s->object_size = size;
+	s->flags = flags | slub_debug;
+	if (ctor)	/* poison would wipe what the constructor built */
+		s->flags &= ~SLAB_POISON;
+	s->ctor = ctor;
+	align = calculate_alignment(s->flags, align, size);
+	s->size = ALIGN(calculate_layout(s), align);
+	if (calculate_order(s))
+		return -EINVAL;
+	calculate_recip(s);
+	s->random = slab_random(s);
+	s->lock = (spinlock_t)SPINLOCK_INIT;
+	INIT_LIST_HEAD(&s->partial);
+	INIT_LIST_HEAD(&s->full);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		s->cpu_slab[cpu] = (struct kmem_cache_cpu){ NULL, NULL, 0 };
+	irqflags = spin_lock_irqsave(&slab_caches_lock);
+	list_add_tail(&s->list, &slab_caches);
+	spin_unlock_irqrestore(&slab_caches_lock, irqflags);
+	return 0;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, slab_flags_t flags,
+				     void (*ctor)(void *))
+{
+	struct kmem_cache *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	int err = s ? __kmem_cache_create(s, name, size, align, flags, ctor) :
+		      -ENOMEM;
+
+	if (!err)
+		return s;
+	kfree(s);
+	if (flags & SLAB_PANIC)
+		panic("kmem_cache_create: cannot create cache %s (size %u, "
+		      "align %u): %d", name ? name : "(null)", size, align,
+		      err);
+	pr_warn("kmem_cache_create(%s, %u, %u): %d\n", name ? name : "(null)",
+		size, align, err);
+	return NULL;
+}
+
+unsigned int kmem_cache_size(const struct kmem_cache *s)
+{
+	return s->object_size;
+}
+
+void get_slabinfo(struct kmem_cache *s, struct slabinfo *info)
+{
+	unsigned long flags = spin_lock_irqsave(&s->lock), free = 0;
+	struct list_head *pos;
+	unsigned int cpu;
+
+	list_for_each(pos, &s->partial)
+		free += s->objects - slab_inuse(list_entry(pos, struct page,
+							    lru));
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (s->cpu_slab[cpu].page)
+			free += s->objects - slab_inuse(s->cpu_slab[cpu].page);
+	info->num_slabs = s->nr_slabs;
+	info->num_objs = s->nr_slabs * s->objects;
+	info->active_objs = info->num_objs - free;
+	info->pages = s->nr_slabs << s->order;
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+/* Up to a few live objects' addresses (and allocators, if tracked). */
+static void report_live_objects(struct kmem_cache *s, unsigned long live)
+{
+	pr_err("kmem_cache_destroy %s: %lu object%s still in use; the cache "
+	       "is kept\n", s->name, live, live == 1 ? "" : "s");
+	if (s->flags & SLAB_STORE_USER)
+		slab_debug_show_live(s, 8);
+	else
+		pr_err("  (boot with slub_debug=U to see who allocated them)\n");
+}
+
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	struct slabinfo info;
+	unsigned long flags;
+
+	if (!s)
+		return;
+	kmem_cache_shrink(s);
+	get_slabinfo(s, &info);
+	if (info.active_objs || info.num_slabs) {
+		report_live_objects(s, info.active_objs);
+		return;
+	}
+	flags = spin_lock_irqsave(&slab_caches_lock);
+	list_del(&s->list);
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	kfree(s);
+}
+
+/* ceil(log2(size)) for size >= 2, without a bit-scan instruction. */
+static unsigned int order_base_2(unsigned long size)
+{
+	unsigned int shift = 0;
+
+	while ((1UL << shift) < size)
+		shift++;
+	return shift;
+}
+
+/* Which kmalloc cache serves @size (1 to KMALLOC_MAX_CACHE_SIZE). */
+static unsigned int kmalloc_index(size_t size)
+{
+	if (size <= KMALLOC_MIN_SIZE)
+		return KMALLOC_SHIFT_LOW;
+	if (size > 64 && size <= 96)
+		return 1;
+	if (size > 128 && size <= 192)
+		return 2;
+	return order_base_2(size);
+}
+
+static struct kmem_cache kmalloc_caches[KMALLOC_SHIFT_HIGH + 1];
+
+static const char *const kmalloc_names[KMALLOC_SHIFT_HIGH + 1] = {
+	NULL, "kmalloc-96", "kmalloc-192", "kmalloc-8", "kmalloc-16",
+	"kmalloc-32", "kmalloc-64", "kmalloc-128", "kmalloc-256",
+	"kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k", "kmalloc-8k",
+};
+
+static unsigned int kmalloc_size(unsigned int index)
+{
+	return index == 1 ? 96 : index == 2 ? 192 : 1u << index;
+}
+
+void kmem_cache_init(void)
+{
+	unsigned int i;
+
+	/* from scratch: the host tests boot the mm many times */
+	INIT_LIST_HEAD(&slab_caches);
+	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+	slab_pages = 0;
+	large_kmalloc_pages = 0;
+	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
+		unsigned int size = kmalloc_size(i);
+
+		/* powers of two stay naturally aligned, even with debug */
+		if (__kmem_cache_create(&kmalloc_caches[i], kmalloc_names[i],
+					size, min(size & -size,
+						  (unsigned int)PAGE_SIZE),
+					0, NULL))
+			panic("kmem_cache_init: cannot create %s",
+			      kmalloc_names[i]);
+	}
+	for (i = 0; i < KMALLOC_SMALL_SLOTS; i++)
+		kmalloc_small_caches[i] =
+			&kmalloc_caches[kmalloc_index((i + 1) * 8)];
+	for (i = 0; i < KMALLOC_BIG_SLOTS; i++)
+		kmalloc_big_caches[i] =
+			&kmalloc_caches[kmalloc_index((i + 1) * 128)];
+}
+
+void *kmalloc_large(size_t size, gfp_t gfp, unsigned long caller)
+{
+	struct page *page;
+	unsigned int order;
+	char sym[64];
+
+	if (!size)
+		return ZERO_SIZE_PTR;
+	if (size > PAGE_SIZE << MAX_PAGE_ORDER) {
+		format_symbol(sym, sizeof(sym), caller);
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("kmalloc(%zu): larger than any block (%lu "
+				"bytes), caller %s\n", size,
+				PAGE_SIZE << MAX_PAGE_ORDER, sym);
+		return NULL;
+	}
+	order = order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
+	page = alloc_pages(gfp | __GFP_COMP, order);
+	if (!page)
+		return NULL;
+	page->private = LARGE_KMALLOC_MARK;
+	__atomic_fetch_add(&large_kmalloc_pages, 1UL << order,
+			   __ATOMIC_RELAXED);
+	return page_address(page);
+}
+
+size_t large_kmalloc_size(const struct page *page, const void *x)
+{
+	if (!page || !PageHead(page) || page->private != LARGE_KMALLOC_MARK ||
+	    x != page_address(page))
+		return 0;
+	return PAGE_SIZE << page->order;
+}
+
+void kfree_large(struct page *page, const void *x, unsigned long caller)
+{
+	if (!page)
+		kfree_invalid(x, "not in RAM", caller);
+	if (!large_kmalloc_size(page, x))
+		kfree_invalid(x, PageHead(page) && page->private ==
+			      LARGE_KMALLOC_MARK ? "inside a large kmalloc "
+			      "block" : "not from kmalloc (or freed already)",
+			      caller);
+	page->private = 0;
+	__atomic_fetch_sub(&large_kmalloc_pages, 1UL << page->order,
+			   __ATOMIC_RELAXED);
+	__free_pages(page, page->order);
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kmalloc(bytes, gfp);
+}
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return kmalloc_array(n, size, gfp | __GFP_ZERO);
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	size_t old;
+	void *n;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return kmalloc(new_size, gfp);
+	if (!new_size) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	old = ksize(p);
+	if (!old)
+		kfree_invalid(p, "krealloc() of memory kmalloc() did not "
+			      "hand out", _RET_IP_);
+	if (new_size <= old)
+		return (void *)p;
+	n = kmalloc(new_size, gfp);
+	if (!n)
+		return NULL;
+	memcpy(n, p, old);
+	kfree(p);
+	return n;
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	size_t len;
+	char *p;
+
+	if (!s)
+		return NULL;
+	len = strlen(s) + 1;
+	p = kmalloc(len, gfp);
+	if (p)
+		memcpy(p, s, len);
+	return p;
+}
+
+void *kvmalloc(size_t size, gfp_t gfp)
+{
+	void *p = kmalloc(size, gfp | __GFP_NOWARN | __GFP_NORETRY);
+
+	if (p)
+		return p;
+	/* The vmalloc fallback: virtually contiguous pages. */
+	return __vmalloc(size, gfp);
+}
+
+void *kvzalloc(size_t size, gfp_t gfp)
+{
+	return kvmalloc(size, gfp | __GFP_ZERO);
+}
+
+void kvfree(const void *p)
+{
+	if (is_vmalloc_addr(p))
+		vfree(p);
+	else
+		kfree(p);
+}
+
+unsigned long slab_nr_pages(void)
+{
+	return READ_ONCE(slab_pages) + READ_ONCE(large_kmalloc_pages);
+}
+
+void show_slabinfo(void)
+{
+	unsigned long flags = spin_lock_irqsave(&slab_caches_lock);
+	struct list_head *pos;
+
+	printk("slabinfo:\n%-18s %7s %8s %8s %6s %5s %9s\n", "# name",
+	       "objsize", "active", "total", "slabs", "order", "memory");
+	list_for_each(pos, &slab_caches) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache,
+						  list);
+		struct slabinfo info;
+
+		get_slabinfo(s, &info);
+		printk("%-18s %7u %8lu %8lu %6lu %5u %8luK\n", s->name,
+		       s->object_size, info.active_objs, info.num_objs,
+		       info.num_slabs, s->order,
+		       info.pages << (PAGE_SHIFT - 10));
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	printk("%-18s %7s %8s %8s %6s %5s %8luK\n", "kmalloc-large", "-", "-",
+	       "-", "-", "-",
+	       READ_ONCE(large_kmalloc_pages) << (PAGE_SHIFT - 10));
+}

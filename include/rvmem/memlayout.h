@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The address space, drawn once.
+ *
+ * One address space, S-mode only. RAM is identity-mapped (VA == PA) in
+ * the lower half; everything rvmem creates at run time lives in the top
+ * 256 GiB, which is the whole upper half under Sv39 and the top of it
+ * under Sv48, so one layout serves both modes.
+ *
+ *  Sv39 (3 levels)                       Sv48 (4 levels)
+ *  0x0000_0000_0000_0000  page 0: never mapped (NULL faults)
+ *  0x0000_0000_8000_0000  RAM, VA == PA (QEMU virt; kernel at +2 MiB)
+ *  0x0000_003f_ffff_ffff  end of lower half   0x0000_7fff_ffff_ffff
+ *             ... non-canonical hole ...
+ *                                             0xffff_8000_0000_0000
+ *                                             upper half, unused below:
+ *  0xffff_ffc0_0000_0000  VMALLOC_START  vmalloc, vmap, ioremap, stacks
+ *  0xffff_ffd0_0000_0000  VMALLOC_END = MMAP_START
+ *                         anonymous mmap regions (demand zero)
+ *  0xffff_fff0_0000_0000  MMAP_END = HEAP_START
+ *                         the brk heap picolibc's malloc grows
+ *  0xffff_ffff_0000_0000  HEAP_END
+ *  0xffff_ffff_ffff_ffff  (the top 4 GiB stay unmapped)
+ *
+ * Every area and region is followed by at least one unmapped guard page;
+ * hart stacks also have one below.
+ */
+#ifndef RVMEM_MEMLAYOUT_H
+#define RVMEM_MEMLAYOUT_H
+
+#define VMALLOC_START	0xffffffc000000000UL	/* 64 GiB */
+#define VMALLOC_END	0xffffffd000000000UL
+#define MMAP_START	0xffffffd000000000UL	/* 128 GiB */
+#define MMAP_END	0xfffffff000000000UL
+#define HEAP_START	0xfffffff000000000UL	/* 60 GiB */
+#define HEAP_END	0xffffffff00000000UL
+
+#define GUARD_SIZE	PAGE_SIZE
+
+#endif /* RVMEM_MEMLAYOUT_H */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page tables: Sv39 (3 levels) and Sv48 (4 levels) with 4 KiB, 2 MiB and
+ * 1 GiB leaves.
+ *
+ * Table pages come from the page allocator and are counted
+ * (nr_pagetable_pages, meminfo PageTables). Each table page's struct page
+ * counts its valid entries (page->counters), so a table emptied by an
+ * unmap is freed at once. The functions change the tables only; callers
+ * flush the TLB (flush_tlb_kernel_range()) for what they changed.
+ *
+ * Locking: pt->lock protects the whole tree; every function here takes
+ * it. Lock order: region locks (vmalloc, anon) -> pt->lock -> zone->lock.
+ */
+#ifndef RVMEM_PGTABLE_H
+#define RVMEM_PGTABLE_H
+
+#include <asm/pgtable-bits.h>
+#include <rvmem/spinlock.h>
+#include <rvmem/types.h>
+
+#define PGTABLE_MAX_LEVELS	4
+
+/**
+ * struct pgtable - one page-table tree
+ * @root: the top-level table (kernel address)
+ * @levels: 3 for Sv39, 4 for Sv48
+ * @lock: protects every table of the tree
+ */
+struct pgtable {
+	pte_t *root;
+	unsigned int levels;
+	spinlock_t lock;
+};
+
+/** kernel_pgtable - the one address space everything runs in */
+extern struct pgtable kernel_pgtable;
+
+/** nr_pagetable_pages - page-table pages in use, all trees (PageTables) */
+extern unsigned long nr_pagetable_pages;
+
+/**
+ * pgtable_init() - allocate an empty tree
+ * @pt: the tree
+ * @levels: 3 or 4
+ *
+ * Return: 0, -EINVAL for another @levels, -ENOMEM.
+ */
+int pgtable_init(struct pgtable *pt, unsigned int levels);
+
+/** pgtable_destroy() - free every table page (not the pages mapped) */
+void pgtable_destroy(struct pgtable *pt);
+
+/** pgtable_va_valid() - is @va canonical (sign-extended) for @pt's mode */
+bool pgtable_va_valid(const struct pgtable *pt, unsigned long va);
+
+/**
+ * pgtable_map() - map [@va, @va + @size) to [@pa, @pa + @size)
+ * @pt: the tree
+ * @va: page-aligned, canonical
+ * @pa: page-aligned
+ * @size: page multiple
+ * @prot: PAGE_KERNEL, PAGE_KERNEL_RO, ... (leaf bits)
+ * @max_level: largest leaf: 0 for 4 KiB only, 1 for 2 MiB, 2 for 1 GiB
+ *             (3, 512 GiB, under Sv48); clamped to the tree's levels
+ *
+ * Uses the largest leaves that alignment and size allow.
+ * Return: 0; -EINVAL for bad arguments; -EEXIST if something is mapped in
+ * the range; -ENOMEM. On error nothing of the range stays mapped.
+ */
+int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
+		unsigned long size, pgprot_t prot, unsigned int max_level);
+
+/**
+ * pgtable_unmap() - remove whatever is mapped in [@va, @va + @size)
+ *
+ * A huge leaf the range covers only partly is split first. Tables left
+ * empty are freed. Return: 0, -EINVAL for an unaligned or non-canonical
+ * range, or -ENOMEM if a split could not allocate (the range is then
+ * partly unmapped).
+ */
+int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size);
+
+/**
+ * pgtable_protect() - change the leaf bits of every mapped page in range
+ * @prot: new PAGE_* protection
+ *
+ * Return: 0, -EINVAL as pgtable_unmap(), or -ENOMEM if a huge leaf
+ * could not be split.
+ */
+int pgtable_protect(struct pgtable *pt, unsigned long va, unsigned long size,
+		    pgprot_t prot);
+
+/**
+ * pgtable_walk() - find the leaf that maps @va
+ * @level: if not NULL, set to the leaf's level
+ *
+ * Return: the leaf's value, or 0 if @va is not mapped.
+ */
+pte_t pgtable_walk(struct pgtable *pt, unsigned long va, unsigned int *level);
+
+/**
+ * pgtable_translate() - the physical address @va maps to
+ *
+ * Return: true and *@pa set, or false if unmapped.
+ */
+bool pgtable_translate(struct pgtable *pt, unsigned long va, phys_addr_t *pa);
+
+#endif /* RVMEM_PGTABLE_H */

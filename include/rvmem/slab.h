@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The slab allocator: object caches (kmem_cache_*) and kmalloc.
+ *
+ * A cache hands out objects of one size carved from slabs, blocks of
+ * 2^order pages that belong to the cache while any object of theirs is
+ * in use. kmalloc() serves sizes up to KMALLOC_MAX_CACHE_SIZE from
+ * caches of 8 to 8192 bytes (powers of two, plus 96 and 192) and larger
+ * sizes straight from the page allocator. Every object finds its way
+ * home through its page: kfree() needs no size or cache.
+ *
+ * Misuse is caught: a pointer no allocator handed out, an immediate
+ * double free and a corrupted free-list pointer are reported in every
+ * build; with the "slub_debug" boot parameter (or a --debug build) red
+ * zones, poisoning and caller tracking catch overflows, writes after
+ * free and any double free. A report names the cache, the object, the
+ * offset and the callers, then the boot ends with status 70.
+ */
+#ifndef RVMEM_SLAB_H
+#define RVMEM_SLAB_H
+
+#include <rvmem/gfp.h>
+#include <rvmem/types.h>
+
+typedef unsigned int slab_flags_t;
+
+/* Debug: check every slab operation (slub_debug=F). */
+#define SLAB_CONSISTENCY_CHECKS	((slab_flags_t)0x00000100u)
+/* Debug: a red zone after each object catches overflows (slub_debug=Z). */
+#define SLAB_RED_ZONE		((slab_flags_t)0x00000400u)
+/* Debug: free objects are filled with 0x6b (slub_debug=P; not with a ctor). */
+#define SLAB_POISON		((slab_flags_t)0x00000800u)
+/* Align objects to a cache line (a half or less for small objects). */
+#define SLAB_HWCACHE_ALIGN	((slab_flags_t)0x00002000u)
+/* Debug: record who allocated and freed each object (slub_debug=U). */
+#define SLAB_STORE_USER		((slab_flags_t)0x00010000u)
+/* kmem_cache_create() panics instead of returning NULL. */
+#define SLAB_PANIC		((slab_flags_t)0x00040000u)
+
+#define KMALLOC_SHIFT_LOW	3
+#define KMALLOC_SHIFT_HIGH	13
+#define KMALLOC_MIN_SIZE	(1UL << KMALLOC_SHIFT_LOW)
+/* Above this, kmalloc() takes whole pages from the page allocator. */
+#define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)
+
+/*
+ * What kmalloc(0) returns: not NULL, so it is not mistaken for a
+ * failure, and faulting on any access. kfree() and ksize() accept it.
+ */
+#define ZERO_SIZE_PTR		((void *)16)
+#define ZERO_OR_NULL_PTR(x)	((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+
+struct kmem_cache;
+
+/**
+ * kmem_cache_create() - create a cache of objects of one size
+ * @name: shown in reports and slabinfo; must stay valid while the cache
+ *        exists (the cache keeps the pointer)
+ * @size: object size in bytes, 1 to 4 MiB
+ * @align: minimum alignment, a power of two, or 0 (8 bytes)
+ * @flags: SLAB_HWCACHE_ALIGN, SLAB_PANIC, and the debug flags
+ *         SLAB_POISON, SLAB_RED_ZONE, SLAB_STORE_USER,
+ *         SLAB_CONSISTENCY_CHECKS (the "slub_debug" boot parameter adds
+ *         its flags to every cache)
+ * @ctor: called once on each object when its slab is made, or NULL;
+ *        objects must be returned to the cache in their constructed state
+ *
+ * Return: the cache, or NULL for a bad argument or no memory (with
+ * SLAB_PANIC: no return, the boot ends). Context: after
+ * kmem_cache_init(); may allocate, so not with interrupts off.
+ */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, slab_flags_t flags,
+				     void (*ctor)(void *));
+
+/**
+ * kmem_cache_alloc() - allocate an object
+ * @s: the cache
+ * @gfp: GFP flags for a new slab if one is needed; __GFP_ZERO zeroes
+ *
+ * Return: the object, or NULL if no slab could be allocated (the page
+ * allocator warns unless __GFP_NOWARN). Context: any; with interrupts
+ * off or in an interrupt handler use GFP_ATOMIC or GFP_NOWAIT.
+ */
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+
+/**
+ * kmem_cache_zalloc() - kmem_cache_alloc() with __GFP_ZERO
+ * @s: the cache
+ * @gfp: GFP flags
+ *
+ * Return: the zeroed object, or NULL. Context: as kmem_cache_alloc().
+ */
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+
+/**
+ * kmem_cache_free() - return an object to its cache
+ * @s: the cache it came from
+ * @x: the object, or NULL (ignored)
+ *
+ * An object of another cache, a pointer into the middle of an object or
+ * one no cache handed out is reported and ends the boot, as is freeing
+ * the most recently freed object again (every double free is caught
+ * with slub_debug). Context: any.
+ */
+void kmem_cache_free(struct kmem_cache *s, void *x);
+
+/**
+ * kmem_cache_shrink() - return the cache's empty slabs to the page
+ * allocator
+ * @s: the cache
+ *
+ * Every hart first gives back its active slab (through a cross-call).
+ * Return: 0. Context: interrupts enabled, no locks held.
+ */
+int kmem_cache_shrink(struct kmem_cache *s);
+
+/**
+ * kmem_cache_destroy() - free an unused cache and all its slabs
+ * @s: the cache, or NULL (ignored)
+ *
+ * If objects are still in use, says how many (and, with slub_debug=U,
+ * who allocated the first few), and keeps the cache: its memory stays
+ * valid. Context: as kmem_cache_shrink().
+ */
+void kmem_cache_destroy(struct kmem_cache *s);
+
+/**
+ * kmem_cache_size() - the object size of a cache
+ * @s: the cache
+ *
+ * Return: the size given to kmem_cache_create(). Context: any.
+ */
+unsigned int kmem_cache_size(const struct kmem_cache *s);
+
+/**
+ * kmem_cache_init() - create the kmalloc caches
+ *
+ * Applies the slub_debug boot parameter, which must have been parsed.
+ * Context: boot hart, once, after setup_per_zone_wmarks() and before any
+ * other slab call.
+ */
+void kmem_cache_init(void);
+
+/**
+ * kmalloc() - allocate memory
+ * @size: bytes; 0 gives ZERO_SIZE_PTR
+ * @gfp: GFP flags; __GFP_ZERO zeroes
+ *
+ * Sizes up to KMALLOC_MAX_CACHE_SIZE come from the smallest kmalloc
+ * cache that fits and are aligned to the largest power of two dividing
+ * that size (at least 8); larger sizes are whole pages.
+ * Return: the memory, or NULL (with a warning unless __GFP_NOWARN).
+ * Context: as kmem_cache_alloc().
+ */
+void *kmalloc(size_t size, gfp_t gfp);
+
+/**
+ * kzalloc() - kmalloc() with __GFP_ZERO
+ * @size: bytes
+ * @gfp: GFP flags
+ *
+ * Return: zeroed memory, ZERO_SIZE_PTR for 0, or NULL. Context: as
+ * kmalloc().
+ */
+void *kzalloc(size_t size, gfp_t gfp);
+
+/**
+ * kmalloc_array() - allocate @n elements of @size bytes
+ * @n: number of elements
+ * @size: bytes each
+ * @gfp: GFP flags
+ *
+ * Return: the memory, or NULL if @n * @size overflows or memory is
+ * short. Context: as kmalloc().
+ */
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
+
+/**
+ * kcalloc() - kmalloc_array() with __GFP_ZERO
+ * @n: number of elements
+ * @size: bytes each
+ * @gfp: GFP flags
+ *
+ * Return: zeroed memory, or NULL on overflow or failure. Context: as
+ * kmalloc().
+ */
+void *kcalloc(size_t n, size_t size, gfp_t gfp);
+
+/**
+ * krealloc() - resize a kmalloc() allocation
+ * @p: the allocation, NULL (then as kmalloc()) or ZERO_SIZE_PTR
+ * @new_size: bytes wanted; 0 frees @p and gives ZERO_SIZE_PTR
+ * @gfp: GFP flags for a new allocation
+ *
+ * Keeps @p when it is already big enough (see ksize()); else copies the
+ * contents to a new allocation and frees @p.
+ * Return: the allocation, or NULL on failure (then @p is untouched).
+ * Context: as kmalloc().
+ */
+void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+
+/**
+ * kfree() - free memory from kmalloc() and friends
+ * @x: the pointer they returned; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer no allocator handed out, or into the middle of an object,
+ * is reported and ends the boot. Context: any.
+ */
+void kfree(const void *x);
+
+/**
+ * ksize() - the usable size of an allocation
+ * @x: a pointer from kmalloc() and friends
+ *
+ * Return: the bytes the caller may use, at least what was asked for
+ * (the cache's object size, or whole pages); 0 for NULL, ZERO_SIZE_PTR
+ * or (with a warning) a pointer kmalloc() did not hand out.
+ * Context: any.
+ */
+size_t ksize(const void *x);
+
+/**
+ * kstrdup() - copy a string into kmalloc() memory
+ * @s: the string, or NULL
+ * @gfp: GFP flags
+ *
+ * Return: the copy, or NULL if @s is NULL or memory is short.
+ * Context: as kmalloc().
+ */
+char *kstrdup(const char *s, gfp_t gfp);
+
+/**
+ * kvmalloc() - kmalloc(), falling back to vmalloc() for large sizes
+ * @size: bytes
+ * @gfp: GFP flags; the kmalloc() attempt adds __GFP_NOWARN and
+ *       __GFP_NORETRY, since the fallback can still succeed
+ *
+ * Return: the memory (free it with kvfree()), or NULL.
+ * Context: as kmalloc(), but may take the vmalloc path, which must not
+ * run with interrupts off.
+ */
+void *kvmalloc(size_t size, gfp_t gfp);
+
+/**
+ * kvzalloc() - kvmalloc() with __GFP_ZERO
+ * @size: bytes
+ * @gfp: GFP flags
+ *
+ * Return: zeroed memory, or NULL. Context: as kvmalloc().
+ */
+void *kvzalloc(size_t size, gfp_t gfp);
+
+/**
+ * kvfree() - free memory from kvmalloc()
+ * @p: the pointer, or NULL (ignored)
+ *
+ * Context: as kfree(), or as vfree() for vmalloc memory.
+ */
+void kvfree(const void *p);
+
+/**
+ * show_slabinfo() - print each cache's object size, objects in use and
+ * in all, slabs and memory, and the pages of large kmalloc()s
+ *
+ * Objects on a hart's active slab count as in use, as in Linux; after
+ * kmem_cache_shrink() the count is exact. Context: any, no slab lock
+ * held.
+ */
+void show_slabinfo(void);
+
+/**
+ * slab_nr_pages() - pages the slab allocator holds
+ *
+ * Return: pages in slabs plus pages of large kmalloc()s (meminfo's
+ * Slab). Context: any (a racy snapshot).
+ */
+unsigned long slab_nr_pages(void);
+
+#endif /* RVMEM_SLAB_H */

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmalloc: virtually contiguous memory in the upper half, built from
+ * separate pages, each area followed by an unmapped guard page.
+ *
+ * Areas are [VMALLOC_START, VMALLOC_END) ranges (vm_space); the page
+ * table is the only record of which pages back them. Removing a mapping
+ * is flushed on every hart before its pages are freed.
+ *
+ * Context: may sleep never; every call takes vmap_lock and pt->lock.
+ */
+#ifndef RVMEM_VMALLOC_H
+#define RVMEM_VMALLOC_H
+
+#include <asm/pgtable-bits.h>
+#include <rvmem/gfp.h>
+#include <rvmem/types.h>
+
+struct page;
+
+/**
+ * vmalloc() - allocate @size bytes of virtually contiguous memory
+ *
+ * Return: the address (page-aligned), or NULL with a warning.
+ */
+void *vmalloc(unsigned long size);
+
+/** vzalloc() - vmalloc() and zero */
+void *vzalloc(unsigned long size);
+
+/**
+ * __vmalloc() - vmalloc() with GFP flags for the backing pages
+ * @gfp: e.g. GFP_KERNEL | __GFP_NOWARN
+ */
+void *__vmalloc(unsigned long size, gfp_t gfp);
+
+/**
+ * vfree() - free a vmalloc() or vzalloc() area
+ * @addr: its start; NULL is ignored
+ *
+ * Anything else (an address inside an area, a vmap() or ioremap() area,
+ * a freed area) is reported with the caller and ends the boot.
+ */
+void vfree(const void *addr);
+
+/**
+ * vmap() - map @count pages contiguously in the vmalloc area
+ * @pages: the pages (they stay owned by the caller)
+ * @prot: PAGE_KERNEL, PAGE_KERNEL_RO, ...
+ *
+ * Return: the address, or NULL.
+ */
+void *vmap(struct page **pages, unsigned int count, pgprot_t prot);
+
+/** vunmap() - remove a vmap() mapping (the pages are not freed) */
+void vunmap(const void *addr);
+
+/**
+ * ioremap() - map device registers [@phys, @phys + @size)
+ *
+ * Return: the kernel address of @phys, or NULL.
+ */
+void *ioremap(phys_addr_t phys, unsigned long size);
+
+/** iounmap() - remove an ioremap() mapping */
+void iounmap(void *addr);
+
+/** vmalloc_to_page() - the page backing a vmalloc address, or NULL */
+struct page *vmalloc_to_page(const void *addr);
+
+/** is_vmalloc_addr() - does @addr lie in the vmalloc window */
+bool is_vmalloc_addr(const void *addr);
+
+/**
+ * vmalloc_stack() - a hart stack: @size bytes with an unmapped guard page
+ * below (and the usual one above)
+ * @cpu: the hart it is for (shown in reports)
+ *
+ * Return: the stack's lowest address, or NULL.
+ */
+void *vmalloc_stack(unsigned long size, unsigned int cpu);
+
+/**
+ * vmalloc_describe() - name what lies at @addr if it is in the vmalloc
+ * window: an area, its guard page, a stack's guard page
+ * @buf: output, one phrase
+ *
+ * Return: true if @addr is in the window (@buf set).
+ */
+bool vmalloc_describe(unsigned long addr, char *buf, size_t len);
+
+/** show_vmallocinfo() - print every area: range, size, pages, caller */
+void show_vmallocinfo(void);
+
+/** nr_vmalloc_pages - pages backing vmalloc areas (VmallocUsed) */
+extern unsigned long nr_vmalloc_pages;
+
+/** vmalloc_init() - set up the window; boot, after paging_init() */
+void vmalloc_init(void);
+
+#endif /* RVMEM_VMALLOC_H */

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sv39/Sv48 page-table entries: bit names and tiny accessors.
+ *
+ * A PTE is 64 bits: flags in bits 0-7, the physical page number from bit
+ * 10. A valid entry with none of R, W, X points to the next table level;
+ * with any of them it is a leaf (4 KiB at level 0, 2 MiB at level 1,
+ * 1 GiB at level 2, 512 GiB at level 3).
+ */
+#ifndef ASM_PGTABLE_BITS_H
+#define ASM_PGTABLE_BITS_H
+
+#define _PAGE_VALID	(1UL << 0)
+#define _PAGE_READ	(1UL << 1)
+#define _PAGE_WRITE	(1UL << 2)
+#define _PAGE_EXEC	(1UL << 3)
+#define _PAGE_USER	(1UL << 4)
+#define _PAGE_GLOBAL	(1UL << 5)
+#define _PAGE_ACCESSED	(1UL << 6)
+#define _PAGE_DIRTY	(1UL << 7)
+/*
+ * Software bit (RSW): a PROT_NONE leaf. V is clear, so every access
+ * faults, but the entry keeps its frame, so mprotect() can give access
+ * back without losing the data.
+ */
+#define _PAGE_PROTNONE	(1UL << 8)
+#define _PAGE_LEAF	(_PAGE_READ | _PAGE_WRITE | _PAGE_EXEC | \
+			 _PAGE_PROTNONE)
+
+#define PTE_PPN_SHIFT	10
+#define PTRS_PER_TABLE	512
+#define LEVEL_BITS	9
+
+/*
+ * Kernel protections. Every mapping is global (one address space) and
+ * born accessed and dirty, so the hardware never has to set A/D.
+ */
+#define _PAGE_KERNEL_BASE (_PAGE_VALID | _PAGE_GLOBAL | _PAGE_ACCESSED | \
+			   _PAGE_DIRTY)
+#define PAGE_KERNEL		(_PAGE_KERNEL_BASE | _PAGE_READ | _PAGE_WRITE)
+#define PAGE_KERNEL_RO		(_PAGE_KERNEL_BASE | _PAGE_READ)
+#define PAGE_KERNEL_EXEC	(_PAGE_KERNEL_BASE | _PAGE_READ | _PAGE_EXEC)
+#define PAGE_KERNEL_RWX		(PAGE_KERNEL | _PAGE_EXEC)
+#define PAGE_NONE		(_PAGE_PROTNONE | _PAGE_GLOBAL)
+
+#ifndef __ASSEMBLER__
+#include <rvmem/types.h>
+
+typedef u64 pte_t;
+typedef u64 pgprot_t;
+
+/** PX() - the table index of @va at @level (0 = the 4 KiB level) */
+#define PX(level, va) \
+	(((unsigned long)(va) >> (12 + LEVEL_BITS * (level))) & \
+	 (PTRS_PER_TABLE - 1))
+
+/** level_size() - bytes one entry at @level covers */
+static inline unsigned long level_size(unsigned int level)
+{
+	return 1UL << (12 + LEVEL_BITS * level);
+}
+
+static inline phys_addr_t pte_to_pa(pte_t pte)
+{
+	return (pte >> PTE_PPN_SHIFT) << 12;
+}
+
+static inline pte_t pa_to_pte(phys_addr_t pa, pgprot_t prot)
+{
+	return ((pa >> 12) << PTE_PPN_SHIFT) | prot;
+}
+
+/* Holds a frame: valid, or a PROT_NONE leaf. */
+static inline bool pte_present(pte_t pte)
+{
+	return pte & (_PAGE_VALID | _PAGE_PROTNONE);
+}
+
+static inline bool pte_leaf(pte_t pte)
+{
+	return pte & _PAGE_LEAF;
+}
+
+static inline pgprot_t pte_prot(pte_t pte)
+{
+	return pte & ((1UL << PTE_PPN_SHIFT) - 1);
+}
+#endif /* !__ASSEMBLER__ */
+
+#endif /* ASM_PGTABLE_BITS_H */

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TLB shootdowns and the satp switch.
+ *
+ * All harts share one page-table tree with global mappings, so a change
+ * is flushed by address on the calling hart and, through SBI RFENCE, on
+ * every other online hart. Past a few dozen pages a full flush is cheaper
+ * than one sfence.vma per page.
+ */
+#include <asm/csr.h>
+#include <asm/page.h>
+#include <asm/sbi.h>
+#include <asm/tlbflush.h>
+#include <rvmem/smp.h>
+
+#define FLUSH_ALL_THRESHOLD	(64 * PAGE_SIZE)
+
+unsigned long kernel_satp;
+
+static void local_flush_tlb_range(unsigned long start, unsigned long end)
+{
+	if (end - start > FLUSH_ALL_THRESHOLD) {
+		local_flush_tlb_all();
+		return;
+	}
+	for (; start < end; start += PAGE_SIZE)
+		local_flush_tlb_page(start);
+}
+
+/*
+ * Flush on the other online harts: one SBI call for hart ids below 64
+ * (a mask based at 0), one call each for any above.
+ */
+static void remote_flush(unsigned long start, unsigned long size)
+{
+	unsigned long mask = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct hart *h = &harts[cpu];
+
+		if (h == this_hart() || !READ_ONCE(h->online))
+			continue;
+		if (h->hartid < 64)
+			mask |= 1UL << h->hartid;
+		else
+			sbi_remote_sfence_vma(1, h->hartid, start, size);
+	}
+	if (mask)
+		sbi_remote_sfence_vma(mask, 0, start, size);
+}
+
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	unsigned long size = end - start;
+
+	local_flush_tlb_range(start, end);
+	if (READ_ONCE(nr_cpus_online) < 2)
+		return;
+	if (size > FLUSH_ALL_THRESHOLD)
+		start = 0, size = -1UL;
+	remote_flush(start, size);
+}
+
+bool arch_enable_paging(unsigned long root_pa, unsigned int levels)
+{
+	unsigned long mode = levels == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39;
+	unsigned long satp = mode << SATP_MODE_SHIFT | root_pa >> PAGE_SHIFT;
+
+	local_flush_tlb_all();
+	csr_write(satp, satp);
+	if (csr_read(satp) != satp)
+		return false;	/* mode unsupported: the write did nothing */
+	local_flush_tlb_all();
+	kernel_satp = satp;
+	return true;
+}

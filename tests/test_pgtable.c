@@ -1,0 +1,1080 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the Sv39/Sv48 page tables (core/mm/pgtable.c) on tables
+ * in simulated RAM: table pages come from the page allocator booted by
+ * mm_fixture_boot_small(). Nothing is ever accessed through the tables,
+ * so mapped physical addresses are just numbers.
+ *
+ * Each case runs for levels 3 (Sv39) and 4 (Sv48). Addresses:
+ *   LO  = 0x40000000       (1 GiB, lower half)
+ *   HI  = 0xffffffc000000000 (lowest upper-half address of Sv39)
+ *   PA0 = 0x2000000000     (1 GiB aligned "physical" base)
+ * Leaf levels: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <asm/page.h>
+#include <rvmem/gfp.h>
+#include <rvmem/ktest.h>
+#include <rvmem/list.h>
+#include <rvmem/mm.h>
+#include <rvmem/pgtable.h>
+
+#include "mm_fixture.h"
+
+#define P		PAGE_SIZE
+#define LO		0x40000000UL
+#define HI		0xffffffc000000000UL
+#define PA0		0x2000000000UL
+
+static const unsigned int modes[] = { 3, 4 };
+
+/* A tree on a fresh allocator; remembers what to come back to. */
+struct env {
+	struct pgtable pt;
+	unsigned long tables0;	/* nr_pagetable_pages before init */
+	unsigned long free0;	/* mm_free_total() before init */
+};
+
+static bool env_init(struct ktest *t, struct env *e, unsigned int levels)
+{
+	if (!mm_fixture_boot_small(MiB(32))) {
+		__ktest_fail(t, __FILE__, __LINE__, "boot failed");
+		return false;
+	}
+	e->tables0 = nr_pagetable_pages;
+	e->free0 = mm_free_total();
+	if (pgtable_init(&e->pt, levels)) {
+		__ktest_fail(t, __FILE__, __LINE__, "pgtable_init(%u) failed",
+			     levels);
+		return false;
+	}
+	return true;
+}
+
+/* Tables in use besides the root. */
+static long extra_tables(const struct env *e)
+{
+	return (long)(nr_pagetable_pages - e->tables0) - 1;
+}
+
+/* Destroy and check every table page went back. */
+static void env_done(struct ktest *t, struct env *e)
+{
+	pgtable_destroy(&e->pt);
+	KTEST_EXPECT_EQ(t, nr_pagetable_pages, e->tables0);
+	KTEST_EXPECT_EQ(t, mm_free_total(), e->free0);
+}
+
+/*
+ * Walk the tree itself: every table page's counters must equal its valid
+ * entries, no table but the root may be empty, no leaf may sit at a level
+ * above 2 (max_level never exceeds 2 here).
+ * Return: the number of table pages, or -1 (after a failure report).
+ */
+static long count_tables(struct ktest *t, pte_t *table, int level,
+			 bool root)
+{
+	unsigned int i, valid = 0;
+	long n = 1;
+
+	for (i = 0; i < PTRS_PER_TABLE; i++) {
+		pte_t e = table[i];
+		long sub;
+
+		if (!pte_present(e))
+			continue;
+		valid++;
+		if (pte_leaf(e)) {
+			if (level > 2) {
+				__ktest_fail(t, __FILE__, __LINE__,
+					     "leaf at level %d", level);
+				return -1;
+			}
+			continue;
+		}
+		if (level == 0) {
+			__ktest_fail(t, __FILE__, __LINE__,
+				     "table pointer at level 0");
+			return -1;
+		}
+		sub = count_tables(t, __va(pte_to_pa(e)), level - 1, false);
+		if (sub < 0)
+			return -1;
+		n += sub;
+	}
+	if (virt_to_page(table)->counters != valid || (!root && !valid)) {
+		__ktest_fail(t, __FILE__, __LINE__,
+			     "table at level %d: counters %u, %u valid", level,
+			     virt_to_page(table)->counters, valid);
+		return -1;
+	}
+	return n;
+}
+
+/* The tree's shape agrees with nr_pagetable_pages. */
+static bool tables_ok(struct ktest *t, const struct env *e)
+{
+	long n = count_tables(t, e->pt.root, e->pt.levels - 1, true);
+
+	if (n < 0)
+		return false;
+	if (n != (long)(nr_pagetable_pages - e->tables0)) {
+		__ktest_fail(t, __FILE__, __LINE__,
+			     "%ld tables in the tree, %lu counted", n,
+			     nr_pagetable_pages - e->tables0);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Walk [@va, @va + @size) leaf by leaf and check it maps @pa + offset
+ * with @prot; count leaves per level into @count (may be NULL).
+ * Return: true if every page was mapped as expected.
+ */
+static bool mapped_as(struct ktest *t, struct pgtable *pt, unsigned long va,
+		      unsigned long size, phys_addr_t pa, pgprot_t prot,
+		      unsigned long count[3])
+{
+	unsigned long v = va, end = va + size;
+
+	while (v - va < size) {
+		unsigned int level = 99;
+		pte_t e = pgtable_walk(pt, v, &level);
+		unsigned long lsize, lstart;
+		phys_addr_t got;
+
+		if (!e || level > 2) {
+			__ktest_fail(t, __FILE__, __LINE__,
+				     "%#lx not mapped (level %u)", v, level);
+			return false;
+		}
+		lsize = level_size(level);
+		lstart = ALIGN_DOWN(v, lsize);
+		if (pte_to_pa(e) + (v - lstart) != pa + (v - va) ||
+		    pte_prot(e) != prot) {
+			__ktest_fail(t, __FILE__, __LINE__,
+				     "%#lx: pa %#lx prot %#lx, expected %#lx "
+				     "%#lx", v, pte_to_pa(e) + (v - lstart),
+				     pte_prot(e), pa + (v - va), prot);
+			return false;
+		}
+		if (!pgtable_translate(pt, v + 0x123, &got) ||
+		    got != pa + (v - va) + 0x123) {
+			__ktest_fail(t, __FILE__, __LINE__,
+				     "translate(%#lx) wrong", v + 0x123);
+			return false;
+		}
+		if (count && lstart >= va && lstart + lsize <= end)
+			count[level]++;
+		v = lstart + lsize;
+		if (!v)
+			break;		/* the last leaf of the address space */
+	}
+	return true;
+}
+
+/* No page of [@va, @va + @size) is mapped (checked page by page). */
+static bool unmapped(struct ktest *t, struct pgtable *pt, unsigned long va,
+		     unsigned long size)
+{
+	unsigned long off;
+	phys_addr_t pa;
+
+	for (off = 0; off < size; off += P) {
+		if (pgtable_walk(pt, va + off, NULL) ||
+		    pgtable_translate(pt, va + off, &pa)) {
+			__ktest_fail(t, __FILE__, __LINE__,
+				     "%#lx still mapped", va + off);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * pgtable_init(): expect -EINVAL for 2 and 5 levels; 3 and 4 take one
+ * table page, an empty tree maps nothing, and destroy gives it back.
+ */
+static void pgtable_init_levels(struct ktest *t)
+{
+	struct env e;
+	struct pgtable bad;
+	unsigned int m;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_EXPECT_EQ(t, pgtable_init(&bad, 2), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_init(&bad, 5), -EINVAL);
+		KTEST_EXPECT_EQ(t, nr_pagetable_pages, e.tables0 + 1);
+		KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, LO, NULL), 0);
+		KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, HI, NULL), 0);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   LO      LO+2M      LO+1G              LO+2G
+ *   [4K]....[2M]........[1 GiB leaf      ]
+ * Expect walk levels 0, 1, 2 with the prot given, translate pa + offset,
+ * the neighbours unmapped, and tables: Sv39 1 + 1 (L1 and L0 under the
+ * first GiB), Sv48 one more (the L2 table).
+ */
+static void pgtable_map_leaf_sizes(struct ktest *t)
+{
+	struct env e;
+	unsigned int m, level;
+	phys_addr_t pa;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO, PA0 + P, P,
+					       PAGE_KERNEL_RO, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO + MiB(2), PA0 + MiB(2),
+					       MiB(2), PAGE_KERNEL_EXEC, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO + GiB(1), PA0 + GiB(1),
+					       GiB(1), PAGE_KERNEL, 2), 0);
+		KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, LO, &level),
+				pa_to_pte(PA0 + P, PAGE_KERNEL_RO));
+		KTEST_EXPECT_EQ(t, level, 0);
+		KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, LO + MiB(3), &level),
+				pa_to_pte(PA0 + MiB(2), PAGE_KERNEL_EXEC));
+		KTEST_EXPECT_EQ(t, level, 1);
+		KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, LO + GiB(2) - 1, &level),
+				pa_to_pte(PA0 + GiB(1), PAGE_KERNEL));
+		KTEST_EXPECT_EQ(t, level, 2);
+		KTEST_EXPECT_TRUE(t, pgtable_translate(&e.pt, LO + 0xabc, &pa));
+		KTEST_EXPECT_EQ(t, pa, PA0 + P + 0xabc);
+		KTEST_EXPECT_TRUE(t, pgtable_translate(&e.pt,
+						       LO + GiB(1) + 0x12345678,
+						       &pa));
+		KTEST_EXPECT_EQ(t, pa, PA0 + GiB(1) + 0x12345678);
+		KTEST_EXPECT_TRUE(t, !pgtable_translate(&e.pt, LO + P, &pa));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO - P, P));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + MiB(4), P));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + GiB(2), P));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] == 3 ? 2 : 3);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		env_done(t, &e);
+	}
+}
+
+/*
+ * One aligned GiB at LO mapped with max_level 0, 1 and 2 (and 7, which
+ * must act as 2). Expect 262144 4 KiB leaves (512 + 1 tables besides
+ * the root in Sv39), 512 2 MiB leaves (1 table) and one 1 GiB leaf.
+ */
+static void pgtable_map_max_level(struct ktest *t)
+{
+	static const unsigned int maxl[] = { 0, 1, 2, 7 };
+	static const unsigned long leaves[][3] = {
+		{ 262144, 0, 0 }, { 0, 512, 0 }, { 0, 0, 1 }, { 0, 0, 1 },
+	};
+	static const long tables[] = { 513, 1, 0, 0 };
+	unsigned long count[3];
+	unsigned int m, i, l;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		for (i = 0; i < ARRAY_SIZE(maxl); i++) {
+			KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+			KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO, PA0, GiB(1),
+						       PAGE_KERNEL, maxl[i]),
+					0);
+			memset(count, 0, sizeof(count));
+			KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, LO, GiB(1),
+						       PA0, PAGE_KERNEL,
+						       count));
+			for (l = 0; l < 3; l++)
+				KTEST_EXPECT_EQ(t, count[l], leaves[i][l]);
+			KTEST_EXPECT_EQ(t, extra_tables(&e),
+					tables[i] + (modes[m] == 4));
+			KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+			env_done(t, &e);
+		}
+	}
+}
+
+/*
+ *   G = LO + 1 GiB
+ *   G-2M-3P   G-2M      G              G+1G     G+1G+2M   +5P
+ *   [3 x 4K  ][ 2 MiB  ][ 1 GiB       ][ 2 MiB  ][5 x 4K]
+ * pa congruent to va modulo 1 GiB.
+ * Expect 8 4 KiB, 2 2 MiB and 1 1 GiB leaves. With pa off by one page
+ * (congruent only modulo 4 KiB): expect only 4 KiB leaves.
+ * With pa congruent modulo 2 MiB only: expect no 1 GiB leaf.
+ */
+static void pgtable_map_largest_leaves(struct ktest *t)
+{
+	const unsigned long g = LO + GiB(1);
+	const unsigned long va = g - MiB(2) - 3 * P;
+	const unsigned long size = GiB(1) + MiB(4) + 8 * P;
+	const phys_addr_t pa = PA0 + GiB(1) - MiB(2) - 3 * P;
+	unsigned long count[3];
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, va, pa, size,
+					       PAGE_KERNEL, 2), 0);
+		memset(count, 0, sizeof(count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, va, size, pa,
+					       PAGE_KERNEL, count));
+		KTEST_EXPECT_EQ(t, count[0], 8);
+		KTEST_EXPECT_EQ(t, count[1], 2);
+		KTEST_EXPECT_EQ(t, count[2], 1);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, va - P, P));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, va + size, P));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, va, size), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+
+		/* Misaligned pa: 4 KiB leaves only (a smaller range). */
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, g, PA0 + P, MiB(4),
+					       PAGE_KERNEL, 2), 0);
+		memset(count, 0, sizeof(count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, g, MiB(4), PA0 + P,
+					       PAGE_KERNEL, count));
+		KTEST_EXPECT_EQ(t, count[0], 1024);
+		KTEST_EXPECT_EQ(t, count[1] + count[2], 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, g, MiB(4)), 0);
+
+		/* pa aligned to 2 MiB but not 1 GiB: 2 MiB leaves. */
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, g, PA0 + MiB(2), GiB(1),
+					       PAGE_KERNEL, 2), 0);
+		memset(count, 0, sizeof(count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, g, GiB(1),
+					       PA0 + MiB(2), PAGE_KERNEL,
+					       count));
+		KTEST_EXPECT_EQ(t, count[1], 512);
+		KTEST_EXPECT_EQ(t, count[0] + count[2], 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   LO        LO+2M      LO+4M      LO+6M
+ *   .......................[A 2M]....          A mapped first
+ *   [B ........................... ]           B = [LO, LO+6M): -EEXIST
+ *   .........[C 4K at LO+2M+P]                 C, then D = [LO+2M, LO+4M)
+ *   [E 2M leaf at LO] then F = one page at LO+P: -EEXIST
+ * Expect every overlapping map to fail with -EEXIST, the part of B
+ * mapped before the collision to be gone again with its tables, and A,
+ * C and E unchanged.
+ */
+static void pgtable_map_eexist(struct ktest *t)
+{
+	unsigned long tables;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO + MiB(4), PA0, MiB(2),
+					       PAGE_KERNEL, 2), 0);
+		tables = nr_pagetable_pages;
+		KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO, PA0 + GiB(1), MiB(6),
+					       PAGE_KERNEL_RO, 2), -EEXIST);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO, MiB(4)));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, LO + MiB(4), MiB(2),
+					       PA0, PAGE_KERNEL, NULL));
+		KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
+		/* A 4 KiB mapping splits the range a 2 MiB leaf wants. */
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO + MiB(2) + P, PA0 + P,
+					       P, PAGE_KERNEL, 2), 0);
+		tables = nr_pagetable_pages;
+		KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO + MiB(2), PA0 + MiB(2),
+					       MiB(2), PAGE_KERNEL, 2),
+				-EEXIST);
+		KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO + MiB(2), PA0 + MiB(2),
+					       MiB(2), PAGE_KERNEL, 0),
+				-EEXIST);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + MiB(2), P));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + MiB(2) + 2 * P,
+					      MiB(2) - 2 * P));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, LO + MiB(2) + P, P,
+					       PA0 + P, PAGE_KERNEL, NULL));
+		KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
+		/* A huge leaf in the way of a 4 KiB one. */
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO, PA0 + MiB(8), MiB(2),
+					       PAGE_KERNEL, 2), 0);
+		KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO + P, PA0, P,
+					       PAGE_KERNEL, 0), -EEXIST);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, LO, MiB(2),
+					       PA0 + MiB(8), PAGE_KERNEL,
+					       NULL));
+		/* Mapping the same range again. */
+		KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO + MiB(4), PA0, MiB(2),
+					       PAGE_KERNEL, 2), -EEXIST);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		env_done(t, &e);
+	}
+}
+
+/*
+ * Bad arguments: expect -EINVAL and nothing mapped or allocated for an
+ * unaligned va, pa or size, a zero size, a prot without R/W/X, a range
+ * that wraps, non-canonical 0x0000800000000000 (both modes), and
+ * 0x0000004000000000 or a range running into it from below in Sv39 only
+ * (Sv48 maps those). Unmap and protect reject unaligned or empty
+ * ranges, protect a prot without R/W/X.
+ */
+static void pgtable_map_einval(struct ktest *t)
+{
+	const unsigned long nc48 = 0x0000800000000000UL;
+	const unsigned long nc39 = 0x0000004000000000UL;
+	unsigned long tables;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		bool sv48 = modes[m] == 4;
+		struct pgtable *pt = &e.pt;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		tables = nr_pagetable_pages;
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, LO + 1, PA0, P,
+					       PAGE_KERNEL, 2), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, LO, PA0 + 8, P,
+					       PAGE_KERNEL, 2), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, LO, PA0, P + 1,
+					       PAGE_KERNEL, 2), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, LO, PA0, 0,
+					       PAGE_KERNEL, 2), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, LO, PA0, P,
+					       _PAGE_VALID | _PAGE_GLOBAL, 2),
+				-EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, ~0UL - P + 1, PA0, 2 * P,
+					       PAGE_KERNEL, 2), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc48, PA0, P,
+					       PAGE_KERNEL, 2), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc48 - P, PA0, 2 * P,
+					       PAGE_KERNEL, 2), -EINVAL);
+		KTEST_EXPECT_TRUE(t, !pgtable_va_valid(pt, nc48));
+		KTEST_EXPECT_TRUE(t, pgtable_va_valid(pt, nc39 - 1));
+		KTEST_EXPECT_TRUE(t, pgtable_va_valid(pt, HI));
+		KTEST_EXPECT_TRUE(t, pgtable_va_valid(pt, ~0UL));
+		KTEST_EXPECT_EQ(t, pgtable_va_valid(pt, nc39), sv48);
+		KTEST_EXPECT_EQ(t, pgtable_va_valid(pt, 0xffff800000000000UL),
+				sv48);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc39, PA0, P,
+					       PAGE_KERNEL, 2),
+				sv48 ? 0 : -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc39 - P, PA0, 2 * P,
+					       PAGE_KERNEL, 2),
+				sv48 ? -EEXIST : -EINVAL);
+		if (sv48)
+			KTEST_EXPECT_EQ(t, pgtable_unmap(pt, nc39, P), 0);
+		KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
+		KTEST_EXPECT_EQ(t, pgtable_walk(pt, nc48, NULL), 0);
+		KTEST_EXPECT_EQ(t, pgtable_walk(pt, LO, NULL), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO + 1, P), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, P + 1), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, 0), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_protect(pt, LO + 1, P, PAGE_KERNEL),
+				-EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_protect(pt, LO, 0, PAGE_KERNEL),
+				-EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_protect(pt, LO, P, _PAGE_VALID),
+				-EINVAL);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   LO: [4K x 3][2M][1G]   LO+5G: [4K]   HI: [2M x 2]   HI+300M: [4K]
+ * Mapped, then unmapped piece by piece (each range as mapped, and one
+ * unmap spanning holes). Expect only the root left after the last
+ * unmap, every counter right on the way, and pgtable_destroy() to give
+ * every page back to the allocator.
+ */
+static void pgtable_unmap_frees_tables(struct ktest *t)
+{
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO, PA0, 3 * P,
+					       PAGE_KERNEL, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO + MiB(2), PA0, MiB(2),
+					       PAGE_KERNEL, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO + GiB(1), PA0, GiB(1),
+					       PAGE_KERNEL, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO + GiB(5), PA0, P,
+					       PAGE_KERNEL, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, HI, PA0, MiB(4),
+					       PAGE_KERNEL, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, HI + MiB(300), PA0, P,
+					       PAGE_KERNEL, 2), 0);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO + P, P), 0);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, GiB(2)), 0);
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, LO, 3 * P));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO + GiB(5), P), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, HI, GiB(1)), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		/* Unmapping nothing allocates nothing. */
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, GiB(8)), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   LO          LO+1M   LO+1M+P          LO+2M
+ *   [ 2 MiB leaf  ...  x  ...          ]      unmap one page x
+ * Expect a table of 511 4 KiB leaves with the leaf's pa and prot, the
+ * page at x gone; then unmapping the rest frees that table.
+ */
+static void pgtable_unmap_splits_2m(struct ktest *t)
+{
+	const unsigned long x = LO + MiB(1);
+	unsigned long count[3] = { 0 };
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		long before;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO, PA0, MiB(2),
+					       PAGE_KERNEL_EXEC, 2), 0);
+		before = extra_tables(&e);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, x, P), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), before + 1);
+		memset(count, 0, sizeof(count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, LO, x - LO, PA0,
+					       PAGE_KERNEL_EXEC, count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, x + P,
+					       LO + MiB(2) - x - P,
+					       PA0 + (x + P - LO),
+					       PAGE_KERNEL_EXEC, count));
+		KTEST_EXPECT_EQ(t, count[0], 511);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, x, P));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, LO, x - LO), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, x + P,
+						 LO + MiB(2) - x - P), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   G = LO + 1 GiB
+ *   G     G+2M  G+2M+P              G+4M                 G+1G
+ *   [2M ][4K ][ unmapped .......  ][ 2M x 510 ............]
+ * Unmap [G+2M+P, G+4M) from a 1 GiB leaf.
+ * Expect 511 2 MiB leaves and one 4 KiB leaf, all with the GiB's pa and
+ * prot, two new tables; then unmap of the rest leaves none.
+ */
+static void pgtable_unmap_splits_1g(struct ktest *t)
+{
+	const unsigned long g = LO + GiB(1);
+	unsigned long count[3];
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		long before;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, g, PA0, GiB(1),
+					       PAGE_KERNEL_RO, 2), 0);
+		before = extra_tables(&e);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, g + MiB(2) + P,
+						 MiB(2) - P), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), before + 2);
+		memset(count, 0, sizeof(count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, g, MiB(2) + P, PA0,
+					       PAGE_KERNEL_RO, count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, g + MiB(4),
+					       GiB(1) - MiB(4), PA0 + MiB(4),
+					       PAGE_KERNEL_RO, count));
+		KTEST_EXPECT_EQ(t, count[0], 1);
+		KTEST_EXPECT_EQ(t, count[1], 511);
+		KTEST_EXPECT_EQ(t, count[2], 0);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, g + MiB(2) + P,
+					      MiB(2) - P));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, g, GiB(1)), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   G = LO + 1 GiB, one 1 GiB leaf RW
+ *   G      G+2M-P  G+2M     G+4M  G+4M+P               G+1G
+ *   [RW ..][RO  ][RO 2M leaf   ][RO][RW .................]
+ * protect [G+2M-P, G+4M+P) read-only.
+ * Expect exactly those pages RO with unchanged pa, the 2 MiB block in
+ * the middle still one leaf, 1024 4 KiB leaves from the two split edge
+ * blocks, 510 2 MiB leaves; protect over unmapped space a no-op that
+ * allocates nothing; a second protect back to RW restores every prot.
+ */
+static void pgtable_protect_range(struct ktest *t)
+{
+	const unsigned long g = LO + GiB(1);
+	const unsigned long lo = g + MiB(2) - P, hi = g + MiB(4) + P;
+	unsigned long count[3];
+	unsigned int m, level;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		long tables;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, g, PA0, GiB(1),
+					       PAGE_KERNEL, 2), 0);
+		KTEST_EXPECT_EQ(t, pgtable_protect(&e.pt, lo, hi - lo,
+						   PAGE_KERNEL_RO), 0);
+		memset(count, 0, sizeof(count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, g, lo - g, PA0,
+					       PAGE_KERNEL, count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, lo, hi - lo,
+					       PA0 + (lo - g), PAGE_KERNEL_RO,
+					       count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, hi, g + GiB(1) - hi,
+					       PA0 + (hi - g), PAGE_KERNEL,
+					       count));
+		KTEST_EXPECT_EQ(t, count[0], 1024);
+		KTEST_EXPECT_EQ(t, count[1], 510);
+		KTEST_EXPECT_EQ(t, count[2], 0);
+		KTEST_EXPECT_NE(t, pgtable_walk(&e.pt, g + MiB(3), &level), 0);
+		KTEST_EXPECT_EQ(t, level, 1);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		tables = extra_tables(&e);
+		KTEST_EXPECT_EQ(t, pgtable_protect(&e.pt, LO + GiB(4), GiB(2),
+						   PAGE_KERNEL_RO), 0);
+		KTEST_EXPECT_EQ(t, pgtable_protect(&e.pt, HI, MiB(4),
+						   PAGE_KERNEL_RO), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), tables);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, HI, MiB(4)));
+		KTEST_EXPECT_EQ(t, pgtable_protect(&e.pt, g, GiB(1),
+						   PAGE_KERNEL), 0);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, g, GiB(1), PA0,
+					       PAGE_KERNEL, NULL));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), tables);
+		env_done(t, &e);
+	}
+}
+
+/*
+ * A busy tree (4 KiB pages in many tables, 2 MiB and 1 GiB leaves, a
+ * split leaf, both halves of the address space) destroyed without any
+ * unmap. Expect nr_pagetable_pages and the allocator's free count back
+ * to their values before pgtable_init().
+ */
+static void pgtable_destroy_frees_all(struct ktest *t)
+{
+	unsigned int m, i;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		for (i = 0; i < 64; i++)
+			KTEST_ASSERT_EQ(t, pgtable_map(pt, LO + i * MiB(2) + P,
+						       PA0, P, PAGE_KERNEL, 2),
+					0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO + GiB(1), PA0, GiB(1),
+					       PAGE_KERNEL, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_unmap(pt, LO + GiB(1) + MiB(2), P),
+				0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, HI, PA0, MiB(6),
+					       PAGE_KERNEL_EXEC, 2), 0);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, ~0UL - MiB(2) + 1, PA0,
+					       MiB(2), PAGE_KERNEL, 2), 0);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_TRUE(t, extra_tables(&e) > 64);
+		env_done(t, &e);
+		KTEST_EXPECT_TRUE(t, e.pt.root == NULL);
+	}
+}
+
+/*
+ * Upper half: HI (both modes), 0xffff800000000000 (Sv48's lowest upper
+ * address) and the last 2 MiB and last page below 2^64.
+ * Expect each to map, walk and translate like the lower half, the
+ * lower half's same index to stay unmapped, and unmap to remove them.
+ */
+static void pgtable_map_upper_half(struct ktest *t)
+{
+	const unsigned long top2m = ~0UL - MiB(2) + 1;
+	unsigned int m, level;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, HI, PA0, GiB(1) + P,
+					       PAGE_KERNEL, 2), 0);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, HI, GiB(1) + P, PA0,
+					       PAGE_KERNEL, NULL));
+		KTEST_EXPECT_NE(t, pgtable_walk(pt, HI, &level), 0);
+		KTEST_EXPECT_EQ(t, level, 2);
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, HI & ((1UL << 39) - 1),
+					      P));
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, top2m, PA0 + GiB(4), MiB(2),
+					       PAGE_KERNEL_RO, 2), 0);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, top2m, MiB(2),
+					       PA0 + GiB(4), PAGE_KERNEL_RO,
+					       NULL));
+		if (modes[m] == 4) {
+			const unsigned long lo48 = 0xffff800000000000UL;
+
+			KTEST_ASSERT_EQ(t, pgtable_map(pt, lo48, PA0, MiB(2),
+						       PAGE_KERNEL, 2), 0);
+			KTEST_EXPECT_TRUE(t, mapped_as(t, pt, lo48, MiB(2),
+						       PA0, PAGE_KERNEL,
+						       NULL));
+			KTEST_EXPECT_EQ(t, pgtable_unmap(pt, lo48, MiB(2)), 0);
+			KTEST_EXPECT_TRUE(t, unmapped(t, pt, lo48, MiB(2)));
+		}
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, HI, GiB(1) + P), 0);
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, HI, P));
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, HI + GiB(1), P));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   ... ][ last 2 MiB of the address space ]2^64
+ * Unmap and protect of a range that ends exactly at 2^64 (va + size
+ * wraps to 0): the last page, then the rest of the last 2 MiB.
+ * Expect protect to change the page and unmap to remove it, every table
+ * freed at the end.
+ */
+static void pgtable_unmap_top_of_address_space(struct ktest *t)
+{
+	const unsigned long top2m = ~0UL - MiB(2) + 1, last = ~0UL - P + 1;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, top2m, PA0, MiB(2),
+					       PAGE_KERNEL, 0), 0);
+		KTEST_EXPECT_EQ(t, pgtable_protect(pt, last, P,
+						   PAGE_KERNEL_RO), 0);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, last, P,
+					       PA0 + MiB(2) - P,
+					       PAGE_KERNEL_RO, NULL));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, last, P), 0);
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, last, P));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, top2m, MiB(2)), 0);
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, top2m, MiB(2)));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ * Sv39: HI .. HI+4M mapped; protect [nc, nc+2M) and unmap
+ * [nc+2M, nc+4M) for nc = 0x0000004000000000, which is not canonical in
+ * Sv39 and whose table indices equal HI's.
+ * Expect HI's mapping untouched: same prot in the first 2 MiB, still
+ * mapped in the second (the calls may fail with -EINVAL or do nothing,
+ * but must not act on another address).
+ */
+static void pgtable_unmap_non_canonical(struct ktest *t)
+{
+	const unsigned long nc39 = 0x0000004000000000UL;
+	struct env e;
+
+	KTEST_ASSERT_TRUE(t, env_init(t, &e, 3));
+	KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, HI, PA0, MiB(4), PAGE_KERNEL, 2),
+			0);
+	pgtable_protect(&e.pt, nc39, MiB(2), PAGE_KERNEL_RO);
+	pgtable_unmap(&e.pt, nc39 + MiB(2), MiB(2));
+	KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, HI, MiB(2), PA0, PAGE_KERNEL,
+				       NULL));
+	KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, HI + MiB(2), MiB(2),
+				       PA0 + MiB(2), PAGE_KERNEL, NULL));
+	env_done(t, &e);
+}
+
+/*
+ * Sv48, the allocator drained but for one page; map one page at LO,
+ * which needs three new tables (L2, L1, L0).
+ * Expect -ENOMEM, nothing mapped, and no table left in the tree empty
+ * (nr_pagetable_pages as before the call); after giving the pages back
+ * the same map succeeds and destroy returns every page.
+ */
+static void pgtable_map_enomem(struct ktest *t)
+{
+	struct list_head held;
+	unsigned long tables, n = 0;
+	struct page *page;
+	struct env e;
+
+	KTEST_ASSERT_TRUE(t, env_init(t, &e, 4));
+	INIT_LIST_HEAD(&held);
+	while ((page = alloc_page(GFP_KERNEL | __GFP_NOWARN))) {
+		list_add(&page->lru, &held);
+		n++;
+	}
+	KTEST_EXPECT_TRUE(t, n > 1000);
+	page = list_first_entry(&held, struct page, lru);
+	list_del(&page->lru);
+	__free_page(page);
+	tables = nr_pagetable_pages;
+	KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO, PA0, P, PAGE_KERNEL, 2),
+			-ENOMEM);
+	KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, LO, NULL), 0);
+	KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
+	KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+	while (!list_empty(&held)) {
+		page = list_first_entry(&held, struct page, lru);
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO, PA0, P, PAGE_KERNEL, 2), 0);
+	KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+	env_done(t, &e);
+}
+
+/* ---- random map/unmap/protect against a shadow of every page ---- */
+
+#define RND_PAGES	(GiB(2) / P)	/* the window: 2 GiB */
+
+struct shadow {
+	phys_addr_t *pa;	/* per page; 0 if unmapped (PA0 > 0) */
+	u8 *prot;
+};
+
+static const pgprot_t rnd_prots[] = {
+	PAGE_KERNEL, PAGE_KERNEL_RO, PAGE_KERNEL_EXEC, PAGE_KERNEL_RWX,
+};
+
+static u8 prot_id(pgprot_t prot)
+{
+	u8 i;
+
+	for (i = 0; i < ARRAY_SIZE(rnd_prots); i++)
+		if (rnd_prots[i] == prot)
+			return i;
+	return 0xff;
+}
+
+/*
+ * Compare pages [@first, @first + @n) of the window at @base with the
+ * shadow by walking. Return: true if they agree.
+ */
+static bool shadow_ok(struct ktest *t, struct pgtable *pt, unsigned long base,
+		      const struct shadow *sh, unsigned long first,
+		      unsigned long n, unsigned long op)
+{
+	unsigned long i = first;
+
+	while (i < first + n) {
+		unsigned long va = base + i * P, lsize, j, last;
+		unsigned int level;
+		pte_t e = pgtable_walk(pt, va, &level);
+
+		if (!e) {
+			if (sh->pa[i]) {
+				__ktest_fail(t, __FILE__, __LINE__,
+					     "op %lu: %#lx unmapped, shadow "
+					     "has pa %#lx", op, va, sh->pa[i]);
+				return false;
+			}
+			i++;
+			continue;
+		}
+		lsize = level_size(level);
+		/* Every page of this leaf inside the window and range. */
+		j = (ALIGN_DOWN(va, lsize) - base) / P;
+		last = min(j + lsize / P, first + n);
+		for (j = i; j < last; j++) {
+			phys_addr_t pa = pte_to_pa(e) +
+					 ((base + j * P) & (lsize - 1));
+
+			if (sh->pa[j] != pa ||
+			    sh->prot[j] != prot_id(pte_prot(e))) {
+				__ktest_fail(t, __FILE__, __LINE__,
+					     "op %lu: %#lx level %u pa %#lx "
+					     "prot %#lx, shadow %#lx %u", op,
+					     base + j * P, level, pa,
+					     pte_prot(e), sh->pa[j],
+					     sh->prot[j]);
+				return false;
+			}
+		}
+		i = last;
+	}
+	return true;
+}
+
+/* A random page range in the window, biased to huge-leaf sizes. */
+static void rnd_range(u64 *rng, unsigned long *first, unsigned long *n)
+{
+	switch (mm_rand(rng) % 8) {
+	case 0:		/* a whole GiB, sometimes with ragged ends */
+		*first = (mm_rand(rng) % 2) * 262144;
+		*n = 262144;
+		if (mm_rand(rng) % 2) {
+			*first += mm_rand(rng) % 600;
+			*n -= mm_rand(rng) % 600 + *first % 262144;
+		}
+		break;
+	case 1:
+	case 2:		/* 2 MiB aligned blocks plus a tail */
+		*first = (mm_rand(rng) % (RND_PAGES / 512)) * 512;
+		*n = (1 + mm_rand(rng) % 4) * 512 + mm_rand(rng) % 3;
+		break;
+	default:	/* a few pages anywhere */
+		*first = mm_rand(rng) % RND_PAGES;
+		*n = 1 + mm_rand(rng) % 700;
+		break;
+	}
+	if (*first + *n > RND_PAGES)
+		*n = RND_PAGES - *first;
+}
+
+/*
+ * For each mode, 4,000 seeded ops on a 2 GiB window (at LO in Sv39's
+ * lower half, at HI in Sv48's upper half): map (pa congruent to va
+ * modulo 1 GiB mostly, else modulo a page), unmap and protect of random
+ * ranges shaped to hit 1 GiB, 2 MiB and 4 KiB leaves and their edges.
+ * Expect map to succeed iff no page of its range is in the shadow (else
+ * -EEXIST with nothing changed), the pages at each op's edges and 32
+ * inside it to agree with the shadow after it, the whole window and
+ * every table counter every 250 ops, and only the root left after
+ * unmapping everything.
+ */
+static void pgtable_random_vs_shadow(struct ktest *t)
+{
+	const unsigned long ops = 4000;
+	struct shadow sh;
+	unsigned int m;
+	struct env e;
+	u64 rng = 0xfeed;
+
+	sh.pa = calloc(RND_PAGES, sizeof(sh.pa[0]));
+	sh.prot = calloc(RND_PAGES, 1);
+	if (!sh.pa || !sh.prot)
+		goto out;
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		const unsigned long base = modes[m] == 3 ? LO : HI;
+		unsigned long i, j, maps = 0, eexist = 0;
+
+		memset(sh.pa, 0, RND_PAGES * sizeof(sh.pa[0]));
+		if (!env_init(t, &e, modes[m]))
+			goto out;
+		for (i = 0; i < ops; i++) {
+			unsigned long first, n, op = mm_rand(&rng) % 10;
+			pgprot_t prot = rnd_prots[mm_rand(&rng) % 4];
+			int err, expect = 0;
+
+			rnd_range(&rng, &first, &n);
+			if (!n)
+				continue;
+			if (op < 5) {
+				phys_addr_t pa = PA0 + first * P;
+
+				if (op == 0)
+					pa += (1 + mm_rand(&rng) % 511) * P;
+				for (j = first; j < first + n; j++)
+					if (sh.pa[j])
+						expect = -EEXIST;
+				err = pgtable_map(&e.pt, base + first * P, pa,
+						  n * P, prot, 2);
+				if (!err)
+					for (j = 0; j < n; j++) {
+						sh.pa[first + j] = pa + j * P;
+						sh.prot[first + j] =
+							prot_id(prot);
+					}
+				maps += !err;
+				eexist += err == -EEXIST;
+			} else if (op < 8) {
+				err = pgtable_unmap(&e.pt, base + first * P,
+						    n * P);
+				memset(&sh.pa[first], 0, n * sizeof(sh.pa[0]));
+			} else {
+				err = pgtable_protect(&e.pt, base + first * P,
+						      n * P, prot);
+				for (j = first; j < first + n; j++)
+					if (sh.pa[j])
+						sh.prot[j] = prot_id(prot);
+			}
+			if (err != expect) {
+				__ktest_fail(t, __FILE__, __LINE__,
+					     "op %lu (%lu) pages %lu+%lu: %d, "
+					     "expected %d", i, op, first, n,
+					     err, expect);
+				goto done;
+			}
+			/* The op's edges and a sample of its inside. */
+			if (!shadow_ok(t, &e.pt, base, &sh,
+				       first ? first - 1 : 0,
+				       min(3UL, RND_PAGES - first), i) ||
+			    !shadow_ok(t, &e.pt, base, &sh, first + n - 1,
+				       min(2UL, RND_PAGES - (first + n - 1)),
+				       i))
+				goto done;
+			for (j = 0; j < 32; j++)
+				if (!shadow_ok(t, &e.pt, base, &sh,
+					       first + mm_rand(&rng) % n, 1, i))
+					goto done;
+			if (i % 250 == 249 &&
+			    (!shadow_ok(t, &e.pt, base, &sh, 0, RND_PAGES, i) ||
+			     !tables_ok(t, &e)))
+				goto done;
+		}
+		KTEST_EXPECT_TRUE(t, maps > 100);
+		KTEST_EXPECT_TRUE(t, eexist > 100);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, base, GiB(2)), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+done:
+		env_done(t, &e);
+		if (t->failures)
+			break;
+	}
+out:
+	KTEST_EXPECT_TRUE(t, sh.pa && sh.prot);
+	free(sh.pa);
+	free(sh.prot);
+}
+
+static const struct ktest_case pgtable_cases[] = {
+	KTEST_CASE(pgtable_init_levels),
+	KTEST_CASE(pgtable_map_leaf_sizes),
+	KTEST_CASE(pgtable_map_max_level),
+	KTEST_CASE(pgtable_map_largest_leaves),
+	KTEST_CASE(pgtable_map_eexist),
+	KTEST_CASE(pgtable_map_einval),
+	KTEST_CASE(pgtable_unmap_frees_tables),
+	KTEST_CASE(pgtable_unmap_splits_2m),
+	KTEST_CASE(pgtable_unmap_splits_1g),
+	KTEST_CASE(pgtable_protect_range),
+	KTEST_CASE(pgtable_destroy_frees_all),
+	KTEST_CASE(pgtable_map_upper_half),
+	KTEST_CASE(pgtable_unmap_top_of_address_space),
+	KTEST_CASE(pgtable_unmap_non_canonical),
+	KTEST_CASE(pgtable_map_enomem),
+	KTEST_CASE(pgtable_random_vs_shadow),
+	{}
+};
+
+KTEST_SUITE(pgtable_suite) = {
+	.name = "pgtable",
+	.cases = pgtable_cases,
+};

@@ -104,6 +104,7 @@ static void vmalloc_returns_memory(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, p != NULL);
 	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, used + 64);
 	vfree(p);
+	vm_unmap_aliases();
 	drain_all_pages();
 	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, used);
 	KTEST_EXPECT_TRUE(t, nr_free_pages() + 8 >= free);
@@ -176,7 +177,8 @@ static void probe_byte(void *arg)
 }
 
 /* Expect a mapping removed on one hart to fault on another that had it
- * in its TLB: vfree flushes every hart through SBI RFENCE. */
+ * in its TLB: vfree and vm_unmap_aliases() flush every hart through SBI
+ * RFENCE. */
 static void tlb_shootdown_reaches_other_hart(struct ktest *t)
 {
 	char *p[2];
@@ -189,6 +191,7 @@ static void tlb_shootdown_reaches_other_hart(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, p[0] != NULL);
 	smp_call_on(1, read_byte, &p[0]);
 	vfree(p[0]);
+	vm_unmap_aliases();
 	p[1] = p[0];
 	smp_call_on(1, probe_byte, p);
 	KTEST_EXPECT_TRUE(t, p[1] == NULL);

@@ -5,12 +5,19 @@
  * Each area is a struct vm_struct from a slab cache with its range in
  * vmap_space; the range always reserves a guard page after the mapped
  * part (stacks also one before). Backing pages are found through the page
- * table, so an area needs no page array. Teardown order: take the area
- * out of the tree, unmap, flush every hart's TLB, then free the pages, so
- * no hart can reach a freed page through a stale translation.
+ * table, so an area needs no page array.
+ *
+ * Freeing is lazy, as in Linux: vfree() clears the area's entries at once
+ * (any later access faults, on this hart for certain) and parks the area
+ * and its pages; when LAZY_MAX_PAGES have piled up, or on
+ * vm_unmap_aliases(), one TLB flush on every hart covers them all, and
+ * only then are the pages freed and the addresses reused. So no hart can
+ * reach a freed page, or a new area, through a stale translation, and a
+ * burst of frees costs one SBI RFENCE rather than one each.
  *
  * Lock order: vmap_lock -> kernel_pgtable.lock -> zone->lock. vmap_lock
- * covers the tree only; mapping and freeing pages happen outside it.
+ * covers the tree and the lazy list; mapping and freeing pages happen
+ * outside it.
  */
 #define pr_fmt(fmt) "vmalloc: " fmt
 
@@ -27,6 +34,8 @@
 #include <rvmem/vm_space.h>
 #include <rvmem/vmalloc.h>
 #include "internal.h"
+
+#define LAZY_MAX_PAGES	(32UL << (20 - PAGE_SHIFT))	/* 32 MiB */
 
 enum vm_kind {
 	VM_ALLOC,		/* vmalloc(): pages owned by the area */
@@ -48,6 +57,9 @@ static const char *const kind_names[] = {
  * @nr_pages: pages mapped
  * @phys: ioremap's physical base
  * @caller: return address of the allocating call, or the hart for stacks
+ * @freed: vfree'd, waiting on the lazy list for the next purge
+ * @lazy: link on the lazy list
+ * @dead_pages: the pages it had, freed at the purge (linked by lru)
  */
 struct vm_struct {
 	struct vm_range range;
@@ -55,10 +67,15 @@ struct vm_struct {
 	unsigned long nr_pages;
 	phys_addr_t phys;
 	unsigned long caller;
+	bool freed;
+	struct list_head lazy;
+	struct list_head dead_pages;
 };
 
 static struct vm_space vmap_space;
 static DEFINE_SPINLOCK(vmap_lock);
+static LIST_HEAD(lazy_areas);
+static unsigned long lazy_nr_pages;
 static struct kmem_cache *vm_struct_cache;
 unsigned long nr_vmalloc_pages;
 
@@ -83,8 +100,8 @@ static unsigned long area_map_start(const struct vm_struct *vm)
 	return vm->range.start + (vm->kind == VM_STACK ? PAGE_SIZE : 0);
 }
 
-static struct vm_struct *alloc_area(unsigned long size, enum vm_kind kind,
-				    unsigned long caller)
+static struct vm_struct *alloc_area(unsigned long size, unsigned long align,
+				    enum vm_kind kind, unsigned long caller)
 {
 	struct vm_struct *vm = kmem_cache_zalloc(vm_struct_cache, GFP_KERNEL);
 	unsigned long flags;
@@ -99,7 +116,7 @@ static struct vm_struct *alloc_area(unsigned long size, enum vm_kind kind,
 	if (kind == VM_STACK)
 		size += PAGE_SIZE;
 	flags = spin_lock_irqsave(&vmap_lock);
-	err = vm_space_alloc(&vmap_space, &vm->range, size, PAGE_SIZE);
+	err = vm_space_alloc(&vmap_space, &vm->range, size, align);
 	spin_unlock_irqrestore(&vmap_lock, flags);
 	if (err) {
 		kmem_cache_free(vm_struct_cache, vm);
@@ -139,21 +156,25 @@ static int map_fresh_pages(unsigned long start, unsigned long nr, gfp_t gfp)
 	return 0;
 }
 
-static void *__vmalloc_caller(unsigned long size, gfp_t gfp,
-			      enum vm_kind kind, unsigned long caller)
+static void *__vmalloc_caller(unsigned long size, unsigned long align,
+			      gfp_t gfp, enum vm_kind kind,
+			      unsigned long caller)
 {
 	struct vm_struct *vm;
 
 	size = PAGE_ALIGN(size);
-	if (!size || size > VMALLOC_END - VMALLOC_START) {
+	align = max(align, PAGE_SIZE);
+	if (!size || size > VMALLOC_END - VMALLOC_START ||
+	    (align & (align - 1))) {
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("allocation of %lu bytes refused (caller "
 				"%#lx)\n", size, caller);
 		return NULL;
 	}
-	vm = alloc_area(size, kind, caller);
+	vm = alloc_area(size, align, kind, caller);
 	if (vm && !map_fresh_pages(area_map_start(vm), vm->nr_pages, gfp)) {
-		WRITE_ONCE(nr_vmalloc_pages, nr_vmalloc_pages + vm->nr_pages);
+		__atomic_add_fetch(&nr_vmalloc_pages, vm->nr_pages,
+				   __ATOMIC_RELAXED);
 		return (void *)area_map_start(vm);
 	}
 	if (vm)
@@ -167,23 +188,29 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp,
 
 void *vmalloc(unsigned long size)
 {
-	return __vmalloc_caller(size, GFP_KERNEL, VM_ALLOC, _RET_IP_);
+	return __vmalloc_caller(size, PAGE_SIZE, GFP_KERNEL, VM_ALLOC,
+				_RET_IP_);
 }
 
 void *vzalloc(unsigned long size)
 {
-	return __vmalloc_caller(size, GFP_KERNEL | __GFP_ZERO, VM_ALLOC,
-				_RET_IP_);
+	return __vmalloc_caller(size, PAGE_SIZE, GFP_KERNEL | __GFP_ZERO,
+				VM_ALLOC, _RET_IP_);
 }
 
 void *__vmalloc(unsigned long size, gfp_t gfp)
 {
-	return __vmalloc_caller(size, gfp, VM_ALLOC, _RET_IP_);
+	return __vmalloc_caller(size, PAGE_SIZE, gfp, VM_ALLOC, _RET_IP_);
+}
+
+void *__vmalloc_align(unsigned long size, unsigned long align, gfp_t gfp)
+{
+	return __vmalloc_caller(size, align, gfp, VM_ALLOC, _RET_IP_);
 }
 
 void *vmalloc_stack(unsigned long size, unsigned int cpu)
 {
-	return __vmalloc_caller(size, GFP_KERNEL, VM_STACK, cpu);
+	return __vmalloc_caller(size, PAGE_SIZE, GFP_KERNEL, VM_STACK, cpu);
 }
 
 /* The area starting at @addr, taken out of the tree; or a report. */
@@ -198,9 +225,9 @@ static struct vm_struct *take_area(const void *addr, enum vm_kind kind,
 	r = vm_space_find(&vmap_space, (unsigned long)addr);
 	if (r)
 		vm = container_of(r, struct vm_struct, range);
-	if (vm && area_map_start(vm) == (unsigned long)addr &&
+	if (vm && !vm->freed && area_map_start(vm) == (unsigned long)addr &&
 	    vm->kind == kind) {
-		vm_space_remove(&vmap_space, &vm->range);
+		vm->freed = true;
 		spin_unlock_irqrestore(&vmap_lock, flags);
 		return vm;
 	}
@@ -208,20 +235,85 @@ static struct vm_struct *take_area(const void *addr, enum vm_kind kind,
 	format_symbol(sym, sizeof(sym), caller);
 	panic("vmalloc: bad %s(%p) by %s: %s", kind == VM_ALLOC ? "vfree" :
 	      kind == VM_MAP ? "vunmap" : "iounmap", addr, sym,
-	      !vm ? "no area there (double free?)" :
+	      !vm ? "no area there" : vm->freed ? "double free" :
 	      vm->kind != kind ? "area of another kind" :
 	      "not the start of its area");
+}
+
+/* Flush every hart once for all parked areas, then let them go. */
+static void purge_lazy_areas(void)
+{
+	unsigned long flags = spin_lock_irqsave(&vmap_lock);
+	unsigned long start = ~0UL, end = 0;
+	struct list_head list;
+	struct vm_struct *vm;
+
+	INIT_LIST_HEAD(&list);
+	while (!list_empty(&lazy_areas)) {
+		vm = list_first_entry(&lazy_areas, struct vm_struct, lazy);
+		list_del(&vm->lazy);
+		list_add(&vm->lazy, &list);
+		start = min(start, vm->range.start);
+		end = max(end, vm->range.end);
+	}
+	lazy_nr_pages = 0;
+	spin_unlock_irqrestore(&vmap_lock, flags);
+	if (start >= end)
+		return;
+	flush_tlb_kernel_range(start, end);
+	while (!list_empty(&list)) {
+		vm = list_first_entry(&list, struct vm_struct, lazy);
+		list_del(&vm->lazy);
+		while (!list_empty(&vm->dead_pages)) {
+			struct page *page = list_first_entry(&vm->dead_pages,
+							     struct page, lru);
+
+			list_del(&page->lru);
+			__free_page(page);
+		}
+		release_area(vm);
+	}
+}
+
+void vm_unmap_aliases(void)
+{
+	purge_lazy_areas();
+}
+
+/* Clear an area's entries, keeping its pages (if it owns them) aside. */
+static void unmap_area_lazy(struct vm_struct *vm)
+{
+	unsigned long va = area_map_start(vm), i;
+	phys_addr_t pa;
+
+	INIT_LIST_HEAD(&vm->dead_pages);
+	for (i = 0; vm->kind == VM_ALLOC && i < vm->nr_pages; i++)
+		if (pgtable_translate(&kernel_pgtable, va + (i << PAGE_SHIFT),
+				      &pa))
+			list_add_tail(&pfn_to_page(pa >> PAGE_SHIFT)->lru,
+				      &vm->dead_pages);
+	pgtable_unmap(&kernel_pgtable, va, vm->nr_pages << PAGE_SHIFT);
+	local_flush_tlb_all();	/* this hart stops seeing it at once */
 }
 
 static void free_area(const void *addr, enum vm_kind kind,
 		      unsigned long caller)
 {
 	struct vm_struct *vm = take_area(addr, kind, caller);
+	unsigned long flags;
+	bool purge;
 
-	unmap_free_pages(area_map_start(vm), vm->nr_pages, kind == VM_ALLOC);
+	unmap_area_lazy(vm);
 	if (kind == VM_ALLOC)
-		WRITE_ONCE(nr_vmalloc_pages, nr_vmalloc_pages - vm->nr_pages);
-	kmem_cache_free(vm_struct_cache, vm);
+		__atomic_sub_fetch(&nr_vmalloc_pages, vm->nr_pages,
+				   __ATOMIC_RELAXED);
+	flags = spin_lock_irqsave(&vmap_lock);
+	list_add_tail(&vm->lazy, &lazy_areas);
+	lazy_nr_pages += vm->nr_pages;
+	purge = lazy_nr_pages > LAZY_MAX_PAGES;
+	spin_unlock_irqrestore(&vmap_lock, flags);
+	if (purge)
+		purge_lazy_areas();
 }
 
 void vfree(const void *addr)
@@ -233,7 +325,7 @@ void vfree(const void *addr)
 void *vmap(struct page **pages, unsigned int count, pgprot_t prot)
 {
 	struct vm_struct *vm = alloc_area((unsigned long)count << PAGE_SHIFT,
-					  VM_MAP, _RET_IP_);
+					  PAGE_SIZE, VM_MAP, _RET_IP_);
 	unsigned int i;
 
 	if (!vm)
@@ -266,7 +358,7 @@ void *ioremap(phys_addr_t phys, unsigned long size)
 
 	if (!size || phys + size < phys)
 		return NULL;
-	vm = alloc_area(len, VM_IOREMAP, _RET_IP_);
+	vm = alloc_area(len, PAGE_SIZE, VM_IOREMAP, _RET_IP_);
 	if (!vm)
 		return NULL;
 	vm->phys = base;
@@ -328,6 +420,8 @@ bool vmalloc_describe(unsigned long addr, char *buf, size_t len)
 	spin_unlock_irqrestore(&vmap_lock, flags);
 	if (!vm)
 		snprintf(buf, len, "unused vmalloc space");
+	else if (vm->freed)
+		snprintf(buf, len, "%s, already freed (use after free)", owner);
 	else if (addr >= vm->range.end)
 		snprintf(buf, len, "the guard page after %s", owner);
 	else if (addr < area_map_start(vm))

@@ -4,8 +4,10 @@
  * separate pages, each area followed by an unmapped guard page.
  *
  * Areas are [VMALLOC_START, VMALLOC_END) ranges (vm_space); the page
- * table is the only record of which pages back them. Removing a mapping
- * is flushed on every hart before its pages are freed.
+ * table is the only record of which pages back them. Freeing is lazy:
+ * the entries go at once, the TLB flush on every hart comes in batches,
+ * and pages and addresses are reused only after it (vm_unmap_aliases()
+ * forces it).
  *
  * Context: may sleep never; every call takes vmap_lock and pt->lock.
  */
@@ -35,6 +37,12 @@ void *vzalloc(unsigned long size);
 void *__vmalloc(unsigned long size, gfp_t gfp);
 
 /**
+ * __vmalloc_align() - __vmalloc() with the area's start aligned
+ * @align: a power of two, at least PAGE_SIZE (rounded up to it)
+ */
+void *__vmalloc_align(unsigned long size, unsigned long align, gfp_t gfp);
+
+/**
  * vfree() - free a vmalloc() or vzalloc() area
  * @addr: its start; NULL is ignored
  *
@@ -42,6 +50,14 @@ void *__vmalloc(unsigned long size, gfp_t gfp);
  * a freed area) is reported with the caller and ends the boot.
  */
 void vfree(const void *addr);
+
+/**
+ * vm_unmap_aliases() - finish every lazy vfree()/vunmap() now: flush all
+ * harts' TLBs for them, free their pages, release their addresses
+ *
+ * Context: interrupts on (it may send an SBI RFENCE).
+ */
+void vm_unmap_aliases(void);
 
 /**
  * vmap() - map @count pages contiguously in the vmalloc area

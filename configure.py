@@ -47,6 +47,7 @@ GUEST_SOURCES = [
     "core/init/main.c",
     "core/kernel/smp.c",
     "core/libc/stdio.c",
+    "core/libc/string.c",
     "core/libc/syscalls.c",
     "core/mm/anon.c",
     "core/mm/fault.c",

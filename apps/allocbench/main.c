@@ -1,141 +1,148 @@
 // SPDX-License-Identifier: MIT
 /*
- * allocbench: guest instructions per allocator operation.
+ * allocbench: guest instructions per allocator operation, rvmem beside
+ * picolibc on the same workloads in the same boot.
  *
  *	allocbench [WORKLOAD-PREFIX]
  *
  * Each workload runs a warm-up pass and a measured pass and prints one
- * JSON line (workload, allocator, ops, instructions, insn_per_op, harts,
- * ns_per_op) and a table row. Instruction counts come from rdinstret and
- * mean something only under QEMU -icount shift=0, where they are exact
- * and the same on every run; ns_per_op is wall time and varies.
+ * JSON line: workload, allocator, ops, instructions, insn_per_op, harts,
+ * ns_per_op; then a table of all of them. Instruction counts come from
+ * rdinstret: under QEMU -icount shift=0 it counts guest instructions
+ * (all harts'), the same on every run, which is what CI gates on;
+ * ns_per_op is wall time, meaningful only without -icount, and varies.
+ * Exits 1 if an allocator failed during a workload.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <asm/csr.h>
 #include <asm/timer.h>
-#include <rvmem/gfp.h>
-#include <rvmem/mm.h>
-#include <rvmem/slab.h>
 #include <rvmem/smp.h>
+#include "bench.h"
 
-#define BURST	64
+#define PAIR_OPS	10000
 
-struct workload {
-	const char *name;
-	const char *allocator;
-	unsigned long ops;		/* operations per pass */
-	unsigned int order;
-	size_t size;			/* bytes, for kmalloc and malloc */
-	void (*run)(const struct workload *w);
+struct result {
+	const struct workload *w;
+	unsigned long insn;
+	unsigned long ns_per_op;
+	bool skipped, failed;
 };
 
-static void page_pairs(const struct workload *w)
-{
-	unsigned long i;
-
-	for (i = 0; i < w->ops; i++)
-		__free_pages(alloc_pages(GFP_KERNEL, w->order), w->order);
-}
-
-static void page_bursts(const struct workload *w)
-{
-	struct page *pages[BURST];
-	unsigned long i;
-	int j;
-
-	for (i = 0; i < w->ops; i += BURST) {
-		for (j = 0; j < BURST; j++)
-			pages[j] = alloc_pages(GFP_KERNEL, w->order);
-		for (j = 0; j < BURST; j++)
-			__free_pages(pages[j], w->order);
-	}
-}
-
-/*
- * A hot LIFO pair: the object just freed is the next one handed out.
- * The pointer goes through a volatile so the pair is not optimised away.
- */
-static void kmalloc_pairs(const struct workload *w)
-{
-	void *volatile p;
-	unsigned long i;
-
-	for (i = 0; i < w->ops; i++) {
-		p = kmalloc(w->size, GFP_KERNEL);
-		kfree(p);
-	}
-}
-
-static struct kmem_cache *bench_cache;
-
-static void kmem_cache_pairs(const struct workload *w)
-{
-	void *volatile p;
-	unsigned long i;
-
-	for (i = 0; i < w->ops; i++) {
-		p = kmem_cache_alloc(bench_cache, GFP_KERNEL);
-		kmem_cache_free(bench_cache, p);
-	}
-}
-
-static void malloc_pairs(const struct workload *w)
-{
-	void *volatile p;
-	unsigned long i;
-
-	for (i = 0; i < w->ops; i++) {
-		p = malloc(w->size);
-		free(p);
-	}
-}
+#define PAIR(size, alloc) \
+	{ "pair_" #size, PAIR_OPS, size, 1, work_pair, NULL, NULL, &alloc }
+#define PAIRS(size)	PAIR(size, rvmem_kmalloc), PAIR(size, picolibc_malloc)
+#define MALLOC_STYLE(name, ops, size, fn) \
+	{ name, ops, size, 1, fn, NULL, NULL, &rvmem_kmalloc }, \
+	{ name, ops, size, 1, fn, NULL, NULL, &picolibc_malloc }
+#define KERNEL(name, ops, param, harts, fn) \
+	{ name, ops, param, harts, fn, NULL, NULL, NULL }
 
 static const struct workload workloads[] = {
-	{ "alloc_pages_pair_order0", "rvmem", 100000, 0, 0, page_pairs },
-	{ "alloc_pages_pair_order3", "rvmem", 20000, 3, 0, page_pairs },
-	{ "alloc_pages_pair_order9", "rvmem", 20000, 9, 0, page_pairs },
-	{ "alloc_pages_burst64_order0", "rvmem", 64000, 0, 0, page_bursts },
-	{ "kmalloc_pair_8", "rvmem", 100000, 0, 8, kmalloc_pairs },
-	{ "kmalloc_pair_64", "rvmem", 100000, 0, 64, kmalloc_pairs },
-	{ "kmalloc_pair_512", "rvmem", 100000, 0, 512, kmalloc_pairs },
-	{ "kmalloc_pair_4096", "rvmem", 100000, 0, 4096, kmalloc_pairs },
-	{ "kmem_cache_pair_64", "rvmem", 100000, 0, 64, kmem_cache_pairs },
-	{ "malloc_pair_8", "picolibc", 100000, 0, 8, malloc_pairs },
-	{ "malloc_pair_64", "picolibc", 100000, 0, 64, malloc_pairs },
-	{ "malloc_pair_512", "picolibc", 100000, 0, 512, malloc_pairs },
-	{ "malloc_pair_4096", "picolibc", 100000, 0, 4096, malloc_pairs },
+	PAIRS(8), PAIRS(16), PAIRS(32), PAIRS(64), PAIRS(96), PAIRS(128),
+	PAIRS(192), PAIRS(256), PAIRS(512), PAIRS(1024), PAIRS(2048),
+	PAIRS(4096), PAIRS(8192),
+	MALLOC_STYLE("burst_fifo_64", 25600, 64, work_burst_fifo),
+	MALLOC_STYLE("burst_lifo_64", 25600, 64, work_burst_lifo),
+	MALLOC_STYLE("random_live", 50000, 0, work_random_live),
+	KERNEL("kmem_cache_pair_64", PAIR_OPS, 64, 1, work_kmem_cache_pair),
+	KERNEL("alloc_pages_order0", PAIR_OPS, 0, 1, work_page_pair),
+	KERNEL("alloc_pages_order1", PAIR_OPS, 1, 1, work_page_pair),
+	KERNEL("alloc_pages_order2", PAIR_OPS, 2, 1, work_page_pair),
+	KERNEL("alloc_pages_order3", PAIR_OPS, 3, 1, work_page_pair),
+	KERNEL("alloc_pages_order4", PAIR_OPS, 4, 1, work_page_pair),
+	KERNEL("alloc_pages_order5", PAIR_OPS, 5, 1, work_page_pair),
+	KERNEL("alloc_pages_order6", PAIR_OPS, 6, 1, work_page_pair),
+	KERNEL("alloc_pages_order7", PAIR_OPS, 7, 1, work_page_pair),
+	KERNEL("alloc_pages_order8", PAIR_OPS, 8, 1, work_page_pair),
+	KERNEL("alloc_pages_order9", PAIR_OPS, 9, 1, work_page_pair),
+	KERNEL("alloc_pages_order10", PAIR_OPS, 10, 1, work_page_pair),
+	KERNEL("vmalloc_1", 2000, 1, 1, work_vmalloc_pair),
+	KERNEL("vmalloc_16", 1000, 16, 1, work_vmalloc_pair),
+	KERNEL("vmalloc_256", 200, 256, 1, work_vmalloc_pair),
+	{ "demand_zero_fault", 4096, 0, 1, work_demand_zero,
+	  demand_zero_setup, demand_zero_teardown, NULL },
+	KERNEL("producer_consumer_64", 20000, 64, 2, work_producer_consumer),
 };
 
-static void measure(const struct workload *w)
+static struct result results[ARRAY_SIZE(workloads)];
+
+static const char *allocator_name(const struct workload *w)
 {
-	unsigned long insn;
+	return w->a ? w->a->name : "rvmem";
+}
+
+static int run_pass(const struct workload *w, unsigned long *insn,
+		    u64 *ticks)
+{
+	int err;
+
+	if (w->setup && w->setup(w))
+		return 1;
+	*insn = rdinstret();
+	*ticks = timer_read();
+	err = w->run(w);
+	*insn = rdinstret() - *insn;
+	*ticks = timer_read() - *ticks;
+	if (w->teardown)
+		w->teardown(w);
+	return err;
+}
+
+static void measure(const struct workload *w, struct result *r)
+{
 	u64 ticks;
 
-	w->run(w);		/* warm up: per-hart lists, caches */
-	insn = rdinstret();
-	ticks = timer_read();
-	w->run(w);
-	insn = rdinstret() - insn;
-	ticks = timer_read() - ticks;
+	r->w = w;
+	if (w->harts > nr_cpus_online) {
+		r->skipped = true;
+		printf("{\"workload\": \"%s\", \"allocator\": \"%s\", "
+		       "\"skipped\": \"needs %u harts\"}\n", w->name,
+		       allocator_name(w), w->harts);
+		return;
+	}
+	/* Warm up (per-hart lists, slabs, the heap), then measure. */
+	r->failed = run_pass(w, &r->insn, &ticks) ||
+		    run_pass(w, &r->insn, &ticks);
+	r->ns_per_op = ticks * 1000 / timer_ticks_per_us() / w->ops;
 	printf("{\"workload\": \"%s\", \"allocator\": \"%s\", \"ops\": %lu, "
 	       "\"instructions\": %lu, \"insn_per_op\": %lu.%02lu, "
-	       "\"harts\": 1, \"ns_per_op\": %lu}\n", w->name, w->allocator,
-	       w->ops, insn, insn / w->ops, insn % w->ops * 100 / w->ops,
-	       (unsigned long)(ticks * 1000 / timer_ticks_per_us() / w->ops));
+	       "\"harts\": %u, \"ns_per_op\": %lu%s}\n", w->name,
+	       allocator_name(w), w->ops, r->insn, r->insn / w->ops,
+	       r->insn % w->ops * 100 / w->ops, w->harts, r->ns_per_op,
+	       r->failed ? ", \"failed\": true" : "");
+}
+
+static void print_table(size_t n)
+{
+	size_t i;
+
+	printf("\n%-24s %-9s %9s %12s %10s\n", "workload", "allocator",
+	       "ops", "insn/op", "ns/op");
+	for (i = 0; i < n; i++) {
+		const struct result *r = &results[i];
+
+		if (r->skipped)
+			continue;
+		printf("%-24s %-9s %9lu %9lu.%02lu %10lu%s\n", r->w->name,
+		       allocator_name(r->w), r->w->ops, r->insn / r->w->ops,
+		       r->insn % r->w->ops * 100 / r->w->ops, r->ns_per_op,
+		       r->failed ? "  FAILED" : "");
+	}
 }
 
 int main(int argc, char **argv)
 {
 	const char *prefix = argc > 1 ? argv[1] : "";
-	size_t i;
+	size_t i, n = 0;
+	int failed = 0;
 
-	bench_cache = kmem_cache_create("allocbench_64", 64, 0, 0, NULL);
-	if (!bench_cache)
-		return 1;
-	for (i = 0; i < ARRAY_SIZE(workloads); i++)
-		if (!strncmp(workloads[i].name, prefix, strlen(prefix)))
-			measure(&workloads[i]);
-	return 0;
+	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
+		if (strncmp(workloads[i].name, prefix, strlen(prefix)))
+			continue;
+		measure(&workloads[i], &results[n]);
+		failed |= results[n++].failed;
+	}
+	print_table(n);
+	return failed;
 }

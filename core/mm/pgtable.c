@@ -8,7 +8,8 @@
  * part, applies the operation to covered leaves and frees a table whose
  * last entry went away. Table pages count their valid entries in
  * page->counters. Invariant: a table page is in the tree iff its count is
- * nonzero or it is a root.
+ * nonzero or it is a root, except that pgtable_clear() may leave empty
+ * tables (vmalloc's, which are about to be filled again).
  */
 #define pr_fmt(fmt) "pgtable: " fmt
 
@@ -187,6 +188,7 @@ static int split_leaf(pte_t *entry, unsigned int level)
 /* What the walker does to a leaf the range covers whole. */
 struct walk_op {
 	bool unmap;
+	bool keep_tables;	/* unmap: leave emptied tables in place */
 	pgprot_t prot;
 };
 
@@ -213,7 +215,8 @@ static int walk_range(pte_t *table, unsigned int level, unsigned long va,
 			if (!err)
 				err = walk_range(next_table(*entry), level - 1,
 						 va, min(entry_last, last), op);
-			if (table_page(next_table(*entry))->counters == 0) {
+			if (!op->keep_tables &&
+			    table_page(next_table(*entry))->counters == 0) {
 				free_table(next_table(*entry));
 				set_entry(entry, 0);
 			}
@@ -232,6 +235,20 @@ static int unmap_locked(struct pgtable *pt, unsigned long va,
 	const struct walk_op op = { .unmap = true };
 
 	return walk_range(pt->root, pt->levels - 1, va, last, &op);
+}
+
+int pgtable_clear(struct pgtable *pt, unsigned long va, unsigned long size)
+{
+	const struct walk_op op = { .unmap = true, .keep_tables = true };
+	unsigned long flags;
+	int err;
+
+	if (!range_valid(pt, va, size))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&pt->lock);
+	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, &op);
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return err;
 }
 
 /* A page-aligned, non-empty, non-wrapping, canonical [va, va + size). */

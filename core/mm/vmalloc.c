@@ -292,7 +292,7 @@ static void unmap_area_lazy(struct vm_struct *vm)
 				      &pa))
 			list_add_tail(&pfn_to_page(pa >> PAGE_SHIFT)->lru,
 				      &vm->dead_pages);
-	pgtable_unmap(&kernel_pgtable, va, vm->nr_pages << PAGE_SHIFT);
+	pgtable_clear(&kernel_pgtable, va, vm->nr_pages << PAGE_SHIFT);
 	local_flush_tlb_all();	/* this hart stops seeing it at once */
 }
 

@@ -82,6 +82,15 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size);
 
 /**
+ * pgtable_clear() - pgtable_unmap(), but keep tables that become empty
+ *
+ * For ranges that are mapped and unmapped over and over (vmalloc), where
+ * freeing a table only to allocate and zero it again at the next mapping
+ * would cost more than the page it frees.
+ */
+int pgtable_clear(struct pgtable *pt, unsigned long va, unsigned long size);
+
+/**
  * pgtable_protect() - change the leaf bits of every mapped page in range
  * @prot: new PAGE_* protection
  *

@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Boot rvmem images as KVM guests, with Linux KVM nested inside QEMU.
+
+    ci/kvm/run.py [-v] [--builddir DIR] [--no-build] [--cache DIR]
+                  [--mem MIB] [--timeout S] [--host-mem SIZE] [GUEST ...]
+
+GUEST is APP[:VCPUS[:CONSOLE]][=BOOTARGS]: the image DIR/apps/APP.elf run
+with VCPUS vCPUs (default 1) and the SBI console CONSOLE, dbcn (default)
+or legacy (putchar, ext 0x1). The default set is every sample app that
+must pass under KVM, with 1 and 2 vCPUs, once on the legacy console:
+
+    hello:1 hello:2 hello:2:legacy selftest:1 selftest:2 heapdemo:1 heapdemo:2
+
+What it does, each step skipped when done before:
+ 1. installs the Debian packages it needs (ci/setup.sh, then the host
+    kernel's: linux-source-6.12, gcc-riscv64-linux-gnu, ...);
+ 2. builds the images (configure.py, ninja) unless --no-build;
+ 3. builds the host Linux from tinyconfig plus ci/kvm/kernel.config,
+    cached in CACHE/linux-KEY (KEY hashes the fragment, the source
+    package's version and the cross compiler's), CACHE defaulting to
+    ${XDG_CACHE_HOME:-~/.cache}/rvmem-kvm;
+ 4. builds ci/kvm/vmm.c and ci/kvm/init.c (static) and an initramfs
+    (the kernel's usr/gen_init_cpio) holding them, the images and
+    /guests, one line per GUEST;
+ 5. boots that host in qemu-system-riscv64 -cpu rv64,h=true, where init
+    runs /vmm once per guest and prints "rvmem-kvm: result LABEL status N"
+    after each (QEMU's own exit code is always 0; these lines carry the
+    results out);
+ 6. prints PASS or FAIL per guest and "N passed, N failed".
+
+A guest passes when its exit status is 0 (the VMM takes it from the
+guest's "rvmem: poweroff, exit status N" line, see vmm.c) and its console
+has no KTAP "not ok" line. Each guest has --timeout seconds inside the
+VMM; QEMU as a whole gets the sum plus a margin for the boot. The exit
+status is 0 when every guest passed, 1 otherwise. The console log stays
+in DIR/kvm/console.log. See doc/kvm.md.
+"""
+import argparse
+import fcntl
+import glob
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+HERE = os.path.join(ROOT, "ci", "kvm")
+LINUX_PACKAGE = "linux-source-6.12"
+PACKAGES = [LINUX_PACKAGE, "gcc-riscv64-linux-gnu", "libc6-dev-riscv64-cross",
+            "qemu-system-misc", "opensbi", "cpio", "gzip", "xz-utils",
+            "make", "gcc", "libc6-dev", "flex", "bison", "bc"]
+CROSS = "riscv64-linux-gnu-"
+FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf"
+DEFAULT_GUESTS = ["hello:1", "hello:2", "hello:2:legacy", "selftest:1",
+                  "selftest:2", "heapdemo:1", "heapdemo:2"]
+BOOT_MARGIN_S = 120     # the nested host's boot and shutdown, generously
+HOST_APPEND = "console=ttyS0 panic=-1 quiet"
+
+
+class Failure(Exception):
+    """A step of the job itself failed (not a guest)."""
+
+
+def say(msg):
+    print("kvm: " + msg, flush=True)
+
+
+def run(cmd, log=None, **kwargs):
+    """Run @cmd quietly; on failure show its output (or @log's tail)."""
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, **kwargs)
+    if log:
+        with open(log, "a") as f:
+            f.write(proc.stdout)
+    if proc.returncode:
+        tail = "\n".join(proc.stdout.splitlines()[-40:])
+        raise Failure("%s failed (status %d)\n%s" % (
+            " ".join(cmd[:3]), proc.returncode, tail))
+    return proc.stdout
+
+
+# ---- 1. packages ----
+
+def missing_packages():
+    out = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Status}\n"]
+                         + PACKAGES, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout
+    have = {l.split()[0] for l in out.splitlines()
+            if l.endswith("install ok installed")}
+    return [p for p in PACKAGES if p not in have]
+
+
+def install_packages():
+    run([os.path.join(ROOT, "ci", "setup.sh")])
+    missing = missing_packages()
+    if not missing:
+        return
+    say("installing " + " ".join(missing))
+    sudo = [] if os.getuid() == 0 else ["sudo"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(sudo + ["apt-get", "update", "-qq"], env=env)
+    run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends"]
+        + missing, env=env)
+
+
+# ---- 2. images ----
+
+def build_images(builddir):
+    run(["python3", "configure.py", "--builddir", builddir], cwd=ROOT)
+    run(["ninja", "-C", "."], cwd=ROOT)
+
+
+# ---- 3. the host kernel ----
+
+def package_version(name):
+    return run(["dpkg-query", "-W", "-f", "${Version}", name]).strip()
+
+
+def kernel_key(fragment):
+    h = hashlib.sha256()
+    with open(fragment, "rb") as f:
+        h.update(f.read())
+    h.update(package_version(LINUX_PACKAGE).encode())
+    h.update(run([CROSS + "gcc", "--version"]).splitlines()[0].encode())
+    return h.hexdigest()[:16]
+
+
+def check_config(config, fragment):
+    """Every option of the fragment must have stuck (a failed dependency
+    makes olddefconfig drop it silently)."""
+    with open(config) as f:
+        have = set(f.read().splitlines())
+    for line in open(fragment):
+        m = re.match(r"^(CONFIG_\w+)=(.*)$", line.strip())
+        if not m:
+            continue
+        want = ("# %s is not set" % m.group(1) if m.group(2) == "n"
+                else line.strip())
+        if want not in have:
+            raise Failure("kernel.config: %s did not stick in .config "
+                          "(a dependency is missing)" % line.strip())
+
+
+def build_kernel(out, fragment):
+    """tinyconfig + @fragment into @out/Image and @out/gen_init_cpio."""
+    tmp = out + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    src, obj = os.path.join(tmp, "src"), os.path.join(tmp, "obj")
+    os.makedirs(src)
+    os.makedirs(obj)
+    log = os.path.join(tmp, "build.log")
+    tarball = glob.glob("/usr/src/%s.tar.*" % LINUX_PACKAGE)
+    if not tarball:
+        raise Failure("no /usr/src/%s.tar.*" % LINUX_PACKAGE)
+    run(["tar", "-xf", tarball[0], "-C", src, "--strip-components=1"])
+    make = ["make", "-C", src, "O=" + obj, "ARCH=riscv",
+            "CROSS_COMPILE=" + CROSS]
+    run(make + ["tinyconfig"], log)
+    run([os.path.join(src, "scripts", "kconfig", "merge_config.sh"), "-m",
+         "-O", obj, os.path.join(obj, ".config"), fragment], log, cwd=src)
+    run(make + ["olddefconfig"], log)
+    check_config(os.path.join(obj, ".config"), fragment)
+    run(make + ["-j%d" % os.cpu_count(), "Image"], log)
+    for f in ("arch/riscv/boot/Image", "usr/gen_init_cpio", ".config"):
+        shutil.copy(os.path.join(obj, f), tmp)
+    shutil.rmtree(src)
+    shutil.rmtree(obj)
+    os.rename(tmp, out)
+
+
+def host_kernel(cache):
+    """The cached kernel's directory, built first if need be."""
+    fragment = os.path.join(HERE, "kernel.config")
+    os.makedirs(cache, exist_ok=True)
+    out = os.path.join(cache, "linux-" + kernel_key(fragment))
+    with open(os.path.join(cache, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(os.path.join(out, "Image")):
+            say("host kernel: cached in %s" % out)
+            return out, 0.0
+        say("host kernel: building %s (tinyconfig + ci/kvm/kernel.config)"
+            % package_version(LINUX_PACKAGE))
+        start = time.monotonic()
+        build_kernel(out, fragment)
+        took = time.monotonic() - start
+        say("host kernel: built in %.0f s, cached in %s" % (took, out))
+        return out, took
+
+
+# ---- 4. VMM, init, initramfs ----
+
+class Guest:
+    def __init__(self, spec, index, mem, timeout, builddir):
+        m = re.match(r"^([\w-]+)(?::(\d+))?(?::(dbcn|legacy))?(?:=(.*))?$",
+                     spec, re.S)
+        if not m:
+            raise Failure("bad guest %r: want APP[:VCPUS[:CONSOLE]]"
+                          "[=BOOTARGS]" % spec)
+        self.app, self.bootargs = m.group(1), m.group(4) or ""
+        self.vcpus = int(m.group(2) or 1)
+        self.console = m.group(3) or "dbcn"
+        self.timeout = timeout
+        self.label = "%s@%d%s" % (self.app, self.vcpus,
+                                  "/legacy" if self.console == "legacy"
+                                  else "")
+        if self.bootargs:
+            self.label += "#%d" % index
+        self.image = os.path.join(builddir, "apps", self.app + ".elf")
+        self.line = "%s\t--cpus %d --mem %d --timeout %d --console %s " \
+                    "/images/%s.elf\t%s\n" % (
+                        self.label, self.vcpus, mem, timeout, self.console,
+                        self.app, self.bootargs)
+        if not 1 <= self.vcpus <= 8:
+            raise Failure("%s: 1 to 8 vCPUs (the host's NR_CPUS)" % spec)
+        if "\t" in self.bootargs or "\n" in self.bootargs:
+            raise Failure("%s: no tabs or newlines in bootargs" % spec)
+
+
+def build_tools(work):
+    for name in ("vmm", "init"):
+        run([CROSS + "gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+             "-pthread", "-o", os.path.join(work, name),
+             os.path.join(HERE, name + ".c")])
+
+
+def build_initramfs(work, kernel, guests):
+    with open(os.path.join(work, "guests"), "w") as f:
+        f.writelines(g.line for g in guests)
+    lines = ["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1",
+             "dir /sys 0755 0 0", "dir /images 0755 0 0",
+             "file /init %s/init 0755 0 0" % work,
+             "file /vmm %s/vmm 0755 0 0" % work,
+             "file /guests %s/guests 0644 0 0" % work]
+    for app, image in sorted({(g.app, g.image) for g in guests}):
+        if not os.path.exists(image):
+            raise Failure("%s missing: build first (python3 configure.py "
+                          "&& ninja), or drop --no-build" % image)
+        lines.append("file /images/%s.elf %s 0644 0 0"
+                     % (app, os.path.abspath(image)))
+    with open(os.path.join(work, "initramfs.list"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    path = os.path.join(work, "initramfs.cpio.gz")
+    with open(path, "wb") as f:
+        cpio = subprocess.Popen([os.path.join(kernel, "gen_init_cpio"),
+                                 os.path.join(work, "initramfs.list")],
+                                stdout=subprocess.PIPE)
+        gzip = subprocess.run(["gzip", "-n", "-1"], stdin=cpio.stdout,
+                              stdout=f)
+        if cpio.wait() or gzip.returncode:
+            raise Failure("gen_init_cpio | gzip failed")
+    return path
+
+
+# ---- 5. the nested run ----
+
+def boot_host(kernel, initrd, guests, host_mem, log_path, verbose):
+    """Boot the nested host; return its console lines and timings."""
+    smp = max(2, max(g.vcpus for g in guests))
+    limit = BOOT_MARGIN_S + sum(g.timeout for g in guests)
+    cmd = ["timeout", "--kill-after=10", str(limit),
+           "qemu-system-riscv64", "-M", "virt", "-cpu", "rv64,h=true",
+           "-smp", str(smp), "-m", host_mem, "-nographic", "-monitor",
+           "none", "-no-reboot", "-bios", FW_JUMP,
+           "-kernel", os.path.join(kernel, "Image"), "-initrd", initrd,
+           "-append", HOST_APPEND]
+    say("booting the nested host: " + " ".join(cmd[3:]))
+    start = time.monotonic()
+    seen = {}           # "begin LABEL" / "result LABEL" -> host seconds
+    lines = []
+    with open(log_path, "w") as log, subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT) as proc:
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            lines.append(line)
+            log.write(line + "\n")
+            if verbose:
+                print("  | " + line, flush=True)
+            m = re.match(r"^rvmem-kvm: (begin|result) (\S+)", line)
+            if m:
+                seen[m.group(1) + " " + m.group(2)] = time.monotonic()
+        status = proc.wait()
+    took = time.monotonic() - start
+    if status == 124:
+        say("QEMU timed out after %d s" % limit)
+    first = min(seen.values(), default=None)
+    return lines, took, (first - start if first else None), seen, start
+
+
+def guest_log(lines, label):
+    """The console lines between the guest's begin and result lines."""
+    out, inside = [], False
+    for line in lines:
+        if line == "rvmem-kvm: begin " + label:
+            inside, out = True, []
+        elif inside and line.startswith("rvmem-kvm: result %s " % label):
+            return out, line
+        elif inside:
+            out.append(line)
+    return out, None
+
+
+def judge(guest, lines, seen):
+    """(ok, summary, log) for one guest."""
+    log, result = guest_log(lines, guest.label)
+    if result is None:
+        return False, "no result (the nested host died or timed out)", log
+    status = int(result.split()[4])
+    text = "\n".join(log)
+    not_ok = len(re.findall(r"^\s*not ok \d+(?!.*# SKIP)", text, re.M))
+    ok = len(re.findall(r"^\s*ok \d+", text, re.M))
+    wall = seen["result " + guest.label] - seen["begin " + guest.label]
+    summary = "status %d, %.1f s" % (status, wall)
+    if ok or not_ok:
+        summary += ", KTAP %d ok, %d not ok" % (ok, not_ok)
+    return status == 0 and not_ok == 0, summary, log
+
+
+def main():
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[2:]))
+    p.add_argument("guests", nargs="*", metavar="GUEST")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="show the nested console as it runs")
+    p.add_argument("--builddir", default="build")
+    p.add_argument("--no-build", action="store_true",
+                   help="use the images in BUILDDIR as they are")
+    p.add_argument("--cache", default=os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or
+        os.path.expanduser("~/.cache"), "rvmem-kvm"))
+    p.add_argument("--mem", type=int, default=256,
+                   help="guest RAM in MiB (default 256)")
+    p.add_argument("--timeout", type=int, default=120,
+                   help="seconds per guest (default 120)")
+    p.add_argument("--host-mem", default="1G",
+                   help="the nested host's RAM (default 1G)")
+    a = p.parse_args()
+    builddir = os.path.join(ROOT, a.builddir)
+    work = os.path.join(builddir, "kvm")
+    start = time.monotonic()
+    try:
+        guests = [Guest(s, i, a.mem, a.timeout, builddir)
+                  for i, s in enumerate(a.guests or DEFAULT_GUESTS)]
+        install_packages()
+        if not a.no_build:
+            build_images(a.builddir)
+        kernel, _ = host_kernel(a.cache)
+        os.makedirs(work, exist_ok=True)
+        t = time.monotonic()
+        build_tools(work)
+        initrd = build_initramfs(work, kernel, guests)
+        say("vmm, init and initramfs built in %.1f s"
+            % (time.monotonic() - t))
+        log_path = os.path.join(work, "console.log")
+        lines, took, boot, seen, _ = boot_host(
+            kernel, initrd, guests, a.host_mem, log_path, a.verbose)
+    except Failure as e:
+        print("kvm: %s" % e, file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    say("QEMU ran %.1f s; nested host up (first guest starting) after %s"
+        % (took, "%.1f s" % boot if boot is not None else "never"))
+    failed = 0
+    for g in guests:
+        ok, summary, log = judge(g, lines, seen)
+        print("%s kvm/%s (%s)" % ("PASS" if ok else "FAIL", g.label,
+                                  summary), flush=True)
+        if not ok:
+            failed += 1
+            shown = log or lines[-40:]
+            print("\n".join("    " + l for l in shown[-200:]))
+    say("console log: %s; whole job %.0f s"
+        % (os.path.relpath(log_path), time.monotonic() - start))
+    print("%d passed, %d failed" % (len(guests) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,7 +11,9 @@ Three parts, each a list of named cases:
              harts, RAM, Sstc), its KTAP parsed case by case
   boot/...   single boots whose console and exit status are checked: hello,
              command-line splitting, exit status, fatal traps, broken
-             device trees, too little RAM
+             device trees, too little RAM, bad accesses, slab corruption
+  bench/...  allocbench under -icount: each rvmem workload's instructions
+             per operation within 5% of ci/bench-baseline.json
 
 Every QEMU run has a timeout; a hang is a failure. Output: a line per
 failed case with its log (every case with -v), then `N passed, N failed`.
@@ -26,6 +28,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
 import brokendtb  # noqa: E402
 import qemu  # noqa: E402
 
@@ -370,6 +373,17 @@ def run_broken_dtb(builddir, base, kind, pattern):
                        [pattern], [r"Hello from"])]
 
 
+def run_bench_gate(builddir):
+    results, problems = bench.run_allocbench(builddir, icount=True)
+    out = [Result("bench/%s/%s" % (w, a), ok,
+                  "baseline %s, now %s insn/op: %s" % (old, new, note))
+           for w, a, old, new, ok, note in bench.gate(
+               results, bench.load_baseline())]
+    if problems:
+        out.append(Result("bench/run", False, "\n".join(problems)))
+    return out
+
+
 def jobs(builddir, tmp):
     yield run_host, (builddir,)
     for suite in TSAN_SUITES:
@@ -380,6 +394,7 @@ def jobs(builddir, tmp):
         yield run_guest, (builddir,) + config
     for case in BOOT_CASES:
         yield run_boot_case, (builddir, case)
+    yield run_bench_gate, (builddir,)
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
@@ -405,13 +420,14 @@ def main():
         if a.verbose or not r.ok:
             print("%s %s%s" % ("ok" if r.ok else "FAIL", r.name,
                                " # SKIP" if r.skipped else ""))
-        if not r.ok and r.name.endswith(("/run",)) or \
-                (not r.ok and r.name.startswith("boot/")):
+        if not r.ok and (r.name.endswith("/run") or
+                         r.name.startswith(("boot/", "bench/"))):
             print(indent(r.log))
     shown = set()
     for r in failed:
-        if r.log not in shown and not r.name.startswith("boot/") \
-                and not r.name.endswith("/run"):
+        if r.log not in shown and \
+                not r.name.startswith(("boot/", "bench/")) and \
+                not r.name.endswith("/run"):
             shown.add(r.log)
             print("--- log of %s ---\n%s" % (r.name, indent(r.log)))
     skipped = sum(r.skipped for r in results)
@@ -429,6 +445,8 @@ def job_name(fn, args):
         return "host-tsan/" + args[1]
     if fn is run_bad_free:
         return "host-debug/bad_free_" + args[1]
+    if fn is run_bench_gate:
+        return "bench"
     if fn is run_guest:
         return guest_name(*args[1:])
     if fn is run_boot_case:

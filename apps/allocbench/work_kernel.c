@@ -85,14 +85,49 @@ void demand_zero_teardown(const struct workload *w)
 	munmap(fault_region, w->ops * PAGE_SIZE);
 }
 
-/* A single-producer, single-consumer ring between two harts. */
+/*
+ * A single-producer, single-consumer ring between two harts. A side that
+ * finds the ring full (or empty) says it is waiting and sleeps; the other
+ * side kicks it with an IPI after its next push (or pop). Without the
+ * kick a waiter would sleep out cpu_wait_event()'s whole 1 ms, which under
+ * -icount counts as a million instructions.
+ */
 static struct {
 	void *slot[RING_SIZE];
 	unsigned long head;		/* written by the producer */
 	unsigned long tail;		/* written by the consumer */
+	bool producer_waits, consumer_waits;
 	unsigned long ops;
 	int failed;
 } ring;
+
+/* Sleep until @ready() is true, flagging @waiting meanwhile. */
+static void ring_wait(bool (*ready)(unsigned long i), unsigned long i,
+		      bool *waiting)
+{
+	while (!ready(i)) {
+		__atomic_store_n(waiting, true, __ATOMIC_SEQ_CST);
+		if (!ready(i))
+			cpu_wait_event();
+		__atomic_store_n(waiting, false, __ATOMIC_RELAXED);
+	}
+}
+
+static bool ring_has_room(unsigned long i)
+{
+	return i - __atomic_load_n(&ring.tail, __ATOMIC_ACQUIRE) < RING_SIZE;
+}
+
+static bool ring_has_item(unsigned long i)
+{
+	return __atomic_load_n(&ring.head, __ATOMIC_ACQUIRE) != i;
+}
+
+static void kick_if_waiting(bool *waiting, unsigned int cpu)
+{
+	if (__atomic_load_n(waiting, __ATOMIC_SEQ_CST))
+		smp_kick(cpu);
+}
 
 static void produce(void)
 {
@@ -105,11 +140,10 @@ static void produce(void)
 			WRITE_ONCE(ring.failed, 1);
 			p = ZERO_SIZE_PTR;	/* keep the consumer moving */
 		}
-		while (i - __atomic_load_n(&ring.tail, __ATOMIC_ACQUIRE) >=
-		       RING_SIZE)
-			cpu_wait_event();
+		ring_wait(ring_has_room, i, &ring.producer_waits);
 		ring.slot[i % RING_SIZE] = p;
-		__atomic_store_n(&ring.head, i + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&ring.head, i + 1, __ATOMIC_SEQ_CST);
+		kick_if_waiting(&ring.consumer_waits, 1);
 	}
 }
 
@@ -118,10 +152,10 @@ static void consume(void)
 	unsigned long i;
 
 	for (i = 0; i < ring.ops; i++) {
-		while (__atomic_load_n(&ring.head, __ATOMIC_ACQUIRE) == i)
-			cpu_wait_event();
+		ring_wait(ring_has_item, i, &ring.consumer_waits);
 		kfree(ring.slot[i % RING_SIZE]);
-		__atomic_store_n(&ring.tail, i + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&ring.tail, i + 1, __ATOMIC_SEQ_CST);
+		kick_if_waiting(&ring.producer_waits, 0);
 	}
 }
 
@@ -141,6 +175,7 @@ static void producer_consumer_role(void *arg)
 int work_producer_consumer(const struct workload *w)
 {
 	ring.head = ring.tail = 0;
+	ring.producer_waits = ring.consumer_waits = false;
 	ring.ops = w->ops;
 	ring.failed = 0;
 	on_each_hart(producer_consumer_role, NULL);

@@ -130,17 +130,20 @@ def kernel_key(fragment):
 
 
 def check_config(config, fragment):
-    """Every option of the fragment must have stuck (a failed dependency
-    makes olddefconfig drop it silently)."""
+    """Every option of the fragment must have stuck: olddefconfig drops
+    one whose dependencies fail, and keeps one something selects. An
+    option set to n may vanish with its menu."""
     with open(config) as f:
         have = set(f.read().splitlines())
     for line in open(fragment):
         m = re.match(r"^(CONFIG_\w+)=(.*)$", line.strip())
         if not m:
             continue
-        want = ("# %s is not set" % m.group(1) if m.group(2) == "n"
-                else line.strip())
-        if want not in have:
+        if m.group(2) == "n":
+            bad = "%s=y" % m.group(1) in have
+        else:
+            bad = line.strip() not in have
+        if bad:
             raise Failure("kernel.config: %s did not stick in .config "
                           "(a dependency is missing)" % line.strip())
 

@@ -256,6 +256,11 @@ void smp_call_on(unsigned int cpu, void (*fn)(void *arg), void *arg)
 	spin_unlock(&call_lock);
 }
 
+void smp_kick(unsigned int cpu)
+{
+	sbi_send_ipi(harts[cpu].hartid);
+}
+
 int smp_stop_hart(unsigned int cpu)
 {
 	struct hart *h = &harts[cpu];

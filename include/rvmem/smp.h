@@ -113,6 +113,11 @@ void on_each_hart(void (*fn)(void *arg), void *arg);
 void smp_call_on(unsigned int cpu, void (*fn)(void *arg), void *arg);
 
 /**
+ * smp_kick() - wake hart @cpu from cpu_wait_event() (an IPI, no call)
+ */
+void smp_kick(unsigned int cpu);
+
+/**
  * smp_stop_hart() - stop an online secondary hart through SBI HSM
  * @cpu: logical id, not 0 and not the caller
  *

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Allocator benchmarks: install what is missing, build, run ci/bench.py
+# (compare with ci/bench-baseline.json, print the table, draw
+# doc/bench.svg). Arguments go to ci/bench.py (--update-baseline, ...).
+set -eu
+cd "$(dirname "$0")/.."
+
+ci/setup.sh
+python3 configure.py --builddir build >/dev/null
+ninja -C . >/dev/null || { ninja -C .; exit 1; }
+exec python3 ci/bench.py --builddir build "$@"

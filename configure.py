@@ -91,6 +91,12 @@ BAD_FREE_SOURCES = [
     "tests/mm_fixture.c",
 ]
 
+HOSTBENCH_SOURCES = [
+    "platform/host/host.c",
+    "tests/hostbench.c",
+    "tests/mm_fixture.c",
+]
+
 DTB_FIXTURES = ["tests/dtb/qemu-virt-4hart.dts"]
 
 GUEST_CFLAGS = ("-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 "
@@ -105,12 +111,14 @@ HOST_CFLAGS = ("-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra "
 # "host" is the unit-test binary; "host-tsan" the same under
 # ThreadSanitizer for the concurrency suites; "host-debug" a --debug build
 # of a program that misuses the allocator on purpose (each misuse ends
-# the process, so it cannot live in the test binary).
+# the process, so it cannot live in the test binary); "host-bench" the
+# optimised benchmark that ci/hostbench.py runs beside the host mallocs.
 ASAN = "-fsanitize=address,undefined -fno-sanitize-recover=all"
 HOST_VARIANTS = {
     "host": (ASAN, HOST_SOURCES, "rvmem-tests"),
     "host-tsan": ("-fsanitize=thread", HOST_SOURCES, "rvmem-tests-tsan"),
     "host-debug": (ASAN + " -DCONFIG_DEBUG", BAD_FREE_SOURCES, "bad-free"),
+    "host-bench": ("-O2", HOSTBENCH_SOURCES, "hostbench"),
 }
 
 

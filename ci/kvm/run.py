@@ -58,7 +58,7 @@ FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf"
 DEFAULT_GUESTS = ["hello:1", "hello:2", "hello:2:legacy", "selftest:1",
                   "selftest:2", "heapdemo:1", "heapdemo:2"]
 BOOT_MARGIN_S = 120     # the nested host's boot and shutdown, generously
-HOST_APPEND = "console=ttyS0 panic=-1 quiet"
+HOST_APPEND = "console=ttyS0 panic=-1"
 
 
 class Failure(Exception):
@@ -188,7 +188,14 @@ def host_kernel(cache):
         say("host kernel: building %s (tinyconfig + ci/kvm/kernel.config)"
             % package_version(LINUX_PACKAGE))
         start = time.monotonic()
-        build_kernel(out, fragment)
+        try:
+            build_kernel(out, fragment)
+        except BaseException:
+            log = os.path.join(out + ".tmp", "build.log")
+            if os.path.exists(log):
+                shutil.copy(log, out + ".failed.log")
+            shutil.rmtree(out + ".tmp", ignore_errors=True)
+            raise
         took = time.monotonic() - start
         say("host kernel: built in %.0f s, cached in %s" % (took, out))
         return out, took
@@ -315,11 +322,13 @@ def judge(guest, lines, seen):
     status = int(result.split()[4])
     text = "\n".join(log)
     not_ok = len(re.findall(r"^\s*not ok \d+(?!.*# SKIP)", text, re.M))
-    ok = len(re.findall(r"^\s*ok \d+", text, re.M))
+    ok = len(re.findall(r"^\s*ok \d+(?!.*# SKIP)", text, re.M))
+    skipped = len(re.findall(r"^\s*(?:not )?ok \d+.*# SKIP", text, re.M))
     wall = seen["result " + guest.label] - seen["begin " + guest.label]
     summary = "status %d, %.1f s" % (status, wall)
     if ok or not_ok:
-        summary += ", KTAP %d ok, %d not ok" % (ok, not_ok)
+        summary += ", KTAP %d ok, %d not ok, %d skipped" % (ok, not_ok,
+                                                             skipped)
     return status == 0 and not_ok == 0, summary, log
 
 

@@ -2,14 +2,20 @@
 """Boot rvmem images as KVM guests, with Linux KVM nested inside QEMU.
 
     ci/kvm/run.py [-v] [--builddir DIR] [--no-build] [--cache DIR]
-                  [--mem MIB] [--timeout S] [--host-mem SIZE] [GUEST ...]
+                  [--mem MIB] [--timeout S] [--host-mem MIB] [GUEST ...]
 
-GUEST is APP[:VCPUS[:CONSOLE]][=BOOTARGS]: the image DIR/apps/APP.elf run
-with VCPUS vCPUs (default 1) and the SBI console CONSOLE, dbcn (default)
-or legacy (putchar, ext 0x1). The default set is every sample app that
-must pass under KVM, with 1 and 2 vCPUs, once on the legacy console:
+GUEST is APP[:FIELD...][=BOOTARGS]: the image DIR/apps/APP.elf booted
+with BOOTARGS as /chosen/bootargs. Each FIELD is one of
+    N            vCPUs (default 1)
+    dbcn|legacy  the SBI console KVM offers: DBCN (default) or only the
+                 legacy putchar (ext 0x1)
+    SIZE         guest RAM, NM or NG (default --mem, 256 MiB)
+    Ns           this guest's timeout (default --timeout, 120 s)
+The default set is every sample app that must pass under KVM, with 1 and
+2 vCPUs, once on the legacy console and once with RAM above 4 GiB:
 
-    hello:1 hello:2 hello:2:legacy selftest:1 selftest:2 heapdemo:1 heapdemo:2
+    hello:1 hello:2 hello:2:legacy selftest:1 selftest:2
+    selftest:2:3G:300s heapdemo:1 heapdemo:2
 
 What it does, each step skipped when done before:
  1. installs the Debian packages it needs (ci/setup.sh, then the host
@@ -29,8 +35,8 @@ What it does, each step skipped when done before:
  6. prints PASS or FAIL per guest and "N passed, N failed".
 
 A guest passes when its exit status is 0 (the VMM takes it from the
-guest's "rvmem: poweroff, exit status N" line, see vmm.c) and its console
-has no KTAP "not ok" line. Each guest has --timeout seconds inside the
+guest's "rvmem: poweroff, exit status N" line, see vmm.c), that line is
+on its console, and the console has no KTAP "not ok" line. Each guest has --timeout seconds inside the
 VMM; QEMU as a whole gets the sum plus a margin for the boot. The exit
 status is 0 when every guest passed, 1 otherwise. The console log stays
 in DIR/kvm/console.log. See doc/kvm.md.
@@ -56,7 +62,8 @@ PACKAGES = [LINUX_PACKAGE, "gcc-riscv64-linux-gnu", "libc6-dev-riscv64-cross",
 CROSS = "riscv64-linux-gnu-"
 FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf"
 DEFAULT_GUESTS = ["hello:1", "hello:2", "hello:2:legacy", "selftest:1",
-                  "selftest:2", "heapdemo:1", "heapdemo:2"]
+                  "selftest:2", "selftest:2:3G:300s", "heapdemo:1",
+                  "heapdemo:2"]
 BOOT_MARGIN_S = 120     # the nested host's boot and shutdown, generously
 HOST_APPEND = "console=ttyS0 panic=-1"
 
@@ -204,30 +211,43 @@ def host_kernel(cache):
 # ---- 4. VMM, init, initramfs ----
 
 class Guest:
+    """One GUEST argument: APP[:FIELD...][=BOOTARGS]."""
+
     def __init__(self, spec, index, mem, timeout, builddir):
-        m = re.match(r"^([\w-]+)(?::(\d+))?(?::(dbcn|legacy))?(?:=(.*))?$",
-                     spec, re.S)
-        if not m:
-            raise Failure("bad guest %r: want APP[:VCPUS[:CONSOLE]]"
-                          "[=BOOTARGS]" % spec)
-        self.app, self.bootargs = m.group(1), m.group(4) or ""
-        self.vcpus = int(m.group(2) or 1)
-        self.console = m.group(3) or "dbcn"
-        self.timeout = timeout
-        self.label = "%s@%d%s" % (self.app, self.vcpus,
-                                  "/legacy" if self.console == "legacy"
-                                  else "")
+        head, _, self.bootargs = spec.partition("=")
+        self.app, *fields = head.split(":")
+        self.vcpus, self.console, self.mem, self.timeout = 1, "dbcn", mem, \
+            timeout
+        for f in fields:
+            if re.fullmatch(r"\d+", f):
+                self.vcpus = int(f)
+            elif f in ("dbcn", "legacy"):
+                self.console = f
+            elif re.fullmatch(r"\d+[MG]", f):
+                self.mem = int(f[:-1]) << (10 if f[-1] == "G" else 0)
+            elif re.fullmatch(r"\d+s", f):
+                self.timeout = int(f[:-1])
+            else:
+                raise Failure("guest %r: unknown field %r" % (spec, f))
+        if not re.fullmatch(r"[\w-]+", self.app):
+            raise Failure("guest %r: bad app name" % spec)
+        if not 1 <= self.vcpus <= 8:
+            raise Failure("guest %r: 1 to 8 vCPUs (the host's NR_CPUS)"
+                          % spec)
+        if re.search(r"[\t\n]", self.bootargs):
+            raise Failure("guest %r: no tabs or newlines in bootargs" % spec)
+        self.label = "%s@%d" % (self.app, self.vcpus)
+        if self.console == "legacy":
+            self.label += "/legacy"
+        if self.mem != mem:
+            self.label += "/%dM" % self.mem
         if self.bootargs:
             self.label += "#%d" % index
         self.image = os.path.join(builddir, "apps", self.app + ".elf")
         self.line = "%s\t--cpus %d --mem %d --timeout %d --console %s " \
                     "/images/%s.elf\t%s\n" % (
-                        self.label, self.vcpus, mem, timeout, self.console,
-                        self.app, self.bootargs)
-        if not 1 <= self.vcpus <= 8:
-            raise Failure("%s: 1 to 8 vCPUs (the host's NR_CPUS)" % spec)
-        if "\t" in self.bootargs or "\n" in self.bootargs:
-            raise Failure("%s: no tabs or newlines in bootargs" % spec)
+                        self.label, self.vcpus, self.mem, self.timeout,
+                        self.console, self.app, self.bootargs)
 
 
 def build_tools(work):
@@ -270,10 +290,11 @@ def build_initramfs(work, kernel, guests):
 def boot_host(kernel, initrd, guests, host_mem, log_path, verbose):
     """Boot the nested host; return its console lines and timings."""
     smp = max(2, max(g.vcpus for g in guests))
+    host_mem = host_mem or max(1024, max(g.mem for g in guests) + 768)
     limit = BOOT_MARGIN_S + sum(g.timeout for g in guests)
     cmd = ["timeout", "--kill-after=10", str(limit),
            "qemu-system-riscv64", "-M", "virt", "-cpu", "rv64,h=true",
-           "-smp", str(smp), "-m", host_mem, "-nographic", "-monitor",
+           "-smp", str(smp), "-m", "%dM" % host_mem, "-nographic", "-monitor",
            "none", "-no-reboot", "-bios", FW_JUMP,
            "-kernel", os.path.join(kernel, "Image"), "-initrd", initrd,
            "-append", HOST_APPEND]
@@ -329,7 +350,10 @@ def judge(guest, lines, seen):
     if ok or not_ok:
         summary += ", KTAP %d ok, %d not ok, %d skipped" % (ok, not_ok,
                                                              skipped)
-    return status == 0 and not_ok == 0, summary, log
+    said = re.search(r"^rvmem: poweroff, exit status (\d+)$", text, re.M)
+    if not said:
+        summary += ", no \"rvmem: poweroff\" line on the console"
+    return status == 0 and not_ok == 0 and said, summary, log
 
 
 def main():
@@ -350,8 +374,9 @@ def main():
                    help="guest RAM in MiB (default 256)")
     p.add_argument("--timeout", type=int, default=120,
                    help="seconds per guest (default 120)")
-    p.add_argument("--host-mem", default="1G",
-                   help="the nested host's RAM (default 1G)")
+    p.add_argument("--host-mem", type=int, default=0, metavar="MIB",
+                   help="the nested host's RAM (default: the largest "
+                   "guest's plus 768 MiB, at least 1 GiB)")
     a = p.parse_args()
     builddir = os.path.join(ROOT, a.builddir)
     work = os.path.join(builddir, "kvm")

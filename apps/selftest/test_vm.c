@@ -10,7 +10,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <rvmem/anon.h>
+#include <rvmem/boot.h>
 #include <rvmem/fault.h>
+#include <rvmem/fdt.h>
 #include <rvmem/ktest.h>
 #include <rvmem/memlayout.h>
 #include <rvmem/mm.h>
@@ -20,6 +22,7 @@
 #include <rvmem/vmalloc.h>
 
 #define UART_BASE	0x10000000UL	/* QEMU virt ns16550a */
+#define UART_NODE	"/soc/serial@10000000"
 #define UART_LSR	5
 #define LSR_THRE	0x20		/* transmitter holding register empty */
 
@@ -130,11 +133,20 @@ static void vmap_aliases_pages(struct ktest *t)
 		__free_page(pages[i]);
 }
 
-/* Expect ioremap to reach the UART's registers. */
+/*
+ * Expect ioremap to reach the UART's registers, on a board that has one:
+ * a KVM guest under a VMM without devices has none (and must not try).
+ */
 static void ioremap_uart(struct ktest *t)
 {
-	volatile u8 *uart = ioremap(UART_BASE + 1, 7);
+	const void *fdt = (const void *)(uintptr_t)boot_info.fdt_base;
+	volatile u8 *uart;
 
+	if (fdt_path_offset(fdt, UART_NODE) < 0) {
+		ktest_skip(t, "no " UART_NODE " in the device tree");
+		return;
+	}
+	uart = ioremap(UART_BASE + 1, 7);
 	KTEST_ASSERT_TRUE(t, uart != NULL);
 	KTEST_EXPECT_TRUE(t, is_vmalloc_addr((void *)uart));
 	KTEST_EXPECT_TRUE(t, uart[UART_LSR - 1] & LSR_THRE);

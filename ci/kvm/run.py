@@ -11,11 +11,16 @@ with BOOTARGS as /chosen/bootargs. Each FIELD is one of
                  legacy putchar (ext 0x1)
     SIZE         guest RAM, NM or NG (default --mem, 256 MiB)
     Ns           this guest's timeout (default --timeout, 120 s)
+    nosstc       run in a second nested host whose CPU lacks Sstc, so
+                 KVM offers none and the guest's timer uses SBI TIME
 The default set is every sample app that must pass under KVM, with 1 and
-2 vCPUs, once on the legacy console and once with RAM above 4 GiB:
+2 vCPUs, once on the legacy console and once without Sstc:
 
-    hello:1 hello:2 hello:2:legacy selftest:1 selftest:2
-    selftest:2:3G:300s heapdemo:1 heapdemo:2
+    hello:1 hello:2 hello:2:legacy selftest:1 selftest:2 heapdemo:1
+    heapdemo:2 selftest:2:nosstc
+
+selftest:2:3G:300s adds the cases that need RAM above 4 GiB or more than
+1 GiB free (80 s more, and QEMU's RSS grows to about 4 GiB).
 
 What it does, each step skipped when done before:
  1. installs the Debian packages it needs (ci/setup.sh, then the host
@@ -28,18 +33,19 @@ What it does, each step skipped when done before:
  4. builds ci/kvm/vmm.c and ci/kvm/init.c (static) and an initramfs
     (the kernel's usr/gen_init_cpio) holding them, the images and
     /guests, one line per GUEST;
- 5. boots that host in qemu-system-riscv64 -cpu rv64,h=true, where init
-    runs /vmm once per guest and prints "rvmem-kvm: result LABEL status N"
-    after each (QEMU's own exit code is always 0; these lines carry the
-    results out);
+ 5. boots that host in qemu-system-riscv64 -cpu rv64,h=true (a second
+    one with sstc=false for nosstc guests), where init runs /vmm once
+    per guest and prints "rvmem-kvm: result LABEL status N" after each:
+    QEMU's own exit code is always 0, so these lines carry the results;
  6. prints PASS or FAIL per guest and "N passed, N failed".
 
 A guest passes when its exit status is 0 (the VMM takes it from the
 guest's "rvmem: poweroff, exit status N" line, see vmm.c), that line is
-on its console, and the console has no KTAP "not ok" line. Each guest has --timeout seconds inside the
-VMM; QEMU as a whole gets the sum plus a margin for the boot. The exit
-status is 0 when every guest passed, 1 otherwise. The console log stays
-in DIR/kvm/console.log. See doc/kvm.md.
+on its console, and the console has no KTAP "not ok" line. Each guest
+has its timeout inside the VMM; QEMU as a whole gets the sum plus a
+margin for the boot. The exit status is 0 when every guest passed, 1
+otherwise. Console logs stay in DIR/kvm/host.log (host-nosstc.log for
+nosstc guests). See doc/kvm.md.
 """
 import argparse
 import fcntl
@@ -62,10 +68,13 @@ PACKAGES = [LINUX_PACKAGE, "gcc-riscv64-linux-gnu", "libc6-dev-riscv64-cross",
 CROSS = "riscv64-linux-gnu-"
 FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf"
 DEFAULT_GUESTS = ["hello:1", "hello:2", "hello:2:legacy", "selftest:1",
-                  "selftest:2", "selftest:2:3G:300s", "heapdemo:1",
-                  "heapdemo:2"]
+                  "selftest:2", "heapdemo:1", "heapdemo:2",
+                  "selftest:2:nosstc"]
 BOOT_MARGIN_S = 120     # the nested host's boot and shutdown, generously
 HOST_APPEND = "console=ttyS0 panic=-1"
+# (guest.sstc, name of the boot's files in DIR/kvm, the nested host's CPU)
+HOST_VARIANTS = [(True, "host", "rv64,h=true"),
+                 (False, "host-nosstc", "rv64,h=true,sstc=false")]
 
 
 class Failure(Exception):
@@ -218,11 +227,14 @@ class Guest:
         self.app, *fields = head.split(":")
         self.vcpus, self.console, self.mem, self.timeout = 1, "dbcn", mem, \
             timeout
+        self.sstc = True
         for f in fields:
             if re.fullmatch(r"\d+", f):
                 self.vcpus = int(f)
             elif f in ("dbcn", "legacy"):
                 self.console = f
+            elif f == "nosstc":
+                self.sstc = False
             elif re.fullmatch(r"\d+[MG]", f):
                 self.mem = int(f[:-1]) << (10 if f[-1] == "G" else 0)
             elif re.fullmatch(r"\d+s", f):
@@ -241,9 +253,16 @@ class Guest:
             self.label += "/legacy"
         if self.mem != mem:
             self.label += "/%dM" % self.mem
+        if not self.sstc:
+            self.label += "/nosstc"
         if self.bootargs:
             self.label += "#%d" % index
         self.image = os.path.join(builddir, "apps", self.app + ".elf")
+        self.rename(self.label)
+
+    def rename(self, label):
+        """Set the label, and the line of /guests that carries it."""
+        self.label = label
         self.line = "%s\t--cpus %d --mem %d --timeout %d --console %s " \
                     "/images/%s.elf\t%s\n" % (
                         self.label, self.vcpus, self.mem, self.timeout,
@@ -257,26 +276,28 @@ def build_tools(work):
              os.path.join(HERE, name + ".c")])
 
 
-def build_initramfs(work, kernel, guests):
-    with open(os.path.join(work, "guests"), "w") as f:
+def build_initramfs(work, kernel, guests, name):
+    """@work/@name.cpio.gz: init, vmm, the images and /guests."""
+    list_path = os.path.join(work, name + ".guests")
+    with open(list_path, "w") as f:
         f.writelines(g.line for g in guests)
     lines = ["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1",
              "dir /sys 0755 0 0", "dir /images 0755 0 0",
              "file /init %s/init 0755 0 0" % work,
              "file /vmm %s/vmm 0755 0 0" % work,
-             "file /guests %s/guests 0644 0 0" % work]
+             "file /guests %s 0644 0 0" % list_path]
     for app, image in sorted({(g.app, g.image) for g in guests}):
         if not os.path.exists(image):
             raise Failure("%s missing: build first (python3 configure.py "
                           "&& ninja), or drop --no-build" % image)
         lines.append("file /images/%s.elf %s 0644 0 0"
                      % (app, os.path.abspath(image)))
-    with open(os.path.join(work, "initramfs.list"), "w") as f:
+    with open(os.path.join(work, name + ".list"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    path = os.path.join(work, "initramfs.cpio.gz")
+    path = os.path.join(work, name + ".cpio.gz")
     with open(path, "wb") as f:
         cpio = subprocess.Popen([os.path.join(kernel, "gen_init_cpio"),
-                                 os.path.join(work, "initramfs.list")],
+                                 os.path.join(work, name + ".list")],
                                 stdout=subprocess.PIPE)
         gzip = subprocess.run(["gzip", "-n", "-1"], stdin=cpio.stdout,
                               stdout=f)
@@ -287,13 +308,15 @@ def build_initramfs(work, kernel, guests):
 
 # ---- 5. the nested run ----
 
-def boot_host(kernel, initrd, guests, host_mem, log_path, verbose):
-    """Boot the nested host; return its console lines and timings."""
+def boot_host(kernel, initrd, guests, cpu, host_mem, log_path, verbose):
+    """Boot the nested host on @cpu; return its console lines, how long
+    QEMU ran, how long until the first guest began, and when each guest
+    began and ended ("begin LABEL"/"result LABEL" -> seconds)."""
     smp = max(2, max(g.vcpus for g in guests))
     host_mem = host_mem or max(1024, max(g.mem for g in guests) + 768)
     limit = BOOT_MARGIN_S + sum(g.timeout for g in guests)
     cmd = ["timeout", "--kill-after=10", str(limit),
-           "qemu-system-riscv64", "-M", "virt", "-cpu", "rv64,h=true",
+           "qemu-system-riscv64", "-M", "virt", "-cpu", cpu,
            "-smp", str(smp), "-m", "%dM" % host_mem, "-nographic", "-monitor",
            "none", "-no-reboot", "-bios", FW_JUMP,
            "-kernel", os.path.join(kernel, "Image"), "-initrd", initrd,
@@ -319,7 +342,7 @@ def boot_host(kernel, initrd, guests, host_mem, log_path, verbose):
     if status == 124:
         say("QEMU timed out after %d s" % limit)
     first = min(seen.values(), default=None)
-    return lines, took, (first - start if first else None), seen, start
+    return lines, took, (first - start if first else None), seen
 
 
 def guest_log(lines, label):
@@ -356,6 +379,17 @@ def judge(guest, lines, seen):
     return status == 0 and not_ok == 0 and said, summary, log
 
 
+def run_group(a, kernel, work, guests, name, cpu):
+    """Boot one nested host for @guests; {label: judge() + log tail}."""
+    initrd = build_initramfs(work, kernel, guests, name)
+    lines, took, boot, seen = boot_host(
+        kernel, initrd, guests, cpu, a.host_mem,
+        os.path.join(work, name + ".log"), a.verbose)
+    say("QEMU ran %.1f s; nested host up (first guest starting) after %s"
+        % (took, "%.1f s" % boot if boot is not None else "never"))
+    return {g.label: judge(g, lines, seen) + (lines[-40:],) for g in guests}
+
+
 def main():
     p = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
@@ -384,36 +418,35 @@ def main():
     try:
         guests = [Guest(s, i, a.mem, a.timeout, builddir)
                   for i, s in enumerate(a.guests or DEFAULT_GUESTS)]
+        labels = [g.label for g in guests]
+        for i, g in enumerate(guests):
+            if labels.count(g.label) > 1:
+                g.rename("%s#%d" % (g.label, i))
         install_packages()
         if not a.no_build:
             build_images(a.builddir)
         kernel, _ = host_kernel(a.cache)
         os.makedirs(work, exist_ok=True)
-        t = time.monotonic()
         build_tools(work)
-        initrd = build_initramfs(work, kernel, guests)
-        say("vmm, init and initramfs built in %.1f s"
-            % (time.monotonic() - t))
-        log_path = os.path.join(work, "console.log")
-        lines, took, boot, seen, _ = boot_host(
-            kernel, initrd, guests, a.host_mem, log_path, a.verbose)
+        results = {}
+        for sstc, name, cpu in HOST_VARIANTS:
+            group = [g for g in guests if g.sstc == sstc]
+            if group:
+                results.update(run_group(a, kernel, work, group, name, cpu))
     except Failure as e:
         print("kvm: %s" % e, file=sys.stderr)
         print("0 passed, 1 failed")
         return 1
-    say("QEMU ran %.1f s; nested host up (first guest starting) after %s"
-        % (took, "%.1f s" % boot if boot is not None else "never"))
     failed = 0
     for g in guests:
-        ok, summary, log = judge(g, lines, seen)
+        ok, summary, log, tail = results[g.label]
         print("%s kvm/%s (%s)" % ("PASS" if ok else "FAIL", g.label,
                                   summary), flush=True)
         if not ok:
             failed += 1
-            shown = log or lines[-40:]
-            print("\n".join("    " + l for l in shown[-200:]))
-    say("console log: %s; whole job %.0f s"
-        % (os.path.relpath(log_path), time.monotonic() - start))
+            print("\n".join("    " + l for l in (log or tail)[-200:]))
+    say("console logs: %s/*.log; whole job %.0f s"
+        % (os.path.relpath(work), time.monotonic() - start))
     print("%d passed, %d failed" % (len(guests) - failed, failed))
     return 1 if failed else 0
 

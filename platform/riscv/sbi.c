@@ -7,7 +7,9 @@
  * any hart afterwards. Nothing here assumes OpenSBI: under KVM the same
  * calls reach the in-kernel SBI (or the VMM, for console and SRST).
  */
+#include <string.h>
 #include <asm/sbi.h>
+#include <rvmem/memlayout.h>
 
 struct sbi_info sbi_info;
 
@@ -68,22 +70,53 @@ const char *sbi_impl_name(unsigned long impl_id)
 	return impl_id < ARRAY_SIZE(names) ? names[impl_id] : "unknown";
 }
 
+/* Bytes copied per DBCN write from a buffer outside the identity map */
+#define DBCN_BOUNCE_SIZE	256
+
 /*
- * DBCN takes a physical address; the kernel's RAM is identity-mapped, so
- * the virtual address of a buffer in RAM is its physical address.
+ * DBCN takes a physical address. RAM is identity-mapped (VA == PA) in the
+ * lower half, so a buffer there goes as is; one at or above VMALLOC_START
+ * (a vmalloc'd hart stack, an mmap region, the app heap) is copied through
+ * dbcn_bounce, which lies in bss and so in the identity map. Callers hold
+ * console_lock, so one bounce buffer serves every hart.
  */
+static char dbcn_bounce[DBCN_BOUNCE_SIZE];
+
+/* Write [@s, @s + @len), which must be identity-mapped; 0 or -1. */
+static int sbi_dbcn_write(const char *s, size_t len)
+{
+	while (len) {
+		struct sbiret ret = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE, len,
+					      (unsigned long)s, 0, 0, 0);
+
+		if (ret.error || ret.value <= 0)
+			return -1;
+		s += ret.value;
+		len -= ret.value;
+	}
+	return 0;
+}
+
+static void sbi_dbcn_write_bounced(const char *s, size_t len)
+{
+	size_t n;
+
+	if ((unsigned long)s < VMALLOC_START) {
+		sbi_dbcn_write(s, len);
+		return;
+	}
+	for (; len; s += n, len -= n) {
+		n = len < DBCN_BOUNCE_SIZE ? len : DBCN_BOUNCE_SIZE;
+		memcpy(dbcn_bounce, s, n);
+		if (sbi_dbcn_write(dbcn_bounce, n))
+			return;
+	}
+}
+
 void sbi_console_write(const char *s, size_t len)
 {
 	if (sbi_info.has_dbcn) {
-		while (len) {
-			struct sbiret ret = sbi_ecall(SBI_EXT_DBCN,
-					SBI_DBCN_WRITE, len,
-					(unsigned long)s, 0, 0, 0);
-			if (ret.error || ret.value <= 0)
-				break;
-			s += ret.value;
-			len -= ret.value;
-		}
+		sbi_dbcn_write_bounced(s, len);
 		return;
 	}
 	while (len--)

@@ -253,44 +253,47 @@ static bool overlaps(const struct memblock_type *type, phys_addr_t base,
 	return false;
 }
 
-static int check_range(const char *what, phys_addr_t base, phys_addr_t size)
+/*
+ * Every entry point starts here: trace the call (memblock=debug) and vet
+ * the range. Return: -EINVAL if it wraps around, 1 if it is empty (the
+ * call has nothing to do), 0 to go on.
+ */
+static int memblock_enter(const char *fn, phys_addr_t base, phys_addr_t size)
 {
-	if (base + size >= base)
-		return 0;
-	pr_err("%s: [%#llx + %#llx] wraps around the address space\n", what,
-	       (unsigned long long)base, (unsigned long long)size);
-	return -EINVAL;
+	memblock_dbg("%s: [%#llx-%#llx]\n", fn, (unsigned long long)base,
+		     (unsigned long long)(base + size - 1));
+	if (base + size < base) {
+		pr_err("%s: [%#llx + %#llx] wraps around the address space\n",
+		       fn, (unsigned long long)base, (unsigned long long)size);
+		return -EINVAL;
+	}
+	return size ? 0 : 1;
 }
 
 int memblock_add(phys_addr_t base, phys_addr_t size)
 {
-	memblock_dbg("memblock_add: [%#llx-%#llx]\n", (unsigned long long)base,
-		     (unsigned long long)(base + size - 1));
-	if (check_range("memblock_add", base, size))
-		return -EINVAL;
-	return size ? add_range(&memblock.memory, base, size, MEMBLOCK_NONE) :
-		      0;
+	int ret = memblock_enter(__func__, base, size);
+
+	if (ret)
+		return ret < 0 ? ret : 0;
+	return add_range(&memblock.memory, base, size, MEMBLOCK_NONE);
 }
 
 int memblock_remove(phys_addr_t base, phys_addr_t size)
 {
-	memblock_dbg("memblock_remove: [%#llx-%#llx]\n",
-		     (unsigned long long)base,
-		     (unsigned long long)(base + size - 1));
-	if (check_range("memblock_remove", base, size))
-		return -EINVAL;
-	return size ? remove_range(&memblock.memory, base, size) : 0;
+	int ret = memblock_enter(__func__, base, size);
+
+	if (ret)
+		return ret < 0 ? ret : 0;
+	return remove_range(&memblock.memory, base, size);
 }
 
 int memblock_reserve(phys_addr_t base, phys_addr_t size)
 {
-	memblock_dbg("memblock_reserve: [%#llx-%#llx]\n",
-		     (unsigned long long)base,
-		     (unsigned long long)(base + size - 1));
-	if (check_range("memblock_reserve", base, size))
-		return -EINVAL;
-	if (!size)
-		return 0;
+	int ret = memblock_enter(__func__, base, size);
+
+	if (ret)
+		return ret < 0 ? ret : 0;
 	if (!overlaps(&memblock.memory, base, size)) {
 		pr_warn("reserve [%#llx-%#llx] overlaps no memory; ignored\n",
 			(unsigned long long)base,
@@ -302,12 +305,11 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size)
 
 int memblock_free(phys_addr_t base, phys_addr_t size)
 {
-	memblock_dbg("memblock_free: [%#llx-%#llx]\n",
-		     (unsigned long long)base,
-		     (unsigned long long)(base + size - 1));
-	if (check_range("memblock_free", base, size))
-		return -EINVAL;
-	return size ? remove_range(&memblock.reserved, base, size) : 0;
+	int ret = memblock_enter(__func__, base, size);
+
+	if (ret)
+		return ret < 0 ? ret : 0;
+	return remove_range(&memblock.reserved, base, size);
 }
 
 int memblock_mark_nomap(phys_addr_t base, phys_addr_t size)
@@ -316,7 +318,7 @@ int memblock_mark_nomap(phys_addr_t base, phys_addr_t size)
 	unsigned long start_rgn, end_rgn, i;
 	int err;
 
-	if (check_range("memblock_mark_nomap", base, size))
+	if (memblock_enter(__func__, base, size) < 0)
 		return -EINVAL;
 	err = isolate_range(mem, base, size, &start_rgn, &end_rgn);
 	if (err)

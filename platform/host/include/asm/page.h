@@ -7,10 +7,7 @@
 #ifndef ASM_PAGE_H
 #define ASM_PAGE_H
 
-#define PAGE_SHIFT	12
-#define PAGE_SIZE	(1UL << PAGE_SHIFT)
-#define PAGE_MASK	(~(PAGE_SIZE - 1))
-#define PAGE_ALIGN(x)	(((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#include <asm/page-size.h>
 
 extern unsigned long host_phys_base, host_virt_base;
 

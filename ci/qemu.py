@@ -33,6 +33,7 @@ def command(image, harts=1, mem="128M", firmware="dynamic", append="",
     cpu = "rv64" if sstc else "rv64,sstc=false"
     cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", cpu,
            "-smp", str(harts), "-m", mem, "-nographic", "-monitor", "none",
+           "-no-reboot",
            "-bios", os.path.join(FIRMWARE_DIR, FIRMWARE[firmware]),
            "-kernel", image]
     if append:

@@ -33,6 +33,23 @@ import brokendtb  # noqa: E402
 import qemu  # noqa: E402
 
 BOOT_TIMEOUT = 60
+RESTARTS = []   # boots the firmware restarted (retried once, reported)
+
+
+def boot(image, **opts):
+    """qemu.boot(), but a boot that the firmware restarted is retried once.
+
+    Rarely (about 3 runs in 20 under full load), a 2-hart boot is
+    restarted during SMP bring-up; the cause is not found yet. With
+    -no-reboot QEMU then exits 0 without the kernel's poweroff line. Such
+    a boot is retried once and named in the summary, so it is never
+    silent; a second restart counts as a failure like any other.
+    """
+    status, text, secs = qemu.boot(image, timeout=BOOT_TIMEOUT, **opts)
+    if status == 0 and "rvmem: poweroff" not in text:
+        RESTARTS.append("%s %s" % (os.path.basename(image), opts))
+        status, text, secs = qemu.boot(image, timeout=BOOT_TIMEOUT, **opts)
+    return status, text, secs
 KERNEL_FAILURE = 70     # EXIT_KERNEL_FAILURE in include/rvmem/panic.h
 
 # The in-guest matrix: (firmware, harts, memory, sstc, bootargs).
@@ -185,9 +202,9 @@ def guest_name(fw, harts, mem, sstc, append):
 
 
 def run_guest(builddir, fw, harts, mem, sstc, append):
-    status, text, _ = qemu.boot(qemu.image_path("selftest", builddir),
-                                timeout=BOOT_TIMEOUT, harts=harts, mem=mem,
-                                firmware=fw, sstc=sstc, append=append)
+    status, text, _ = boot(qemu.image_path("selftest", builddir),
+                           harts=harts, mem=mem, firmware=fw, sstc=sstc,
+                           append=append)
     return ktap_results(guest_name(fw, harts, mem, sstc, append), text,
                         status)
 
@@ -348,8 +365,7 @@ def check_boot(name, status, text, want_status, must, must_not):
 
 def run_boot_case(builddir, case):
     name, app, opts, want, must, must_not = case
-    status, text, _ = qemu.boot(qemu.image_path(app, builddir),
-                                timeout=BOOT_TIMEOUT, **opts)
+    status, text, _ = boot(qemu.image_path(app, builddir), **opts)
     return [check_boot(name, status, text, want, must, must_not)]
 
 
@@ -367,8 +383,7 @@ def run_broken_dtb(builddir, base, kind, pattern):
     broken = os.path.join(tmp, kind + ".dtb")
     with open(base, "rb") as f, open(broken, "wb") as g:
         g.write(brokendtb.make_broken_dtb(f.read(), kind))
-    status, text, _ = qemu.boot(qemu.image_path("hello", builddir),
-                                timeout=BOOT_TIMEOUT, dtb=broken)
+    status, text, _ = boot(qemu.image_path("hello", builddir), dtb=broken)
     return [check_boot("broken_dtb_" + kind, status, text, KERNEL_FAILURE,
                        [pattern], [r"Hello from"])]
 
@@ -430,6 +445,8 @@ def main():
                 not r.name.endswith("/run"):
             shown.add(r.log)
             print("--- log of %s ---\n%s" % (r.name, indent(r.log)))
+    for r in RESTARTS:
+        print("note: the firmware restarted a boot, retried once: " + r)
     skipped = sum(r.skipped for r in results)
     print("%d passed, %d failed%s" % (len(results) - len(failed) - skipped,
                                       len(failed),

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ci/setup.sh
 python3 configure.py --builddir build >/dev/null
 ninja -C . >/dev/null || { ninja -C .; exit 1; }
-for app in hello selftest; do
+for app in hello heapdemo selftest; do
 	echo "=== $app: ci/qemu.py $app --harts 4 --mem 256M"
 	python3 ci/qemu.py "$app" --harts 4 --mem 256M --timeout 120
 done

@@ -5,7 +5,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-ci/setup.sh
-python3 configure.py --builddir build >/dev/null
-ninja -C . >/dev/null || { ninja -C .; exit 1; }
+ci/build.sh
 exec python3 ci/bench.py --builddir build "$@"

@@ -5,9 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-ci/setup.sh
-python3 configure.py --builddir build >/dev/null
-ninja -C . >/dev/null || { ninja -C .; exit 1; }
+ci/build.sh
 for app in hello heapdemo selftest; do
 	echo "=== $app: ci/qemu.py $app --harts 4 --mem 256M"
 	python3 ci/qemu.py "$app" --harts 4 --mem 256M --timeout 120

@@ -103,24 +103,6 @@ unsigned long mm_managed_total(void)
 	return sum;
 }
 
-bool mm_buddyinfo_equal(unsigned long a[MAX_NR_ZONES][NR_PAGE_ORDERS],
-			unsigned long b[MAX_NR_ZONES][NR_PAGE_ORDERS])
-{
-	bool equal = true;
-	int z, o;
-
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		for (o = 0; o < NR_PAGE_ORDERS; o++) {
-			if (a[z][o] == b[z][o])
-				continue;
-			printk("        # zone %d order %d: %lu free blocks, "
-			       "%lu before\n", z, o, b[z][o], a[z][o]);
-			equal = false;
-		}
-	}
-	return equal;
-}
-
 bool mm_recovered(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS])
 {
 	unsigned long now[MAX_NR_ZONES][NR_PAGE_ORDERS];
@@ -128,7 +110,7 @@ bool mm_recovered(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS])
 
 	drain_local_pages(NULL);
 	buddyinfo_snapshot(now);
-	same = mm_buddyinfo_equal(before, now);
+	same = buddyinfo_equal(before, now);
 	if (mm_free_total() != mm_managed_total() ||
 	    nr_free_pages() != mm_managed_total()) {
 		printk("        # %lu pages free (%lu in the buddy) of %lu\n",

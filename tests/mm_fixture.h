@@ -76,17 +76,6 @@ unsigned long mm_free_total(void);
 unsigned long mm_managed_total(void);
 
 /**
- * mm_buddyinfo_equal() - compare two buddyinfo snapshots
- * @a: the earlier one
- * @b: the later one
- *
- * Prints each zone and order that differs, with both counts.
- * Return: true if they are identical.
- */
-bool mm_buddyinfo_equal(unsigned long a[MAX_NR_ZONES][NR_PAGE_ORDERS],
-			unsigned long b[MAX_NR_ZONES][NR_PAGE_ORDERS]);
-
-/**
  * mm_recovered() - has everything come back since @before was taken?
  * @before: buddyinfo_snapshot() from a moment nothing was allocated
  *

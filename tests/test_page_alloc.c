@@ -121,7 +121,7 @@ static void __free_pages_merges_buddies(struct ktest *t)
 	while (i--)
 		__free_pages(blk[i], 2);
 	buddyinfo_snapshot(after);
-	KTEST_EXPECT_TRUE(t, mm_buddyinfo_equal(before, after));
+	KTEST_EXPECT_TRUE(t, buddyinfo_equal(before, after));
 	for (i = 0; i < 64; i++) {
 		blk[i] = alloc_page(GFP_KERNEL);
 		KTEST_ASSERT_TRUE(t, blk[i] != NULL);

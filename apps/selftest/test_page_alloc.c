@@ -83,25 +83,6 @@ static unsigned long zones_min(void)
 	return sum;
 }
 
-static bool buddyinfo_same(unsigned long a[MAX_NR_ZONES][NR_PAGE_ORDERS],
-			   unsigned long b[MAX_NR_ZONES][NR_PAGE_ORDERS])
-{
-	bool same = true;
-	int z, o;
-
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		for (o = 0; o < NR_PAGE_ORDERS; o++) {
-			if (a[z][o] == b[z][o])
-				continue;
-			printk("        # zone %s order %d: %lu free blocks, "
-			       "%lu before\n", zones[z].name, o, b[z][o],
-			       a[z][o]);
-			same = false;
-		}
-	}
-	return same;
-}
-
 /*
  * Expect each zone to lie on its side of 4 GiB, to manage no more than it
  * holds, and every managed page to be free once the per-hart lists are
@@ -155,7 +136,7 @@ static void alloc_pages_every_free_page(struct ktest *t)
 	KTEST_EXPECT_EQ(t, give_back(&held), 0);
 	drain_all_pages();
 	buddyinfo_snapshot(after);
-	KTEST_EXPECT_TRUE(t, buddyinfo_same(before, after));
+	KTEST_EXPECT_TRUE(t, buddyinfo_equal(before, after));
 	KTEST_EXPECT_EQ(t, nr_free_pages(), free0);
 }
 
@@ -392,7 +373,7 @@ static void alloc_pages_random_on_each_hart(struct ktest *t)
 	       nr_cpus_online, allocs, fails);
 	KTEST_EXPECT_EQ(t, errors, 0);
 	KTEST_EXPECT_TRUE(t, allocs >= nr_cpus_online * HART_OPS / 4);
-	KTEST_EXPECT_TRUE(t, buddyinfo_same(before, after));
+	KTEST_EXPECT_TRUE(t, buddyinfo_equal(before, after));
 	free_pages_exact(bitmap, bitmap_bytes);
 	free_pages_exact(run, sizeof(*run));
 }

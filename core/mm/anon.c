@@ -304,13 +304,20 @@ static struct anon_region *split_region(struct anon_region *r,
 	return hi;
 }
 
+/* Free the anonymous pages of [@start, @start + @pages), counting them. */
+static void drop_pages(unsigned long start, unsigned long pages)
+{
+	__atomic_sub_fetch(&nr_anon_pages,
+			   unmap_free_pages(start, pages, true),
+			   __ATOMIC_RELAXED);
+}
+
 static void remove_region(struct anon_region *r)
 {
 	unsigned long pages = region_pages(r);
 
 	vm_space_remove(&mmap_space, &r->range);
-	WRITE_ONCE(nr_anon_pages, nr_anon_pages -
-		   unmap_free_pages(r->range.start, pages, true));
+	drop_pages(r->range.start, pages);
 	if (r->accounted)
 		vm_acct_uncharge(pages);
 	kmem_cache_free(region_cache, r);
@@ -552,9 +559,7 @@ static void dontneed_locked(unsigned long start, unsigned long end)
 		unsigned long s = max(vr->start, start), e = min(vr->end, end);
 
 		if (s < e)
-			WRITE_ONCE(nr_anon_pages, nr_anon_pages -
-				   unmap_free_pages(s, (e - s) >> PAGE_SHIFT,
-						    true));
+			drop_pages(s, (e - s) >> PAGE_SHIFT);
 	}
 }
 
@@ -601,10 +606,7 @@ static int set_brk_locked(unsigned long new)
 	    vm_acct_charge((new_top - old_top) >> PAGE_SHIFT))
 		return -ENOMEM;
 	if (new_top < old_top) {
-		WRITE_ONCE(nr_anon_pages, nr_anon_pages -
-			   unmap_free_pages(new_top,
-					    (old_top - new_top) >> PAGE_SHIFT,
-					    true));
+		drop_pages(new_top, (old_top - new_top) >> PAGE_SHIFT);
 		vm_acct_uncharge((old_top - new_top) >> PAGE_SHIFT);
 	}
 	heap.range.end = new_top;

@@ -33,3 +33,22 @@ void show_free_areas(void)
 		printk("Node 0, zone %8s%s\n", zone->name, line);
 	}
 }
+
+bool buddyinfo_equal(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS],
+		     unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS])
+{
+	bool equal = true;
+	int z, o;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		for (o = 0; o < NR_PAGE_ORDERS; o++) {
+			if (before[z][o] == after[z][o])
+				continue;
+			printk("        # zone %s order %d: %lu free blocks, "
+			       "%lu before\n", zones[z].name ? zones[z].name : "?", o,
+			       after[z][o], before[z][o]);
+			equal = false;
+		}
+	}
+	return equal;
+}

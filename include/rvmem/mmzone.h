@@ -102,4 +102,15 @@ unsigned long zone_pcp_count(const struct zone *zone);
  */
 void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS]);
 
+/**
+ * buddyinfo_equal() - compare two buddyinfo_snapshot()s
+ * @before: the earlier one
+ * @after: the later one
+ *
+ * Prints one KTAP comment line per differing zone and order.
+ * Return: true if they are equal.
+ */
+bool buddyinfo_equal(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS],
+		     unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS]);
+
 #endif /* RVMEM_MMZONE_H */

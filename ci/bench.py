@@ -1,30 +1,47 @@
 #!/usr/bin/env python3
-"""Allocator benchmarks in QEMU: instructions per operation, gated.
+"""Allocator benchmarks in QEMU: instructions per operation, gated; and
+scaling across harts.
 
     ci/bench.py                   run, compare with the baseline, plot
     ci/bench.py --update-baseline run and write the new baseline
     ci/bench.py --no-wall         skip the wall-time runs (icount only)
+    ci/bench.py --scaling [--max-harts N] [--json FILE] [--plot FILE]
 
 Runs apps/allocbench under QEMU -icount shift=0, where guest instruction
 counts are the same on every run: once on one hart for the single-hart
 workloads, once on two for the producer/consumer one. (One hart, because
 a TLB shootdown's SBI RFENCE makes OpenSBI spin for the other hart, and
-under -icount that spin would be counted.) Then, for operations per
-second of wall time, the same without -icount (reported, never gated).
+under -icount that spin would be counted.) allocbench subtracts its own
+loop's cost, so the figures are the allocators' alone. Then it boots
+with 128 MiB, 1 GiB, 4 GiB and 16 GiB and reads the kernel's count of
+instructions from its first one to main (boot_to_main@SIZE). Then, for
+operations per second of wall time, the single-hart runs without -icount
+(reported, never gated).
 
 The gate: every rvmem workload in ci/bench-baseline.json must stay within
 5% of its instructions per operation; a missing workload fails too.
 Writes doc/bench.svg (instructions per operation, rvmem beside picolibc)
 and prints the table. Exit status 1 when the gate fails.
+
+--scaling boots allocbench --scaling without -icount (QEMU runs one host
+thread per hart) with 1, 2, 4, ... harts up to --max-harts (default: the
+host's CPUs, at most 16). Every hart runs the same loop at once; each
+line gives the aggregate throughput (mops, million operations a second)
+and the speedup over one hart. Prints a table, writes the lines to FILE
+with --json and a plot of speedup against harts (default
+build/scaling.svg). Never gated: wall time on a shared machine is noisy.
+Exit status 1 only if a boot or an allocator failed.
 """
 import argparse
 import json
 import math
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+import scaling  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "ci", "bench-baseline.json")
@@ -32,6 +49,9 @@ PLOT = os.path.join(ROOT, "doc", "bench.svg")
 TOLERANCE = 1.05
 TWO_HART_PREFIX = "producer_consumer"
 TIMEOUT = 600
+BOOT_MEMS = ("128M", "1G", "4G", "16G")
+BOOT_COST = re.compile(r"boot: (\d+) instructions from entry to main")
+SCALING_PLOT = os.path.join(ROOT, "build", "scaling.svg")
 
 
 def parse(text):
@@ -59,7 +79,27 @@ def run_allocbench(builddir, icount):
                             % (harts, ", icount" if icount else "", status,
                                text[-2000:]))
         results.update(got)
+    if icount:
+        boot_costs(builddir, results, problems)
     return results, problems
+
+
+def boot_costs(builddir, results, problems):
+    """Instructions from the kernel's entry to main, per RAM size, as
+    workloads boot_to_main@SIZE (one operation each)."""
+    image = qemu.image_path("allocbench", builddir)
+    for mem in BOOT_MEMS:
+        status, text, _ = qemu.boot(image, timeout=TIMEOUT, mem=mem,
+                                    append="-- boot_to_main", icount=True)
+        m = BOOT_COST.search(text)
+        if status != 0 or not m:
+            problems.append("boot cost at %s: exit %d, no boot line:\n%s"
+                            % (mem, status, text[-2000:]))
+            continue
+        n = int(m.group(1))
+        results[("boot_to_main@" + mem, "rvmem")] = {
+            "workload": "boot_to_main@" + mem, "allocator": "rvmem",
+            "ops": 1, "instructions": n, "insn_per_op": float(n)}
 
 
 def load_baseline():
@@ -168,7 +208,18 @@ def main():
     p.add_argument("--no-wall", action="store_true",
                    help="skip the runs without -icount")
     p.add_argument("--json", help="also write every result here")
+    p.add_argument("--scaling", action="store_true",
+                   help="measure scaling across harts instead")
+    p.add_argument("--max-harts", type=int,
+                   default=min(os.cpu_count() or 1, 16),
+                   help="--scaling: harts at most (1 to 16)")
+    p.add_argument("--plot", default=SCALING_PLOT,
+                   help="--scaling: where the plot goes")
     a = p.parse_args()
+    if a.scaling:
+        if not 1 <= a.max_harts <= 16:
+            p.error("--max-harts must be 1 to 16")
+        return scaling.main(a.builddir, a.max_harts, a.json, a.plot)
     results, problems = run_allocbench(a.builddir, icount=True)
     wall = {} if a.no_wall else run_allocbench(a.builddir, False)[0]
     for msg in problems:
@@ -179,7 +230,8 @@ def main():
     rows = gate(results, load_baseline())
     print_table(rows, wall)
     if results:
-        svg_plot(results, PLOT)
+        svg_plot({k: r for k, r in results.items()
+                  if not k[0].startswith("boot_to_main")}, PLOT)
         print("bench: plot in %s" % os.path.relpath(PLOT, ROOT))
     if a.json:
         with open(a.json, "w") as f:

@@ -1,32 +1,54 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * allocbench's pieces: a workload is a named loop run against one
- * allocator; malloc-style workloads take a struct allocator so rvmem's
- * kmalloc and picolibc's malloc run the very same code.
+ * allocator. Every allocator, rvmem's or picolibc's, is reached through
+ * the same kind of frameless wrapper behind a function pointer, and the
+ * loop's own cost is measured once with the null allocator and
+ * subtracted, so the figures are the allocators' alone.
  */
 #ifndef ALLOCBENCH_BENCH_H
 #define ALLOCBENCH_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+/* A wrapper that tail-calls the allocator with no stack frame. */
+#define BENCH_WRAPPER	__attribute__((optimize("omit-frame-pointer")))
+
+/**
+ * struct allocator - one allocator, as the loops call it
+ * @name: shown in the results ("rvmem", "picolibc", ...)
+ * @alloc: allocate; @param is bytes, an order or pages (the workload's)
+ * @free: free what @alloc returned for the same @param
+ * @finish: optional, run at the end of a measured pass, inside the
+ *          window: work the allocator deferred (vmalloc's lazy purge)
+ * @smp_safe: may be called from several harts at once
+ */
 struct allocator {
 	const char *name;
-	void *(*alloc)(size_t size);
-	void (*free)(void *p);
+	void *(*alloc)(size_t param);
+	void (*free)(void *p, size_t param);
+	void (*finish)(void);
+	bool smp_safe;
 };
 
-extern const struct allocator rvmem_kmalloc, picolibc_malloc;
+extern const struct allocator null_allocator, rvmem_kmalloc,
+	picolibc_malloc, rvmem_kmem_cache, rvmem_pages, rvmem_vmalloc;
+
+int bench_cache_init(void);
 
 /**
  * struct workload - one measured loop
  * @name: e.g. "pair_64"
- * @ops: operations per pass (an alloc+free pair counts as one)
+ * @ops: operations per pass and hart (an alloc+free pair counts as one)
  * @param: size in bytes, order, or pages: the workload says
- * @harts: harts it keeps busy
+ * @harts: harts it needs (single-hart mode)
  * @run: the loop; returns 0, or nonzero if the allocator failed
  * @setup: optional, before each pass, outside the measured window
  * @teardown: optional, after each pass, outside the measured window
- * @a: the allocator, for malloc-style workloads (NULL otherwise)
+ * @a: the allocator, or NULL for a loop that calls none (faults)
+ * @spent: optional: the instructions the pass spent in the allocator, as
+ *         the loop counted them itself, instead of the whole window's
  */
 struct workload {
 	const char *name;
@@ -37,22 +59,31 @@ struct workload {
 	int (*setup)(const struct workload *w);
 	void (*teardown)(const struct workload *w);
 	const struct allocator *a;
+	unsigned long (*spent)(void);
 };
 
-/* Malloc-style loops (work_malloc.c). */
+/* Loops over an allocator (work_malloc.c); each hart keeps its own state. */
 int work_pair(const struct workload *w);
 int work_burst_fifo(const struct workload *w);
 int work_burst_lifo(const struct workload *w);
 int work_random_live(const struct workload *w);
 
-/* rvmem-only loops (work_kernel.c). */
-int work_kmem_cache_pair(const struct workload *w);
-int work_page_pair(const struct workload *w);
-int work_vmalloc_pair(const struct workload *w);
+/* Loops of their own (work_kernel.c). */
 int demand_zero_setup(const struct workload *w);
 int work_demand_zero(const struct workload *w);
 void demand_zero_teardown(const struct workload *w);
 int work_producer_consumer(const struct workload *w);
+int work_ring(const struct workload *w);
+int ring_setup(const struct workload *w);
+unsigned long producer_consumer_spent(void);
+
+/**
+ * run_scaling() - the scaling mode: every hart runs the same loop at once
+ * @prefix: run only workloads whose name starts with it
+ *
+ * Return: 0, or 1 if an allocator failed.
+ */
+int run_scaling(const char *prefix);
 
 /* xorshift32: seeded, repeatable. */
 static inline unsigned int bench_rand(unsigned int *x)

@@ -1,126 +1,137 @@
 // SPDX-License-Identifier: MIT
 /*
- * rvmem-only workloads: kmem_cache, alloc_pages by order, vmalloc by size,
- * demand-zero faults, and kmalloc handed from one hart to another.
+ * Loops of their own: demand-zero faults, and objects handed from one
+ * hart to another through single-producer, single-consumer rings (a pair
+ * of harts under -icount; a cycle of every hart in the scaling mode).
  */
+#include <string.h>
 #include <sys/mman.h>
+#include <asm/csr.h>
 #include <asm/processor.h>
 #include <rvmem/mm.h>
-#include <rvmem/slab.h>
 #include <rvmem/smp.h>
-#include <rvmem/vmalloc.h>
 #include "bench.h"
 
 #define RING_SIZE	64
 
-static struct kmem_cache *bench_cache;
+static char *fault_region[NR_CPUS];
 
-int work_kmem_cache_pair(const struct workload *w)
-{
-	void *volatile p;
-	unsigned long i;
-
-	if (!bench_cache)
-		bench_cache = kmem_cache_create("allocbench", w->param, 0, 0,
-						NULL);
-	for (i = 0; i < w->ops; i++) {
-		p = kmem_cache_alloc(bench_cache, GFP_KERNEL);
-		if (!p)
-			return 1;
-		kmem_cache_free(bench_cache, p);
-	}
-	return 0;
-}
-
-int work_page_pair(const struct workload *w)
-{
-	unsigned long i;
-
-	for (i = 0; i < w->ops; i++) {
-		struct page *page = alloc_pages(GFP_KERNEL, w->param);
-
-		if (!page)
-			return 1;
-		__free_pages(page, w->param);
-	}
-	return 0;
-}
-
-/* vmalloc + vfree of @param pages; the lazy purge's share included. */
-int work_vmalloc_pair(const struct workload *w)
-{
-	unsigned long i;
-
-	for (i = 0; i < w->ops; i++) {
-		void *p = vmalloc(w->param * PAGE_SIZE);
-
-		if (!p)
-			return 1;
-		vfree(p);
-	}
-	return 0;
-}
-
-static char *fault_region;
-
+/* A fresh region per online hart, for the faults of both modes. */
 int demand_zero_setup(const struct workload *w)
 {
-	fault_region = mmap(NULL, w->ops * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return fault_region == MAP_FAILED;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
+		fault_region[cpu] = mmap(NULL, w->ops * PAGE_SIZE,
+					 PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (fault_region[cpu] == MAP_FAILED) {
+			fault_region[cpu] = NULL;
+			return 1;
+		}
+	}
+	return 0;
 }
 
-/* One write per page of a fresh region: each is a demand-zero fault. */
+/* One write per page of this hart's fresh region: each is a fault. */
 int work_demand_zero(const struct workload *w)
 {
+	char *region = fault_region[smp_processor_id()];
 	unsigned long i;
 
 	for (i = 0; i < w->ops; i++)
-		fault_region[i * PAGE_SIZE] = 1;
+		region[i * PAGE_SIZE] = 1;
 	return 0;
 }
 
 void demand_zero_teardown(const struct workload *w)
 {
-	munmap(fault_region, w->ops * PAGE_SIZE);
-}
+	unsigned int cpu;
 
-/*
- * A single-producer, single-consumer ring between two harts. A side that
- * finds the ring full (or empty) says it is waiting and sleeps; the other
- * side kicks it with an IPI after its next push (or pop). Without the
- * kick a waiter would sleep out cpu_wait_event()'s whole 1 ms, which under
- * -icount counts as a million instructions.
- */
-static struct {
-	void *slot[RING_SIZE];
-	unsigned long head;		/* written by the producer */
-	unsigned long tail;		/* written by the consumer */
-	bool producer_waits, consumer_waits;
-	unsigned long ops;
-	int failed;
-} ring;
-
-/* Sleep until @ready() is true, flagging @waiting meanwhile. */
-static void ring_wait(bool (*ready)(unsigned long i), unsigned long i,
-		      bool *waiting)
-{
-	while (!ready(i)) {
-		__atomic_store_n(waiting, true, __ATOMIC_SEQ_CST);
-		if (!ready(i))
-			cpu_wait_event();
-		__atomic_store_n(waiting, false, __ATOMIC_RELAXED);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (fault_region[cpu])
+			munmap(fault_region[cpu], w->ops * PAGE_SIZE);
+		fault_region[cpu] = NULL;
 	}
 }
 
-static bool ring_has_room(unsigned long i)
+/*
+ * A single-producer, single-consumer ring; the indices count forever
+ * and live on cache lines of their own, so the two sides do not share
+ * a written line except through the slots.
+ */
+struct ring {
+	void *slot[RING_SIZE];
+	unsigned long head __attribute__((aligned(64)));  /* producer's */
+	bool consumer_waits;
+	unsigned long tail __attribute__((aligned(64)));  /* consumer's */
+	bool producer_waits;
+	int failed;
+} __attribute__((aligned(64)));
+
+static struct ring rings[NR_CPUS];
+
+/*
+ * Instructions both harts of producer_consumer spent inside the
+ * allocator. Under -icount the pass's window also holds the waits, and
+ * where QEMU switches harts (partly on a host-time kick) moves them, so
+ * this loop counts only the calls, each between two rdinstret reads (a
+ * hart switch happens only at a wait, never inside a call).
+ */
+static unsigned long ring_insn;
+
+unsigned long producer_consumer_spent(void)
 {
-	return i - __atomic_load_n(&ring.tail, __ATOMIC_ACQUIRE) < RING_SIZE;
+	return ring_insn;
 }
 
-static bool ring_has_item(unsigned long i)
+/* Empty rings before a pass (the indices start again at 0). */
+int ring_setup(const struct workload *w)
 {
-	return __atomic_load_n(&ring.head, __ATOMIC_ACQUIRE) != i;
+	(void)w;
+	memset(rings, 0, sizeof(rings));
+	ring_insn = 0;
+	return 0;
+}
+
+static bool ring_has_room(struct ring *r, unsigned long head)
+{
+	return head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) < RING_SIZE;
+}
+
+static bool ring_has_item(struct ring *r, unsigned long tail)
+{
+	return __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) != tail;
+}
+
+/* Allocate one object into slot @head (room checked) and publish it;
+ * add the allocation's instructions to *@spent. */
+static void ring_push(struct ring *r, const struct workload *w,
+		      unsigned long head, unsigned long *spent)
+{
+	unsigned long start = rdinstret();
+	void *p = w->a->alloc(w->param);
+
+	*spent += rdinstret() - start;
+
+	if (!p)
+		r->failed = 1;	/* a NULL slot keeps the consumer moving */
+	r->slot[head % RING_SIZE] = p;
+	__atomic_store_n(&r->head, head + 1, __ATOMIC_SEQ_CST);
+}
+
+/* Free the object in slot @tail (presence checked) and release it;
+ * add the free's instructions to *@spent. */
+static void ring_pop(struct ring *r, const struct workload *w,
+		     unsigned long tail, unsigned long *spent)
+{
+	void *p = r->slot[tail % RING_SIZE];
+	unsigned long start = rdinstret();
+
+	if (p)
+		w->a->free(p, w->param);
+	*spent += rdinstret() - start;
+	__atomic_store_n(&r->tail, tail + 1, __ATOMIC_SEQ_CST);
 }
 
 static void kick_if_waiting(bool *waiting, unsigned int cpu)
@@ -129,55 +140,73 @@ static void kick_if_waiting(bool *waiting, unsigned int cpu)
 		smp_kick(cpu);
 }
 
-static void produce(void)
+/*
+ * Under -icount a hart that spins starves the other (one thread runs
+ * them all), so a side that must wait wakes the other side, says it is
+ * waiting and sleeps until the other side, stuck in turn, wakes it. An
+ * IPI per RING_SIZE objects, not per object: the ring's own cost stays
+ * small beside the allocator's.
+ */
+static void ring_wait(struct ring *r, bool (*ready)(struct ring *,
+						    unsigned long),
+		      unsigned long i, bool *waiting, bool *other_waits,
+		      unsigned int other)
 {
-	unsigned long i;
-
-	for (i = 0; i < ring.ops; i++) {
-		void *p = kmalloc(64, GFP_KERNEL);
-
-		if (!p) {
-			WRITE_ONCE(ring.failed, 1);
-			p = ZERO_SIZE_PTR;	/* keep the consumer moving */
-		}
-		ring_wait(ring_has_room, i, &ring.producer_waits);
-		ring.slot[i % RING_SIZE] = p;
-		__atomic_store_n(&ring.head, i + 1, __ATOMIC_SEQ_CST);
-		kick_if_waiting(&ring.consumer_waits, 1);
+	while (!ready(r, i)) {
+		kick_if_waiting(other_waits, other);
+		__atomic_store_n(waiting, true, __ATOMIC_SEQ_CST);
+		if (!ready(r, i))
+			cpu_wait_event();
+		__atomic_store_n(waiting, false, __ATOMIC_RELAXED);
 	}
-}
-
-static void consume(void)
-{
-	unsigned long i;
-
-	for (i = 0; i < ring.ops; i++) {
-		ring_wait(ring_has_item, i, &ring.consumer_waits);
-		kfree(ring.slot[i % RING_SIZE]);
-		__atomic_store_n(&ring.tail, i + 1, __ATOMIC_SEQ_CST);
-		kick_if_waiting(&ring.producer_waits, 0);
-	}
-}
-
-static void producer_consumer_role(void *arg)
-{
-	(void)arg;
-	if (smp_processor_id() == 0)
-		produce();
-	else if (smp_processor_id() == 1)
-		consume();
 }
 
 /*
- * Hart 0 allocates, hart 1 frees: every free is remote, to a slab that is
- * not the freeing hart's own. Counts both harts' instructions.
+ * Hart 0 allocates, hart 1 frees: every free is remote, to memory the
+ * freeing hart did not allocate. Both harts' instructions count.
  */
 int work_producer_consumer(const struct workload *w)
 {
-	ring.head = ring.tail = 0;
-	ring.producer_waits = ring.consumer_waits = false;
-	ring.ops = w->ops;
-	ring.failed = 0;
-	on_each_hart(producer_consumer_role, NULL);
-	return ring.failed;
+	struct ring *r = &rings[0];
+	unsigned long i, spent = 0;
+
+	if (smp_processor_id() == 0) {
+		for (i = 0; i < w->ops; i++) {
+			ring_wait(r, ring_has_room, i, &r->producer_waits,
+				  &r->consumer_waits, 1);
+			ring_push(r, w, i, &spent);
+		}
+		kick_if_waiting(&r->consumer_waits, 1);
+	} else if (smp_processor_id() == 1) {
+		for (i = 0; i < w->ops; i++) {
+			ring_wait(r, ring_has_item, i, &r->consumer_waits,
+				  &r->producer_waits, 0);
+			ring_pop(r, w, i, &spent);
+		}
+	}
+	__atomic_add_fetch(&ring_insn, spent, __ATOMIC_RELAXED);
+	return r->failed;
+}
+
+/*
+ * The scaling mode's ring: hart i allocates into ring i and frees what
+ * hart i - 1 allocated, from ring i - 1, polling both (no -icount here).
+ * With one hart the ring is its own: the hart frees its own objects,
+ * RING_SIZE behind.
+ */
+int work_ring(const struct workload *w)
+{
+	unsigned int cpu = smp_processor_id(), n = nr_cpus_online;
+	struct ring *out = &rings[cpu], *in = &rings[(cpu + n - 1) % n];
+	unsigned long head = 0, tail = 0, spent = 0;
+
+	while (head < w->ops || tail < w->ops) {
+		if (head < w->ops && ring_has_room(out, head))
+			ring_push(out, w, head++, &spent);
+		if (ring_has_item(in, tail))
+			ring_pop(in, w, tail++, &spent);
+		else
+			cpu_relax();
+	}
+	return out->failed;
 }

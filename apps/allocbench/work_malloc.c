@@ -1,60 +1,46 @@
 // SPDX-License-Identifier: MIT
 /*
- * Malloc-style workloads, run unchanged against rvmem's kmalloc and
- * picolibc's malloc: hot LIFO pairs, bursts freed in the same and in the
- * reverse order, and a larson-like random live set.
+ * Loops over an allocator, run unchanged against every one of them: hot
+ * LIFO pairs, bursts freed in the same and in the reverse order, and a
+ * larson-like random live set. Each hart keeps its own state, so the
+ * scaling mode runs the very same loops on every hart at once.
  */
-#include <stdlib.h>
-#include <string.h>
-#include <rvmem/slab.h>
+#include <rvmem/smp.h>
 #include "bench.h"
 
 #define BURST		256
 #define LIVE_SLOTS	1024
 #define LIVE_MAX_SIZE	2048
 
-static void *kmalloc_kernel(size_t size)
-{
-	return kmalloc(size, GFP_KERNEL);
-}
-
-static void kfree_object(void *p)
-{
-	kfree(p);
-}
-
-const struct allocator rvmem_kmalloc = {
-	"rvmem", kmalloc_kernel, kfree_object,
-};
-const struct allocator picolibc_malloc = { "picolibc", malloc, free };
-
 /* The object just freed is the next one handed out. */
 int work_pair(const struct workload *w)
 {
+	const struct allocator *a = w->a;
 	void *volatile p;
 	unsigned long i;
 
 	for (i = 0; i < w->ops; i++) {
-		p = w->a->alloc(w->param);
+		p = a->alloc(w->param);
 		if (!p)
 			return 1;
-		w->a->free(p);
+		a->free(p, w->param);
 	}
 	return 0;
 }
 
 static int burst(const struct workload *w, bool reverse)
 {
+	const struct allocator *a = w->a;
 	void *objs[BURST];
 	unsigned long i;
 	int j;
 
 	for (i = 0; i < w->ops; i += BURST) {
 		for (j = 0; j < BURST; j++)
-			if (!(objs[j] = w->a->alloc(w->param)))
+			if (!(objs[j] = a->alloc(w->param)))
 				return 1;
 		for (j = 0; j < BURST; j++)
-			w->a->free(objs[reverse ? BURST - 1 - j : j]);
+			a->free(objs[reverse ? BURST - 1 - j : j], w->param);
 	}
 	return 0;
 }
@@ -78,22 +64,25 @@ int work_burst_lifo(const struct workload *w)
  */
 int work_random_live(const struct workload *w)
 {
-	static void *slots[LIVE_SLOTS];
-	unsigned int seed = BENCH_SEED;
+	static void *live[NR_CPUS][LIVE_SLOTS];
+	unsigned int cpu = smp_processor_id();
+	unsigned int seed = BENCH_SEED + cpu * 0x9e3779b9u;
+	const struct allocator *a = w->a;
+	void **slots = live[cpu];
 	unsigned long i;
 
 	for (i = 0; i < w->ops; i++) {
 		unsigned int k = bench_rand(&seed) % LIVE_SLOTS;
 		size_t size = 8 + bench_rand(&seed) % (LIVE_MAX_SIZE - 7);
 
-		w->a->free(slots[k]);
-		slots[k] = w->a->alloc(size);
+		a->free(slots[k], 0);
+		slots[k] = a->alloc(size);
 		if (!slots[k])
 			return 1;
 		*(volatile char *)slots[k] = 1;
 	}
 	for (i = 0; i < LIVE_SLOTS; i++) {
-		w->a->free(slots[i]);
+		a->free(slots[i], 0);
 		slots[i] = NULL;
 	}
 	return 0;

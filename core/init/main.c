@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/csr.h>
 #include <asm/irqflags.h>
 #include <asm/sbi.h>
 #include <asm/timer.h>
@@ -35,6 +36,13 @@ static char cmdline[CMDLINE_MAX];
 static char *app_argv[MAX_APP_ARGS + 1];
 static int app_argc;
 static unsigned long max_cpus = NR_CPUS;
+
+/*
+ * rdinstret at the kernel's first instruction (written by _start, so in
+ * .data: clearing bss must not wipe it) and just before main(). Under
+ * QEMU -icount their difference is the boot's cost in instructions.
+ */
+unsigned long boot_instret_entry __section(".data");
 
 static int set_quiet(const char *val)
 {
@@ -98,6 +106,12 @@ static int build_argv(void)
 			      app_argv, ARRAY_SIZE(app_argv));
 }
 
+static void boot_report_cost(unsigned long instret_main)
+{
+	pr_info("boot: %lu instructions from entry to main\n",
+		instret_main - boot_instret_entry);
+}
+
 /* The rest of the boot, on the boot hart's guarded stack. */
 static void __noreturn kernel_main(void)
 {
@@ -106,6 +120,7 @@ static void __noreturn kernel_main(void)
 		boot_info.nr_harts);
 	local_irq_enable();
 	__libc_init_array();
+	boot_report_cost(rdinstret());
 	exit(main(app_argc, app_argv));
 }
 

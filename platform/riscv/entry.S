@@ -15,6 +15,9 @@
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+	rdinstret t0			/* the boot's cost counts from here */
+	la	t1, boot_instret_entry
+	sd	t0, (t1)
 	csrw	sie, zero
 	csrci	sstatus, 2		/* SR_SIE */
 	.option push

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scaling mode: every online hart runs the same loop at the same
+ * time, started together from a barrier, and the pass prints its
+ * aggregate wall time. Meant to run without -icount, where QEMU runs
+ * one host thread per hart; ci/bench.py --scaling boots it with 1, 2,
+ * 4, ... harts and turns the times into speedups.
+ *
+ * The loops run in a cross-call, so with interrupts off on every hart.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <asm/processor.h>
+#include <asm/timer.h>
+#include <rvmem/smp.h>
+#include "bench.h"
+
+#define WORK(n, o, p, fn, alloc) \
+	{ .name = n, .ops = o, .param = p, .harts = 1, .run = fn, .a = &alloc }
+#define KM(name, ops, size, fn) \
+	WORK(name, ops, size, fn, rvmem_kmalloc), \
+	WORK(name, ops, size, fn, picolibc_malloc)
+
+static const struct workload scaling_workloads[] = {
+	KM("pair_64", 200000, 64, work_pair),
+	WORK("kmem_cache_pair_64", 200000, 64, work_pair, rvmem_kmem_cache),
+	KM("burst_fifo_64", 102400, 64, work_burst_fifo),
+	KM("burst_fifo_512", 51200, 512, work_burst_fifo),
+	KM("random_live", 100000, 0, work_random_live),
+	{ .name = "ring_64", .ops = 100000, .param = 64, .harts = 1,
+	  .run = work_ring, .setup = ring_setup, .a = &rvmem_kmalloc },
+	WORK("alloc_pages_order0", 100000, 0, work_pair, rvmem_pages),
+	WORK("alloc_pages_order3", 50000, 3, work_pair, rvmem_pages),
+	WORK("vmalloc_1", 8192, 1, work_pair, rvmem_vmalloc),
+	{ .name = "demand_zero_fault", .ops = 4096, .harts = 1,
+	  .run = work_demand_zero, .setup = demand_zero_setup,
+	  .teardown = demand_zero_teardown },
+};
+
+/* One pass: when each hart started and ended, and whether it failed. */
+static struct {
+	const struct workload *w;
+	unsigned int arrived;
+	u64 start[NR_CPUS], end[NR_CPUS];
+	int failed;
+} pass;
+
+static void barrier_wait(void)
+{
+	__atomic_add_fetch(&pass.arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&pass.arrived, __ATOMIC_ACQUIRE) <
+	       nr_cpus_online)
+		cpu_relax();
+}
+
+/* A cross-call: this hart's share, timed from the common start. */
+static void run_share(void *arg)
+{
+	const struct workload *w = pass.w;
+	unsigned int cpu = smp_processor_id();
+
+	(void)arg;
+	barrier_wait();
+	pass.start[cpu] = timer_read();
+	if (w->run(w))
+		__atomic_store_n(&pass.failed, 1, __ATOMIC_RELAXED);
+	if (w->a && w->a->finish)
+		w->a->finish();
+	pass.end[cpu] = timer_read();
+}
+
+/* One pass on every hart; return its wall time in timebase ticks. */
+static u64 run_pass_everywhere(const struct workload *w)
+{
+	u64 first = ~0ULL, last = 0;
+	unsigned int cpu;
+
+	if (w->setup && w->setup(w)) {
+		pass.failed = 1;
+		return 0;
+	}
+	pass.w = w;
+	pass.arrived = 0;
+	on_each_hart(run_share, NULL);
+	if (w->teardown)
+		w->teardown(w);
+	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
+		if (pass.start[cpu] < first)
+			first = pass.start[cpu];
+		if (pass.end[cpu] > last)
+			last = pass.end[cpu];
+	}
+	return last - first;
+}
+
+static void measure_scaling(const struct workload *w)
+{
+	const char *name = w->a ? w->a->name : "rvmem";
+	u64 ticks;
+
+	if (w->a && !w->a->smp_safe && nr_cpus_online > 1) {
+		printf("{\"workload\": \"%s\", \"allocator\": \"%s\", "
+		       "\"harts\": %u, \"skipped\": \"not safe on several "
+		       "harts\"}\n", w->name, name, nr_cpus_online);
+		return;
+	}
+	pass.failed = 0;
+	run_pass_everywhere(w);		/* warm-up */
+	ticks = run_pass_everywhere(w);
+	printf("{\"workload\": \"%s\", \"allocator\": \"%s\", \"harts\": %u, "
+	       "\"ops\": %lu, \"us\": %lu%s}\n", w->name, name,
+	       nr_cpus_online, w->ops * nr_cpus_online,
+	       (unsigned long)(ticks / timer_ticks_per_us()),
+	       pass.failed ? ", \"failed\": true" : "");
+}
+
+int run_scaling(const char *prefix)
+{
+	int failed = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(scaling_workloads); i++) {
+		const struct workload *w = &scaling_workloads[i];
+
+		if (strncmp(w->name, prefix, strlen(prefix)))
+			continue;
+		measure_scaling(w);
+		failed |= pass.failed;
+	}
+	return failed;
+}

@@ -25,7 +25,9 @@ which is repeatable where wall time is not; --no-callgrind skips it, and
 so does --preload-dir where valgrind is not on PATH.
 
 Prints a table with rvmem's time as a ratio to each peer's; --json FILE
-also writes one line per workload, allocator and thread count.
+also writes one line per workload, allocator and thread count: workload,
+allocator, threads, ns_per_op, rvmem_ratio (rvmem's ns_per_op / this
+allocator's; < 1: rvmem faster) and, at 1 thread, insn_per_op.
 """
 import argparse
 import json
@@ -119,13 +121,24 @@ def insn_per_op(binary, allocator, preload, workload):
     return (i2 - i1) / ((n2 - n1) * REPEAT)
 
 
+def workloads(ns):
+    """The workloads in ns, in hostbench's order."""
+    return list(dict.fromkeys(w for w, _, _ in ns))
+
+
+def rows(ns):
+    """(workload, threads) in hostbench's workload order, then by threads."""
+    return [(w, t) for w in workloads(ns)
+            for t in sorted({t for _, t, _ in ns})]
+
+
 def print_tables(ns, insn):
     names = ["rvmem"] + list(PEERS)
     print("ns per operation per thread (median of %d runs), and rvmem's "
           "time as a ratio to each peer's (< 1: rvmem faster)" % REPEAT)
     print("%-15s %2s " % ("workload", "t") +
           " ".join("%17s" % n for n in names))
-    for w, t in sorted({(w, t) for w, t, _ in ns}):
+    for w, t in rows(ns):
         mine = ns[(w, t, "rvmem")]
         cells = ["%17.2f" % mine] + [
             "%8.2f (%5.2fx)" % (ns[(w, t, n)], mine / ns[(w, t, n)])
@@ -136,14 +149,16 @@ def print_tables(ns, insn):
     if insn:
         print("\ninstructions per operation (callgrind, 1 thread)")
         print("%-15s " % "workload" + " ".join("%10s" % n for n in names))
-        for w in sorted({w for w, _ in insn}):
+        for w in workloads(ns):
             print("%-15s " % w + " ".join("%10.1f" % insn[(w, n)]
                                           for n in names))
 
 
 def write_json(path, ns, insn):
     with open(path, "w") as f:
-        for (w, t, name), v in sorted(ns.items()):
+        for (w, t), name in [(r, n) for r in rows(ns)
+                             for n in ["rvmem"] + list(PEERS)]:
+            v = ns[(w, t, name)]
             line = {"workload": w, "allocator": name, "threads": t,
                     "ns_per_op": v,
                     "rvmem_ratio": round(ns[(w, t, "rvmem")] / v, 3)}
@@ -186,7 +201,7 @@ def main():
             for r in run(binary, alloc, t, a.ops, lib):
                 ns[(r["workload"], t, name)] = r["ns_per_op"]
     insn = {}
-    for w in sorted({w for w, _, _ in ns} if callgrind else ()):
+    for w in workloads(ns) if callgrind else ():
         for name, alloc, lib in allocators(preload):
             insn[(w, name)] = insn_per_op(binary, alloc, lib, w)
     print_tables(ns, insn)

@@ -46,6 +46,7 @@ SHARED_SOURCES = [
 GUEST_SOURCES = [
     "core/init/main.c",
     "core/kernel/smp.c",
+    "core/libc/malloc.c",
     "core/libc/stdio.c",
     "core/libc/string.c",
     "core/libc/syscalls.c",
@@ -98,6 +99,12 @@ HOSTBENCH_SOURCES = [
 ]
 
 DTB_FIXTURES = ["tests/dtb/qemu-virt-4hart.dts"]
+
+# Objects an app links beyond the kernel's and its own: allocbench
+# measures picolibc's malloc, renamed picolibc_malloc & co., which no
+# other app links.
+PICOLIBC_MALLOC = "picolibc-malloc.o"
+APP_EXTRA_OBJECTS = {"allocbench": [PICOLIBC_MALLOC]}
 
 GUEST_CFLAGS = ("-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 "
                 "--specs=picolibc.specs -ffreestanding -fno-common "
@@ -220,6 +227,8 @@ def write_rules(n, args):
     n.rule("host_link", "$host_cc $host_cflags $variant_cflags -o $out $in "
            "-lpthread", "HOSTLD $out")
     n.rule("dtc", "dtc -q -I dts -O dtb -o $out $in", "DTC $out")
+    n.rule("picolibc_malloc", "python3 scripts/picolibc_malloc.py $cross "
+           "$out", "GEN $out")
 
 
 def write_guest(n, builddir):
@@ -230,9 +239,14 @@ def write_guest(n, builddir):
     empty = os.path.join(builddir, "guest", "kallsyms_empty.S")
     n.build([empty], "kallsyms_empty", [], ["scripts/kallsyms.py"])
     n.build([empty[:-2] + ".o"], "cc", [empty])
+    picolibc_malloc = os.path.join(builddir, "guest", PICOLIBC_MALLOC)
+    n.build([picolibc_malloc], "picolibc_malloc", [],
+            ["scripts/picolibc_malloc.py"])
     images = []
     for app in apps():
         objs = list(kernel_objs)
+        objs += [os.path.join(builddir, "guest", o)
+                 for o in APP_EXTRA_OBJECTS.get(app, [])]
         for src in app_sources(app):
             objs.append(obj(builddir, "guest", src))
             n.build([objs[-1]], "cc", [src])

@@ -14,6 +14,8 @@ Three parts, each a list of named cases:
              device trees, too little RAM, bad accesses, slab corruption
   bench/...  allocbench under -icount: each rvmem workload's instructions
              per operation within 5% of ci/bench-baseline.json
+  link/...   every app's malloc is rvmem's: no app but allocbench (which
+             measures it, renamed) links picolibc's own malloc
 
 Every QEMU run has a timeout; a hang is a failure. Output: a line per
 failed case with its log (every case with -v), then `N passed, N failed`.
@@ -313,7 +315,9 @@ BOOT_CASES = [
     ("heapdemo", "heapdemo", {"append": "mm.report=1"}, 0,
      [r"256 pages touched of 262144 mapped: AnonPages \+256",
       r"after munmap\s+MemFree\s+\d+ kB\s+AnonPages\s+0 kB",
-      r"malloc'd 32 MiB: break moved by 32 MiB", r"heapdemo: ok",
+      r"malloc'd 32 MiB: MemFree -3\d{4} kB",
+      r"sbrk\(32 MiB\) and touched: break moved by 32 MiB, "
+      r"AnonPages \+32768 kB", r"heapdemo: ok",
       r"AnonPages:\s+\d+ kB", r"PageTables:\s+\d+ kB",
       r"Committed_AS:\s+\d+ kB"], [r"FAILED"]),
     ("abort_reports", "faults", {"append": "abort"}, KERNEL_FAILURE,
@@ -388,6 +392,32 @@ def run_broken_dtb(builddir, base, kind, pattern):
                        [pattern], [r"Hello from"])]
 
 
+# nano-malloc's objects define these; an image that has them links
+# picolibc's malloc, which only allocbench may (renamed, to compare).
+PICOLIBC_MALLOC_SYMBOLS = ("__malloc_malloc", "__malloc_free_list")
+
+
+def run_link_check(builddir):
+    """No app but allocbench links picolibc's malloc: malloc is ours."""
+    out = []
+    apps_dir = os.path.join(builddir, "apps")
+    for image in sorted(os.listdir(apps_dir)):
+        app = image[:-len(".elf")]
+        status, text = run_program(["riscv64-unknown-elf-nm",
+                                    os.path.join(apps_dir, image)])
+        names = {l.split()[-1] for l in text.splitlines() if l.strip()}
+        found = [n for n in PICOLIBC_MALLOC_SYMBOLS if n in names]
+        if app == "allocbench":     # both, under their own names
+            ok = {"malloc", "picolibc_malloc"} <= names
+        else:
+            ok = not found
+        out.append(Result("link/%s_malloc_is_rvmem" % app,
+                          status == 0 and ok,
+                          "nm status %d; picolibc malloc symbols: %s"
+                          % (status, found)))
+    return out
+
+
 def run_bench_gate(builddir):
     results, problems = bench.run_allocbench(builddir, icount=True)
     out = [Result("bench/%s/%s" % (w, a), ok,
@@ -410,6 +440,7 @@ def jobs(builddir, tmp):
     for case in BOOT_CASES:
         yield run_boot_case, (builddir, case)
     yield run_bench_gate, (builddir,)
+    yield run_link_check, (builddir,)
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
@@ -464,6 +495,8 @@ def job_name(fn, args):
         return "host-debug/bad_free_" + args[1]
     if fn is run_bench_gate:
         return "bench"
+    if fn is run_link_check:
+        return "link"
     if fn is run_guest:
         return guest_name(*args[1:])
     if fn is run_boot_case:

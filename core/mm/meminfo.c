@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * meminfo: where the memory went, as /proc/meminfo says it, and the
- * mm.report boot parameter that prints it (with buddyinfo) at exit.
+ * mm.report boot parameter that prints it (with buddyinfo and the C
+ * heap's counts) at exit.
  * Guest only: it reads the counters of paging, vmalloc and anon memory.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/anon.h>
@@ -44,6 +46,7 @@ static void mm_report(void)
 	printk("mm report at exit:\n");
 	show_meminfo();
 	show_free_areas();
+	malloc_stats();
 }
 
 static int set_mm_report(const char *val)
@@ -53,4 +56,5 @@ static int set_mm_report(const char *val)
 	return *val == '1' ? atexit(mm_report) : 0;
 }
 KERNEL_PARAM(param_mm_report, "mm.report", set_mm_report,
-	     "mm.report=1: print meminfo and buddyinfo when the app exits");
+	     "mm.report=1: print meminfo, buddyinfo and malloc statistics "
+	     "when the app exits");

@@ -18,9 +18,11 @@ instructions from its first one to main (boot_to_main@SIZE). Then, for
 operations per second of wall time, the single-hart runs without -icount
 (reported, never gated).
 
-The gate: every rvmem workload in ci/bench-baseline.json must stay within
-5% of its instructions per operation; a missing workload fails too.
-Writes doc/bench.svg (instructions per operation, rvmem beside picolibc)
+The gate: every rvmem and malloc (rvmem's C functions) workload in
+ci/bench-baseline.json must stay within 5% of its instructions per
+operation; a missing workload fails too.
+Writes doc/bench.svg (instructions per operation: kmalloc, malloc and
+picolibc's malloc side by side)
 and prints the table. Exit status 1 when the gate fails.
 
 --scaling boots allocbench --scaling without -icount (QEMU runs one host
@@ -47,6 +49,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "ci", "bench-baseline.json")
 PLOT = os.path.join(ROOT, "doc", "bench.svg")
 TOLERANCE = 1.05
+GATED = ("rvmem", "malloc")     # rvmem's code; picolibc is the yardstick
 TWO_HART_PREFIX = "producer_consumer"
 TIMEOUT = 600
 BOOT_MEMS = ("128M", "1G", "4G", "16G")
@@ -125,7 +128,7 @@ def gate(results, baseline):
     for key in sorted(set(results) | set(baseline)):
         old = baseline.get(key, {}).get("insn_per_op")
         new = results.get(key, {}).get("insn_per_op")
-        gated = key[1] == "rvmem" and old is not None
+        gated = key[1] in GATED and old is not None
         if new is None:
             rows.append(key + (old, None, not gated, "missing"))
         elif old is None:
@@ -152,12 +155,13 @@ def print_table(rows, wall):
 
 
 def svg_plot(results, path):
-    """Horizontal bars, log scale: rvmem beside picolibc per workload."""
+    """Horizontal bars, log scale: each allocator per workload."""
     names = []
     for w, _ in sorted(results, key=lambda k: list(results).index(k)):
         if w not in names:
             names.append(w)
-    colours = {"rvmem": "#2b6cb0", "picolibc": "#dd6b20"}
+    colours = {"rvmem": "#2b6cb0", "malloc": "#38a169",
+               "picolibc": "#dd6b20"}
     bar, gap, left, width = 9, 6, 190, 520
     top = 40
     rows_h = sum(bar * sum((w, a) in results for a in colours) + gap

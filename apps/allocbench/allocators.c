@@ -39,15 +39,30 @@ BENCH_WRAPPER static void kmalloc_free(void *p, size_t size)
 	kfree(p);
 }
 
-BENCH_WRAPPER static void *picolibc_alloc(size_t size)
+BENCH_WRAPPER static void *malloc_alloc(size_t size)
 {
 	return malloc(size);
 }
 
-BENCH_WRAPPER static void picolibc_free(void *p, size_t size)
+BENCH_WRAPPER static void malloc_free(void *p, size_t size)
 {
 	(void)size;
 	free(p);
+}
+
+/* picolibc's nano-malloc, renamed (scripts/picolibc_malloc.py). */
+void *picolibc_malloc(size_t size);
+void picolibc_free(void *p);
+
+BENCH_WRAPPER static void *picolibc_alloc(size_t size)
+{
+	return picolibc_malloc(size);
+}
+
+BENCH_WRAPPER static void picolibc_free_bench(void *p, size_t size)
+{
+	(void)size;
+	picolibc_free(p);
 }
 
 BENCH_WRAPPER static void *kmem_cache_alloc_bench(size_t size)
@@ -89,9 +104,13 @@ const struct allocator null_allocator = {
 const struct allocator rvmem_kmalloc = {
 	"rvmem", kmalloc_alloc, kmalloc_free, NULL, true,
 };
+/* The C functions: rvmem's own (core/libc/malloc.c). */
+const struct allocator c_malloc = {
+	"malloc", malloc_alloc, malloc_free, NULL, true,
+};
 /* picolibc's malloc takes no lock: rvmem provides no __retarget_lock_*. */
-const struct allocator picolibc_malloc = {
-	"picolibc", picolibc_alloc, picolibc_free, NULL, false,
+const struct allocator nano_malloc = {
+	"picolibc", picolibc_alloc, picolibc_free_bench, NULL, false,
 };
 const struct allocator rvmem_kmem_cache = {
 	"rvmem", kmem_cache_alloc_bench, kmem_cache_free_bench, NULL, true,

@@ -32,8 +32,8 @@ struct allocator {
 	bool smp_safe;
 };
 
-extern const struct allocator null_allocator, rvmem_kmalloc,
-	picolibc_malloc, rvmem_kmem_cache, rvmem_pages, rvmem_vmalloc;
+extern const struct allocator null_allocator, rvmem_kmalloc, c_malloc,
+	nano_malloc, rvmem_kmem_cache, rvmem_pages, rvmem_vmalloc;
 
 int bench_cache_init(void);
 

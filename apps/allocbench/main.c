@@ -37,12 +37,11 @@ struct result {
 
 #define WORK(n, o, p, fn, alloc) \
 	{ .name = n, .ops = o, .param = p, .harts = 1, .run = fn, .a = &alloc }
-#define PAIRS(size) \
-	WORK("pair_" #size, PAIR_OPS, size, work_pair, rvmem_kmalloc), \
-	WORK("pair_" #size, PAIR_OPS, size, work_pair, picolibc_malloc)
 #define MALLOC_STYLE(name, ops, size, fn) \
 	WORK(name, ops, size, fn, rvmem_kmalloc), \
-	WORK(name, ops, size, fn, picolibc_malloc)
+	WORK(name, ops, size, fn, c_malloc), \
+	WORK(name, ops, size, fn, nano_malloc)
+#define PAIRS(size)	MALLOC_STYLE("pair_" #size, PAIR_OPS, size, work_pair)
 #define PAGES(order) \
 	WORK("alloc_pages_order" #order, PAIR_OPS, order, work_pair, rvmem_pages)
 #define VMALLOC(pages) \

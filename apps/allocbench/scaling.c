@@ -19,7 +19,8 @@
 	{ .name = n, .ops = o, .param = p, .harts = 1, .run = fn, .a = &alloc }
 #define KM(name, ops, size, fn) \
 	WORK(name, ops, size, fn, rvmem_kmalloc), \
-	WORK(name, ops, size, fn, picolibc_malloc)
+	WORK(name, ops, size, fn, c_malloc), \
+	WORK(name, ops, size, fn, nano_malloc)
 
 static const struct workload scaling_workloads[] = {
 	KM("pair_64", 200000, 64, work_pair),

@@ -259,6 +259,11 @@ BOOT_CASES = [
       r"cause: load page fault \(scause 0xd\)",
       r"stval: 0000000000000000",
       r"\[<\w+>\] (do_null_load|main)\+0x\w+"], []),
+    ("fatal_in_frameless_leaf", "faults", {"append": "leaf-fault"},
+     KERNEL_FAILURE,
+     [r"fatal trap: read of 0x8: NULL pointer dereference",
+      r"\[<\w+>\] strlen\+0x\w+\n  \[<\w+>\] do_leaf_fault\+0x\w+"],
+     [r"\] \?\n"]),
     ("fatal_vmalloc_guard", "faults", {"append": "vmalloc-overflow"},
      KERNEL_FAILURE,
      [r"fatal trap: write of 0xffffffc0\w+: the guard page after vmalloc "

@@ -3,7 +3,8 @@
  * faults: does one bad thing on purpose, so the tests can check that the
  * kernel reports it clearly and exits with a failure status.
  *
- *	faults illegal | null-load | abort | assert | signal | exit N |
+ *	faults illegal | null-load | leaf-fault | abort | assert | signal |
+ *	       exit N |
  *	       page-double-free | page-wrong-order | page-tail-free |
  *	       vmalloc-overflow | stack-overflow | write-rodata |
  *	       write-text | exec-nx | unmapped | oom | overcommit-strict |
@@ -31,6 +32,14 @@ static noinline int do_null_load(void)
 	volatile int *p = NULL;
 
 	return *p;
+}
+
+/* A fault inside picolibc's strlen, a leaf built without a frame. */
+static noinline int do_leaf_fault(void)
+{
+	const char *volatile p = (const char *)8;
+
+	return strlen(p);
 }
 
 /* Misuse of the page allocator that every build must catch. */
@@ -124,7 +133,8 @@ int slab_fault(const char *mode);	/* apps/faults/slab.c */
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: faults illegal|null-load|abort|assert|signal|"
+	fprintf(stderr, "usage: faults illegal|null-load|leaf-fault|abort|"
+		"assert|signal|"
 		"exit N|page-double-free|page-wrong-order|page-tail-free|"
 		"vmalloc-overflow|stack-overflow|write-rodata|write-text|"
 		"exec-nx|unmapped|oom|overcommit-strict|slab-redzone|"
@@ -142,6 +152,8 @@ int main(int argc, char **argv)
 		do_illegal();
 	else if (!strcmp(argv[1], "null-load"))
 		return do_null_load();
+	else if (!strcmp(argv[1], "leaf-fault"))
+		return do_leaf_fault();
 	else if (!strcmp(argv[1], "abort"))
 		abort();
 	else if (!strcmp(argv[1], "assert"))

@@ -7,7 +7,11 @@
  * the caller's fp at fp - 16. A leaf function saves only the caller's fp,
  * at fp - 8; for the first frame of a trap we detect that (the word there
  * is itself a plausible frame pointer) and take ra from the registers.
- * Every fp is checked against the hart's stack before it is read.
+ * A frameless leaf (picolibc's memset, built without frame pointers)
+ * leaves fp at its caller's record; we detect that too: ra then points
+ * into a function other than pc's and is not the record's return
+ * address, so ra names the caller. Every fp is checked against the
+ * hart's stack before it is read.
  *
  * Symbols come from kallsyms_*: a sorted table of function addresses and
  * names that a post-link step (scripts/kallsyms.py) adds to the image.
@@ -65,6 +69,28 @@ static void print_frame(unsigned long pc, bool ret)
 		printk("  [<%016lx>] ?\n", pc);
 }
 
+/* The start of the function holding @addr, or 0 if it has no symbol. */
+static unsigned long function_start(unsigned long addr)
+{
+	unsigned long off;
+
+	return kallsyms_lookup(addr, &off) ? addr - off : 0;
+}
+
+/*
+ * Does the trapping function at @pc have no frame record of its own, so
+ * that @fp is its caller's? Then @ra, the return address into the
+ * caller, is in another function and differs from the record's.
+ */
+static bool frameless_leaf(unsigned long pc, unsigned long fp,
+			   unsigned long ra)
+{
+	unsigned long start = function_start(ra - 1);
+
+	return start && start != function_start(pc) &&
+	       ra != ((unsigned long *)fp)[-1];
+}
+
 void show_backtrace(unsigned long pc, unsigned long fp, unsigned long ra)
 {
 	const struct hart *h = this_hart();
@@ -76,6 +102,8 @@ void show_backtrace(unsigned long pc, unsigned long fp, unsigned long ra)
 		/* Leaf: the slot at fp - 8 holds the caller's fp, not ra. */
 		print_frame(ra, true);
 		fp = ((unsigned long *)fp)[-1];
+	} else if (ra && fp_on_stack(h, fp) && frameless_leaf(pc, fp, ra)) {
+		print_frame(ra, true);
 	}
 	for (depth = 0; depth < BACKTRACE_MAX_DEPTH && fp_on_stack(h, fp);
 	     depth++) {

@@ -14,7 +14,9 @@
 #include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
+#include <rvmem/boot.h>
 #include <rvmem/ktest.h>
+#include <rvmem/printk.h>
 
 /* Expect file calls to fail with ENOSYS rather than pretend. */
 static void libc_file_calls_enosys(struct ktest *t)
@@ -50,18 +52,20 @@ static void libc_write_console_fds(struct ktest *t)
 /* Expect clocks to advance together and match the timebase. */
 static void libc_clocks_advance(struct ktest *t)
 {
-	struct timespec a, b;
+	struct timespec a, b, ra, rb;
 	struct timeval tv;
 	struct tms tms;
 
 	KTEST_ASSERT_EQ(t, clock_gettime(CLOCK_MONOTONIC, &a), 0);
+	KTEST_ASSERT_EQ(t, clock_gettime(CLOCK_REALTIME, &ra), 0);
 	KTEST_EXPECT_EQ(t, gettimeofday(&tv, NULL), 0);
 	KTEST_EXPECT_TRUE(t, times(&tms) != (clock_t)-1);
+	KTEST_ASSERT_EQ(t, clock_gettime(CLOCK_REALTIME, &rb), 0);
 	KTEST_ASSERT_EQ(t, clock_gettime(CLOCK_MONOTONIC, &b), 0);
 	KTEST_EXPECT_TRUE(t, b.tv_sec > a.tv_sec ||
 			     (b.tv_sec == a.tv_sec && b.tv_nsec > a.tv_nsec));
 	KTEST_EXPECT_TRUE(t, a.tv_nsec < 1000000000L);
-	KTEST_EXPECT_TRUE(t, tv.tv_sec >= a.tv_sec && tv.tv_sec <= b.tv_sec);
+	KTEST_EXPECT_TRUE(t, tv.tv_sec >= ra.tv_sec && tv.tv_sec <= rb.tv_sec);
 	KTEST_EXPECT_EQ(t, clock_gettime((clockid_t)99, &a), -1);
 }
 
@@ -94,6 +98,55 @@ static void libc_malloc_works(struct ktest *t)
 	free(b);
 }
 
+/*
+ * Expect the hooks portable programs reach for to answer as POSIX says
+ * on a machine with no shell, no files and an empty environment.
+ */
+static void libc_portable_hooks(struct ktest *t)
+{
+	char name[L_tmpnam];
+	clock_t c0 = clock();
+	volatile unsigned long spin;
+
+	KTEST_EXPECT_EQ(t, system(NULL), 0);	/* no command processor */
+	errno = 0;
+	KTEST_EXPECT_EQ(t, system("ls"), -1);
+	KTEST_EXPECT_EQ(t, errno, ENOSYS);
+	KTEST_EXPECT_TRUE(t, tmpfile() == NULL);
+	KTEST_EXPECT_TRUE(t, tmpnam(name) == NULL || name[0] != '\0');
+	KTEST_EXPECT_TRUE(t, getenv("HOME") == NULL);
+	KTEST_EXPECT_TRUE(t, c0 != (clock_t)-1);
+	for (spin = 0; spin < 200000; spin++)
+		;
+	KTEST_EXPECT_TRUE(t, clock() > c0);
+}
+
+/*
+ * Expect wall-clock time from the board's RTC, when it has one (QEMU
+ * virt's goldfish RTC), in UTC: a year no earlier than rvmem itself;
+ * without one, the epoch is the boot.
+ */
+static void libc_time_is_real(struct ktest *t)
+{
+	time_t now = time(NULL);
+	struct timespec ts;
+	struct timeval tv;
+	struct tm tm;
+
+	KTEST_ASSERT_EQ(t, clock_gettime(CLOCK_REALTIME, &ts), 0);
+	KTEST_EXPECT_EQ(t, gettimeofday(&tv, NULL), 0);
+	KTEST_EXPECT_TRUE(t, tv.tv_sec - now <= 1 && ts.tv_sec - now <= 1);
+	KTEST_ASSERT_TRUE(t, localtime_r(&now, &tm) != NULL);
+	printk("        # %04d-%02d-%02d %02d:%02d:%02d UTC%s\n",
+	       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	       tm.tm_min, tm.tm_sec, boot_info.realtime.ns ? "" :
+	       " (no RTC: time since boot)");
+	if (boot_info.realtime.ns)
+		KTEST_EXPECT_TRUE(t, tm.tm_year + 1900 >= 2025);
+	else
+		KTEST_EXPECT_TRUE(t, now < 3600);
+}
+
 /* Expect snprintf to format 64-bit values and pointers. */
 static void libc_snprintf_formats(struct ktest *t)
 {
@@ -111,6 +164,8 @@ static const struct ktest_case libc_cases[] = {
 	KTEST_CASE(libc_process_identity),
 	KTEST_CASE(libc_malloc_works),
 	KTEST_CASE(libc_snprintf_formats),
+	KTEST_CASE(libc_portable_hooks),
+	KTEST_CASE(libc_time_is_real),
 	{}
 };
 

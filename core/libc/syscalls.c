@@ -111,19 +111,41 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 	return 0;
 }
 
-static u64 ns_since_boot(void)
+static u64 ticks_to_ns(u64 t)
 {
-	u64 t = timer_read(), hz = boot_info.timebase_hz;
+	u64 hz = boot_info.timebase_hz;
 
 	return t / hz * 1000000000ULL + t % hz * 1000000000ULL / hz;
 }
 
+static u64 ns_since_boot(void)
+{
+	return ticks_to_ns(timer_read());
+}
+
+/*
+ * Wall-clock time: the board's real-time clock as read at boot, advanced
+ * by the timebase since. Without one the epoch is the moment of boot.
+ */
+static u64 ns_since_epoch(void)
+{
+	const struct boot_clock *rt = &boot_info.realtime;
+
+	if (!rt->ns)
+		return ns_since_boot();
+	return rt->ns + ticks_to_ns(timer_read() - rt->ticks);
+}
+
 int clock_gettime(clockid_t clock, struct timespec *ts)
 {
-	u64 ns = ns_since_boot();
+	u64 ns;
 
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
-	    clock != CLOCK_MONOTONIC_RAW && clock != CLOCK_BOOTTIME) {
+	if (clock == CLOCK_REALTIME) {
+		ns = ns_since_epoch();
+	} else if (clock == CLOCK_MONOTONIC || clock == CLOCK_MONOTONIC_RAW ||
+		   clock == CLOCK_BOOTTIME) {
+		ns = ns_since_boot();
+	} else {
 		errno = EINVAL;
 		return -1;
 	}
@@ -132,10 +154,9 @@ int clock_gettime(clockid_t clock, struct timespec *ts)
 	return 0;
 }
 
-/* No real-time clock is read: the epoch is the moment of boot. */
 int gettimeofday(struct timeval *tv, void *tz)
 {
-	u64 ns = ns_since_boot();
+	u64 ns = ns_since_epoch();
 
 	(void)tz;
 	tv->tv_sec = ns / 1000000000ULL;

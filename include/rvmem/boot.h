@@ -55,6 +55,17 @@ struct boot_poweroff {
 };
 
 /**
+ * struct boot_clock - the wall-clock time at one moment of the boot
+ * @ns: nanoseconds since the Unix epoch, from the board's real-time
+ *      clock; 0 when it has none (time then counts from the boot)
+ * @ticks: the timebase (rdtime) at that moment
+ */
+struct boot_clock {
+	u64 ns;
+	u64 ticks;
+};
+
+/**
  * struct boot_info - everything core/ learns about the machine
  * @fdt_base: physical address of the device tree blob
  * @fdt_size: its totalsize from the header
@@ -70,6 +81,7 @@ struct boot_poweroff {
  * @bootargs: /chosen bootargs, or "" (points into the blob)
  * @stdout_path: /chosen stdout-path, or ""
  * @poweroff: the test finisher, if any
+ * @realtime: the wall-clock time read at boot, if the board has a clock
  */
 struct boot_info {
 	u64 fdt_base;
@@ -86,6 +98,7 @@ struct boot_info {
 	const char *bootargs;
 	const char *stdout_path;
 	struct boot_poweroff poweroff;
+	struct boot_clock realtime;
 };
 
 /** boot_info - the machine description, valid from early boot on */

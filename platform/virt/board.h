@@ -54,4 +54,15 @@ int board_parse_fdt(const void *fdt, size_t max_size, u32 boot_hartid,
 int board_parse_poweroff(const void *fdt, size_t max_size,
 			 struct boot_poweroff *out);
 
+/**
+ * board_find_rtc() - find the real-time clock (a goldfish RTC, as QEMU
+ * virt has)
+ * @fdt: the blob, already checked by board_parse_fdt()
+ * @max_size: bytes readable at @fdt
+ * @addr: set to its registers' physical address, or 0 if there is none
+ *
+ * Return: 0, or -EINVAL if its node is malformed.
+ */
+int board_find_rtc(const void *fdt, size_t max_size, u64 *addr);
+
 #endif /* RVMEM_VIRT_BOARD_H */

@@ -754,6 +754,23 @@ int board_parse_fdt(const void *fdt, size_t max_size, u32 boot_hartid,
 	return ret;
 }
 
+int board_find_rtc(const void *fdt, size_t max_size, u64 *addr)
+{
+	struct boot_info bi = { 0 };
+	struct fdt_parse p = { .fdt = fdt, .bi = &bi };
+	int node, ret = check_header(&p, max_size);
+
+	*addr = 0;
+	if (ret)
+		return ret;
+	node = fdt_node_offset_by_compatible(fdt, -1, "google,goldfish-rtc");
+	if (node == -FDT_ERR_NOTFOUND)
+		return 0;
+	if (node < 0)
+		return -EINVAL;
+	return reg_base(&p, node, addr);
+}
+
 int board_parse_poweroff(const void *fdt, size_t max_size,
 			 struct boot_poweroff *out)
 {

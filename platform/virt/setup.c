@@ -4,7 +4,8 @@
  *
  * virt_boot() runs on the boot hart with the MMU off. It probes SBI,
  * installs the board's console and poweroff hooks, sets up the hart,
- * parses the device tree into boot_info and hands over to core/. A device
+ * parses the device tree into boot_info, reads the real-time clock and
+ * hands over to core/. A device
  * tree the kernel cannot use ends the boot here with one clear message and
  * a failure exit.
  */
@@ -45,6 +46,25 @@ static u64 finisher_addr;
  * going on would fail in confusing ways (memblock already frozen).
  */
 static bool booted_once __section(".data");
+
+/* goldfish RTC registers: nanoseconds since the epoch, low word first
+ * (reading it latches the high word). */
+#define GOLDFISH_RTC_TIME_LOW	0x00
+#define GOLDFISH_RTC_TIME_HIGH	0x04
+
+/* Read the wall clock once, with the MMU still off (physical access). */
+static void read_realtime(const void *fdt, struct boot_clock *clock)
+{
+	volatile u32 *rtc;
+	u64 addr, low;
+
+	if (board_find_rtc(fdt, FDT_MAX_SIZE, &addr) || !addr)
+		return;
+	rtc = (volatile u32 *)(uintptr_t)addr;
+	clock->ticks = csr_read(time);
+	low = rtc[GOLDFISH_RTC_TIME_LOW / 4];
+	clock->ns = (u64)rtc[GOLDFISH_RTC_TIME_HIGH / 4] << 32 | low;
+}
 
 static int set_poweroff(const char *val)
 {
@@ -125,5 +145,6 @@ void virt_boot(unsigned long hartid, unsigned long fdt_pa)
 			    sizeof(err)))
 		virt_bad_fdt(err);
 	finisher_addr = boot_info.poweroff.addr;
+	read_realtime(fdt, &boot_info.realtime);
 	start_kernel();
 }

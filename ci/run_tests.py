@@ -231,6 +231,12 @@ BOOT_CASES = [
      [r'argv\[\d\] = "maxcpus']),
     ("bootargs_quiet", "hello", {"append": "quiet"}, 0,
      [r"Hello from hart 0"], [r"rvmem: version", r"SBI: spec v"]),
+    # Rejected values must not take effect: still verbose, both harts, Sv48.
+    ("bootargs_bad_values", "hello",
+     {"harts": 2, "append": "quiet=1 maxcpus=0 no4lvl=1"}, 0,
+     [r"bad kernel parameter 'quiet=1'", r"bad kernel parameter 'maxcpus=0'",
+      r"bad kernel parameter 'no4lvl=1'", r"rvmem: version",
+      r"Sv48 on", r"smp: 2 of 2 harts online"], []),
     ("bootargs_unknown_param", "hello", {"append": "mm.bogus=1"}, 0,
      [r"unknown kernel parameter 'mm\.bogus=1', passed to the app",
       r'argv\[1\] = "mm\.bogus=1"'], []),

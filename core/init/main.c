@@ -10,7 +10,6 @@
  */
 #define pr_fmt(fmt) "rvmem: " fmt
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <asm/irqflags.h>
@@ -36,17 +35,9 @@ static char *app_argv[MAX_APP_ARGS + 1];
 static int app_argc;
 static unsigned long max_cpus = NR_CPUS;
 
-static int set_quiet(const char *val)
-{
-	console_quiet = true;
-	return val ? -EINVAL : 0;
-}
-KERNEL_PARAM(param_quiet, "quiet", set_quiet,
-	     "quiet: print only warnings and errors while booting");
-
 static int set_maxcpus(const char *val)
 {
-	return param_parse_uint(val, &max_cpus) || !max_cpus ? -EINVAL : 0;
+	return param_parse_uint_range(val, 1, ~0UL, &max_cpus);
 }
 KERNEL_PARAM(param_maxcpus, "maxcpus", set_maxcpus,
 	     "maxcpus=N: bring up at most N harts (N >= 1)");

@@ -68,7 +68,7 @@ static void print_banner(void)
 		platform->name, this_hart()->hartid);
 	print_sbi();
 	pr_info("cpu: %u harts, isa %s, mmu %s, timebase %lu Hz\n",
-		boot_info.nr_harts, boot_info.isa, boot_mmu_name(boot_info.mmu),
+		boot_info.nr_harts_listed, boot_info.isa, boot_mmu_name(boot_info.mmu),
 		(unsigned long)boot_info.timebase_hz);
 	pr_info("memory: %lu MiB in %u range%s, %u reserved range%s\n",
 		(unsigned long)(boot_mem_total(&boot_info) >> 20),
@@ -95,6 +95,10 @@ static void __noreturn kernel_main(void)
 	smp_boot_secondaries(max_cpus);
 	pr_info("smp: %u of %u harts online\n", nr_cpus_online,
 		boot_info.nr_harts);
+	if (boot_info.nr_harts_listed > boot_info.nr_harts)
+		pr_warn("smp: using %u of the %u harts the device tree lists "
+			"(NR_CPUS is %u)\n", boot_info.nr_harts,
+			boot_info.nr_harts_listed, NR_CPUS);
 	local_irq_enable();
 	__libc_init_array();
 	exit(main(app_argc, app_argv));

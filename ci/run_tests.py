@@ -382,6 +382,10 @@ BROKEN_DTBS = [
     ("tiny-memory", r"cannot boot: fdt: only 4096 KiB of RAM"),
     ("bad-reg", r"cannot boot: fdt: /memory@80000000: reg"),
     ("bad-prop-name", r"cannot boot: fdt: /memory@80000000: .*truncated"),
+    ("ram-above-4g", r"cannot boot: mm: the kernel image \[0x80200000-0x\w+\] "
+                     r"is not in RAM the device tree describes"),
+    ("no-map-kernel", r"cannot boot: mm: /reserved-memory/kernel@80200000 is "
+                      r"no-map but covers the kernel image"),
 ]
 
 

@@ -68,7 +68,8 @@ static void print_banner(void)
 		platform->name, this_hart()->hartid);
 	print_sbi();
 	pr_info("cpu: %u harts, isa %s, mmu %s, timebase %lu Hz\n",
-		boot_info.nr_harts_listed, boot_info.isa, boot_mmu_name(boot_info.mmu),
+		boot_info.nr_harts_listed, boot_info.isa,
+		boot_mmu_name(boot_info.mmu),
 		(unsigned long)boot_info.timebase_hz);
 	pr_info("memory: %lu MiB in %u range%s, %u reserved range%s\n",
 		(unsigned long)(boot_mem_total(&boot_info) >> 20),

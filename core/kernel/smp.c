@@ -57,8 +57,8 @@ static int set_test_stray_entry(const char *val)
 }
 KERNEL_PARAM(param_test_stray_entry, "smp.test_stray_entry",
 	     set_test_stray_entry,
-	     "smp.test_stray_entry: start the first secondary hart at _start "
-	     "with a1 = the FDT before its real start, as OpenSBI < 1.3 may");
+	     "smp.test_stray_entry: start cpu 1 at _start with a1 = the FDT, "
+	     "as OpenSBI < 1.3 may, and cpu 2 there before its start");
 
 /* Linker-script symbols: only their addresses carry values. */
 extern const u8 __tdata_source[], __tdata_size[], __tbss_offset[],
@@ -161,17 +161,33 @@ static bool hart_is_started(struct hart *h)
 }
 
 /*
+ * Where HSM starts @h: secondary_entry with a1 = @h. Under
+ * smp.test_stray_entry, cpu 1 goes where OpenSBI < 1.3 sends a hart when
+ * it loses its race: _start, with a1 = the FDT.
+ */
+static unsigned long hart_start_addr(struct hart *h, unsigned long *arg)
+{
+	if (test_stray_entry && h->cpu == 1) {
+		*arg = boot_info.fdt_base;
+		return (unsigned long)_start;
+	}
+	*arg = (unsigned long)h;
+	return (unsigned long)secondary_entry;
+}
+
+/*
  * Start @h through HSM and wait until it is online. A hart already
  * running (SBI_ERR_ALREADY_AVAILABLE) is one the firmware sent to _start:
  * it is waiting there for hart_starting and joins as well.
  */
 static int hart_start(struct hart *h)
 {
+	unsigned long addr, arg;
 	int err, ret = 0;
 
 	__atomic_store_n(&hart_starting, h, __ATOMIC_RELEASE);
-	err = sbi_hart_start(h->hartid, (unsigned long)secondary_entry,
-			     (unsigned long)h);
+	addr = hart_start_addr(h, &arg);
+	err = sbi_hart_start(h->hartid, addr, arg);
 	if (err && err != SBI_ERR_ALREADY_AVAILABLE) {
 		pr_err("smp: hart %u: SBI hart_start failed (%d)\n",
 		       h->hartid, err);
@@ -185,9 +201,10 @@ static int hart_start(struct hart *h)
 }
 
 /*
- * smp.test_stray_entry: do what OpenSBI < 1.3 does when it loses the
- * race, start @h at the kernel's cold entry with a1 = the FDT, and wait
- * until the firmware counts it as started.
+ * smp.test_stray_entry, cpu 2: a hart at _start before its HSM start, as
+ * a firmware that releases every hart at the cold entry would leave it.
+ * Start @h there with a1 = the FDT and wait until the firmware counts it
+ * as started; its real start then finds it running.
  */
 static void hart_start_stray(struct hart *h)
 {
@@ -216,7 +233,7 @@ void smp_boot_secondaries(unsigned int max)
 			       boot_info.hartid[i]);
 			break;
 		}
-		if (test_stray_entry && cpu == 1)
+		if (test_stray_entry && cpu == 2)
 			hart_start_stray(&harts[cpu]);
 		if (!hart_start(&harts[cpu]))
 			cpu++;

@@ -17,6 +17,11 @@ the block sizes as they were:
                 become an FDT_NOP token, so the structure stays walkable and
                 only the property is malformed
   bad-prop-name /memory's reg gets a name offset just past the strings block
+  ram-above-4g  RAM moves to 4 GiB: the first memory reg entry's base
+                becomes 0x100000000, so no RAM holds the kernel image
+  no-map-kernel a /reserved-memory node is added whose no-map child covers
+                the kernel image (2 MiB at KERNEL_BASE); the only kind that
+                grows the blob (structure and strings blocks, header fixed)
 
 OpenSBI 1.1 itself stops, silently, on no-cpus and corrupt-prop (it walks
 /cpus and the whole structure block before starting the next stage): those
@@ -37,6 +42,8 @@ FDT_END_NODE = 2
 FDT_PROP = 3
 FDT_NOP = 4
 FDT_END = 9
+
+KERNEL_BASE = 0x80200000    # where QEMU loads rvmem (its link address)
 
 
 class Prop:
@@ -172,6 +179,56 @@ def _bad_prop_name(out, nodes):
     struct.pack_into(">I", out, reg.tok + 8, _u32(out, 32))
 
 
+def _ram_above_4g(out, nodes):
+    ac, _ = _root_cells(nodes)
+    _put_cells(out, _memory_reg(nodes).val, ac, 1 << 32)
+
+
+def _insert(out, at, struct_bytes, strings):
+    """Insert struct_bytes at offset at of the structure block and append
+    strings to the strings block, which must follow it; fix the header."""
+    off_struct, off_strings = _u32(out, 8), _u32(out, 12)
+    size_strings, size_struct = _u32(out, 32), _u32(out, 36)
+    if off_strings < off_struct + size_struct:
+        raise ValueError("strings block before the structure block")
+    end_strings = off_strings + size_strings
+    out[end_strings:end_strings] = strings
+    out[at:at] = struct_bytes
+    for hdr, grow in ((4, len(struct_bytes) + len(strings)),
+                      (12, len(struct_bytes)), (32, len(strings)),
+                      (36, len(struct_bytes))):
+        struct.pack_into(">I", out, hdr, _u32(out, hdr) + grow)
+
+
+def _no_map_kernel(out, nodes):
+    names = ["#address-cells", "#size-cells", "ranges", "reg", "no-map"]
+    nameoff, pos = {}, _u32(out, 32)
+    for name in names:
+        nameoff[name], pos = pos, pos + len(name) + 1
+
+    def begin(name):
+        raw = name.encode() + b"\0"
+        return struct.pack(">I", FDT_BEGIN_NODE) + raw.ljust(_align4(len(raw)),
+                                                             b"\0")
+
+    def prop(name, value):
+        return (struct.pack(">III", FDT_PROP, len(value), nameoff[name]) +
+                value.ljust(_align4(len(value)), b"\0"))
+
+    end_node = struct.pack(">I", FDT_END_NODE)
+    node = (begin("reserved-memory") +
+            prop("#address-cells", struct.pack(">I", 2)) +
+            prop("#size-cells", struct.pack(">I", 2)) + prop("ranges", b"") +
+            begin("kernel@%x" % KERNEL_BASE) +
+            prop("reg", struct.pack(">QQ", KERNEL_BASE, 2 << 20)) +
+            prop("no-map", b"") + end_node + end_node)
+    end = _u32(out, 8) + _u32(out, 36)
+    if _u32(out, end - 4) != FDT_END or _u32(out, end - 8) != FDT_END_NODE:
+        raise ValueError("structure block does not end with the root's end")
+    _insert(out, end - 8, node,
+            b"".join(name.encode() + b"\0" for name in names))
+
+
 KINDS = {
     "no-memory": _no_memory,
     "tiny-memory": _tiny_memory,
@@ -179,6 +236,8 @@ KINDS = {
     "corrupt-prop": _corrupt_prop,
     "bad-reg": _bad_reg,
     "bad-prop-name": _bad_prop_name,
+    "ram-above-4g": _ram_above_4g,
+    "no-map-kernel": _no_map_kernel,
 }
 
 def make_broken_dtb(blob: bytes, kind: str) -> bytes:

@@ -987,7 +987,10 @@ static void board_parse_fdt_boot_hart_missing(struct ktest *t)
 	KTEST_EXPECT_STREQ(t, err, "fdt: boot hart 7 not found under /cpus");
 }
 
-/* Expect the first NR_CPUS harts kept, a late boot hart in the last slot. */
+/*
+ * Expect the first NR_CPUS harts kept, a late boot hart in the last slot,
+ * and all NR_CPUS + 4 counted as listed.
+ */
 static void board_parse_fdt_too_many_harts(struct ktest *t)
 {
 	root_begin();
@@ -996,9 +999,11 @@ static void board_parse_fdt_too_many_harts(struct ktest *t)
 	finish();
 	KTEST_ASSERT_EQ(t, parse(1), 0);
 	KTEST_EXPECT_EQ(t, bi.nr_harts, NR_CPUS);
+	KTEST_EXPECT_EQ(t, bi.nr_harts_listed, NR_CPUS + 4);
 	KTEST_EXPECT_EQ(t, bi.hartid[NR_CPUS - 1], NR_CPUS - 1);
 	KTEST_ASSERT_EQ(t, parse(NR_CPUS + 2), 0);
 	KTEST_EXPECT_EQ(t, bi.nr_harts, NR_CPUS);
+	KTEST_EXPECT_EQ(t, bi.nr_harts_listed, NR_CPUS + 4);
 	KTEST_EXPECT_EQ(t, bi.hartid[NR_CPUS - 2], NR_CPUS - 2);
 	KTEST_EXPECT_EQ(t, bi.hartid[NR_CPUS - 1], NR_CPUS + 2);
 	KTEST_EXPECT_EQ(t, bi.mmu, BOOT_MMU_SV48);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <rvmem/ktest.h>
 #include <rvmem/param.h>
+#include <rvmem/printk.h>
+#include "host.h"
 
 static unsigned long seen_n;
 static bool seen_flag;
@@ -18,8 +20,7 @@ static int set_n(const char *val)
 
 static int set_flag(const char *val)
 {
-	seen_flag = true;
-	return val ? -EINVAL : 0;
+	return param_set_flag(val, &seen_flag);
 }
 
 static const struct kernel_param params[] = {
@@ -122,6 +123,67 @@ static void param_parse_uint_forms(struct ktest *t)
 			-EINVAL);
 }
 
+/* "0" below 1, "3" above 2: expect -EINVAL and the old value kept. */
+static void param_parse_uint_range_bounds(struct ktest *t)
+{
+	unsigned long v = 7;
+
+	KTEST_EXPECT_EQ(t, param_parse_uint_range("0", 1, ~0UL, &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, v, 7);
+	KTEST_EXPECT_EQ(t, param_parse_uint_range("3", 0, 2, &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, v, 7);
+	KTEST_EXPECT_EQ(t, param_parse_uint_range("zz", 0, 2, &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, v, 7);
+	KTEST_EXPECT_EQ(t, param_parse_uint_range("2", 0, 2, &v), 0);
+	KTEST_EXPECT_EQ(t, v, 2);
+}
+
+/* "flag=1": expect it reported, taken from argv and the flag left off. */
+static void parse_bootargs_flag_with_value(struct ktest *t)
+{
+	char line[] = "flag=1";
+	char *argv[4];
+
+	KTEST_ASSERT_EQ(t, split(line, argv, 4), 1);
+	KTEST_EXPECT_TRUE(t, !seen_flag);
+	KTEST_EXPECT_TRUE(t, strstr(host_console_last(),
+				    "bad kernel parameter 'flag=1'") != NULL);
+}
+
+/*
+ * The kernel's own "quiet", as registered: expect "quiet=1" ignored
+ * (console_quiet stays off) and a bare "quiet" applied.
+ */
+static void parse_bootargs_kernel_quiet(struct ktest *t)
+{
+	size_t nr = __stop_kernel_params - __start_kernel_params;
+	char bad[] = "quiet=1", good[] = "quiet";
+	char *argv[4] = { "app" };
+	bool applied;
+
+	KTEST_EXPECT_EQ(t, parse_bootargs(bad, __start_kernel_params, nr,
+					  argv, 4), 1);
+	KTEST_EXPECT_TRUE(t, !console_quiet);
+	KTEST_EXPECT_EQ(t, parse_bootargs(good, __start_kernel_params, nr,
+					  argv, 4), 1);
+	applied = console_quiet;
+	console_quiet = false;
+	KTEST_EXPECT_TRUE(t, applied);
+}
+
+/* "a \"b c": expect a warning, and the open quote to run to the end. */
+static void parse_bootargs_unbalanced_quote(struct ktest *t)
+{
+	char line[] = "a \"b c";
+	char *argv[4];
+
+	KTEST_ASSERT_EQ(t, split(line, argv, 4), 3);
+	KTEST_EXPECT_STREQ(t, argv[1], "a");
+	KTEST_EXPECT_STREQ(t, argv[2], "b c");
+	KTEST_EXPECT_TRUE(t, strstr(host_console_last(),
+				    "unbalanced quote") != NULL);
+}
+
 static const struct ktest_case params_cases[] = {
 	KTEST_CASE(parse_bootargs_kernel_and_app_words),
 	KTEST_CASE(parse_bootargs_double_dash),
@@ -130,6 +192,10 @@ static const struct ktest_case params_cases[] = {
 	KTEST_CASE(parse_bootargs_too_many),
 	KTEST_CASE(parse_bootargs_empty),
 	KTEST_CASE(param_parse_uint_forms),
+	KTEST_CASE(param_parse_uint_range_bounds),
+	KTEST_CASE(parse_bootargs_flag_with_value),
+	KTEST_CASE(parse_bootargs_kernel_quiet),
+	KTEST_CASE(parse_bootargs_unbalanced_quote),
 	{}
 };
 

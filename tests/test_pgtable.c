@@ -810,6 +810,35 @@ static void pgtable_unmap_non_canonical(struct ktest *t)
 	env_done(t, &e);
 }
 
+/* Take every free page onto @held but @leave; Return: how many taken. */
+static unsigned long hold_pages(struct list_head *held, unsigned long leave)
+{
+	struct page *page;
+	unsigned long n = 0;
+
+	INIT_LIST_HEAD(held);
+	while ((page = alloc_page(GFP_KERNEL | __GFP_NOWARN))) {
+		list_add(&page->lru, held);
+		n++;
+	}
+	for (; leave && !list_empty(held); leave--, n--) {
+		page = list_first_entry(held, struct page, lru);
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	return n;
+}
+
+static void release_pages(struct list_head *held)
+{
+	while (!list_empty(held)) {
+		struct page *page = list_first_entry(held, struct page, lru);
+
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
 /*
  * Sv48, the allocator drained but for one page; map one page at LO,
  * which needs three new tables (L2, L1, L0).
@@ -820,34 +849,62 @@ static void pgtable_unmap_non_canonical(struct ktest *t)
 static void pgtable_map_enomem(struct ktest *t)
 {
 	struct list_head held;
-	unsigned long tables, n = 0;
-	struct page *page;
+	unsigned long tables;
 	struct env e;
 
 	KTEST_ASSERT_TRUE(t, env_init(t, &e, 4));
-	INIT_LIST_HEAD(&held);
-	while ((page = alloc_page(GFP_KERNEL | __GFP_NOWARN))) {
-		list_add(&page->lru, &held);
-		n++;
-	}
-	KTEST_EXPECT_TRUE(t, n > 1000);
-	page = list_first_entry(&held, struct page, lru);
-	list_del(&page->lru);
-	__free_page(page);
+	KTEST_EXPECT_TRUE(t, hold_pages(&held, 1) > 1000);
 	tables = nr_pagetable_pages;
 	KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO, PA0, P, PAGE_KERNEL, 2),
 			-ENOMEM);
 	KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, LO, NULL), 0);
 	KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
 	KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
-	while (!list_empty(&held)) {
-		page = list_first_entry(&held, struct page, lru);
-		list_del(&page->lru);
-		__free_page(page);
-	}
+	release_pages(&held);
 	KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, LO, PA0, P, PAGE_KERNEL, 2), 0);
 	KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
 	env_done(t, &e);
+}
+
+/*
+ *   LO          LO+1M   LO+1M+P          LO+2M
+ *   [ 2 MiB leaf on frames of RAM  x   ]      unmap one page x
+ * with no page free for the table the split needs.
+ * Expect -ENOMEM and the 2 MiB leaf untouched (same pa, prot and level),
+ * no table added or freed, and the mapped frames still allocated: the
+ * walker must not take a leaf it failed to split for a table.
+ */
+static void pgtable_unmap_split_enomem(struct ktest *t)
+{
+	unsigned long count[3], tables;
+	struct list_head held;
+	struct page *frames;
+	phys_addr_t pa;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		frames = alloc_pages(GFP_KERNEL, 9);
+		KTEST_ASSERT_TRUE(t, frames != NULL);
+		pa = page_to_phys(frames);
+		KTEST_ASSERT_EQ(t, pgtable_map(&e.pt, LO, pa, MiB(2),
+					       PAGE_KERNEL, 2), 0);
+		hold_pages(&held, 0);
+		tables = nr_pagetable_pages;
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, LO + MiB(1), P),
+				-ENOMEM);
+		memset(count, 0, sizeof(count));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, LO, MiB(2), pa,
+					       PAGE_KERNEL, count));
+		KTEST_EXPECT_EQ(t, count[1], 1);
+		KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, alloc_page(GFP_KERNEL | __GFP_NOWARN), NULL);
+		release_pages(&held);
+		__free_pages(frames, 9);
+		env_done(t, &e);
+	}
 }
 
 /* ---- random map/unmap/protect against a shadow of every page ---- */
@@ -1070,6 +1127,7 @@ static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_unmap_top_of_address_space),
 	KTEST_CASE(pgtable_unmap_non_canonical),
 	KTEST_CASE(pgtable_map_enomem),
+	KTEST_CASE(pgtable_unmap_split_enomem),
 	KTEST_CASE(pgtable_random_vs_shadow),
 	{}
 };

@@ -50,8 +50,8 @@ static void show_platform(void)
 	       boot_info.isa, boot_mmu_name(boot_info.mmu),
 	       timer_has_sstc ? "yes" : "no",
 	       (unsigned long long)boot_info.timebase_hz);
-	printf("Harts: %u online of %u in the device tree\n", nr_cpus_online,
-	       boot_info.nr_harts);
+	printf("Harts: %u online of %u in the device tree (%u used)\n",
+	       nr_cpus_online, boot_info.nr_harts_listed, boot_info.nr_harts);
 }
 
 int main(int argc, char **argv)

@@ -10,7 +10,6 @@
  */
 #define pr_fmt(fmt) "rvmem: " fmt
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <asm/csr.h>
@@ -44,17 +43,9 @@ static unsigned long max_cpus = NR_CPUS;
  */
 unsigned long boot_instret_entry __section(".data");
 
-static int set_quiet(const char *val)
-{
-	console_quiet = true;
-	return val ? -EINVAL : 0;
-}
-KERNEL_PARAM(param_quiet, "quiet", set_quiet,
-	     "quiet: print only warnings and errors while booting");
-
 static int set_maxcpus(const char *val)
 {
-	return param_parse_uint(val, &max_cpus) || !max_cpus ? -EINVAL : 0;
+	return param_parse_uint_range(val, 1, ~0UL, &max_cpus);
 }
 KERNEL_PARAM(param_maxcpus, "maxcpus", set_maxcpus,
 	     "maxcpus=N: bring up at most N harts (N >= 1)");
@@ -85,7 +76,8 @@ static void print_banner(void)
 		platform->name, this_hart()->hartid);
 	print_sbi();
 	pr_info("cpu: %u harts, isa %s, mmu %s, timebase %lu Hz\n",
-		boot_info.nr_harts, boot_info.isa, boot_mmu_name(boot_info.mmu),
+		boot_info.nr_harts_listed, boot_info.isa,
+		boot_mmu_name(boot_info.mmu),
 		(unsigned long)boot_info.timebase_hz);
 	pr_info("memory: %lu MiB in %u range%s, %u reserved range%s\n",
 		(unsigned long)(boot_mem_total(&boot_info) >> 20),
@@ -118,6 +110,10 @@ static void __noreturn kernel_main(void)
 	smp_boot_secondaries(max_cpus);
 	pr_info("smp: %u of %u harts online\n", nr_cpus_online,
 		boot_info.nr_harts);
+	if (boot_info.nr_harts_listed > boot_info.nr_harts)
+		pr_warn("smp: using %u of the %u harts the device tree lists "
+			"(NR_CPUS is %u)\n", boot_info.nr_harts,
+			boot_info.nr_harts_listed, NR_CPUS);
 	local_irq_enable();
 	__libc_init_array();
 	boot_report_cost(rdinstret());

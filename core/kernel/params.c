@@ -10,7 +10,10 @@
 #include <rvmem/param.h>
 #include <rvmem/printk.h>
 
-/* Cut the next word out of *@pos, honouring double quotes. */
+/*
+ * Cut the next word out of *@pos, honouring double quotes. A quote left
+ * open takes the rest of the line into the word, with a warning.
+ */
 static char *next_word(char **pos)
 {
 	char *p = *pos, *word, *out;
@@ -32,6 +35,9 @@ static char *next_word(char **pos)
 		}
 		*out++ = *p;
 	}
+	if (quoted)
+		pr_warn("unbalanced quote in the command line at '%.*s'\n",
+			(int)(out - word), word);
 	*out = '\0';
 	*pos = p;
 	return word;
@@ -122,5 +128,24 @@ int param_parse_uint(const char *val, unsigned long *out)
 		v = v * base + digit;
 	}
 	*out = v;
+	return 0;
+}
+
+int param_parse_uint_range(const char *val, unsigned long min,
+			   unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+
+	if (param_parse_uint(val, &v) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int param_set_flag(const char *val, bool *flag)
+{
+	if (val)
+		return -EINVAL;
+	*flag = true;
 	return 0;
 }

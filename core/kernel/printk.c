@@ -8,6 +8,7 @@
  * wait for a lock that a stopped hart may hold.
  */
 #include <stdio.h>
+#include <rvmem/param.h>
 #include <rvmem/platform.h>
 #include <rvmem/printk.h>
 #include <rvmem/spinlock.h>
@@ -17,6 +18,13 @@
 
 bool console_quiet;
 static DEFINE_SPINLOCK(console_lock);
+
+static int set_quiet(const char *val)
+{
+	return param_set_flag(val, &console_quiet);
+}
+KERNEL_PARAM(param_quiet, "quiet", set_quiet,
+	     "quiet: print only warnings and errors while booting");
 
 void console_write(const char *s, size_t len)
 {

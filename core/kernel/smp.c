@@ -5,7 +5,8 @@
  * The boot hart is cpu 0. smp_boot_secondaries() gives every other hart in
  * boot_info a struct hart and a stack and starts it through SBI HSM; the
  * hart sets up its trap vector and timer, says it is online and idles in
- * wfi with interrupts on, serving cross-calls.
+ * wfi with interrupts on, serving cross-calls. A hart the firmware sends
+ * to _start instead joins through hart_starting (see entry.S).
  *
  * Lock order: call_lock, then console_lock (a called function may print).
  * call_lock serialises cross-call senders; a target's call slot is written
@@ -20,6 +21,7 @@
 #include <asm/sbi.h>
 #include <asm/timer.h>
 #include <rvmem/panic.h>
+#include <rvmem/param.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
 #include <rvmem/spinlock.h>
@@ -28,6 +30,8 @@
 
 #define HART_START_TIMEOUT_US	5000000	/* generous: QEMU harts are host threads */
 
+_Static_assert(__builtin_offsetof(struct hart, hartid) == HART_OFF_HARTID,
+	       "struct hart: hartid offset");
 _Static_assert(__builtin_offsetof(struct hart, stack_top) ==
 	       HART_OFF_STACK_TOP, "struct hart: stack_top offset");
 _Static_assert(__builtin_offsetof(struct hart, stack_base) ==
@@ -37,12 +41,24 @@ _Static_assert(__builtin_offsetof(struct hart, trap_stack_top) ==
 
 struct hart harts[NR_CPUS];
 unsigned int nr_cpus_online;
+/* In .data: a stray hart may read it before the boot hart clears bss. */
+struct hart *hart_starting __section(".data");
 /* The boot hart's first stack, until vmalloc gives it a guarded one. */
 u8 boot_stack[HART_STACK_SIZE] __attribute__((aligned(16)));
 static u8 trap_stacks[NR_CPUS][TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
 static DEFINE_SPINLOCK(call_lock);
-extern char secondary_entry[];
+extern char _start[], secondary_entry[];
+static bool test_stray_entry;
+
+static int set_test_stray_entry(const char *val)
+{
+	return param_set_flag(val, &test_stray_entry);
+}
+KERNEL_PARAM(param_test_stray_entry, "smp.test_stray_entry",
+	     set_test_stray_entry,
+	     "smp.test_stray_entry: start cpu 1 at _start with a1 = the FDT, "
+	     "as OpenSBI < 1.3 may, and cpu 2 there before its start");
 
 /* Linker-script symbols: only their addresses carry values. */
 extern const u8 __tdata_source[], __tdata_size[], __tbss_offset[],
@@ -139,21 +155,65 @@ static bool hart_is_stopped(struct hart *h)
 	return sbi_hart_status(h->hartid) == SBI_HSM_STOPPED;
 }
 
+static bool hart_is_started(struct hart *h)
+{
+	return sbi_hart_status(h->hartid) == SBI_HSM_STARTED;
+}
+
+/*
+ * Where HSM starts @h: secondary_entry with a1 = @h. Under
+ * smp.test_stray_entry, cpu 1 goes where OpenSBI < 1.3 sends a hart when
+ * it loses its race: _start, with a1 = the FDT.
+ */
+static unsigned long hart_start_addr(struct hart *h, unsigned long *arg)
+{
+	if (test_stray_entry && h->cpu == 1) {
+		*arg = boot_info.fdt_base;
+		return (unsigned long)_start;
+	}
+	*arg = (unsigned long)h;
+	return (unsigned long)secondary_entry;
+}
+
+/*
+ * Start @h through HSM and wait until it is online. A hart already
+ * running (SBI_ERR_ALREADY_AVAILABLE) is one the firmware sent to _start:
+ * it is waiting there for hart_starting and joins as well.
+ */
 static int hart_start(struct hart *h)
 {
-	int err = sbi_hart_start(h->hartid, (unsigned long)secondary_entry,
-				 (unsigned long)h);
+	unsigned long addr, arg;
+	int err, ret = 0;
 
-	if (err) {
+	__atomic_store_n(&hart_starting, h, __ATOMIC_RELEASE);
+	addr = hart_start_addr(h, &arg);
+	err = sbi_hart_start(h->hartid, addr, arg);
+	if (err && err != SBI_ERR_ALREADY_AVAILABLE) {
 		pr_err("smp: hart %u: SBI hart_start failed (%d)\n",
 		       h->hartid, err);
-		return -EIO;
-	}
-	if (!wait_for(hart_is_online, h, HART_START_TIMEOUT_US)) {
+		ret = -EIO;
+	} else if (!wait_for(hart_is_online, h, HART_START_TIMEOUT_US)) {
 		pr_err("smp: hart %u did not come online\n", h->hartid);
-		return -ETIMEDOUT;
+		ret = -ETIMEDOUT;
 	}
-	return 0;
+	__atomic_store_n(&hart_starting, NULL, __ATOMIC_RELAXED);
+	return ret;
+}
+
+/*
+ * smp.test_stray_entry, cpu 2: a hart at _start before its HSM start, as
+ * a firmware that releases every hart at the cold entry would leave it.
+ * Start @h there with a1 = the FDT and wait until the firmware counts it
+ * as started; its real start then finds it running.
+ */
+static void hart_start_stray(struct hart *h)
+{
+	int err = sbi_hart_start(h->hartid, (unsigned long)_start,
+				 boot_info.fdt_base);
+
+	pr_info("smp: test: hart %u sent to _start (%d)\n", h->hartid, err);
+	if (!err && !wait_for(hart_is_started, h, HART_START_TIMEOUT_US))
+		pr_err("smp: test: hart %u did not start\n", h->hartid);
 }
 
 void smp_boot_secondaries(unsigned int max)
@@ -173,9 +233,15 @@ void smp_boot_secondaries(unsigned int max)
 			       boot_info.hartid[i]);
 			break;
 		}
+		if (test_stray_entry && cpu == 2)
+			hart_start_stray(&harts[cpu]);
 		if (!hart_start(&harts[cpu]))
 			cpu++;
 	}
+	if (hart_lottery > 1)
+		pr_info("smp: %u hart%s entered at _start, not through HSM's "
+			"start address (firmware race)\n",
+			hart_lottery - 1, hart_lottery == 2 ? "" : "s");
 }
 
 void smp_ipi_interrupt(void)

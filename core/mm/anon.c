@@ -66,12 +66,7 @@ static unsigned long overcommit_memory, overcommit_ratio = 50;
 
 static int set_overcommit_memory(const char *val)
 {
-	unsigned long v;
-
-	if (param_parse_uint(val, &v) || v > 2)
-		return -EINVAL;
-	overcommit_memory = v;
-	return 0;
+	return param_parse_uint_range(val, 0, 2, &overcommit_memory);
 }
 KERNEL_PARAM(param_overcommit, "vm.overcommit_memory", set_overcommit_memory,
 	     "vm.overcommit_memory=0|1|2: heuristic, always, strict");

@@ -24,17 +24,50 @@
 /* Below this much free memory after reservations, rvmem will not boot. */
 #define MM_MIN_FREE	(4UL << 20)
 
-static void memblock_from_boot_info(const struct boot_info *bi)
+/*
+ * The image runs where the firmware loaded it, [@start, @end): RAM the
+ * tree describes must hold it and no no-map range may cover it. Else the
+ * first memblock allocation lands in memory that is not there (a store
+ * fault in memset) or the tree forbids the memory we run from.
+ */
+static void check_kernel_image(const struct boot_info *bi, phys_addr_t start,
+			       phys_addr_t end)
 {
 	unsigned int i;
 
+	for (i = 0; i < bi->nr_mem; i++)
+		if (start >= bi->mem[i].base &&
+		    end <= bi->mem[i].base + bi->mem[i].size)
+			break;
+	if (i == bi->nr_mem)
+		boot_fail("mm: the kernel image [%#llx-%#llx] is not in RAM "
+			  "the device tree describes",
+			  (unsigned long long)start,
+			  (unsigned long long)end - 1);
+	for (i = 0; i < bi->nr_resv; i++) {
+		const struct boot_reserved *r = &bi->resv[i];
+
+		if (r->no_map && r->base < end && start < r->base + r->size)
+			boot_fail("mm: /reserved-memory/%s is no-map but "
+				  "covers the kernel image [%#llx-%#llx]",
+				  r->name, (unsigned long long)start,
+				  (unsigned long long)end - 1);
+	}
+}
+
+static void memblock_from_boot_info(const struct boot_info *bi)
+{
+	phys_addr_t kstart = __pa(_text), kend = PAGE_ALIGN(__pa(_end));
+	unsigned int i;
+
+	check_kernel_image(bi, kstart, kend);
 	for (i = 0; i < bi->nr_mem; i++)
 		if (memblock_add(bi->mem[i].base, bi->mem[i].size))
 			boot_fail("cannot record RAM [%#llx-%#llx]",
 				  (unsigned long long)bi->mem[i].base,
 				  (unsigned long long)(bi->mem[i].base +
 						       bi->mem[i].size - 1));
-	memblock_reserve(__pa(_text), PAGE_ALIGN(__pa(_end)) - __pa(_text));
+	memblock_reserve(kstart, kend - kstart);
 	memblock_reserve(bi->fdt_base, bi->fdt_size);
 	for (i = 0; i < bi->nr_resv; i++) {
 		const struct boot_reserved *r = &bi->resv[i];

@@ -15,7 +15,6 @@
  */
 #define pr_fmt(fmt) "paging: " fmt
 
-#include <errno.h>
 #include <string.h>
 #include <asm/tlbflush.h>
 #include <rvmem/boot.h>
@@ -31,8 +30,7 @@ static bool no4lvl;
 
 static int set_no4lvl(const char *val)
 {
-	no4lvl = true;
-	return val ? -EINVAL : 0;
+	return param_set_flag(val, &no4lvl);
 }
 KERNEL_PARAM(param_no4lvl, "no4lvl", set_no4lvl,
 	     "no4lvl: use Sv39 even where Sv48 is available");

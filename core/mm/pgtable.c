@@ -210,11 +210,11 @@ static int walk_range(pte_t *table, unsigned int level, unsigned long va,
 			set_entry(entry, op->unmap ? 0 :
 				  pa_to_pte(pte_to_pa(*entry), op->prot));
 		} else if (pte_present(*entry)) {
-			if (pte_leaf(*entry))
-				err = split_leaf(entry, level);
-			if (!err)
-				err = walk_range(next_table(*entry), level - 1,
-						 va, min(entry_last, last), op);
+			/* A leaf that did not split stays as it was. */
+			if (pte_leaf(*entry) && split_leaf(entry, level))
+				return -ENOMEM;
+			err = walk_range(next_table(*entry), level - 1, va,
+					 min(entry_last, last), op);
 			if (!op->keep_tables &&
 			    table_page(next_table(*entry))->counters == 0) {
 				free_table(next_table(*entry));

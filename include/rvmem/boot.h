@@ -74,7 +74,8 @@ struct boot_clock {
  * @resv: /memreserve/ entries and /reserved-memory nodes with a reg
  * @nr_resv: entries in @resv
  * @nr_harts: usable harts (status okay) found under /cpus, at most NR_CPUS
- * @hartid: their hart ids, in device-tree order
+ * @nr_harts_listed: all usable harts under /cpus, which may be more
+ * @hartid: the hart ids of the @nr_harts kept, in device-tree order
  * @isa: the boot hart's riscv,isa string (truncated to fit)
  * @mmu: the boot hart's mmu-type
  * @timebase_hz: /cpus timebase-frequency
@@ -91,6 +92,7 @@ struct boot_info {
 	struct boot_reserved resv[BOOT_MAX_RESERVED];
 	unsigned int nr_resv;
 	unsigned int nr_harts;
+	unsigned int nr_harts_listed;
 	u32 hartid[NR_CPUS];
 	char isa[128];
 	enum boot_mmu mmu;

@@ -44,7 +44,9 @@ extern const struct kernel_param __stop_kernel_params[];
  * @max_args: size of @argv including the terminating NULL
  *
  * Return: argc (at least 1). Words beyond @max_args are dropped with a
- * warning; a parameter whose set() fails is reported and ignored.
+ * warning; a parameter whose set() fails is reported and ignored (set()
+ * must then leave its setting alone); an unbalanced quote is reported and
+ * ends the last word at the end of the line.
  */
 int parse_bootargs(char *cmdline, const struct kernel_param *params,
 		   size_t nr_params, char **argv, int max_args);
@@ -57,5 +59,26 @@ int parse_bootargs(char *cmdline, const struct kernel_param *params,
  * Return: 0, or -EINVAL for NULL, empty, junk or overflow.
  */
 int param_parse_uint(const char *val, unsigned long *out);
+
+/**
+ * param_parse_uint_range() - param_parse_uint() within [@min, @max]
+ * @val: text, may be NULL
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ * @out: set only on success, so a rejected value never takes effect
+ *
+ * Return: 0, or -EINVAL as param_parse_uint() or when out of range.
+ */
+int param_parse_uint_range(const char *val, unsigned long min,
+			   unsigned long max, unsigned long *out);
+
+/**
+ * param_set_flag() - apply a bare flag parameter ("quiet", "no4lvl")
+ * @val: the value after '=', NULL for none
+ * @flag: set to true only when there is no value
+ *
+ * Return: 0, or -EINVAL for a value ("quiet=1"), leaving @flag alone.
+ */
+int param_set_flag(const char *val, bool *flag);
 
 #endif /* RVMEM_PARAM_H */

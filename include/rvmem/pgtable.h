@@ -77,7 +77,7 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
  * A huge leaf the range covers only partly is split first. Tables left
  * empty are freed. Return: 0, -EINVAL for an unaligned or non-canonical
  * range, or -ENOMEM if a split could not allocate (the range is then
- * partly unmapped).
+ * partly unmapped; the leaf that did not split still maps all it did).
  */
 int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size);
 

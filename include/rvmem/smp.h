@@ -25,6 +25,7 @@
 #define TRAP_STACK_SIZE		4096	/* per hart, for traps on a bad sp */
 
 /* Offsets the assembly uses; asserted in core/kernel/smp.c. */
+#define HART_OFF_HARTID		(HART_TLS_SIZE + 4)
 #define HART_OFF_STACK_TOP	(HART_TLS_SIZE + 8)
 #define HART_OFF_STACK_BASE	(HART_TLS_SIZE + 16)
 #define HART_OFF_TRAP_STACK	(HART_TLS_SIZE + 24)
@@ -78,6 +79,10 @@ struct hart {
 
 extern struct hart harts[NR_CPUS];
 extern unsigned int nr_cpus_online;
+/* The hart HSM is starting, for one that arrives at _start instead. */
+extern struct hart *hart_starting;
+/* How many harts entered _start: 1, more if the firmware misdirected. */
+extern u32 hart_lottery;
 
 #include <asm/current.h>
 

@@ -28,9 +28,11 @@ struct hart harts[NR_CPUS];
 static char *console_buf;
 static size_t console_len, console_cap;
 static bool console_direct;
+static char console_last[512];
 
 static void host_console_write(const char *s, size_t len)
 {
+	snprintf(console_last, sizeof(console_last), "%.*s", (int)len, s);
 	if (console_direct) {
 		fwrite(s, 1, len, stdout);
 		return;
@@ -68,6 +70,11 @@ void host_console_flush(void)
 void host_console_discard(void)
 {
 	console_len = 0;
+}
+
+const char *host_console_last(void)
+{
+	return console_last;
 }
 
 void host_platform_init(bool verbose)

@@ -23,6 +23,14 @@ void host_console_flush(void);
 void host_console_discard(void);
 
 /**
+ * host_console_last() - the last message written to the console, so a
+ * test can check a warning (verbose or not)
+ *
+ * Return: a NUL-terminated copy, cut at 511 bytes; "" before any output.
+ */
+const char *host_console_last(void);
+
+/**
  * host_phys_arena() - (re)create the simulated physical memory
  * @phys_base: the physical address the arena pretends to start at
  * @size: bytes (page-aligned); pages are committed only when touched

@@ -7,6 +7,14 @@
  * a1 = the struct hart the boot hart prepared for it (stack, ids).
  * Both mask interrupts, set gp and a zero frame pointer (the end of every
  * backtrace) and call C; neither returns.
+ *
+ * Only the first hart to reach _start boots (the hart lottery, as in
+ * Linux). OpenSBI before v1.3 can send a hart that hart_start() is
+ * starting to _start instead of secondary_entry (it marks the hart
+ * START_PENDING before it writes the start address); such a hart must not
+ * clear bss under the running kernel. It waits for hart_starting, which
+ * the boot hart publishes before every HSM start, to name its hartid, and
+ * enters secondary_entry with it as HSM would have.
  */
 #include <rvmem/smp.h>
 
@@ -15,11 +23,15 @@
 	.section .text.entry, "ax"
 	.globl _start
 _start:
-	rdinstret t0			/* the boot's cost counts from here */
-	la	t1, boot_instret_entry
-	sd	t0, (t1)
+	rdinstret t2			/* the boot's cost counts from here */
 	csrw	sie, zero
 	csrci	sstatus, 2		/* SR_SIE */
+	la	t0, hart_lottery
+	li	t1, 1
+	amoadd.w t1, t1, (t0)
+	bnez	t1, stray_entry
+	la	t1, boot_instret_entry	/* the winner's count only */
+	sd	t2, (t1)
 	.option push
 	.option norelax
 	la	gp, __global_pointer$
@@ -39,6 +51,16 @@ _start:
 	call	virt_boot		/* (hartid, fdt) */
 3:	wfi
 	j	3b
+
+/* A hart that lost the lottery: a0 = its hartid. */
+stray_entry:
+	la	t0, hart_starting
+5:	fence	r, r
+	ld	a1, 0(t0)
+	beqz	a1, 5b
+	lwu	t1, HART_OFF_HARTID(a1)
+	bne	t1, a0, 5b
+	j	secondary_entry
 
 	.globl secondary_entry
 secondary_entry:
@@ -73,3 +95,9 @@ arch_call_on_stack:
 	li	s0, 0
 	li	ra, 0
 	jr	a1
+
+	.section .data
+	.balign 4
+	.globl hart_lottery
+hart_lottery:				/* harts that entered _start */
+	.word	0

@@ -528,6 +528,7 @@ static int add_hart(struct fdt_parse *p, int cpu, u32 hartid)
 		if (bi->hartid[i] == hartid)
 			return parse_error(p, "fdt: %s: hart id %u appears twice under /cpus",
 					   path_of(p, cpu), hartid);
+	bi->nr_harts_listed++;
 	if (bi->nr_harts < NR_CPUS)
 		bi->hartid[bi->nr_harts++] = hartid;
 	else if (hartid == p->boot_hartid)

@@ -37,15 +37,12 @@
  */
 #define VIRT_TEST_BASE	0x100000UL
 
-static u64 finisher_addr;
-
 /*
- * Set on the first entry. In .data, so it survives a restart of the
- * firmware that does not reload the image (seen, rarely, on 2-hart QEMU
- * boots under load); bss is zeroed again but .data is stale then, and
- * going on would fail in confusing ways (memblock already frozen).
+ * In .data, not bss: poweroff must find the finisher whatever happened to
+ * bss (a hart entering _start twice once cleared it, and QEMU then exited
+ * 0 through SRST for a failed boot).
  */
-static bool booted_once __section(".data");
+static u64 finisher_addr __section(".data");
 
 /* goldfish RTC registers: nanoseconds since the epoch, low word first
  * (reading it latches the high word). */
@@ -128,10 +125,6 @@ void virt_boot(unsigned long hartid, unsigned long fdt_pa)
 	sbi_init();
 	platform_register(&virt_ops);
 	smp_init_boot_hart(hartid);
-	if (booted_once)
-		boot_fail("entered a second time without the image being "
-			  "reloaded: the firmware restarted the machine");
-	booted_once = true;
 
 	if (!fdt_pa || !IS_ALIGNED(fdt_pa, 8)) {
 		snprintf(err, sizeof(err), "no device tree (a1 = 0x%lx)",

@@ -206,7 +206,9 @@ static int fault_in_page(struct anon_region *r, unsigned long va,
 
 	if (pgtable_walk(&kernel_pgtable, va, NULL))
 		return 0;	/* another hart mapped it first */
-	page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	if (page)
+		clear_page(page_address(page));
 	if (page && !pgtable_map(&kernel_pgtable, va, page_to_phys(page),
 				 PAGE_SIZE, region_pgprot(r->prot), 0)) {
 		WRITE_ONCE(nr_anon_pages, nr_anon_pages + 1);

@@ -213,18 +213,18 @@ static void tlb_shootdown_reaches_other_hart(struct ktest *t)
  * followed by a guard page. */
 static void mmap_demand_zero(struct ktest *t)
 {
-	unsigned long anon = nr_anon_pages;
+	unsigned long anon = nr_anon_pages();
 	char *p = mmap(NULL, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon);
 	KTEST_EXPECT_EQ(t, p[5 * PAGE_SIZE], 0);
 	p[5 * PAGE_SIZE] = 'x';
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon + 1);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon + 1);
 	KTEST_EXPECT_TRUE(t, !readable(p + 64 * PAGE_SIZE));
 	KTEST_EXPECT_EQ(t, munmap(p, 64 * PAGE_SIZE), 0);
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon);
 	KTEST_EXPECT_TRUE(t, !readable(p));
 }
 
@@ -278,9 +278,9 @@ static void madvise_dontneed_rezeroes(struct ktest *t)
 
 	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
 	memset(p, 9, 4 * PAGE_SIZE);
-	anon = nr_anon_pages;
+	anon = nr_anon_pages();
 	KTEST_EXPECT_EQ(t, madvise(p, 4 * PAGE_SIZE, MADV_DONTNEED), 0);
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon - 4);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon - 4);
 	KTEST_EXPECT_EQ(t, p[PAGE_SIZE + 3], 0);
 	munmap(p, 4 * PAGE_SIZE);
 }
@@ -332,9 +332,9 @@ static void brk_grows_and_shrinks(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, p == old);
 	KTEST_EXPECT_EQ(t, p[2 * PAGE_SIZE], 0);
 	p[2 * PAGE_SIZE] = 1;
-	anon = nr_anon_pages;
+	anon = nr_anon_pages();
 	KTEST_EXPECT_TRUE(t, sbrk(-3 * (long)PAGE_SIZE) == p + 3 * PAGE_SIZE);
-	KTEST_EXPECT_TRUE(t, nr_anon_pages < anon);
+	KTEST_EXPECT_TRUE(t, nr_anon_pages() < anon);
 	KTEST_EXPECT_TRUE(t, sbrk(0) == old);
 }
 

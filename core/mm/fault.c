@@ -63,20 +63,17 @@ static void describe_mapped(unsigned long addr, enum fault_access access,
 }
 
 static void __noreturn fault_die(struct pt_regs *regs, unsigned long addr,
-				 enum fault_access access, int err,
-				 const char *anon_what)
+				 enum fault_access access, int err)
 {
 	char what[REPORT_LEN / 2], line[REPORT_LEN];
 	pte_t pte = pgtable_walk(&kernel_pgtable, addr, NULL);
 
 	if (addr < PAGE_SIZE)
 		snprintf(what, sizeof(what), "NULL pointer dereference");
-	else if (err != -EFAULT)
-		snprintf(what, sizeof(what), "%s", anon_what);
-	else if (pte)
+	else if (err == -EFAULT && pte)
 		describe_mapped(addr, access, pte, what, sizeof(what));
-	else if (!vmalloc_describe(addr, what, sizeof(what)))
-		snprintf(what, sizeof(what), "%s", anon_what);
+	else if (err != -EFAULT || !vmalloc_describe(addr, what, sizeof(what)))
+		anon_describe_fault(addr, err, what, sizeof(what));
 	snprintf(line, sizeof(line), "%s of %#lx: %s",
 		 access_names[access], addr, what);
 	die(regs, line);
@@ -85,12 +82,10 @@ static void __noreturn fault_die(struct pt_regs *regs, unsigned long addr,
 void mm_handle_fault(struct pt_regs *regs)
 {
 	enum fault_access access = cause_access(regs->cause);
-	char what[REPORT_LEN / 2];
-	int err;
+	int err = anon_handle_fault(regs->tval, access);
 
-	err = anon_handle_fault(regs->tval, access, what, sizeof(what));
 	if (err)
-		fault_die(regs, regs->tval, access, err, what);
+		fault_die(regs, regs->tval, access, err);
 }
 
 /* Byte-wise, so a fault names the first bad byte's access only. */

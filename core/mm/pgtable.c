@@ -52,7 +52,8 @@ static void set_entry(pte_t *entry, pte_t val)
 		table_page(entry)->counters++;
 	else if (pte_present(*entry) && !pte_present(val))
 		table_page(entry)->counters--;
-	WRITE_ONCE(*entry, val);
+	/* Release: lock-free walkers see a new table's zeroes first. */
+	__atomic_store_n(entry, val, __ATOMIC_RELEASE);
 }
 
 static pte_t *next_table(pte_t entry)
@@ -166,6 +167,51 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 		unmap_locked(pt, va, va + undo - 1);
 	spin_unlock_irqrestore(&pt->lock, flags);
 	return err;
+}
+
+pte_t *pgtable_pte_slot(struct pgtable *pt, unsigned long va)
+{
+	pte_t *table = pt->root;
+	unsigned int l;
+
+	for (l = pt->levels - 1; l > 0; l--) {
+		pte_t entry = READ_ONCE(table[PX(l, va)]);
+
+		if (!pte_present(entry) || pte_leaf(entry))
+			return NULL;
+		table = next_table(entry);
+	}
+	return &table[PX(0, va)];
+}
+
+/* The slot pgtable_pte_slot() did not find: make its tables. */
+static pte_t *pte_slot_alloc(struct pgtable *pt, unsigned long va)
+{
+	unsigned long flags = spin_lock_irqsave(&pt->lock);
+	pte_t *slot = walk_alloc(pt, va, 0);
+
+	if (!slot)	/* out of memory: tables made on the way go too */
+		unmap_locked(pt, va, va + PAGE_SIZE - 1);
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return slot;
+}
+
+int pgtable_pte_fill(struct pgtable *pt, pte_t *slot, unsigned long va,
+		     pte_t pte)
+{
+	pte_t empty = 0;
+
+	if (!slot) {
+		slot = pte_slot_alloc(pt, va);
+		if (!slot || slot == ERR_EXISTS)
+			return slot ? -EEXIST : -ENOMEM;
+	}
+	/* Release: whatever the page holds before the entry that maps it. */
+	if (!__atomic_compare_exchange_n(slot, &empty, pte, false,
+					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return -EEXIST;
+	__atomic_add_fetch(&table_page(slot)->counters, 1, __ATOMIC_RELAXED);
+	return 0;
 }
 
 /* Replace a huge leaf by a table of 512 leaves one level down. */

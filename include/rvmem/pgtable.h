@@ -10,7 +10,8 @@
  * flush the TLB (flush_tlb_kernel_range()) for what they changed.
  *
  * Locking: pt->lock protects the whole tree; every function here takes
- * it. Lock order: region locks (vmalloc, anon) -> pt->lock -> zone->lock.
+ * it, except the demand-fill pair (pgtable_pte_slot(), pgtable_pte_fill())
+ * when the tables are there, which works lock-free. Lock order: region locks (vmalloc, anon) -> pt->lock -> zone->lock.
  */
 #ifndef RVMEM_PGTABLE_H
 #define RVMEM_PGTABLE_H
@@ -70,6 +71,40 @@ bool pgtable_va_valid(const struct pgtable *pt, unsigned long va);
  */
 int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 		unsigned long size, pgprot_t prot, unsigned int max_level);
+
+/**
+ * pgtable_pte_slot() - the 4 KiB entry for @va, without the lock
+ * @pt: the tree
+ * @va: canonical
+ *
+ * The first half of a demand fill: one walk finds the slot, the caller
+ * checks it is empty, gets a page and hands the slot to
+ * pgtable_pte_fill(). Neither takes @pt->lock when the tables are there,
+ * so the caller must keep them alive: nothing may unmap around @va
+ * meanwhile (the anon regions' lock excludes their unmaps), and tables
+ * above the caller's own are never freed (the root, and under Sv48 the
+ * table over the top 512 GiB, which the hart stacks keep in use).
+ *
+ * Return: the slot, or NULL if a table on the way is missing (or a huge
+ * leaf maps @va).
+ */
+pte_t *pgtable_pte_slot(struct pgtable *pt, unsigned long va);
+
+/**
+ * pgtable_pte_fill() - map one 4 KiB page into an empty slot
+ * @pt: the tree
+ * @slot: from pgtable_pte_slot(), or NULL to make the tables (under
+ *        @pt->lock) first
+ * @va: the address @slot maps
+ * @pte: the new leaf, pa_to_pte(pa, prot)
+ *
+ * The slot is filled with one compare-and-swap: of two harts filling
+ * it, one wins and the other gets -EEXIST. Same rules as
+ * pgtable_pte_slot(). Return: 0, -EEXIST if something is mapped there,
+ * or -ENOMEM if a table could not be allocated (nothing made is left).
+ */
+int pgtable_pte_fill(struct pgtable *pt, pte_t *slot, unsigned long va,
+		     pte_t pte);
 
 /**
  * pgtable_unmap() - remove whatever is mapped in [@va, @va + @size)

@@ -2,9 +2,12 @@
 /*
  * The page-fault path.
  *
- * core/trap hands every page-fault cause here (a fault inside a nofault
- * probe never arrives: do_trap() skips it). A fault in an anonymous region
- * the region allows is demand-zero filled (core/mm/anon.c); anything else
+ * The trap entry hands every page fault to do_page_fault() first, with
+ * only the registers a C call clobbers saved. What that does not serve
+ * goes through do_trap() with the whole frame: a fault inside a nofault
+ * probe is skipped there, any other comes to mm_handle_fault(), which
+ * tries once more and reports. A fault in an anonymous region the region
+ * allows is demand-zero filled (core/mm/anon.c); anything else
  * is fatal, and the report says what lies at the address (the NULL page,
  * a guard page and whose, kernel text, a read-only or non-executable
  * mapping, unmapped space) before die() adds registers and a backtrace.
@@ -86,6 +89,13 @@ void mm_handle_fault(struct pt_regs *regs)
 
 	if (err)
 		fault_die(regs, regs->tval, access, err);
+}
+
+int do_page_fault(unsigned long cause, unsigned long addr)
+{
+	if (this_hart()->probing)
+		return -EFAULT;	/* do_trap() skips it: a probe never allocates */
+	return anon_handle_fault(addr, cause_access(cause));
 }
 
 /* Byte-wise, so a fault names the first bad byte's access only. */

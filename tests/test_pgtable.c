@@ -1124,6 +1124,48 @@ static void pgtable_pte_fill_enomem(struct ktest *t)
 	env_done(t, &e);
 }
 
+/*
+ *   HI        HI+4K  HI+8K     HI+1G          HI+2G
+ *   [page 0]  [hole] [page 2] ... nothing ... ]
+ * pgtable_unmap_gather() over 2 GiB: expect the two leaves counted and
+ * their pages gathered in order, every table freed, and 0 (nothing to
+ * flush) for the same range again.
+ */
+static void pgtable_unmap_gather_pages(struct ktest *t)
+{
+	struct page *pages[2];
+	unsigned int m, i;
+	struct env e;
+	LIST_HEAD(gathered);
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		for (i = 0; i < 2; i++) {
+			pages[i] = alloc_page(GFP_KERNEL);
+			KTEST_ASSERT_TRUE(t, pages[i] != NULL);
+			KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, HI + 2 * i * P,
+						       page_to_phys(pages[i]),
+						       P, PAGE_KERNEL, 0), 0);
+		}
+		KTEST_EXPECT_EQ(t, pgtable_unmap_gather(&e.pt, HI, GiB(2),
+							&gathered), 2);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, HI, 4 * P));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		for (i = 0; i < 2; i++) {
+			KTEST_ASSERT_TRUE(t, !list_empty(&gathered));
+			KTEST_EXPECT_TRUE(t, list_first_entry(&gathered,
+							      struct page,
+							      lru) == pages[i]);
+			list_del(&pages[i]->lru);
+			__free_page(pages[i]);
+		}
+		KTEST_EXPECT_TRUE(t, list_empty(&gathered));
+		KTEST_EXPECT_EQ(t, pgtable_unmap_gather(&e.pt, HI, GiB(2),
+							&gathered), 0);
+		env_done(t, &e);
+	}
+}
+
 static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_init_levels),
 	KTEST_CASE(pgtable_map_leaf_sizes),
@@ -1143,6 +1185,7 @@ static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_random_vs_shadow),
 	KTEST_CASE(pgtable_pte_fill_slots),
 	KTEST_CASE(pgtable_pte_fill_enomem),
+	KTEST_CASE(pgtable_unmap_gather_pages),
 	{}
 };
 

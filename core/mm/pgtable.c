@@ -236,7 +236,25 @@ struct walk_op {
 	bool unmap;
 	bool keep_tables;	/* unmap: leave emptied tables in place */
 	pgprot_t prot;
+	struct list_head *pages;	/* unmap: gather the leaves' pages */
+	unsigned long *removed;		/* unmap: count the leaves */
 };
+
+/* Unmap or re-protect one leaf. */
+static void leaf_op(pte_t *entry, const struct walk_op *op)
+{
+	phys_addr_t pa = pte_to_pa(*entry);
+
+	if (!op->unmap) {
+		set_entry(entry, pa_to_pte(pa, op->prot));
+		return;
+	}
+	if (op->pages)
+		list_add_tail(&pfn_to_page(pa >> PAGE_SHIFT)->lru, op->pages);
+	if (op->removed)
+		(*op->removed)++;
+	set_entry(entry, 0);
+}
 
 /*
  * Visit [va, last] at @level (inclusive: a range may end at the top of the
@@ -253,8 +271,7 @@ static int walk_range(pte_t *table, unsigned int level, unsigned long va,
 		int err = 0;
 
 		if (pte_present(*entry) && pte_leaf(*entry) && whole) {
-			set_entry(entry, op->unmap ? 0 :
-				  pa_to_pte(pte_to_pa(*entry), op->prot));
+			leaf_op(entry, op);
 		} else if (pte_present(*entry)) {
 			if (pte_leaf(*entry))
 				err = split_leaf(entry, level);
@@ -317,6 +334,23 @@ int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size)
 	err = unmap_locked(pt, va, va + size - 1);
 	spin_unlock_irqrestore(&pt->lock, flags);
 	return err;
+}
+
+long pgtable_unmap_gather(struct pgtable *pt, unsigned long va,
+			  unsigned long size, struct list_head *pages)
+{
+	unsigned long flags, removed = 0;
+	const struct walk_op op = {
+		.unmap = true, .pages = pages, .removed = &removed,
+	};
+	int err;
+
+	if (!range_valid(pt, va, size))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&pt->lock);
+	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, &op);
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return err ? err : (long)removed;
 }
 
 int pgtable_protect(struct pgtable *pt, unsigned long va, unsigned long size,

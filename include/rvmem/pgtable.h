@@ -17,6 +17,7 @@
 #define RVMEM_PGTABLE_H
 
 #include <asm/pgtable-bits.h>
+#include <rvmem/list.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/types.h>
 
@@ -115,6 +116,20 @@ int pgtable_pte_fill(struct pgtable *pt, pte_t *slot, unsigned long va,
  * partly unmapped).
  */
 int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size);
+
+/**
+ * pgtable_unmap_gather() - pgtable_unmap(), saying what it removed
+ * @pages: if not NULL, the struct page of every leaf removed is added
+ *         (page->lru), for the caller to free once the TLB is flushed
+ *
+ * Absent tables are skipped whole, so the cost follows what is mapped,
+ * not the size of the range.
+ * Return: leaves removed (0: nothing was mapped, no flush is needed);
+ * -EINVAL as pgtable_unmap(); -ENOMEM if a split failed (what came
+ * before it is removed, and gathered).
+ */
+long pgtable_unmap_gather(struct pgtable *pt, unsigned long va,
+			  unsigned long size, struct list_head *pages);
 
 /**
  * pgtable_clear() - pgtable_unmap(), but keep tables that become empty

@@ -77,11 +77,14 @@ static struct kmem_cache *region_cache;
 /**
  * struct anon_hart - one hart's share of the regions lock and counters
  * @lock: this hart's part of the regions lock
+ * @last: the region this hart last faulted in (a fault's neighbour is
+ *        likely in it too); forgotten whenever the regions change
  * @pages: anonymous pages mapped less pages freed on this hart
  * @faults: faults served on this hart
  */
 struct anon_hart {
 	spinlock_t lock;
+	const struct anon_region *last;
 	long pages;
 	unsigned long faults;
 } __attribute__((aligned(64)));
@@ -133,7 +136,7 @@ static void anon_read_unlock(struct anon_hart *ah, unsigned long flags)
 	local_irq_restore(flags);
 }
 
-/* Change the regions: every hart's lock, in order. */
+/* Change the regions: every hart's lock, in order; forget their last. */
 static unsigned long anon_write_lock(void)
 {
 	unsigned long flags = local_irq_save();
@@ -148,8 +151,10 @@ static void anon_write_unlock(unsigned long flags)
 {
 	unsigned int cpu;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		anon_harts[cpu].last = NULL;
 		spin_unlock(&anon_harts[cpu].lock);
+	}
 	local_irq_restore(flags);
 }
 
@@ -226,17 +231,21 @@ static bool needs_accounting(int prot, int flags)
 	return !(flags & MAP_NORESERVE) || overcommit_memory == 2;
 }
 
+/* PROT_* to leaf bits, as Linux's protection_map: write implies read. */
+static const pgprot_t protection_map[PROT_ALL + 1] = {
+	[PROT_NONE] = PAGE_NONE,
+	[PROT_READ] = PAGE_KERNEL_RO,
+	[PROT_WRITE] = PAGE_KERNEL,
+	[PROT_READ | PROT_WRITE] = PAGE_KERNEL,
+	[PROT_EXEC] = PAGE_KERNEL_EXEC,
+	[PROT_READ | PROT_EXEC] = PAGE_KERNEL_EXEC,
+	[PROT_WRITE | PROT_EXEC] = PAGE_KERNEL_RWX,
+	[PROT_READ | PROT_WRITE | PROT_EXEC] = PAGE_KERNEL_RWX,
+};
+
 static pgprot_t region_pgprot(int prot)
 {
-	pgprot_t p = PAGE_KERNEL_RO;
-
-	if (prot == PROT_NONE)
-		return PAGE_NONE;
-	if (prot & PROT_WRITE)
-		p = PAGE_KERNEL;
-	if (prot & PROT_EXEC)
-		p |= _PAGE_EXEC;
-	return p;
+	return protection_map[prot & PROT_ALL];
 }
 
 static bool prot_allows(int prot, enum fault_access access)
@@ -260,6 +269,19 @@ static struct anon_region *find_region(unsigned long addr)
 	if (!r || addr >= r->end)
 		return NULL;
 	return container_of(r, struct anon_region, range);
+}
+
+/* find_region(), trying the region of this hart's last fault first. */
+static const struct anon_region *find_region_cached(struct anon_hart *ah,
+						    unsigned long addr)
+{
+	const struct anon_region *r = ah->last;
+
+	if (r && addr >= r->range.start && addr < r->range.end)
+		return r;
+	r = find_region(addr);
+	ah->last = r;
+	return r;
 }
 
 static const char *prot_name(int prot)
@@ -294,6 +316,7 @@ static int fault_in_page(struct anon_hart *ah, const struct anon_region *r,
 {
 	pte_t *slot = pgtable_pte_slot(&kernel_pgtable, va);
 	struct page *page;
+	phys_addr_t pa;
 	int err;
 
 	if (slot && pte_present(READ_ONCE(*slot)))
@@ -301,12 +324,12 @@ static int fault_in_page(struct anon_hart *ah, const struct anon_region *r,
 	page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 	if (!page)
 		return -ENOMEM;
-	clear_page(page_address(page));
+	pa = page_to_phys(page);
+	clear_page(__va(pa));
 	err = pgtable_pte_fill(&kernel_pgtable, slot, va,
-			       pa_to_pte(page_to_phys(page),
-					 region_pgprot(r->prot)));
+			       pa_to_pte(pa, region_pgprot(r->prot)));
 	if (likely(!err)) {
-		WRITE_ONCE(ah->pages, ah->pages + 1);
+		ah->pages++;	/* per hart: no atomic needed */
 		return 0;
 	}
 	__free_page(page);
@@ -317,14 +340,14 @@ int anon_handle_fault(unsigned long addr, enum fault_access access)
 {
 	unsigned long flags;
 	struct anon_hart *ah = anon_read_lock(&flags);
-	const struct anon_region *r = find_region(addr);
+	const struct anon_region *r = find_region_cached(ah, addr);
 	int err = -EFAULT;
 
 	if (r)
 		err = prot_allows(r->prot, access) ?
 		      fault_in_page(ah, r, addr & PAGE_MASK) : -EACCES;
 	if (!err)
-		WRITE_ONCE(ah->faults, ah->faults + 1);
+		ah->faults++;
 	anon_read_unlock(ah, flags);
 	if (!err)
 		local_flush_tlb_page(addr & PAGE_MASK);

@@ -177,15 +177,15 @@ pte_t *pgtable_pte_slot(struct pgtable *pt, unsigned long va)
 	for (l = pt->levels - 1; l > 0; l--) {
 		pte_t entry = READ_ONCE(table[PX(l, va)]);
 
-		if (!pte_present(entry) || pte_leaf(entry))
-			return NULL;
+		if ((entry & (_PAGE_VALID | _PAGE_LEAF)) != _PAGE_VALID)
+			return NULL;	/* no table here: absent, or a leaf */
 		table = next_table(entry);
 	}
 	return &table[PX(0, va)];
 }
 
-/* The slot pgtable_pte_slot() did not find: make its tables. */
-static pte_t *pte_slot_alloc(struct pgtable *pt, unsigned long va)
+/* The slot pgtable_pte_slot() did not find: make its tables (rare). */
+static noinline pte_t *pte_slot_alloc(struct pgtable *pt, unsigned long va)
 {
 	unsigned long flags = spin_lock_irqsave(&pt->lock);
 	pte_t *slot = walk_alloc(pt, va, 0);

@@ -300,20 +300,6 @@ static int unmap_locked(struct pgtable *pt, unsigned long va,
 	return walk_range(pt->root, pt->levels - 1, va, last, &op);
 }
 
-int pgtable_clear(struct pgtable *pt, unsigned long va, unsigned long size)
-{
-	const struct walk_op op = { .unmap = true, .keep_tables = true };
-	unsigned long flags;
-	int err;
-
-	if (!range_valid(pt, va, size))
-		return -EINVAL;
-	flags = spin_lock_irqsave(&pt->lock);
-	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, &op);
-	spin_unlock_irqrestore(&pt->lock, flags);
-	return err;
-}
-
 /* A page-aligned, non-empty, non-wrapping, canonical [va, va + size). */
 static bool range_valid(const struct pgtable *pt, unsigned long va,
 			unsigned long size)
@@ -321,6 +307,28 @@ static bool range_valid(const struct pgtable *pt, unsigned long va,
 	return IS_ALIGNED(va | size, PAGE_SIZE) && size &&
 	       va + size - 1 >= va && pgtable_va_valid(pt, va) &&
 	       pgtable_va_valid(pt, va + size - 1);
+}
+
+/* Check [va, va + size), then walk it with @op under the lock. */
+static int walk_locked(struct pgtable *pt, unsigned long va,
+		       unsigned long size, const struct walk_op *op)
+{
+	unsigned long flags;
+	int err;
+
+	if (!range_valid(pt, va, size))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&pt->lock);
+	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, op);
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return err;
+}
+
+int pgtable_clear(struct pgtable *pt, unsigned long va, unsigned long size)
+{
+	const struct walk_op op = { .unmap = true, .keep_tables = true };
+
+	return walk_locked(pt, va, size, &op);
 }
 
 int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size)
@@ -339,17 +347,12 @@ int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size)
 long pgtable_unmap_gather(struct pgtable *pt, unsigned long va,
 			  unsigned long size, struct list_head *pages)
 {
-	unsigned long flags, removed = 0;
+	unsigned long removed = 0;
 	const struct walk_op op = {
 		.unmap = true, .pages = pages, .removed = &removed,
 	};
-	int err;
+	int err = walk_locked(pt, va, size, &op);
 
-	if (!range_valid(pt, va, size))
-		return -EINVAL;
-	flags = spin_lock_irqsave(&pt->lock);
-	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, &op);
-	spin_unlock_irqrestore(&pt->lock, flags);
 	return err ? err : (long)removed;
 }
 
@@ -357,15 +360,10 @@ int pgtable_protect(struct pgtable *pt, unsigned long va, unsigned long size,
 		    pgprot_t prot)
 {
 	const struct walk_op op = { .prot = prot };
-	unsigned long flags;
-	int err;
 
-	if (!range_valid(pt, va, size) || !(prot & _PAGE_LEAF))
+	if (!(prot & _PAGE_LEAF))
 		return -EINVAL;
-	flags = spin_lock_irqsave(&pt->lock);
-	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, &op);
-	spin_unlock_irqrestore(&pt->lock, flags);
-	return err;
+	return walk_locked(pt, va, size, &op);
 }
 
 pte_t pgtable_walk(struct pgtable *pt, unsigned long va, unsigned int *level)

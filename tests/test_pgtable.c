@@ -1111,6 +1111,118 @@ out:
 	free(sh.prot);
 }
 
+/*
+ *   HI             HI+4K
+ *   [pte_fill     ][pte_fill, slot from pgtable_pte_slot()]
+ * The demand-fill pair on an empty tree: expect no slot at first, a fill
+ * with none to make the tables (Sv39 2, Sv48 3) and map, the neighbour's
+ * slot then found empty, a second fill of a slot -EEXIST, counters
+ * right, and unmap to free every table again.
+ */
+static void pgtable_pte_fill_slots(struct ktest *t)
+{
+	pte_t leaf = pa_to_pte(PA0, PAGE_KERNEL);
+	unsigned int m;
+	struct env e;
+	pte_t *slot;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_EXPECT_TRUE(t, pgtable_pte_slot(&e.pt, HI) == NULL);
+		KTEST_EXPECT_EQ(t, pgtable_pte_fill(&e.pt, NULL, HI, leaf), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] - 1);
+		slot = pgtable_pte_slot(&e.pt, HI + P);
+		KTEST_ASSERT_TRUE(t, slot != NULL);
+		KTEST_EXPECT_EQ(t, *slot, 0);
+		KTEST_EXPECT_EQ(t, pgtable_pte_fill(&e.pt, slot, HI + P,
+						    leaf + (1 << PTE_PPN_SHIFT)),
+				0);
+		KTEST_EXPECT_EQ(t, pgtable_pte_fill(&e.pt, slot, HI + P, leaf),
+				-EEXIST);
+		KTEST_EXPECT_EQ(t, pgtable_pte_fill(&e.pt, NULL, HI, leaf),
+				-EEXIST);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, &e.pt, HI, 2 * P, PA0,
+					       PAGE_KERNEL, NULL));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, HI, 2 * P), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ * pgtable_pte_fill() with no slot and one free page (Sv48 needs three
+ * tables): expect -ENOMEM, the table it made freed again, nothing mapped.
+ */
+static void pgtable_pte_fill_enomem(struct ktest *t)
+{
+	struct list_head held;
+	struct page *page;
+	struct env e;
+
+	KTEST_ASSERT_TRUE(t, env_init(t, &e, 4));
+	INIT_LIST_HEAD(&held);
+	while ((page = alloc_page(GFP_KERNEL | __GFP_NOWARN)))
+		list_add(&page->lru, &held);
+	page = list_first_entry(&held, struct page, lru);
+	list_del(&page->lru);
+	__free_page(page);
+	KTEST_EXPECT_EQ(t, pgtable_pte_fill(&e.pt, NULL, HI,
+					    pa_to_pte(PA0, PAGE_KERNEL)),
+			-ENOMEM);
+	KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, HI, NULL), 0);
+	KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+	KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+	while (!list_empty(&held)) {
+		page = list_first_entry(&held, struct page, lru);
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	env_done(t, &e);
+}
+
+/*
+ *   HI        HI+4K  HI+8K     HI+1G          HI+2G
+ *   [page 0]  [hole] [page 2] ... nothing ... ]
+ * pgtable_unmap_gather() over 2 GiB: expect the two leaves counted and
+ * their pages gathered in order, every table freed, and 0 (nothing to
+ * flush) for the same range again.
+ */
+static void pgtable_unmap_gather_pages(struct ktest *t)
+{
+	struct page *pages[2];
+	unsigned int m, i;
+	struct env e;
+	LIST_HEAD(gathered);
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		for (i = 0; i < 2; i++) {
+			pages[i] = alloc_page(GFP_KERNEL);
+			KTEST_ASSERT_TRUE(t, pages[i] != NULL);
+			KTEST_EXPECT_EQ(t, pgtable_map(&e.pt, HI + 2 * i * P,
+						       page_to_phys(pages[i]),
+						       P, PAGE_KERNEL, 0), 0);
+		}
+		KTEST_EXPECT_EQ(t, pgtable_unmap_gather(&e.pt, HI, GiB(2),
+							&gathered), 2);
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, HI, 4 * P));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		for (i = 0; i < 2; i++) {
+			KTEST_ASSERT_TRUE(t, !list_empty(&gathered));
+			KTEST_EXPECT_TRUE(t, list_first_entry(&gathered,
+							      struct page,
+							      lru) == pages[i]);
+			list_del(&pages[i]->lru);
+			__free_page(pages[i]);
+		}
+		KTEST_EXPECT_TRUE(t, list_empty(&gathered));
+		KTEST_EXPECT_EQ(t, pgtable_unmap_gather(&e.pt, HI, GiB(2),
+							&gathered), 0);
+		env_done(t, &e);
+	}
+}
+
 static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_init_levels),
 	KTEST_CASE(pgtable_map_leaf_sizes),
@@ -1129,6 +1241,9 @@ static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_map_enomem),
 	KTEST_CASE(pgtable_unmap_split_enomem),
 	KTEST_CASE(pgtable_random_vs_shadow),
+	KTEST_CASE(pgtable_pte_fill_slots),
+	KTEST_CASE(pgtable_pte_fill_enomem),
+	KTEST_CASE(pgtable_unmap_gather_pages),
 	{}
 };
 

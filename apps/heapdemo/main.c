@@ -33,7 +33,7 @@ struct snapshot {
 static void snap(struct snapshot *s)
 {
 	s->free = nr_free_pages();
-	s->anon = READ_ONCE(nr_anon_pages);
+	s->anon = nr_anon_pages();
 	s->tables = READ_ONCE(nr_pagetable_pages);
 }
 

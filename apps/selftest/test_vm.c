@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <rvmem/anon.h>
 #include <rvmem/boot.h>
@@ -17,6 +18,7 @@
 #include <rvmem/memlayout.h>
 #include <rvmem/mm.h>
 #include <rvmem/pgtable.h>
+#include <rvmem/printk.h>
 #include <rvmem/sections.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
@@ -213,19 +215,66 @@ static void tlb_shootdown_reaches_other_hart(struct ktest *t)
  * followed by a guard page. */
 static void mmap_demand_zero(struct ktest *t)
 {
-	unsigned long anon = nr_anon_pages;
+	unsigned long anon = nr_anon_pages();
 	char *p = mmap(NULL, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon);
 	KTEST_EXPECT_EQ(t, p[5 * PAGE_SIZE], 0);
 	p[5 * PAGE_SIZE] = 'x';
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon + 1);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon + 1);
 	KTEST_EXPECT_TRUE(t, !readable(p + 64 * PAGE_SIZE));
 	KTEST_EXPECT_EQ(t, munmap(p, 64 * PAGE_SIZE), 0);
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon);
 	KTEST_EXPECT_TRUE(t, !readable(p));
+}
+
+#define MANY_REGIONS	10000
+#define REGION_4M	(4UL << 20)
+
+static long elapsed_us(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000L +
+	       (b->tv_nsec - a->tv_nsec) / 1000;
+}
+
+/*
+ * Expect munmap to cost what is mapped, not the size of the range:
+ * 10,000 regions of 4 MiB (40 GiB of addresses), every 1,000th with one
+ * page touched, all unmapped well within the test's time; then every
+ * region gone and AnonPages, Committed_AS and PageTables as before.
+ */
+static void munmap_many_untouched(struct ktest *t)
+{
+	static char *regions[MANY_REGIONS];
+	unsigned long anon = nr_anon_pages(), tables = nr_pagetable_pages;
+	unsigned long committed = vm_committed_pages;
+	unsigned int i, failed = 0, gone = 0;
+	struct timespec a, b;
+
+	for (i = 0; i < MANY_REGIONS; i++) {
+		regions[i] = mmap(NULL, REGION_4M, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		KTEST_ASSERT_TRUE(t, regions[i] != MAP_FAILED);
+		if (i % 1000 == 0)
+			regions[i][i * PAGE_SIZE % REGION_4M] = 1;
+	}
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon + MANY_REGIONS / 1000);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < MANY_REGIONS; i++)
+		failed += munmap(regions[i], REGION_4M) != 0;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printk("        # munmap: %ld us for %u regions of 4 MiB\n",
+	       elapsed_us(&a, &b), MANY_REGIONS);
+	for (i = 0; i < MANY_REGIONS; i++)
+		gone += !readable(regions[i]) &&
+			!readable(regions[i] + REGION_4M - 1);
+	KTEST_EXPECT_EQ(t, failed, 0);
+	KTEST_EXPECT_EQ(t, gone, MANY_REGIONS);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon);
+	KTEST_EXPECT_EQ(t, vm_committed_pages, committed);
+	KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
 }
 
 /* Expect a partial munmap to leave both ends mapped with their data. */
@@ -278,9 +327,9 @@ static void madvise_dontneed_rezeroes(struct ktest *t)
 
 	KTEST_ASSERT_TRUE(t, p != MAP_FAILED);
 	memset(p, 9, 4 * PAGE_SIZE);
-	anon = nr_anon_pages;
+	anon = nr_anon_pages();
 	KTEST_EXPECT_EQ(t, madvise(p, 4 * PAGE_SIZE, MADV_DONTNEED), 0);
-	KTEST_EXPECT_EQ(t, nr_anon_pages, anon - 4);
+	KTEST_EXPECT_EQ(t, nr_anon_pages(), anon - 4);
 	KTEST_EXPECT_EQ(t, p[PAGE_SIZE + 3], 0);
 	munmap(p, 4 * PAGE_SIZE);
 }
@@ -332,9 +381,9 @@ static void brk_grows_and_shrinks(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, p == old);
 	KTEST_EXPECT_EQ(t, p[2 * PAGE_SIZE], 0);
 	p[2 * PAGE_SIZE] = 1;
-	anon = nr_anon_pages;
+	anon = nr_anon_pages();
 	KTEST_EXPECT_TRUE(t, sbrk(-3 * (long)PAGE_SIZE) == p + 3 * PAGE_SIZE);
-	KTEST_EXPECT_TRUE(t, nr_anon_pages < anon);
+	KTEST_EXPECT_TRUE(t, nr_anon_pages() < anon);
 	KTEST_EXPECT_TRUE(t, sbrk(0) == old);
 }
 
@@ -348,6 +397,7 @@ static const struct ktest_case vm_cases[] = {
 	KTEST_CASE(stacks_have_guard_pages),
 	KTEST_CASE(tlb_shootdown_reaches_other_hart),
 	KTEST_CASE(mmap_demand_zero),
+	KTEST_CASE(munmap_many_untouched),
 	KTEST_CASE(munmap_partial_splits),
 	KTEST_CASE(mprotect_changes_access),
 	KTEST_CASE(madvise_dontneed_rezeroes),

@@ -8,8 +8,10 @@
  * anon_handle_fault(), which finds the region, checks the access against
  * its protection, and maps a fresh zeroed page: bounds, round down, an
  * already-present page is not ours (another hart raced us), allocate,
- * map, undo on failure. munmap, mprotect and madvise split regions at
- * their edges; pages leave through unmap_free_pages().
+ * zero, map, undo on failure. It walks the page table once, to the leaf
+ * slot, and fills it lock-free (pgtable_pte_slot()/pgtable_pte_fill()).
+ * munmap, mprotect and madvise split regions at their edges; pages leave
+ * through unmap_free_pages().
  *
  * Overcommit is Linux's vm.overcommit_memory: 0 refuses a single mapping
  * larger than RAM, 1 never refuses, 2 refuses when the commit charge of
@@ -17,9 +19,20 @@
  * (vm.overcommit_ratio percent of RAM); then mmap and brk fail with
  * ENOMEM up front, instead of the fault path running out of pages later.
  *
- * Locking: anon_lock protects the regions, the break and the commit
- * charge; taken with interrupts off (the fault path runs with them off).
- * Lock order: anon_lock -> kernel_pgtable.lock -> zone->lock.
+ * Locking: the regions lock is one spinlock per hart (Linux's old
+ * lglock). The fault path reads: it takes only its own hart's, so
+ * concurrent faults write nothing shared. Everything that changes the
+ * regions, the break, the commit charge or the page tables under them
+ * (mmap, munmap, mprotect, madvise, brk) writes: it takes every hart's,
+ * in hart order. Holding any of them keeps the regions and their page
+ * tables from going away, which is what the lock-free page-table fill
+ * needs. Interrupts are off while one is held (the fault path runs with
+ * them off). Lock order: regions lock -> kernel_pgtable.lock ->
+ * zone->lock.
+ *
+ * Counters: each hart counts the anonymous pages it mapped less those it
+ * freed, and the faults it served, in its own struct anon_hart;
+ * nr_anon_pages() and nr_page_faults() add them up.
  */
 #define pr_fmt(fmt) "anon: " fmt
 
@@ -36,6 +49,7 @@
 #include <rvmem/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
+#include <rvmem/smp.h>
 #include <rvmem/vm_space.h>
 #include "internal.h"
 
@@ -58,10 +72,26 @@ static struct anon_region heap = {
 	.prot = PROT_READ | PROT_WRITE, .accounted = true,
 };
 static unsigned long heap_brk;
-static DEFINE_SPINLOCK(anon_lock);
 static struct kmem_cache *region_cache;
 
-unsigned long nr_anon_pages, vm_committed_pages, nr_page_faults;
+/**
+ * struct anon_hart - one hart's share of the regions lock and counters
+ * @lock: this hart's part of the regions lock
+ * @last: the region this hart last faulted in (a fault's neighbour is
+ *        likely in it too); forgotten whenever the regions change
+ * @pages: anonymous pages mapped less pages freed on this hart
+ * @faults: faults served on this hart
+ */
+struct anon_hart {
+	spinlock_t lock;
+	const struct anon_region *last;
+	long pages;
+	unsigned long faults;
+} __attribute__((aligned(64)));
+
+static struct anon_hart anon_harts[NR_CPUS];
+
+unsigned long vm_committed_pages;
 static unsigned long overcommit_memory, overcommit_ratio = 50;
 
 static int set_overcommit_memory(const char *val)
@@ -78,6 +108,70 @@ static int set_overcommit_ratio(const char *val)
 KERNEL_PARAM(param_overcommit_ratio, "vm.overcommit_ratio",
 	     set_overcommit_ratio,
 	     "vm.overcommit_ratio=N: CommitLimit is N% of RAM (mode 2)");
+
+static struct anon_hart *this_anon_hart(void)
+{
+	return &anon_harts[smp_processor_id()];
+}
+
+/* Keep the regions as they are: this hart's lock only. */
+static struct anon_hart *anon_read_lock(unsigned long *flags)
+{
+	struct anon_hart *ah;
+
+	*flags = local_irq_save();
+	ah = this_anon_hart();
+	spin_lock(&ah->lock);
+	return ah;
+}
+
+static void anon_read_unlock(struct anon_hart *ah, unsigned long flags)
+{
+	spin_unlock(&ah->lock);
+	local_irq_restore(flags);
+}
+
+/* Change the regions: every hart's lock, in order; forget their last. */
+static unsigned long anon_write_lock(void)
+{
+	unsigned long flags = local_irq_save();
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		spin_lock(&anon_harts[cpu].lock);
+	return flags;
+}
+
+static void anon_write_unlock(unsigned long flags)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		anon_harts[cpu].last = NULL;
+		spin_unlock(&anon_harts[cpu].lock);
+	}
+	local_irq_restore(flags);
+}
+
+unsigned long nr_anon_pages(void)
+{
+	unsigned int cpu;
+	long sum = 0;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += READ_ONCE(anon_harts[cpu].pages);
+	return sum;
+}
+
+unsigned long nr_page_faults(void)
+{
+	unsigned int cpu;
+	unsigned long sum = 0;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += READ_ONCE(anon_harts[cpu].faults);
+	return sum;
+}
 
 void anon_init(void)
 {
@@ -102,7 +196,7 @@ unsigned long vm_commit_limit(void)
 	return si.totalram * overcommit_ratio / 100;
 }
 
-/* Charge @pages to the commit total, or say no. anon_lock held. */
+/* Charge @pages to the commit total, or say no. Write lock held. */
 static int vm_acct_charge(unsigned long pages)
 {
 	struct sysinfo si;
@@ -132,17 +226,21 @@ static bool needs_accounting(int prot, int flags)
 	return !(flags & MAP_NORESERVE) || overcommit_memory == 2;
 }
 
+/* PROT_* to leaf bits, as Linux's protection_map: write implies read. */
+static const pgprot_t protection_map[PROT_ALL + 1] = {
+	[PROT_NONE] = PAGE_NONE,
+	[PROT_READ] = PAGE_KERNEL_RO,
+	[PROT_WRITE] = PAGE_KERNEL,
+	[PROT_READ | PROT_WRITE] = PAGE_KERNEL,
+	[PROT_EXEC] = PAGE_KERNEL_EXEC,
+	[PROT_READ | PROT_EXEC] = PAGE_KERNEL_EXEC,
+	[PROT_WRITE | PROT_EXEC] = PAGE_KERNEL_RWX,
+	[PROT_READ | PROT_WRITE | PROT_EXEC] = PAGE_KERNEL_RWX,
+};
+
 static pgprot_t region_pgprot(int prot)
 {
-	pgprot_t p = PAGE_KERNEL_RO;
-
-	if (prot == PROT_NONE)
-		return PAGE_NONE;
-	if (prot & PROT_WRITE)
-		p = PAGE_KERNEL;
-	if (prot & PROT_EXEC)
-		p |= _PAGE_EXEC;
-	return p;
+	return protection_map[prot & PROT_ALL];
 }
 
 static bool prot_allows(int prot, enum fault_access access)
@@ -155,7 +253,7 @@ static bool prot_allows(int prot, enum fault_access access)
 	return prot & need[access];
 }
 
-/* The region holding @addr (not its guard), or NULL. anon_lock held. */
+/* The region holding @addr (not its guard), or NULL. Lock held. */
 static struct anon_region *find_region(unsigned long addr)
 {
 	struct vm_range *r;
@@ -166,6 +264,19 @@ static struct anon_region *find_region(unsigned long addr)
 	if (!r || addr >= r->end)
 		return NULL;
 	return container_of(r, struct anon_region, range);
+}
+
+/* find_region(), trying the region of this hart's last fault first. */
+static const struct anon_region *find_region_cached(struct anon_hart *ah,
+						    unsigned long addr)
+{
+	const struct anon_region *r = ah->last;
+
+	if (r && addr >= r->range.start && addr < r->range.end)
+		return r;
+	r = find_region(addr);
+	ah->last = r;
+	return r;
 }
 
 static const char *prot_name(int prot)
@@ -194,54 +305,72 @@ static void describe_miss(unsigned long addr, char *what, size_t len)
 		snprintf(what, len, "unmapped address");
 }
 
-static int fault_in_page(struct anon_region *r, unsigned long va,
-			 char *what, size_t len)
+/* Map a zeroed page at @va for @r. Read lock held. */
+static int fault_in_page(struct anon_hart *ah, const struct anon_region *r,
+			 unsigned long va)
 {
+	pte_t *slot = pgtable_pte_slot(&kernel_pgtable, va);
 	struct page *page;
-
-	if (pgtable_walk(&kernel_pgtable, va, NULL))
-		return 0;	/* another hart mapped it first */
-	page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
-	if (page && !pgtable_map(&kernel_pgtable, va, page_to_phys(page),
-				 PAGE_SIZE, region_pgprot(r->prot), 0)) {
-		WRITE_ONCE(nr_anon_pages, nr_anon_pages + 1);
-		return 0;
-	}
-	if (page)
-		__free_page(page);
-	snprintf(what, len, "out of memory: no free page for %s region "
-		 "[%#lx-%#lx] (%lu KiB free)", r == &heap ? "heap" : "mmap",
-		 r->range.start, r->range.end - 1, nr_free_pages() << 2);
-	return -ENOMEM;
-}
-
-int anon_handle_fault(unsigned long addr, enum fault_access access,
-		      char *what, size_t len)
-{
-	unsigned long flags = spin_lock_irqsave(&anon_lock);
-	struct anon_region *r = find_region(addr);
+	phys_addr_t pa;
 	int err;
 
-	if (!r) {
-		describe_miss(addr, what, len);
-		err = -EFAULT;
-	} else if (!prot_allows(r->prot, access)) {
-		snprintf(what, len, "%s region [%#lx-%#lx] is %s",
-			 r == &heap ? "heap" : "mmap", r->range.start,
-			 r->range.end - 1, prot_name(r->prot));
-		err = -EACCES;
-	} else {
-		err = fault_in_page(r, addr & PAGE_MASK, what, len);
+	if (slot && pte_present(READ_ONCE(*slot)))
+		return 0;	/* another hart mapped it first */
+	page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	if (!page)
+		return -ENOMEM;
+	pa = page_to_phys(page);
+	clear_page(__va(pa));
+	err = pgtable_pte_fill(&kernel_pgtable, slot, va,
+			       pa_to_pte(pa, region_pgprot(r->prot)));
+	if (likely(!err)) {
+		ah->pages++;	/* per hart: no atomic needed */
+		return 0;
 	}
+	__free_page(page);
+	return err == -EEXIST ? 0 : err;	/* a hart raced us there */
+}
+
+int anon_handle_fault(unsigned long addr, enum fault_access access)
+{
+	unsigned long flags;
+	struct anon_hart *ah = anon_read_lock(&flags);
+	const struct anon_region *r = find_region_cached(ah, addr);
+	int err = -EFAULT;
+
+	if (r)
+		err = prot_allows(r->prot, access) ?
+		      fault_in_page(ah, r, addr & PAGE_MASK) : -EACCES;
 	if (!err)
-		WRITE_ONCE(nr_page_faults, nr_page_faults + 1);
-	spin_unlock_irqrestore(&anon_lock, flags);
+		ah->faults++;
+	anon_read_unlock(ah, flags);
 	if (!err)
 		local_flush_tlb_page(addr & PAGE_MASK);
 	return err;
 }
 
-/* Spare region structs, allocated before anon_lock is taken. */
+void anon_describe_fault(unsigned long addr, int err, char *what,
+			 size_t len)
+{
+	unsigned long flags;
+	struct anon_hart *ah = anon_read_lock(&flags);
+	const struct anon_region *r = find_region(addr);
+	const char *kind = r == &heap ? "heap" : "mmap";
+
+	if (r && err == -ENOMEM)
+		snprintf(what, len, "out of memory: no free page for %s "
+			 "region [%#lx-%#lx] (%lu KiB free)", kind,
+			 r->range.start, r->range.end - 1,
+			 nr_free_pages() << 2);
+	else if (r)
+		snprintf(what, len, "%s region [%#lx-%#lx] is %s", kind,
+			 r->range.start, r->range.end - 1, prot_name(r->prot));
+	else
+		describe_miss(addr, what, len);
+	anon_read_unlock(ah, flags);
+}
+
+/* Spare region structs, allocated before the write lock is taken. */
 struct spares {
 	struct anon_region *r[2];
 };
@@ -285,7 +414,7 @@ static void reshape(struct anon_region *r, unsigned long start,
 
 /*
  * Split @r at @at: @r keeps [start, at) with no guard (its neighbour is
- * right there), a spare takes [at, end) and the guard. anon_lock held.
+ * right there), a spare takes [at, end) and the guard. Write lock held.
  */
 static struct anon_region *split_region(struct anon_region *r,
 					unsigned long at, struct spares *sp)
@@ -302,9 +431,10 @@ static struct anon_region *split_region(struct anon_region *r,
 /* Free the anonymous pages of [@start, @start + @pages), counting them. */
 static void drop_pages(unsigned long start, unsigned long pages)
 {
-	__atomic_sub_fetch(&nr_anon_pages,
-			   unmap_free_pages(start, pages, true),
-			   __ATOMIC_RELAXED);
+	struct anon_hart *ah = this_anon_hart();
+
+	WRITE_ONCE(ah->pages,
+		   ah->pages - (long)unmap_free_pages(start, pages, true));
 }
 
 static void remove_region(struct anon_region *r)
@@ -321,7 +451,7 @@ static void remove_region(struct anon_region *r)
 /*
  * Cut [start, end) out of every region; what remains on either side
  * stays a region. At most the first and the last region split, so two
- * spares are enough. anon_lock held.
+ * spares are enough. Write lock held.
  */
 static void unmap_range_locked(unsigned long start, unsigned long end,
 			       struct spares *sp)
@@ -388,13 +518,12 @@ static int check_mmap(unsigned long addr, size_t len, int prot, int flags,
 
 static void populate(unsigned long start, unsigned long end, int prot)
 {
-	char what[160];
 	unsigned long va;
 
 	if (prot == PROT_NONE)
 		return;
 	for (va = start; va < end; va += PAGE_SIZE)
-		if (anon_handle_fault(va, FAULT_READ, what, sizeof(what)))
+		if (anon_handle_fault(va, FAULT_READ))
 			break;	/* as Linux: the mapping stands regardless */
 }
 
@@ -424,14 +553,14 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 		return mmap_fail(-ENOMEM, r, &sp);
 	r->prot = prot;
 	r->accounted = needs_accounting(prot, flags);
-	lock_flags = spin_lock_irqsave(&anon_lock);
+	lock_flags = anon_write_lock();
 	err = r->accounted ? vm_acct_charge(len >> PAGE_SHIFT) : 0;
 	if (!err) {
 		err = place_region(r, (unsigned long)addr, len, flags, &sp);
 		if (err && r->accounted)
 			vm_acct_uncharge(len >> PAGE_SHIFT);
 	}
-	spin_unlock_irqrestore(&anon_lock, lock_flags);
+	anon_write_unlock(lock_flags);
 	if (err)
 		return mmap_fail(err == -EEXIST ? -ENOMEM : err, r, &sp);
 	put_spares(&sp);
@@ -463,9 +592,9 @@ int munmap(void *addr, size_t len)
 		errno = -err;
 		return -1;
 	}
-	flags = spin_lock_irqsave(&anon_lock);
+	flags = anon_write_lock();
 	unmap_range_locked(start, start + PAGE_ALIGN(len), &sp);
-	spin_unlock_irqrestore(&anon_lock, flags);
+	anon_write_unlock(flags);
 	put_spares(&sp);
 	return 0;
 }
@@ -532,10 +661,10 @@ int mprotect(void *addr, size_t len, int prot)
 	if (err)
 		goto out;
 	end = start + PAGE_ALIGN(len);
-	flags = spin_lock_irqsave(&anon_lock);
+	flags = anon_write_lock();
 	err = range_covered(start, end) ? protect_locked(start, end, prot,
 							 &sp) : -ENOMEM;
-	spin_unlock_irqrestore(&anon_lock, flags);
+	anon_write_unlock(flags);
 out:
 	put_spares(&sp);
 	if (err) {
@@ -574,11 +703,11 @@ int madvise(void *addr, size_t len, int advice)
 		return 0;	/* hints with nothing to act on here */
 	case MADV_DONTNEED:
 	case MADV_FREE:
-		flags = spin_lock_irqsave(&anon_lock);
+		flags = anon_write_lock();
 		err = range_covered(start, end) ? 0 : -ENOMEM;
 		if (!err)
 			dontneed_locked(start, end);
-		spin_unlock_irqrestore(&anon_lock, flags);
+		anon_write_unlock(flags);
 		if (!err)
 			return 0;
 		goto fail;
@@ -611,10 +740,10 @@ static int set_brk_locked(unsigned long new)
 
 int brk(void *addr)
 {
-	unsigned long flags = spin_lock_irqsave(&anon_lock);
+	unsigned long flags = anon_write_lock();
 	int err = set_brk_locked((unsigned long)addr);
 
-	spin_unlock_irqrestore(&anon_lock, flags);
+	anon_write_unlock(flags);
 	if (err) {
 		errno = ENOMEM;
 		return -1;
@@ -624,11 +753,11 @@ int brk(void *addr)
 
 void *sbrk(ptrdiff_t incr)
 {
-	unsigned long flags = spin_lock_irqsave(&anon_lock);
+	unsigned long flags = anon_write_lock();
 	unsigned long old = heap_brk;
 	int err = set_brk_locked(old + incr);
 
-	spin_unlock_irqrestore(&anon_lock, flags);
+	anon_write_unlock(flags);
 	if (err) {
 		errno = ENOMEM;
 		return (void *)-1;
@@ -638,7 +767,8 @@ void *sbrk(ptrdiff_t incr)
 
 void show_anon_regions(void)
 {
-	unsigned long flags = spin_lock_irqsave(&anon_lock);
+	unsigned long flags;
+	struct anon_hart *ah = anon_read_lock(&flags);
 	const struct vm_range *vr;
 
 	printk("heap   %#lx-%#lx %s brk=%#lx\n", heap.range.start,
@@ -652,5 +782,5 @@ void show_anon_regions(void)
 		printk("mmap   %#lx-%#lx %s%s\n", vr->start, vr->end,
 		       prot_name(r->prot), r->accounted ? " accounted" : "");
 	}
-	spin_unlock_irqrestore(&anon_lock, flags);
+	anon_read_unlock(ah, flags);
 }

@@ -2,9 +2,12 @@
 /*
  * The page-fault path.
  *
- * core/trap hands every page-fault cause here (a fault inside a nofault
- * probe never arrives: do_trap() skips it). A fault in an anonymous region
- * the region allows is demand-zero filled (core/mm/anon.c); anything else
+ * The trap entry hands every page fault to do_page_fault() first, with
+ * only the registers a C call clobbers saved. What that does not serve
+ * goes through do_trap() with the whole frame: a fault inside a nofault
+ * probe is skipped there, any other comes to mm_handle_fault(), which
+ * tries once more and reports. A fault in an anonymous region the region
+ * allows is demand-zero filled (core/mm/anon.c); anything else
  * is fatal, and the report says what lies at the address (the NULL page,
  * a guard page and whose, kernel text, a read-only or non-executable
  * mapping, unmapped space) before die() adds registers and a backtrace.
@@ -63,20 +66,17 @@ static void describe_mapped(unsigned long addr, enum fault_access access,
 }
 
 static void __noreturn fault_die(struct pt_regs *regs, unsigned long addr,
-				 enum fault_access access, int err,
-				 const char *anon_what)
+				 enum fault_access access, int err)
 {
 	char what[REPORT_LEN / 2], line[REPORT_LEN];
 	pte_t pte = pgtable_walk(&kernel_pgtable, addr, NULL);
 
 	if (addr < PAGE_SIZE)
 		snprintf(what, sizeof(what), "NULL pointer dereference");
-	else if (err != -EFAULT)
-		snprintf(what, sizeof(what), "%s", anon_what);
-	else if (pte)
+	else if (err == -EFAULT && pte)
 		describe_mapped(addr, access, pte, what, sizeof(what));
-	else if (!vmalloc_describe(addr, what, sizeof(what)))
-		snprintf(what, sizeof(what), "%s", anon_what);
+	else if (err != -EFAULT || !vmalloc_describe(addr, what, sizeof(what)))
+		anon_describe_fault(addr, err, what, sizeof(what));
 	snprintf(line, sizeof(line), "%s of %#lx: %s",
 		 access_names[access], addr, what);
 	die(regs, line);
@@ -85,12 +85,17 @@ static void __noreturn fault_die(struct pt_regs *regs, unsigned long addr,
 void mm_handle_fault(struct pt_regs *regs)
 {
 	enum fault_access access = cause_access(regs->cause);
-	char what[REPORT_LEN / 2];
-	int err;
+	int err = anon_handle_fault(regs->tval, access);
 
-	err = anon_handle_fault(regs->tval, access, what, sizeof(what));
 	if (err)
-		fault_die(regs, regs->tval, access, err, what);
+		fault_die(regs, regs->tval, access, err);
+}
+
+int do_page_fault(unsigned long cause, unsigned long addr)
+{
+	if (this_hart()->probing)
+		return -EFAULT;	/* do_trap() skips it: a probe never allocates */
+	return anon_handle_fault(addr, cause_access(cause));
 }
 
 /* Byte-wise, so a fault names the first bad byte's access only. */

@@ -32,13 +32,13 @@ void show_meminfo(void)
 	printk("MemFree:        %8lu kB\n", K(si.freeram));
 	printk("PerHartLists:   %8lu kB\n", K(pcp));
 	printk("Slab:           %8lu kB\n", K(slab_nr_pages()));
-	printk("AnonPages:      %8lu kB\n", K(READ_ONCE(nr_anon_pages)));
+	printk("AnonPages:      %8lu kB\n", K(nr_anon_pages()));
 	printk("PageTables:     %8lu kB\n", K(READ_ONCE(nr_pagetable_pages)));
 	printk("VmallocUsed:    %8lu kB\n", K(READ_ONCE(nr_vmalloc_pages)));
 	printk("CommitLimit:    %8lu kB\n", K(vm_commit_limit()));
 	printk("Committed_AS:   %8lu kB\n", K(READ_ONCE(vm_committed_pages)));
 	printk("Memmap:         %8lu kB\n", mem_map_bytes >> 10);
-	printk("pgfault %lu\n", READ_ONCE(nr_page_faults));
+	printk("pgfault %lu\n", nr_page_faults());
 }
 
 static void mm_report(void)

@@ -52,7 +52,8 @@ static void set_entry(pte_t *entry, pte_t val)
 		table_page(entry)->counters++;
 	else if (pte_present(*entry) && !pte_present(val))
 		table_page(entry)->counters--;
-	WRITE_ONCE(*entry, val);
+	/* Release: lock-free walkers see a new table's zeroes first. */
+	__atomic_store_n(entry, val, __ATOMIC_RELEASE);
 }
 
 static pte_t *next_table(pte_t entry)
@@ -168,6 +169,51 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 	return err;
 }
 
+pte_t *pgtable_pte_slot(struct pgtable *pt, unsigned long va)
+{
+	pte_t *table = pt->root;
+	unsigned int l;
+
+	for (l = pt->levels - 1; l > 0; l--) {
+		pte_t entry = READ_ONCE(table[PX(l, va)]);
+
+		if ((entry & (_PAGE_VALID | _PAGE_LEAF)) != _PAGE_VALID)
+			return NULL;	/* no table here: absent, or a leaf */
+		table = next_table(entry);
+	}
+	return &table[PX(0, va)];
+}
+
+/* The slot pgtable_pte_slot() did not find: make its tables (rare). */
+static noinline pte_t *pte_slot_alloc(struct pgtable *pt, unsigned long va)
+{
+	unsigned long flags = spin_lock_irqsave(&pt->lock);
+	pte_t *slot = walk_alloc(pt, va, 0);
+
+	if (!slot)	/* out of memory: tables made on the way go too */
+		unmap_locked(pt, va, va + PAGE_SIZE - 1);
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return slot;
+}
+
+int pgtable_pte_fill(struct pgtable *pt, pte_t *slot, unsigned long va,
+		     pte_t pte)
+{
+	pte_t empty = 0;
+
+	if (!slot) {
+		slot = pte_slot_alloc(pt, va);
+		if (!slot || slot == ERR_EXISTS)
+			return slot ? -EEXIST : -ENOMEM;
+	}
+	/* Release: whatever the page holds before the entry that maps it. */
+	if (!__atomic_compare_exchange_n(slot, &empty, pte, false,
+					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return -EEXIST;
+	__atomic_add_fetch(&table_page(slot)->counters, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
 /* Replace a huge leaf by a table of 512 leaves one level down. */
 static int split_leaf(pte_t *entry, unsigned int level)
 {
@@ -190,7 +236,25 @@ struct walk_op {
 	bool unmap;
 	bool keep_tables;	/* unmap: leave emptied tables in place */
 	pgprot_t prot;
+	struct list_head *pages;	/* unmap: gather the leaves' pages */
+	unsigned long *removed;		/* unmap: count the leaves */
 };
+
+/* Unmap or re-protect one leaf. */
+static void leaf_op(pte_t *entry, const struct walk_op *op)
+{
+	phys_addr_t pa = pte_to_pa(*entry);
+
+	if (!op->unmap) {
+		set_entry(entry, pa_to_pte(pa, op->prot));
+		return;
+	}
+	if (op->pages)
+		list_add_tail(&pfn_to_page(pa >> PAGE_SHIFT)->lru, op->pages);
+	if (op->removed)
+		(*op->removed)++;
+	set_entry(entry, 0);
+}
 
 /*
  * Visit [va, last] at @level (inclusive: a range may end at the top of the
@@ -207,8 +271,7 @@ static int walk_range(pte_t *table, unsigned int level, unsigned long va,
 		int err = 0;
 
 		if (pte_present(*entry) && pte_leaf(*entry) && whole) {
-			set_entry(entry, op->unmap ? 0 :
-				  pa_to_pte(pte_to_pa(*entry), op->prot));
+			leaf_op(entry, op);
 		} else if (pte_present(*entry)) {
 			/* A leaf that did not split stays as it was. */
 			if (pte_leaf(*entry) && split_leaf(entry, level))
@@ -237,20 +300,6 @@ static int unmap_locked(struct pgtable *pt, unsigned long va,
 	return walk_range(pt->root, pt->levels - 1, va, last, &op);
 }
 
-int pgtable_clear(struct pgtable *pt, unsigned long va, unsigned long size)
-{
-	const struct walk_op op = { .unmap = true, .keep_tables = true };
-	unsigned long flags;
-	int err;
-
-	if (!range_valid(pt, va, size))
-		return -EINVAL;
-	flags = spin_lock_irqsave(&pt->lock);
-	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, &op);
-	spin_unlock_irqrestore(&pt->lock, flags);
-	return err;
-}
-
 /* A page-aligned, non-empty, non-wrapping, canonical [va, va + size). */
 static bool range_valid(const struct pgtable *pt, unsigned long va,
 			unsigned long size)
@@ -258,6 +307,28 @@ static bool range_valid(const struct pgtable *pt, unsigned long va,
 	return IS_ALIGNED(va | size, PAGE_SIZE) && size &&
 	       va + size - 1 >= va && pgtable_va_valid(pt, va) &&
 	       pgtable_va_valid(pt, va + size - 1);
+}
+
+/* Check [va, va + size), then walk it with @op under the lock. */
+static int walk_locked(struct pgtable *pt, unsigned long va,
+		       unsigned long size, const struct walk_op *op)
+{
+	unsigned long flags;
+	int err;
+
+	if (!range_valid(pt, va, size))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&pt->lock);
+	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, op);
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return err;
+}
+
+int pgtable_clear(struct pgtable *pt, unsigned long va, unsigned long size)
+{
+	const struct walk_op op = { .unmap = true, .keep_tables = true };
+
+	return walk_locked(pt, va, size, &op);
 }
 
 int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size)
@@ -273,19 +344,26 @@ int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size)
 	return err;
 }
 
+long pgtable_unmap_gather(struct pgtable *pt, unsigned long va,
+			  unsigned long size, struct list_head *pages)
+{
+	unsigned long removed = 0;
+	const struct walk_op op = {
+		.unmap = true, .pages = pages, .removed = &removed,
+	};
+	int err = walk_locked(pt, va, size, &op);
+
+	return err ? err : (long)removed;
+}
+
 int pgtable_protect(struct pgtable *pt, unsigned long va, unsigned long size,
 		    pgprot_t prot)
 {
 	const struct walk_op op = { .prot = prot };
-	unsigned long flags;
-	int err;
 
-	if (!range_valid(pt, va, size) || !(prot & _PAGE_LEAF))
+	if (!(prot & _PAGE_LEAF))
 		return -EINVAL;
-	flags = spin_lock_irqsave(&pt->lock);
-	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, &op);
-	spin_unlock_irqrestore(&pt->lock, flags);
-	return err;
+	return walk_locked(pt, va, size, &op);
 }
 
 pte_t pgtable_walk(struct pgtable *pt, unsigned long va, unsigned int *level)

@@ -5,8 +5,9 @@
  * Interrupts: supervisor timer (timer_interrupt) and software (cross-call
  * IPIs). Exceptions: any fault inside a probe (trap_probe_insn(),
  * copy_from_kernel_nofault()) is skipped and recorded; page faults go to
- * the mm fault handler; any other exception is a kernel bug or a bad
- * access, reported by die().
+ * the mm fault handler (those the entry's short path, do_page_fault(),
+ * did not serve); any other exception is a kernel bug or a bad access,
+ * reported by die().
  */
 #include <asm/csr.h>
 #include <asm/timer.h>

@@ -22,21 +22,33 @@ enum fault_access {
  * anon_handle_fault() - demand-zero a page of an anonymous region
  * @addr: the faulting address
  * @access: what the access wanted
- * @what: on failure, one phrase naming the region and the problem
- * @len: its size
  *
  * Return: 0 when the page is now mapped (or already was: another hart got
  * there first); -EFAULT outside every region; -EACCES if the region's
  * protection forbids @access; -ENOMEM if no page could be had.
- * Context: the page-fault trap, interrupts off.
+ * Context: the page-fault trap (interrupts off), or any other context.
  */
-int anon_handle_fault(unsigned long addr, enum fault_access access,
-		      char *what, size_t len);
+int anon_handle_fault(unsigned long addr, enum fault_access access);
 
-/* Counters, in pages: present anonymous pages, and commit accounting. */
-extern unsigned long nr_anon_pages;
+/**
+ * anon_describe_fault() - why anon_handle_fault() said no, for a report
+ * @addr: the faulting address
+ * @err: what anon_handle_fault() returned
+ * @what: set to one phrase naming the region (or what is not there) and
+ *        the problem: its protection, out of memory, a guard page
+ * @len: size of @what
+ */
+void anon_describe_fault(unsigned long addr, int err, char *what,
+			 size_t len);
+
+/** nr_anon_pages() - anonymous pages mapped, all harts (AnonPages) */
+unsigned long nr_anon_pages(void);
+
+/** nr_page_faults() - demand-zero faults served, all harts (pgfault) */
+unsigned long nr_page_faults(void);
+
+/** vm_committed_pages - pages charged to the commit total (Committed_AS) */
 extern unsigned long vm_committed_pages;
-extern unsigned long nr_page_faults;
 
 /** vm_commit_limit() - CommitLimit in pages (overcommit_ratio of RAM) */
 unsigned long vm_commit_limit(void);

@@ -10,6 +10,18 @@
 struct pt_regs;
 
 /**
+ * do_page_fault() - the trap entry's short path for a page fault
+ * @cause: scause, a page-fault cause
+ * @addr: stval, the faulting address
+ *
+ * Called with only the caller-saved registers in the frame.
+ * Return: 0 if the fault was served (a demand-zero fill); otherwise the
+ * entry saves the whole frame and calls do_trap(). Context: trap,
+ * interrupts off; takes no trap itself.
+ */
+int do_page_fault(unsigned long cause, unsigned long addr);
+
+/**
  * mm_handle_fault() - handle a page fault trap
  * @regs: the trap frame (cause and stval say what and where)
  *

@@ -80,6 +80,14 @@ static inline void *page_address(const struct page *page)
 	return __va(page_to_phys(page));
 }
 
+/**
+ * clear_page() - zero one page
+ * @page: its kernel address, page-aligned
+ *
+ * Faster than memset() for the one case it serves: no edges to align.
+ */
+void clear_page(void *page);
+
 /** virt_to_page() - the page holding a kernel address in RAM */
 static inline struct page *virt_to_page(const void *addr)
 {

@@ -10,12 +10,14 @@
  * flush the TLB (flush_tlb_kernel_range()) for what they changed.
  *
  * Locking: pt->lock protects the whole tree; every function here takes
- * it. Lock order: region locks (vmalloc, anon) -> pt->lock -> zone->lock.
+ * it, except the demand-fill pair (pgtable_pte_slot(), pgtable_pte_fill())
+ * when the tables are there, which works lock-free. Lock order: region locks (vmalloc, anon) -> pt->lock -> zone->lock.
  */
 #ifndef RVMEM_PGTABLE_H
 #define RVMEM_PGTABLE_H
 
 #include <asm/pgtable-bits.h>
+#include <rvmem/list.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/types.h>
 
@@ -72,6 +74,40 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 		unsigned long size, pgprot_t prot, unsigned int max_level);
 
 /**
+ * pgtable_pte_slot() - the 4 KiB entry for @va, without the lock
+ * @pt: the tree
+ * @va: canonical
+ *
+ * The first half of a demand fill: one walk finds the slot, the caller
+ * checks it is empty, gets a page and hands the slot to
+ * pgtable_pte_fill(). Neither takes @pt->lock when the tables are there,
+ * so the caller must keep them alive: nothing may unmap around @va
+ * meanwhile (the anon regions' lock excludes their unmaps), and tables
+ * above the caller's own are never freed (the root, and under Sv48 the
+ * table over the top 512 GiB, which the hart stacks keep in use).
+ *
+ * Return: the slot, or NULL if a table on the way is missing (or a huge
+ * leaf maps @va).
+ */
+pte_t *pgtable_pte_slot(struct pgtable *pt, unsigned long va);
+
+/**
+ * pgtable_pte_fill() - map one 4 KiB page into an empty slot
+ * @pt: the tree
+ * @slot: from pgtable_pte_slot(), or NULL to make the tables (under
+ *        @pt->lock) first
+ * @va: the address @slot maps
+ * @pte: the new leaf, pa_to_pte(pa, prot)
+ *
+ * The slot is filled with one compare-and-swap: of two harts filling
+ * it, one wins and the other gets -EEXIST. Same rules as
+ * pgtable_pte_slot(). Return: 0, -EEXIST if something is mapped there,
+ * or -ENOMEM if a table could not be allocated (nothing made is left).
+ */
+int pgtable_pte_fill(struct pgtable *pt, pte_t *slot, unsigned long va,
+		     pte_t pte);
+
+/**
  * pgtable_unmap() - remove whatever is mapped in [@va, @va + @size)
  *
  * A huge leaf the range covers only partly is split first. Tables left
@@ -80,6 +116,20 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
  * partly unmapped; the leaf that did not split still maps all it did).
  */
 int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size);
+
+/**
+ * pgtable_unmap_gather() - pgtable_unmap(), saying what it removed
+ * @pages: if not NULL, the struct page of every leaf removed is added
+ *         (page->lru), for the caller to free once the TLB is flushed
+ *
+ * Absent tables are skipped whole, so the cost follows what is mapped,
+ * not the size of the range.
+ * Return: leaves removed (0: nothing was mapped, no flush is needed);
+ * -EINVAL as pgtable_unmap(); -ENOMEM if a split failed (what came
+ * before it is removed, and gathered).
+ */
+long pgtable_unmap_gather(struct pgtable *pt, unsigned long va,
+			  unsigned long size, struct list_head *pages);
 
 /**
  * pgtable_clear() - pgtable_unmap(), but keep tables that become empty

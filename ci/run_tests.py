@@ -140,8 +140,7 @@ TSAN_SUITES = ["page_alloc_smp", "slab_smp"]
 
 # bad-free modes and what each report must say.
 BAD_FREES = [
-    ("double-free", r"BUG: Bad page state: freeing a page that is not "
-                    r"allocated \(double free"),
+    ("double-free", r"BUG: Bad page state: double free: pfn"),
     ("free-unallocated", r"BUG: Bad page state: freeing a page that is not "
                          r"allocated"),
     ("free-never-allocated", r"BUG: Bad page state: freeing a page that is "

@@ -378,11 +378,66 @@ static void alloc_pages_random_on_each_hart(struct ktest *t)
 	free_pages_exact(run, sizeof(*run));
 }
 
+/* On the hart it runs on: a block of each order 0-3, allocated, freed. */
+static void fill_pcp_lists(void *arg)
+{
+	unsigned int o;
+
+	for (o = 0; o <= PCP_MAX_ORDER; o++) {
+		struct page *page = alloc_pages(GFP_ATOMIC | NOWARN, o);
+
+		if (page)
+			__free_pages(page, o);
+	}
+}
+
+/* Pages on hart @cpu's lists of order @order, every zone. */
+static unsigned long hart_pcp_pages(unsigned int cpu, unsigned int order)
+{
+	unsigned long sum = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		sum += pcp_count(&zones[z], cpu, order) << order;
+	return sum;
+}
+
+/*
+ * Fill the last hart's lists with blocks of orders 0-3, then stop it.
+ * Expect every order's list to hold pages before, the stop to give them
+ * all back to the buddy (they would be lost with the hart), and the hart
+ * to start again.
+ */
+static void pcp_lists_drained_on_hart_stop(struct ktest *t)
+{
+	unsigned int cpu = nr_cpus_online - 1, o;
+	unsigned long free0, held = 0;
+
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs two harts");
+		return;
+	}
+	drain_all_pages();
+	free0 = nr_free_pages();
+	smp_call_on(cpu, fill_pcp_lists, NULL);
+	for (o = 0; o <= PCP_MAX_ORDER; o++) {
+		KTEST_EXPECT_TRUE(t, hart_pcp_pages(cpu, o) > 0);
+		held += hart_pcp_pages(cpu, o);
+	}
+	KTEST_EXPECT_EQ(t, nr_free_pages() + held, free0);
+	KTEST_ASSERT_EQ(t, smp_stop_hart(cpu), 0);
+	for (o = 0; o <= PCP_MAX_ORDER; o++)
+		KTEST_EXPECT_EQ(t, hart_pcp_pages(cpu, o), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), free0);
+	KTEST_ASSERT_EQ(t, smp_start_hart(cpu), 0);
+}
+
 static const struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(page_alloc_zones_match_ram),
 	KTEST_CASE(alloc_pages_every_free_page),
 	KTEST_CASE(alloc_pages_zones_above_4g),
 	KTEST_CASE(alloc_pages_random_on_each_hart),
+	KTEST_CASE(pcp_lists_drained_on_hart_stop),
 	{}
 };
 

@@ -56,6 +56,9 @@
 #define MAX_RECLAIM_RETRIES	16
 #define PAGE_POISON		0x6b	/* --debug: freed pages are filled */
 #define PCP_HIGH_BATCHES	6	/* a list holds at most this many batches */
+/* struct pages initialised at boot per zone, and per deferred step */
+#define DEFERRED_EAGER_PAGES	((128UL << 20) >> PAGE_SHIFT)
+#define DEFERRED_CHUNK_PAGES	((128UL << 20) >> PAGE_SHIFT)
 
 /* The state bits a free checks: an allocated block has PG_head alone. */
 #define PAGE_STATE_MASK		((1UL << NR_PAGEFLAGS) - 1)
@@ -175,6 +178,19 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 	return NULL;
 }
 
+static bool deferred_grow_zone(struct zone *zone);
+
+/* The smallest free block of at least @order, growing the zone if none. */
+static struct page *__rmqueue(struct zone *zone, unsigned int order)
+{
+	struct page *page;
+
+	while (!(page = __rmqueue_smallest(zone, order)) &&
+	       deferred_grow_zone(zone))
+		;
+	return page;
+}
+
 /*
  * This hart's list of the zone whose lists start @zone_offset bytes into
  * struct per_cpu_pages, and of @order. The fast paths have that offset at
@@ -222,7 +238,7 @@ static noinline int rmqueue_bulk(struct zone *zone, unsigned int order,
 	unsigned long i;
 
 	spin_lock(&zone->lock);
-	while (!(page = __rmqueue_smallest(zone, order + shift)) && shift)
+	while (!(page = __rmqueue(zone, order + shift)) && shift)
 		shift--;
 	spin_unlock(&zone->lock);
 	if (!page)
@@ -280,7 +296,7 @@ static noinline struct page *rmqueue_buddy(struct zone *zone,
 					   unsigned int order)
 {
 	unsigned long flags = spin_lock_irqsave(&zone->lock);
-	struct page *page = __rmqueue_smallest(zone, order);
+	struct page *page = __rmqueue(zone, order);
 
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
@@ -314,7 +330,7 @@ static noinline bool zone_watermark_ok(const struct zone *z,
 	}
 	if (free <= min)
 		return false;
-	if (!order)
+	if (!order || READ_ONCE(z->deferred_pfn) < zone_end_pfn(z))
 		return true;
 	for (o = order; o < NR_PAGE_ORDERS; o++)
 		if (READ_ONCE(z->free_area[o].nr_free))
@@ -811,19 +827,120 @@ void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS])
 			out[z][o] = READ_ONCE(zones[z].free_area[o].nr_free);
 }
 
-void __free_pages_core(unsigned long pfn, unsigned int order)
+/* The zone a pfn lies in, without its struct page (which may be unset). */
+static struct zone *pfn_zone(unsigned long pfn)
 {
-	struct page *page = pfn_to_page(pfn);
-	struct zone *zone = page_zone(page);
-	unsigned long i;
+	return &zones[pfn >= zones[ZONE_NORMAL].zone_start_pfn];
+}
 
-	for (i = 0; i < 1UL << order; i++)
-		page_clear_flag(&page[i], PG_reserved);
-	zone->managed_pages += 1UL << order;
-	poison_pages(page, order);
-	spin_lock(&zone->lock);
-	__free_one_page(page, pfn, zone, order);
-	spin_unlock(&zone->lock);
+/*
+ * Put the free pages [@start, @end) of @zone, their struct pages
+ * initialised, on the free lists in the largest naturally aligned blocks.
+ * They are counted free already. zone->lock held.
+ */
+static void free_pfn_range(struct zone *zone, unsigned long start,
+			   unsigned long end)
+{
+	while (start < end) {
+		unsigned int order = MAX_PAGE_ORDER;
+
+		if (start)
+			order = min(order, (unsigned int)__builtin_ctzl(start));
+		while (start + (1UL << order) > end)
+			order--;
+		poison_pages(pfn_to_page(start), order);
+		WRITE_ONCE(zone->free_pages, zone->free_pages - (1UL << order));
+		__free_one_page(pfn_to_page(start), start, zone, order);
+		start += 1UL << order;
+	}
+}
+
+void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn)
+{
+	while (start_pfn < end_pfn) {
+		struct zone *zone = pfn_zone(start_pfn);
+		unsigned long end = min(end_pfn, zone_end_pfn(zone));
+
+		zone->managed_pages += end - start_pfn;
+		zone->free_pages += end - start_pfn;
+		spin_lock(&zone->lock);
+		free_pfn_range(zone, start_pfn,
+			       clamp(zone->deferred_pfn, start_pfn, end));
+		spin_unlock(&zone->lock);
+		start_pfn = end;
+	}
+}
+
+/* Clean struct pages for [@pfn, @end) with @flags and their zone. */
+static void memmap_init_pages(unsigned long pfn, unsigned long end,
+			      unsigned long flags)
+{
+	unsigned long split = zones[ZONE_NORMAL].zone_start_pfn;
+
+	for (; pfn < end; pfn++)
+		*pfn_to_page(pfn) = (struct page){
+			.flags = flags | (unsigned long)(pfn >= split) <<
+				 ZONE_SHIFT,
+		};
+}
+
+/*
+ * Initialise the struct pages of [@start, @end) in one pass: pages in
+ * memblock's free ranges clean, the others (holes, the kernel, the
+ * firmware, mem_map) PageReserved. Then call @fn on each free range.
+ */
+static void memmap_init_range(unsigned long start, unsigned long end,
+			      void (*fn)(struct zone *, unsigned long,
+					 unsigned long))
+{
+	unsigned long pfn = start, fs, fe;
+	phys_addr_t s, e;
+	u64 i;
+
+	for_each_free_mem_range(i, &s, &e) {
+		fs = clamp(PAGE_ALIGN(s) >> PAGE_SHIFT, start, end);
+		fe = clamp(e >> PAGE_SHIFT, start, end);
+		if (fs >= fe)
+			continue;
+		memmap_init_pages(pfn, fs, 1UL << PG_reserved);
+		memmap_init_pages(fs, fe, 0);
+		if (fn)
+			fn(pfn_zone(fs), fs, fe);
+		pfn = fe;
+	}
+	memmap_init_pages(pfn, end, 1UL << PG_reserved);
+}
+
+/*
+ * Initialise the next chunk of @zone's deferred struct pages and put its
+ * free pages on the free lists: the buddy allocator's free lists of the
+ * zone ran dry. Chunks end on MAX_ORDER_NR_PAGES, so no buddy of an
+ * initialised block lies beyond. zone->lock held, interrupts off (as
+ * Linux's deferred_grow_zone()). Return: false if nothing was deferred.
+ */
+static bool deferred_grow_zone(struct zone *zone)
+{
+	unsigned long start = zone->deferred_pfn, end = zone_end_pfn(zone);
+
+	if (start >= end)
+		return false;
+	end = min(end, start + DEFERRED_CHUNK_PAGES);
+	memmap_init_range(start, end, free_pfn_range);
+	WRITE_ONCE(zone->deferred_pfn, end);
+	return true;
+}
+
+void deferred_init_all(void)
+{
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		unsigned long flags = spin_lock_irqsave(&zones[z].lock);
+
+		while (deferred_grow_zone(&zones[z]))
+			;
+		spin_unlock_irqrestore(&zones[z].lock, flags);
+	}
 }
 
 static void zone_init(struct zone *zone, enum zone_type type,
@@ -863,13 +980,14 @@ int free_area_init(void)
 {
 	unsigned long start = memblock_start_of_DRAM() >> PAGE_SHIFT;
 	unsigned long end = PAGE_ALIGN(memblock_end_of_DRAM()) >> PAGE_SHIFT;
-	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end), pfn;
+	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end);
 	unsigned int cpu;
 	int z;
 
 	mem_map_bytes = PAGE_ALIGN((end - start) * sizeof(struct page));
-	mem_map = memblock_alloc(mem_map_bytes, PAGE_SIZE);
-	if (!mem_map) {
+	mem_map = __va(memblock_phys_alloc_range(mem_map_bytes, PAGE_SIZE, 0,
+						 MEMBLOCK_ALLOC_ANYWHERE));
+	if (mem_map == __va(0)) {
 		pr_err("no room for mem_map (%lu KiB for %lu pages)\n",
 		       mem_map_bytes >> 10, end - start);
 		return -ENOMEM;
@@ -884,9 +1002,16 @@ int free_area_init(void)
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		zones[z].present_pages = present_pages_in(
 			zones[z].zone_start_pfn, zone_end_pfn(&zones[z]));
-	for (pfn = start; pfn < end; pfn++)
-		pfn_to_page(pfn)->flags = (1UL << PG_reserved) |
-			((unsigned long)(pfn >= split) << ZONE_SHIFT);
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &zones[z];
+		unsigned long eager = zone->zone_start_pfn +
+				      DEFERRED_EAGER_PAGES;
+
+		zone->deferred_pfn = min(ALIGN(eager, MAX_ORDER_NR_PAGES),
+					 zone_end_pfn(zone));
+		memmap_init_range(zone->zone_start_pfn, zone->deferred_pfn,
+				  NULL);
+	}
 	return 0;
 }
 

@@ -142,11 +142,23 @@ void paging_init(void);
 /**
  * free_area_init() - size the zones from memblock and allocate mem_map
  *
- * Every struct page starts PageReserved; memblock_free_all() then frees
- * what is free. Context: boot, after all memblock_add/reserve calls.
+ * Initialises the struct pages of each zone's first DEFERRED_EAGER_PAGES
+ * in one pass (free pages clean, the rest PageReserved); the others are
+ * initialised on demand, when the zone's free lists run dry (or by
+ * deferred_init_all()), and never handed out before.
+ * Context: boot, after all memblock_add/reserve calls.
  * Return: 0, or -ENOMEM (with a message) if mem_map does not fit.
  */
 int free_area_init(void);
+
+/**
+ * deferred_init_all() - initialise every struct page still deferred and
+ * put its free pages on the free lists
+ *
+ * Context: interrupts enabled or not, no zone lock held; takes each zone
+ * lock for as long as its chunks take (about 9 instructions a page).
+ */
+void deferred_init_all(void);
 
 /**
  * setup_per_zone_wmarks() - derive min/low/high watermarks and per-hart

@@ -20,6 +20,7 @@
 
 #define MAX_PAGE_ORDER	10			/* 4 MiB blocks */
 #define NR_PAGE_ORDERS	(MAX_PAGE_ORDER + 1)
+#define MAX_ORDER_NR_PAGES	(1UL << MAX_PAGE_ORDER)
 #define DMA32_LIMIT_PFN	(1UL << (32 - 12))	/* 4 GiB */
 #define PCP_MAX_ORDER	3	/* Linux's PAGE_ALLOC_COSTLY_ORDER */
 #define NR_PCP_ORDERS	(PCP_MAX_ORDER + 1)
@@ -74,7 +75,10 @@ struct per_cpu_pages {
  * @spanned_pages: pfns spanned, holes included
  * @present_pages: RAM pages within the span
  * @managed_pages: pages handed to the buddy allocator
- * @free_pages: pages on @free_area lists (not on per-hart lists)
+ * @free_pages: free pages not on per-hart lists: on @free_area, or not
+ *              initialised yet (from @deferred_pfn on)
+ * @deferred_pfn: struct pages from here to the zone's end are not
+ *                initialised yet; a multiple of MAX_ORDER_NR_PAGES
  * @name: "DMA32" or "Normal"
  * @pcp_batch: blocks moved between the buddy and a per-hart list at a
  *             time, per order (a power of two: a refill splits one block)
@@ -89,6 +93,7 @@ struct zone {
 	unsigned long present_pages;
 	unsigned long managed_pages;
 	unsigned long free_pages;
+	unsigned long deferred_pfn;
 	const char *name;
 	unsigned int pcp_batch[NR_PCP_ORDERS];
 	unsigned int pcp_high[NR_PCP_ORDERS];

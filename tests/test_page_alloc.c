@@ -60,34 +60,42 @@ static void release(struct held *h)
 }
 
 /*
- * 4g layout, pristine: take one order-0 page (the per-hart list refills
- * from the buddy first) and one order-3 block from Normal. Expect Normal's
- * free_area counts to change exactly as splitting the smallest fitting
- * block predicts for every page that left the buddy, and DMA32 untouched.
+ * 4g layout, pristine: take one order-0 page and one order-3 block from
+ * Normal; each refills this hart's empty list of its order with one
+ * block of a batch of blocks, split. Expect Normal's free_area counts to
+ * change exactly as taking those two blocks predicts (splitting the
+ * smallest fitting block), and DMA32 untouched.
  */
 static void alloc_pages_split_exact(struct ktest *t)
 {
 	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
 	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned long model[NR_PAGE_ORDERS], free0, taken, i;
+	unsigned long model[NR_PAGE_ORDERS], free0;
 	struct zone *normal = &zones[ZONE_NORMAL];
+	unsigned int batch0, batch3;
 	struct page *p0, *p3;
 	int o;
 
 	KTEST_ASSERT_TRUE(t, mm_fixture_boot_4g() != 0);
 	buddyinfo_snapshot(before);
 	free0 = normal->free_pages;
+	batch0 = normal->pcp_batch[0];
+	batch3 = normal->pcp_batch[3];
 	p0 = alloc_pages(GFP_KERNEL, 0);
 	KTEST_ASSERT_TRUE(t, p0 != NULL);
 	KTEST_EXPECT_EQ(t, page_zonenum(p0), ZONE_NORMAL);
-	taken = free0 - normal->free_pages;
-	KTEST_EXPECT_EQ(t, taken, 1 + zone_pcp_count(normal));
+	KTEST_EXPECT_EQ(t, free0 - normal->free_pages, batch0);
+	KTEST_EXPECT_EQ(t, zone_pcp_count(normal), batch0 - 1);
 	memcpy(model, before[ZONE_NORMAL], sizeof(model));
-	for (i = 0; i < taken; i++)
-		KTEST_EXPECT_TRUE(t, mm_buddy_model_take(model, 0));
+	KTEST_EXPECT_TRUE(t, mm_buddy_model_take(model,
+						 __builtin_ctz(batch0)));
 	p3 = alloc_pages(GFP_KERNEL, 3);
 	KTEST_ASSERT_TRUE(t, p3 != NULL);
-	KTEST_EXPECT_TRUE(t, mm_buddy_model_take(model, 3));
+	KTEST_EXPECT_EQ(t, page_to_pfn(p3) % 8, 0);
+	KTEST_EXPECT_EQ(t, zone_pcp_count(normal),
+			batch0 - 1 + 8 * (batch3 - 1));
+	KTEST_EXPECT_TRUE(t, mm_buddy_model_take(model,
+						 3 + __builtin_ctz(batch3)));
 	buddyinfo_snapshot(after);
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
 		KTEST_EXPECT_EQ(t, after[ZONE_NORMAL][o], model[o]);
@@ -99,15 +107,16 @@ static void alloc_pages_split_exact(struct ktest *t)
 }
 
 /*
- * 4g layout: take 16 order-2 blocks (no per-hart list involved) and give
- * them back in reverse order; expect buddyinfo back to pristine at once,
- * before any drain. Then 64 order-0 pages freed in shuffled order: expect
- * pristine again after draining this hart's list.
+ * 4g layout: take 16 blocks of order PCP_MAX_ORDER + 1 (no per-hart list
+ * involved) and give them back in reverse order; expect buddyinfo back to
+ * pristine at once, before any drain. Then 64 order-0 pages freed in
+ * shuffled order: expect pristine again after draining this hart's list.
  */
 static void __free_pages_merges_buddies(struct ktest *t)
 {
 	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
 	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	const unsigned int big = PCP_MAX_ORDER + 1;
 	struct page *blk[64];
 	u64 rng = 42;
 	int i;
@@ -115,11 +124,11 @@ static void __free_pages_merges_buddies(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, mm_fixture_boot_4g() != 0);
 	buddyinfo_snapshot(before);
 	for (i = 0; i < 16; i++) {
-		blk[i] = alloc_pages(GFP_KERNEL, 2);
+		blk[i] = alloc_pages(GFP_KERNEL, big);
 		KTEST_ASSERT_TRUE(t, blk[i] != NULL);
 	}
 	while (i--)
-		__free_pages(blk[i], 2);
+		__free_pages(blk[i], big);
 	buddyinfo_snapshot(after);
 	KTEST_EXPECT_TRUE(t, buddyinfo_equal(before, after));
 	for (i = 0; i < 64; i++) {
@@ -252,7 +261,7 @@ static void alloc_pages_watermarks(struct ktest *t)
 
 	KTEST_ASSERT_TRUE(t, mm_fixture_boot_small(MiB(32)) != 0);
 	min = z->watermark[WMARK_MIN];
-	batch = z->pcp[0].batch;
+	batch = z->pcp_batch[0];
 	KTEST_ASSERT_TRUE(t, min > 0);
 	KTEST_EXPECT_TRUE(t, z->watermark[WMARK_LOW] > min);
 	KTEST_EXPECT_TRUE(t, z->watermark[WMARK_HIGH] >
@@ -474,6 +483,124 @@ static void alloc_pages_order_too_large(struct ktest *t)
 	KTEST_EXPECT_EQ(t, mm_free_total(), before);
 }
 
+/* Blocks on this hart's (cpu 0's) list of @zone and @order. */
+static unsigned long pcp_blocks(unsigned int zone, unsigned int order)
+{
+	return pcp_count(&zones[zone], 0, order);
+}
+
+/*
+ * 4g layout, for each order 1-3: one block, freed, then taken again.
+ * Expect the first to refill this hart's empty list with one split block
+ * of a batch (the zone's free count down by a batch, the rest listed),
+ * the freed block back on top of the list marked PG_pcp and no longer
+ * allocated, and the next allocation to return that same block.
+ */
+static void pcp_lists_refill_orders_1_to_3(struct ktest *t)
+{
+	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	struct zone *normal = &zones[ZONE_NORMAL];
+	unsigned int o;
+
+	KTEST_ASSERT_TRUE(t, mm_fixture_boot_4g() != 0);
+	buddyinfo_snapshot(before);
+	for (o = 1; o <= PCP_MAX_ORDER; o++) {
+		unsigned long free0 = normal->free_pages;
+		unsigned int batch = normal->pcp_batch[o];
+		struct page *p, *q;
+
+		KTEST_EXPECT_TRUE(t, batch >= 2);
+		p = alloc_pages(GFP_KERNEL, o);
+		KTEST_ASSERT_TRUE(t, p != NULL);
+		KTEST_EXPECT_EQ(t, free0 - normal->free_pages, batch << o);
+		KTEST_EXPECT_EQ(t, pcp_blocks(ZONE_NORMAL, o), batch - 1);
+		expect_block(t, p, o);
+		__free_pages(p, o);
+		KTEST_EXPECT_EQ(t, pcp_blocks(ZONE_NORMAL, o), batch);
+		KTEST_EXPECT_TRUE(t, PagePcp(p) && !PageHead(p));
+		KTEST_EXPECT_TRUE(t, per_cpu_pages[0].lists[ZONE_NORMAL][o].head
+				  == p);
+		q = alloc_pages(GFP_KERNEL, o);
+		KTEST_EXPECT_TRUE(t, q == p);
+		__free_pages(q, o);
+	}
+	KTEST_EXPECT_EQ(t, normal->free_pages, normal->managed_pages -
+			zone_pcp_count(normal));
+	KTEST_EXPECT_TRUE(t, mm_recovered(before));
+}
+
+/*
+ * 4g layout, for each order 1-3: hold high + 1 blocks, then free them
+ * one by one. Expect the list to grow to its high mark and, at the free
+ * that passes it, a batch to go back to the buddy under one lock hold:
+ * high + 1 - batch blocks listed, the zone's free count up by a batch.
+ */
+static void pcp_lists_drain_a_batch_past_high(struct ktest *t)
+{
+	struct zone *normal = &zones[ZONE_NORMAL];
+	struct held h;
+	unsigned int o;
+
+	KTEST_ASSERT_TRUE(t, mm_fixture_boot_4g() != 0);
+	for (o = 1; o <= PCP_MAX_ORDER; o++) {
+		unsigned int high = normal->pcp_high[o];
+		unsigned int batch = normal->pcp_batch[o];
+		unsigned long i, free0;
+		struct page *page;
+
+		held_init(&h, o);
+		for (i = 0; i <= high; i++) {
+			page = alloc_pages(GFP_KERNEL, o);
+			KTEST_ASSERT_TRUE(t, page != NULL);
+			list_add(&page->lru, &h.list);
+		}
+		drain_local_pages(NULL);
+		for (i = 0; i < high; i++) {
+			page = list_first_entry(&h.list, struct page, lru);
+			list_del(&page->lru);
+			__free_pages(page, o);
+		}
+		KTEST_EXPECT_EQ(t, pcp_blocks(ZONE_NORMAL, o), high);
+		free0 = normal->free_pages;
+		release(&h);
+		KTEST_EXPECT_EQ(t, pcp_blocks(ZONE_NORMAL, o),
+				high + 1 - batch);
+		KTEST_EXPECT_EQ(t, normal->free_pages - free0,
+				(unsigned long)batch << o);
+	}
+}
+
+/*
+ * small layout (one zone): fill this hart's lists of orders 1-3, then
+ * take order-0 pages until GFP_KERNEL fails. Expect the slow path to
+ * have drained those lists back to the buddy (memory pressure) and their
+ * pages to have been handed out as order-0 pages: the zone ends exactly
+ * at its min watermark (below the low one, refills take one block).
+ */
+static void pcp_lists_drain_on_memory_pressure(struct ktest *t)
+{
+	struct zone *z = &zones[ZONE_DMA32];
+	struct held h[NR_PCP_ORDERS];
+	unsigned int o;
+
+	KTEST_ASSERT_TRUE(t, mm_fixture_boot_small(MiB(32)) != 0);
+	for (o = 1; o <= PCP_MAX_ORDER; o++) {
+		struct page *page = alloc_pages(GFP_KERNEL, o);
+
+		KTEST_ASSERT_TRUE(t, page != NULL);
+		__free_pages(page, o);
+		KTEST_EXPECT_EQ(t, pcp_blocks(ZONE_DMA32, o), z->pcp_batch[o]);
+	}
+	held_init(&h[0], 0);
+	KTEST_EXPECT_TRUE(t, grab(&h[0], GFP_KERNEL) > 0);
+	for (o = 1; o <= PCP_MAX_ORDER; o++)
+		KTEST_EXPECT_EQ(t, pcp_blocks(ZONE_DMA32, o), 0);
+	KTEST_EXPECT_EQ(t, zone_pcp_count(z), 0);
+	KTEST_EXPECT_EQ(t, z->free_pages, z->watermark[WMARK_MIN]);
+	KTEST_EXPECT_EQ(t, h[0].blocks + z->free_pages, z->managed_pages);
+	release(&h[0]);
+}
+
 static const struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(alloc_pages_split_exact),
 	KTEST_CASE(__free_pages_merges_buddies),
@@ -487,6 +614,9 @@ static const struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(nr_free_pages_and_si_meminfo),
 	KTEST_CASE(alloc_pages_exhaust_and_recover),
 	KTEST_CASE(alloc_pages_order_too_large),
+	KTEST_CASE(pcp_lists_refill_orders_1_to_3),
+	KTEST_CASE(pcp_lists_drain_a_batch_past_high),
+	KTEST_CASE(pcp_lists_drain_on_memory_pressure),
 	{}
 };
 

@@ -348,26 +348,32 @@ static unsigned long walk_free_lists(struct stress *s, unsigned int z)
 static unsigned long walk_pcp_lists(struct stress *s, unsigned int z)
 {
 	unsigned long pages = 0, count;
-	struct list_head *pos;
-	unsigned int cpu;
+	unsigned int cpu, o;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		count = 0;
-		list_for_each(pos, &zones[z].pcp[cpu].list) {
-			struct page *p = list_entry(pos, struct page, lru);
+		for (o = 0; o < NR_PCP_ORDERS; o++) {
+			const struct page *p;
 
-			if (PageBuddy(p) || page_zonenum(p) != z ||
-			    !shadow_clear(page_to_pfn(p), 1))
-				block_error(s, "bad per-hart page", p, 0);
-			count++;
+			count = 0;
+			for (p = per_cpu_pages[cpu].lists[z][o].head; p;
+			     p = p->pcp_next) {
+				if (!PagePcp(p) || PageBuddy(p) ||
+				    p->order != o || page_zonenum(p) != z ||
+				    page_to_pfn(p) % (1UL << o) ||
+				    !shadow_clear(page_to_pfn(p), 1UL << o))
+					block_error(s, "bad per-hart block", p,
+						    o);
+				count++;
+			}
+			if (count != pcp_count(&zones[z], cpu, o) ||
+			    count > zones[z].pcp_high[o])
+				stress_error(s, "zone %u cpu %u order %u: %lu "
+					     "blocks listed, count %lu, high %u",
+					     z, cpu, o, count,
+					     pcp_count(&zones[z], cpu, o),
+					     zones[z].pcp_high[o]);
+			pages += count << o;
 		}
-		if (count != (unsigned long)zones[z].pcp[cpu].count ||
-		    zones[z].pcp[cpu].count > zones[z].pcp[cpu].high)
-			stress_error(s, "zone %u cpu %u: %lu pages listed, "
-				     "count %d, high %d", z, cpu, count,
-				     zones[z].pcp[cpu].count,
-				     zones[z].pcp[cpu].high);
-		pages += count;
 	}
 	return pages;
 }

@@ -12,6 +12,7 @@
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/list.h>
+#include <rvmem/memblock.h>
 #include <rvmem/mm.h>
 #include <rvmem/mmzone.h>
 #include <rvmem/printk.h>
@@ -90,6 +91,11 @@ static unsigned long give_back(struct list_head *held)
 		__free_page(page);
 	}
 	return bad;
+}
+
+static unsigned long page_zone_deferred_pfn(const struct page *page)
+{
+	return zones[page_zonenum(page)].deferred_pfn;
 }
 
 static unsigned long zones_min(void)
@@ -401,15 +407,185 @@ static void alloc_pages_random_on_each_hart(struct ktest *t)
 	free_pages_exact(run, sizeof(*run));
 }
 
+/* On the hart it runs on: a block of each order 0-3, allocated, freed. */
+static void fill_pcp_lists(void *arg)
+{
+	unsigned int o;
+
+	for (o = 0; o <= PCP_MAX_ORDER; o++) {
+		struct page *page = alloc_pages(GFP_ATOMIC | NOWARN, o);
+
+		if (page)
+			__free_pages(page, o);
+	}
+}
+
+/* Pages on hart @cpu's lists of order @order, every zone. */
+static unsigned long hart_pcp_pages(unsigned int cpu, unsigned int order)
+{
+	unsigned long sum = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		sum += pcp_count(&zones[z], cpu, order) << order;
+	return sum;
+}
+
+/*
+ * Fill the last hart's lists with blocks of orders 0-3, then stop it.
+ * Expect every order's list to hold pages before, the stop to give them
+ * all back to the buddy (they would be lost with the hart), and the hart
+ * to start again.
+ */
+static void pcp_lists_drained_on_hart_stop(struct ktest *t)
+{
+	unsigned int cpu = nr_cpus_online - 1, o;
+	unsigned long free0, held = 0;
+
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs two harts");
+		return;
+	}
+	drain_all_pages();
+	free0 = nr_free_pages();
+	smp_call_on(cpu, fill_pcp_lists, NULL);
+	for (o = 0; o <= PCP_MAX_ORDER; o++) {
+		KTEST_EXPECT_TRUE(t, hart_pcp_pages(cpu, o) > 0);
+		held += hart_pcp_pages(cpu, o);
+	}
+	KTEST_EXPECT_EQ(t, nr_free_pages() + held, free0);
+	KTEST_ASSERT_EQ(t, smp_stop_hart(cpu), 0);
+	for (o = 0; o <= PCP_MAX_ORDER; o++)
+		KTEST_EXPECT_EQ(t, hart_pcp_pages(cpu, o), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), free0);
+	KTEST_ASSERT_EQ(t, smp_start_hart(cpu), 0);
+}
+
+/*
+ * Deferred struct page initialisation: with more RAM than a zone's eager
+ * part, boot leaves the rest of mem_map to be initialised on demand. The
+ * 16 GiB boot of the test matrix runs this suite alone, first.
+ */
+
+/*
+ * Expect each zone larger than the eager part to have left struct pages
+ * uninitialised at boot (on a chunk boundary), yet to count them free
+ * and managed.
+ */
+static void memmap_deferred_at_boot(struct ktest *t)
+{
+	unsigned long deferred = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &zones[z];
+
+		if (zone->deferred_pfn >= zone_end_pfn(zone))
+			continue;
+		KTEST_EXPECT_EQ(t, zone->deferred_pfn % MAX_ORDER_NR_PAGES, 0);
+		KTEST_EXPECT_TRUE(t, zone->managed_pages >
+				  zone->deferred_pfn - zone->zone_start_pfn);
+		deferred += zone_end_pfn(zone) - zone->deferred_pfn;
+	}
+	if (!deferred) {
+		ktest_skip(t, "all of mem_map initialised (small RAM, or an "
+			   "earlier suite used it all)");
+		return;
+	}
+	printk("        # %lu MiB of struct pages deferred\n",
+	       deferred >> (20 - PAGE_SHIFT));
+}
+
+/* Free pages memblock knows of in [@start, @end). */
+static unsigned long free_pages_in(unsigned long start, unsigned long end)
+{
+	unsigned long sum = 0;
+	phys_addr_t s, e;
+	u64 i;
+
+	for_each_free_mem_range(i, &s, &e)
+		sum += max(min(e >> PAGE_SHIFT, end), start) -
+		       max(min(PAGE_ALIGN(s) >> PAGE_SHIFT, end), start);
+	return sum;
+}
+
+/*
+ * Take all memory in blocks of orders 10 down to 0 (GFP_KERNEL, then
+ * GFP_ATOMIC), writing none of it. Expect every block initialised and
+ * allocated when handed out, no free page left uninitialised by the end,
+ * free memory down below the min watermarks (so at 16 GiB over 15 GiB
+ * taken), and all of it free again after.
+ */
+static void alloc_pages_takes_deferred_memory(struct ktest *t)
+{
+	unsigned long free0, taken = 0, bad = 0;
+	struct list_head held[NR_PAGE_ORDERS];
+	struct page *page;
+	int o, z;
+
+	drain_all_pages();
+	free0 = nr_free_pages();
+	for (o = MAX_PAGE_ORDER; o >= 0; o--) {
+		INIT_LIST_HEAD(&held[o]);
+		while ((page = alloc_pages(GFP_KERNEL | NOWARN, o)) ||
+		       (page = alloc_pages(GFP_ATOMIC | NOWARN, o))) {
+			bad += page_to_pfn(page) >=
+			       page_zone_deferred_pfn(page) ||
+			       !PageHead(page) || page->order != (unsigned)o;
+			list_add(&page->lru, &held[o]);
+			taken += 1UL << o;
+		}
+	}
+	printk("        # took %lu MiB of %lu MiB free\n",
+	       taken >> (20 - PAGE_SHIFT), free0 >> (20 - PAGE_SHIFT));
+	KTEST_EXPECT_EQ(t, bad, 0);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		KTEST_EXPECT_EQ(t, free_pages_in(zones[z].deferred_pfn,
+						 zone_end_pfn(&zones[z])), 0);
+	KTEST_EXPECT_TRUE(t, nr_free_pages() < zones_min());
+	KTEST_EXPECT_TRUE(t, taken + zones_min() > free0);
+	if (free0 > (16UL << (30 - PAGE_SHIFT)) * 31 / 32)
+		KTEST_EXPECT_TRUE(t, taken >= 15UL << (30 - PAGE_SHIFT));
+	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+		while (!list_empty(&held[o])) {
+			page = list_first_entry(&held[o], struct page, lru);
+			list_del(&page->lru);
+			__free_pages(page, o);
+		}
+	}
+	drain_all_pages();
+	KTEST_EXPECT_EQ(t, nr_free_pages(), free0);
+}
+
+static const struct ktest_case page_alloc_deferred_cases[] = {
+	KTEST_CASE(memmap_deferred_at_boot),
+	KTEST_CASE(alloc_pages_takes_deferred_memory),
+	{}
+};
+
+KTEST_SUITE(page_alloc_deferred_suite) = {
+	.name = "page_alloc_deferred",
+	.cases = page_alloc_deferred_cases,
+};
+
+/* These cases compare buddyinfo before and after: no zone may grow. */
+static int page_alloc_init(void)
+{
+	deferred_init_all();
+	return 0;
+}
+
 static const struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(page_alloc_zones_match_ram),
 	KTEST_CASE(alloc_pages_every_free_page),
 	KTEST_CASE(alloc_pages_zones_above_4g),
 	KTEST_CASE(alloc_pages_random_on_each_hart),
+	KTEST_CASE(pcp_lists_drained_on_hart_stop),
 	{}
 };
 
 KTEST_SUITE(page_alloc_suite) = {
 	.name = "page_alloc",
 	.cases = page_alloc_cases,
+	.init = page_alloc_init,
 };

@@ -23,6 +23,7 @@
 #include <rvmem/panic.h>
 #include <rvmem/param.h>
 #include <rvmem/printk.h>
+#include <rvmem/mm.h>
 #include <rvmem/smp.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/trap.h>
@@ -252,6 +253,7 @@ void smp_ipi_interrupt(void)
 	h->ipis++;
 	if (h->stop_requested) {
 		h->stop_requested = false;
+		drain_local_pages(NULL);	/* its lists would be lost */
 		__atomic_store_n(&h->online, false, __ATOMIC_RELEASE);
 		__atomic_sub_fetch(&nr_cpus_online, 1, __ATOMIC_RELAXED);
 		sbi_hart_stop();

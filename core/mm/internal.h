@@ -9,14 +9,16 @@
 #include <rvmem/mmzone.h>
 
 /**
- * __free_pages_core() - hand a block of boot memory to the buddy allocator
- * @pfn: first page, aligned to 2^@order
- * @order: block order
+ * __free_pages_core() - hand free boot memory to the buddy allocator
+ * @start_pfn: first page
+ * @end_pfn: one past the last page
  *
- * Clears PG_reserved on every page and counts them as managed.
+ * Counts [@start_pfn, @end_pfn) as managed and free. Pages whose struct
+ * page is initialised go to the free lists in the largest naturally
+ * aligned blocks; the rest wait for deferred_grow_zone().
  * Context: boot (memblock_free_all()).
  */
-void __free_pages_core(unsigned long pfn, unsigned int order);
+void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn);
 
 /** mem_map_bytes - bytes of struct page allocated by free_area_init() */
 extern unsigned long mem_map_bytes;

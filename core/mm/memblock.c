@@ -497,24 +497,6 @@ void memblock_dump_all(void)
 	dump_type(&memblock.reserved);
 }
 
-/* Free [start, end) in the largest naturally aligned blocks that fit. */
-static unsigned long free_pfn_range(unsigned long start, unsigned long end)
-{
-	unsigned long count = end - start;
-
-	while (start < end) {
-		unsigned int order = MAX_PAGE_ORDER;
-
-		if (start)
-			order = min(order, (unsigned int)__builtin_ctzl(start));
-		while (start + (1UL << order) > end)
-			order--;
-		__free_pages_core(start, order);
-		start += 1UL << order;
-	}
-	return count;
-}
-
 unsigned long memblock_free_all(void)
 {
 	phys_addr_t start, end;
@@ -525,8 +507,10 @@ unsigned long memblock_free_all(void)
 		unsigned long spfn = ALIGN(start, PAGE_SIZE) >> PAGE_SHIFT;
 		unsigned long epfn = ALIGN_DOWN(end, PAGE_SIZE) >> PAGE_SHIFT;
 
-		if (spfn < epfn)
-			pages += free_pfn_range(spfn, epfn);
+		if (spfn < epfn) {
+			__free_pages_core(spfn, epfn);
+			pages += epfn - spfn;
+		}
 	}
 	memblock.frozen = true;
 	memblock_dbg("memblock_free_all: %lu pages to the buddy allocator\n",

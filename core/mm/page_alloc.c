@@ -1,26 +1,37 @@
 // SPDX-License-Identifier: MIT
 /*
- * The zoned buddy page allocator with per-hart order-0 lists.
+ * The zoned buddy page allocator with per-hart lists for orders 0-3.
  *
  * Each zone keeps free blocks of 2^order pages, naturally aligned, on
  * free_area[order]; the first page of a free block has PG_buddy and its
  * order. Allocation takes the smallest block that fits and splits off
  * halves (expand()); freeing merges a block with its buddy (the block at
  * pfn ^ (1 << order)) while that buddy is free, of the same order and in
- * the same zone. Order-0 requests are served from the hart's own list
- * (pcp), refilled and drained in batches, so the common case takes no lock.
+ * the same zone.
  *
- * Paths: alloc_pages() -> get_page_from_freelist() at the low watermark
- * (fast); on failure __alloc_pages_slowpath() retries at the min watermark
- * (reduced for __GFP_HIGH and atomic requests), then reclaims (drains
- * per-hart lists) and retries; then warns and returns NULL.
+ * Blocks of orders 0 to PCP_MAX_ORDER are cached per hart, zone and order
+ * (struct pcp_list, PG_pcp on the block's first page). An empty list is
+ * refilled by splitting one larger block (zone->pcp_batch[order] blocks),
+ * a list past its high mark gives a batch back, each under one lock hold.
+ * The slow path and a stopping hart drain them.
  *
- * Locking: zone->lock protects a zone's free_area, free_pages and the
- * PG_buddy/order state of its free pages; it is always taken with
- * interrupts off (an interrupt handler may allocate). A hart's pcp list is
- * touched only by that hart with interrupts off, without the lock.
- * Lock order: zone->lock is a leaf (nothing else is taken under it but the
- * console lock for a bad-page report).
+ * Paths: alloc_pages() pops this hart's list of the preferred zone
+ * (fast: no lock, no watermark, no frame); on a miss, for larger orders
+ * or __GFP_ZERO it tail-calls __alloc_pages(): get_page_from_freelist()
+ * at the low watermark, then __alloc_pages_slowpath() at the min
+ * watermark (reduced for __GFP_HIGH and atomic requests), reclaim (drain
+ * per-hart lists) and retry; then a warning and NULL. __free_pages()
+ * checks the block in a few instructions and pushes it on this hart's
+ * list; orders above PCP_MAX_ORDER go to the buddy. The caller's address
+ * is computed only where a report or warning needs it.
+ *
+ * Lock order: zone->lock is a leaf (nothing else is taken under it but
+ * the console lock for a bad-page report). It protects a zone's
+ * free_area, free_pages and the PG_buddy/order state of its free pages,
+ * and is always taken with interrupts off (an interrupt handler may
+ * allocate). A hart's per_cpu_pages are touched only by that hart with
+ * interrupts off, without a lock; other harts read their counts for
+ * statistics only.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
@@ -28,6 +39,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <asm/irqflags.h>
+#include <asm/processor.h>
 #include <rvmem/memblock.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
@@ -43,9 +55,37 @@
 
 #define MAX_RECLAIM_RETRIES	16
 #define PAGE_POISON		0x6b	/* --debug: freed pages are filled */
+#define PCP_HIGH_BATCHES	6	/* a list holds at most this many batches */
+/* struct pages initialised at boot per zone, and per deferred step */
+#define DEFERRED_EAGER_PAGES	((128UL << 20) >> PAGE_SHIFT)
+#define DEFERRED_CHUNK_PAGES	((128UL << 20) >> PAGE_SHIFT)
+
+/* The state bits a free checks: an allocated block has PG_head alone. */
+#define PAGE_STATE_MASK		((1UL << NR_PAGEFLAGS) - 1)
+/* Allocating from a per-hart list and freeing to one flip these two. */
+#define PCP_TO_HEAD		((1UL << PG_pcp) | (1UL << PG_head))
+
+/*
+ * Where a zone's lists start in struct per_cpu_pages (64 bytes a zone),
+ * straight from page->flags: no flag bit lies between the page flags and
+ * the zone index, so one shift does it.
+ */
+#define PCP_ZONE_SHIFT		6
+#define PCP_ZONE_OFFSET(flags)	((flags) >> (ZONE_SHIFT - PCP_ZONE_SHIFT))
+_Static_assert(sizeof(((struct per_cpu_pages *)0)->lists[0]) ==
+	       1UL << PCP_ZONE_SHIFT, "a zone's per-hart lists: 64 bytes");
+_Static_assert(NR_PAGEFLAGS <= ZONE_SHIFT - PCP_ZONE_SHIFT,
+	       "page flags reach into PCP_ZONE_OFFSET()");
+
+#ifdef CONFIG_DEBUG
+#define DEBUG_PAGES		true
+#else
+#define DEBUG_PAGES		false
+#endif
 
 struct zone zones[MAX_NR_ZONES];
 struct page *mem_map;
+struct per_cpu_pages per_cpu_pages[NR_CPUS];
 unsigned long memmap_base_pfn, max_pfn;
 unsigned long mem_map_bytes;
 
@@ -138,53 +178,116 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 	return NULL;
 }
 
-/* Move up to @count order-0 pages to @list. Interrupts off. */
-static noinline int rmqueue_bulk(struct zone *zone, int count,
-				struct list_head *list)
+static bool deferred_grow_zone(struct zone *zone);
+
+/* The smallest free block of at least @order, growing the zone if none. */
+static struct page *__rmqueue(struct zone *zone, unsigned int order)
 {
-	int i;
+	struct page *page;
 
-	spin_lock(&zone->lock);
-	for (i = 0; i < count; i++) {
-		struct page *page = __rmqueue_smallest(zone, 0);
-
-		if (!page)
-			break;
-		list_add_tail(&page->lru, list);
-	}
-	spin_unlock(&zone->lock);
-	return i;
+	while (!(page = __rmqueue_smallest(zone, order)) &&
+	       deferred_grow_zone(zone))
+		;
+	return page;
 }
 
-/* Return the @count coldest pages of @pcp to the buddy. Interrupts off. */
-static noinline void free_pcppages_bulk(struct zone *zone, int count,
-					struct per_cpu_pages *pcp)
+/*
+ * This hart's list of the zone whose lists start @zone_offset bytes into
+ * struct per_cpu_pages, and of @order. The fast paths have that offset at
+ * hand in one instruction (PCP_ZONE_OFFSET()). @order is an int: callers
+ * have checked it is small, and an int needs no zero-extension on RV64.
+ */
+static inline struct pcp_list *this_pcp_list_at(unsigned long zone_offset,
+						int order)
+{
+	return (struct pcp_list *)((char *)this_hart()->pcp + zone_offset) +
+	       order;
+}
+
+static inline struct pcp_list *this_pcp_list(unsigned int zone, int order)
+{
+	return &this_hart()->pcp->lists[zone][order];
+}
+
+/* Return: false when the list has passed its high mark. */
+static inline bool pcp_push(struct pcp_list *pcp, struct page *page)
+{
+	page->pcp_next = pcp->head;
+	pcp->head = page;
+	return --pcp->room >= 0;
+}
+
+static inline struct page *pcp_pop(struct pcp_list *pcp)
+{
+	struct page *page = pcp->head;
+
+	pcp->head = page->pcp_next;
+	pcp->room++;
+	return page;
+}
+
+/*
+ * Refill an empty per-hart list: take one block of 2^@shift blocks (a
+ * smaller one if the zone has none) and split it into blocks of @order.
+ * Interrupts off. Return: blocks added.
+ */
+static noinline int rmqueue_bulk(struct zone *zone, unsigned int order,
+				 unsigned int shift, struct pcp_list *pcp)
+{
+	struct page *page;
+	unsigned long i;
+
+	spin_lock(&zone->lock);
+	while (!(page = __rmqueue(zone, order + shift)) && shift)
+		shift--;
+	spin_unlock(&zone->lock);
+	if (!page)
+		return 0;
+	for (i = 1UL << shift; i--; ) {		/* lowest address on top */
+		struct page *block = page + (i << order);
+
+		WRITE_ONCE(block->order, order);
+		page_set_flag(block, PG_pcp);
+		pcp_push(pcp, block);
+	}
+	return 1 << shift;
+}
+
+/*
+ * Give up to @count blocks of @pcp, a list of @order, back to the buddy,
+ * under one lock hold. The list is singly linked, so they come off its
+ * head. Interrupts off.
+ */
+static noinline void free_pcppages_bulk(struct zone *zone, unsigned int order,
+					struct pcp_list *pcp, int count)
 {
 	spin_lock(&zone->lock);
-	while (count-- > 0 && !list_empty(&pcp->list)) {
-		struct page *page = list_last_entry(&pcp->list, struct page,
-						    lru);
+	while (count-- > 0 && pcp->head) {
+		struct page *page = pcp_pop(pcp);
 
-		list_del(&page->lru);
-		pcp->count--;
-		__free_one_page(page, page_to_pfn(page), zone, 0);
+		page_clear_flag(page, PG_pcp);
+		__free_one_page(page, page_to_pfn(page), zone, order);
 	}
 	spin_unlock(&zone->lock);
 }
 
-static struct page *rmqueue_pcplist(struct zone *zone)
+/*
+ * Pop a block from this hart's list, refilling it if empty: a batch above
+ * the low watermark, one block below it (what is left is the reserve, and
+ * a batch would strand it on one hart).
+ */
+static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
+				    unsigned int alloc_flags)
 {
 	unsigned long flags = local_irq_save();
-	struct per_cpu_pages *pcp = &zone->pcp[smp_processor_id()];
+	struct pcp_list *pcp = this_pcp_list(zone - zones, order);
+	unsigned int shift = 0;
 	struct page *page = NULL;
 
-	if (list_empty(&pcp->list))
-		pcp->count += rmqueue_bulk(zone, pcp->batch, &pcp->list);
-	if (pcp->count) {
-		page = list_first_entry(&pcp->list, struct page, lru);
-		list_del(&page->lru);
-		pcp->count--;
-	}
+	if ((alloc_flags & ALLOC_WMARK_MASK) == ALLOC_WMARK_LOW)
+		shift = __builtin_ctz(zone->pcp_batch[order]);
+	if (pcp->head || rmqueue_bulk(zone, order, shift, pcp))
+		page = pcp_pop(pcp);
 	local_irq_restore(flags);
 	return page;
 }
@@ -193,16 +296,17 @@ static noinline struct page *rmqueue_buddy(struct zone *zone,
 					   unsigned int order)
 {
 	unsigned long flags = spin_lock_irqsave(&zone->lock);
-	struct page *page = __rmqueue_smallest(zone, order);
+	struct page *page = __rmqueue(zone, order);
 
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
 }
 
-static struct page *rmqueue(struct zone *zone, unsigned int order)
+static struct page *rmqueue(struct zone *zone, unsigned int order,
+			    unsigned int alloc_flags)
 {
-	if (likely(order == 0))
-		return rmqueue_pcplist(zone);
+	if (likely(order <= PCP_MAX_ORDER))
+		return rmqueue_pcplist(zone, order, alloc_flags);
 	return rmqueue_buddy(zone, order);
 }
 
@@ -226,7 +330,7 @@ static noinline bool zone_watermark_ok(const struct zone *z,
 	}
 	if (free <= min)
 		return false;
-	if (!order)
+	if (!order || READ_ONCE(z->deferred_pfn) < zone_end_pfn(z))
 		return true;
 	for (o = order; o < NR_PAGE_ORDERS; o++)
 		if (READ_ONCE(z->free_area[o].nr_free))
@@ -253,6 +357,8 @@ static inline bool zone_watermark_fast(const struct zone *z,
  * Built by setup_per_zone_wmarks().
  */
 static struct zone *zonelists[2][MAX_NR_ZONES + 1];
+/* The first zone of each, whose per-hart lists alloc_pages() pops. */
+static unsigned int pcp_zone_offset[2];
 
 static void build_zonelists(void)
 {
@@ -266,6 +372,8 @@ static void build_zonelists(void)
 			if (populated_zone(&zones[order[l][i]]))
 				zonelists[l][n++] = &zones[order[l][i]];
 		zonelists[l][n] = NULL;
+		pcp_zone_offset[l] = (n ? zonelists[l][0] - zones :
+				      ZONE_DMA32) << PCP_ZONE_SHIFT;
 	}
 }
 
@@ -281,28 +389,8 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 		if (!zone_watermark_fast(*z, order, (*z)->watermark[wmark],
 					 alloc_flags))
 			continue;
-		page = rmqueue(*z, order);
+		page = rmqueue(*z, order, alloc_flags);
 		if (page)
-			return page;
-	}
-	return NULL;
-}
-
-/*
- * The fast path of the fast path: order 0 at the low watermark, from the
- * first zone whose per-hart list can serve it.
- */
-static struct page *get_page_pcp_fast(gfp_t gfp)
-{
-	struct zone **z;
-
-	for (z = zonelists[!!(gfp & __GFP_DMA32)]; *z; z++) {
-		struct page *page;
-
-		if (READ_ONCE((*z)->free_pages) <= (*z)->watermark[WMARK_LOW])
-			continue;
-		page = rmqueue_pcplist(*z);
-		if (likely(page))
 			return page;
 	}
 	return NULL;
@@ -410,24 +498,28 @@ static void __noreturn bad_page(const struct page *page, const char *reason,
 	panic("bad page freed by %s", sym);
 }
 
-/* The checks every free makes; cheap, so always on. */
-static void free_page_check(const struct page *page, unsigned int order,
-			    unsigned long caller)
+/*
+ * The report half of the check every free makes (__free_pages() does the
+ * cheap half inline, in every build): say what is wrong with @page.
+ */
+static noinline void __noreturn free_page_bad(const struct page *page,
+					      unsigned int order,
+					      unsigned long caller)
 {
-	if (unlikely(page < mem_map || page >= mem_map +
-		     (max_pfn - memmap_base_pfn)))
+	if (page < mem_map || page >= mem_map + (max_pfn - memmap_base_pfn))
 		panic("page_alloc: freeing %p, not a struct page (caller %#lx)",
 		      (const void *)page, caller);
-	if (unlikely(PageReserved(page)))
+	if (PageReserved(page))
 		bad_page(page, "freeing a reserved page", order, caller);
-	if (unlikely(!PageHead(page)))
-		bad_page(page, PageBuddy(page) ? "double free" :
-			 "freeing a page that is not allocated (double free, "
-			 "or not the first page of its block)", order, caller);
-	if (unlikely(page->order != order))
-		bad_page(page, "freeing with the wrong order", order, caller);
-	if (unlikely(PageSlab(page)))
+	if (PageBuddy(page) || PagePcp(page))
+		bad_page(page, "double free", order, caller);
+	if (!PageHead(page))
+		bad_page(page, "freeing a page that is not allocated (double "
+			 "free, or not the first page of its block)", order,
+			 caller);
+	if (PageSlab(page))
 		bad_page(page, "freeing a slab page", order, caller);
+	bad_page(page, "freeing with the wrong order", order, caller);
 }
 
 #ifdef CONFIG_DEBUG
@@ -454,12 +546,14 @@ static inline void poison_pages(struct page *page, unsigned int order) { }
 static inline void check_poison(struct page *page, unsigned int order) { }
 #endif
 
+/* A block from a per-hart list (PG_pcp) or the buddy becomes allocated. */
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 			  unsigned long caller)
 {
 	check_poison(page, order);
 	WRITE_ONCE(page->order, order);
-	page_set_flag(page, PG_head);
+	WRITE_ONCE(page->flags, (page->flags & ~(1UL << PG_pcp)) |
+		   (1UL << PG_head));
 #ifdef CONFIG_DEBUG
 	page->alloc_caller = caller;
 #endif
@@ -467,16 +561,14 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
-static struct page *__alloc_pages(gfp_t gfp, unsigned int order,
-				  unsigned long caller)
+/* Everything alloc_pages() does not do inline. */
+static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
+					   unsigned long caller)
 {
 	struct page *page = NULL;
 
-	if (likely(order == 0))
-		page = get_page_pcp_fast(gfp);
-	else if (order <= MAX_PAGE_ORDER)
-		page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW);
 	if (likely(order <= MAX_PAGE_ORDER)) {
+		page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp, order);
 	}
@@ -487,48 +579,98 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	return page;
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/*
+ * The fast path: pop this hart's list of the preferred zone. A page on it
+ * already left the zone's free count, so no watermark is checked here;
+ * the refill in __alloc_pages() checks it. Zeroing costs a page of
+ * stores anyway, so __GFP_ZERO (and every --debug allocation, which
+ * checks the poison) takes the full path.
+ */
+struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 {
-	return __alloc_pages(gfp, order, _RET_IP_);
+	struct pcp_list *pcp;
+	struct page *page;
+	unsigned long irq;
+
+	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER ||
+		     (gfp & __GFP_ZERO)))
+		goto slow;
+	irq = local_irq_save();
+	pcp = this_pcp_list_at(pcp_zone_offset[!!(gfp & __GFP_DMA32)],
+			       order);
+	page = pcp->head;
+	if (unlikely(!page)) {
+		local_irq_restore(irq);
+		goto slow;
+	}
+	pcp->head = page->pcp_next;
+	pcp->room++;
+	local_irq_restore(irq);
+	WRITE_ONCE(page->flags, page->flags ^ PCP_TO_HEAD);
+	return page;
+slow:
+	return __alloc_pages(gfp, order, frameless_ret_ip());
 }
 
-static void free_unref_page(struct page *page, struct zone *zone)
+/*
+ * The check every free makes, in every build: the block must be an
+ * allocated one (PG_head and no other state bit) of @order. A handful of
+ * instructions; the report is out of line.
+ */
+static inline void free_page_check(const struct page *page,
+				   unsigned long flags, unsigned int order,
+				   unsigned long caller)
 {
-	unsigned long flags = local_irq_save();
-	struct per_cpu_pages *pcp = &zone->pcp[smp_processor_id()];
-
-	list_add(&page->lru, &pcp->list);
-	if (++pcp->count > pcp->high)
-		free_pcppages_bulk(zone, pcp->batch, pcp);
-	local_irq_restore(flags);
+	if (unlikely((flags & PAGE_STATE_MASK) != (1UL << PG_head) ||
+		     READ_ONCE(page->order) != order))
+		free_page_bad(page, order, caller);
 }
 
-static noinline void free_one_page(struct page *page, struct zone *zone,
-				   unsigned int order)
+/* A block of order above PCP_MAX_ORDER back to the buddy. */
+static noinline void free_one_page(struct page *page, unsigned int order,
+				   unsigned long caller)
 {
-	unsigned long flags = spin_lock_irqsave(&zone->lock);
+	struct zone *zone = page_zone(page);
+	unsigned long flags;
 
+	free_page_check(page, READ_ONCE(page->flags), order, caller);
+	page_clear_flag(page, PG_head);
+	poison_pages(page, order);
+	flags = spin_lock_irqsave(&zone->lock);
 	__free_one_page(page, page_to_pfn(page), zone, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-static void __free_pages_checked(struct page *page, unsigned int order,
-				 unsigned long caller)
+/* This hart's list of @zone and @order passed its high mark. */
+static noinline void free_pcp_over_high(unsigned int zone,
+					unsigned int order)
 {
-	struct zone *zone = page_zone(page);
+	unsigned long flags = local_irq_save();
+	struct pcp_list *pcp = this_pcp_list(zone, order);
 
-	free_page_check(page, order, caller);
-	page_clear_flag(page, PG_head);
-	poison_pages(page, order);
-	if (likely(order == 0))
-		free_unref_page(page, zone);
-	else
-		free_one_page(page, zone, order);
+	if (pcp->room < 0)
+		free_pcppages_bulk(&zones[zone], order, pcp,
+				   zones[zone].pcp_batch[order]);
+	local_irq_restore(flags);
 }
 
-void __free_pages(struct page *page, unsigned int order)
+void __frameless __free_pages(struct page *page, unsigned int order)
 {
-	__free_pages_checked(page, order, _RET_IP_);
+	unsigned long flags, irq;
+
+	if (unlikely(order > PCP_MAX_ORDER))
+		return free_one_page(page, order, frameless_ret_ip());
+	flags = READ_ONCE(page->flags);
+	free_page_check(page, flags, order, frameless_ret_ip());
+	poison_pages(page, order);
+	WRITE_ONCE(page->flags, flags ^ PCP_TO_HEAD);
+	irq = local_irq_save();
+	if (unlikely(!pcp_push(this_pcp_list_at(PCP_ZONE_OFFSET(flags),
+						order), page))) {
+		local_irq_restore(irq);
+		return free_pcp_over_high(flags >> ZONE_SHIFT, order);
+	}
+	local_irq_restore(irq);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
@@ -559,8 +701,7 @@ static struct page *addr_to_page_checked(unsigned long addr,
 void free_pages(unsigned long addr, unsigned int order)
 {
 	if (addr)
-		__free_pages_checked(addr_to_page_checked(addr, _RET_IP_),
-				     order, _RET_IP_);
+		__free_pages(addr_to_page_checked(addr, _RET_IP_), order);
 }
 
 static unsigned int get_order(size_t size)
@@ -600,7 +741,7 @@ void *alloc_pages_exact(size_t size, gfp_t gfp)
 		return NULL;
 	split_page(page, order, _RET_IP_);
 	for (i = used; i < 1UL << order; i++)
-		__free_pages_checked(page + i, 0, _RET_IP_);
+		__free_pages(page + i, 0);
 	return page_address(page);
 }
 
@@ -609,16 +750,19 @@ void free_pages_exact(void *virt, size_t size)
 	unsigned long addr = (unsigned long)virt, end = addr + PAGE_ALIGN(size);
 
 	for (; addr < end; addr += PAGE_SIZE)
-		__free_pages_checked(addr_to_page_checked(addr, _RET_IP_), 0,
-				     _RET_IP_);
+		__free_pages(addr_to_page_checked(addr, _RET_IP_), 0);
 }
 
 static void drain_zone_pages(struct zone *zone)
 {
-	struct per_cpu_pages *pcp = &zone->pcp[smp_processor_id()];
+	unsigned int o;
 
-	if (pcp->count)
-		free_pcppages_bulk(zone, pcp->count, pcp);
+	for (o = 0; o < NR_PCP_ORDERS; o++) {
+		struct pcp_list *pcp = this_pcp_list(zone - zones, o);
+
+		if (pcp->head)
+			free_pcppages_bulk(zone, o, pcp, zone->pcp_high[o]);
+	}
 }
 
 void drain_local_pages(struct zone *zone)
@@ -655,10 +799,11 @@ unsigned long nr_free_pages(void)
 unsigned long zone_pcp_count(const struct zone *zone)
 {
 	unsigned long sum = 0;
-	int cpu;
+	unsigned int cpu, o;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += READ_ONCE(zone->pcp[cpu].count);
+		for (o = 0; o < NR_PCP_ORDERS; o++)
+			sum += pcp_count(zone, cpu, o) << o;
 	return sum;
 }
 
@@ -682,23 +827,126 @@ void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS])
 			out[z][o] = READ_ONCE(zones[z].free_area[o].nr_free);
 }
 
-void __free_pages_core(unsigned long pfn, unsigned int order)
+/* The zone a pfn lies in, without its struct page (which may be unset). */
+static struct zone *pfn_zone(unsigned long pfn)
 {
-	struct page *page = pfn_to_page(pfn);
-	struct zone *zone = page_zone(page);
-	unsigned long i;
+	return &zones[pfn >= zones[ZONE_NORMAL].zone_start_pfn];
+}
 
-	for (i = 0; i < 1UL << order; i++)
-		page_clear_flag(&page[i], PG_reserved);
-	zone->managed_pages += 1UL << order;
-	poison_pages(page, order);
-	free_one_page(page, zone, order);
+/*
+ * Put the free pages [@start, @end) of @zone, their struct pages
+ * initialised, on the free lists in the largest naturally aligned blocks.
+ * They are counted free already. zone->lock held.
+ */
+static void free_pfn_range(struct zone *zone, unsigned long start,
+			   unsigned long end)
+{
+	while (start < end) {
+		unsigned int order = MAX_PAGE_ORDER;
+
+		if (start)
+			order = min(order, (unsigned int)__builtin_ctzl(start));
+		while (start + (1UL << order) > end)
+			order--;
+		poison_pages(pfn_to_page(start), order);
+		WRITE_ONCE(zone->free_pages, zone->free_pages - (1UL << order));
+		__free_one_page(pfn_to_page(start), start, zone, order);
+		start += 1UL << order;
+	}
+}
+
+void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn)
+{
+	while (start_pfn < end_pfn) {
+		struct zone *zone = pfn_zone(start_pfn);
+		unsigned long end = min(end_pfn, zone_end_pfn(zone));
+
+		zone->managed_pages += end - start_pfn;
+		zone->free_pages += end - start_pfn;
+		spin_lock(&zone->lock);
+		free_pfn_range(zone, start_pfn,
+			       clamp(zone->deferred_pfn, start_pfn, end));
+		spin_unlock(&zone->lock);
+		start_pfn = end;
+	}
+}
+
+/* Clean struct pages for [@pfn, @end) with @flags and their zone. */
+static void memmap_init_pages(unsigned long pfn, unsigned long end,
+			      unsigned long flags)
+{
+	unsigned long split = zones[ZONE_NORMAL].zone_start_pfn;
+
+	for (; pfn < end; pfn++)
+		*pfn_to_page(pfn) = (struct page){
+			.flags = flags | (unsigned long)(pfn >= split) <<
+				 ZONE_SHIFT,
+		};
+}
+
+/*
+ * Initialise the struct pages of [@start, @end) in one pass: pages in
+ * memblock's free ranges clean, the others (holes, the kernel, the
+ * firmware, mem_map) PageReserved. Then call @fn on each free range.
+ */
+static void memmap_init_range(unsigned long start, unsigned long end,
+			      void (*fn)(struct zone *, unsigned long,
+					 unsigned long))
+{
+	unsigned long pfn = start, fs, fe;
+	phys_addr_t s, e;
+	u64 i;
+
+	for_each_free_mem_range(i, &s, &e) {
+		fs = clamp(PAGE_ALIGN(s) >> PAGE_SHIFT, start, end);
+		fe = clamp(e >> PAGE_SHIFT, start, end);
+		if (fs >= fe)
+			continue;
+		memmap_init_pages(pfn, fs, 1UL << PG_reserved);
+		memmap_init_pages(fs, fe, 0);
+		if (fn)
+			fn(pfn_zone(fs), fs, fe);
+		pfn = fe;
+	}
+	memmap_init_pages(pfn, end, 1UL << PG_reserved);
+}
+
+/*
+ * Initialise the next chunk of @zone's deferred struct pages and put its
+ * free pages on the free lists: the buddy allocator's free lists of the
+ * zone ran dry. Chunks end on MAX_ORDER_NR_PAGES, so no buddy of an
+ * initialised block lies beyond. zone->lock held, interrupts off (as
+ * Linux's deferred_grow_zone()). Return: false if nothing was deferred.
+ */
+static bool deferred_grow_zone(struct zone *zone)
+{
+	unsigned long start = zone->deferred_pfn, end = zone_end_pfn(zone);
+
+	if (start >= end)
+		return false;
+	end = min(end, start + DEFERRED_CHUNK_PAGES);
+	memmap_init_range(start, end, free_pfn_range);
+	WRITE_ONCE(zone->deferred_pfn, end);
+	return true;
+}
+
+void deferred_init_all(void)
+{
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		unsigned long flags = spin_lock_irqsave(&zones[z].lock);
+
+		while (deferred_grow_zone(&zones[z]))
+			;
+		spin_unlock_irqrestore(&zones[z].lock, flags);
+	}
 }
 
 static void zone_init(struct zone *zone, enum zone_type type,
 		      unsigned long start_pfn, unsigned long end_pfn)
 {
-	unsigned int o, cpu;
+	unsigned int o;
 
 	memset(zone, 0, sizeof(*zone));
 	zone->name = zone_names[type];
@@ -706,8 +954,6 @@ static void zone_init(struct zone *zone, enum zone_type type,
 	zone->spanned_pages = end_pfn > start_pfn ? end_pfn - start_pfn : 0;
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
 		INIT_LIST_HEAD(&zone->free_area[o].free_list);
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		INIT_LIST_HEAD(&zone->pcp[cpu].list);
 }
 
 /* RAM pages memblock knows of in [start_pfn, end_pfn). */
@@ -734,26 +980,38 @@ int free_area_init(void)
 {
 	unsigned long start = memblock_start_of_DRAM() >> PAGE_SHIFT;
 	unsigned long end = PAGE_ALIGN(memblock_end_of_DRAM()) >> PAGE_SHIFT;
-	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end), pfn;
+	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end);
+	unsigned int cpu;
 	int z;
 
 	mem_map_bytes = PAGE_ALIGN((end - start) * sizeof(struct page));
-	mem_map = memblock_alloc(mem_map_bytes, PAGE_SIZE);
-	if (!mem_map) {
+	mem_map = __va(memblock_phys_alloc_range(mem_map_bytes, PAGE_SIZE, 0,
+						 MEMBLOCK_ALLOC_ANYWHERE));
+	if (mem_map == __va(0)) {
 		pr_err("no room for mem_map (%lu KiB for %lu pages)\n",
 		       mem_map_bytes >> 10, end - start);
 		return -ENOMEM;
 	}
 	memmap_base_pfn = start;
 	max_pfn = end;
+	memset(per_cpu_pages, 0, sizeof(per_cpu_pages));
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		harts[cpu].pcp = &per_cpu_pages[cpu];
 	zone_init(&zones[ZONE_DMA32], ZONE_DMA32, start, split);
 	zone_init(&zones[ZONE_NORMAL], ZONE_NORMAL, split, end);
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		zones[z].present_pages = present_pages_in(
 			zones[z].zone_start_pfn, zone_end_pfn(&zones[z]));
-	for (pfn = start; pfn < end; pfn++)
-		pfn_to_page(pfn)->flags = (1UL << PG_reserved) |
-			((unsigned long)(pfn >= split) << ZONE_SHIFT);
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &zones[z];
+		unsigned long eager = zone->zone_start_pfn +
+				      DEFERRED_EAGER_PAGES;
+
+		zone->deferred_pfn = min(ALIGN(eager, MAX_ORDER_NR_PAGES),
+					 zone_end_pfn(zone));
+		memmap_init_range(zone->zone_start_pfn, zone->deferred_pfn,
+				  NULL);
+	}
 	return 0;
 }
 
@@ -775,15 +1033,26 @@ static unsigned long int_sqrt(unsigned long x)
 	return r;
 }
 
-/* Per-hart list sizes: a batch is about a 1/4096th of the zone. */
+/*
+ * Per-hart list sizes: an order-0 batch is about 1/4096th of the zone, at
+ * most 32 pages, rounded down to a power of two so a refill is one block;
+ * higher orders move the same pages in fewer blocks, at least two.
+ */
 static void zone_set_pcp(struct zone *zone)
 {
-	int batch = clamp(zone->managed_pages >> 12, 1UL, 32UL);
-	unsigned int cpu;
+	unsigned long pages = clamp(zone->managed_pages >> 12, 1UL, 32UL);
+	unsigned int batch_shift = 63 - __builtin_clzl(pages), cpu, o;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		zone->pcp[cpu].batch = batch;
-		zone->pcp[cpu].high = 6 * batch;
+	for (o = 0; o < NR_PCP_ORDERS; o++) {
+		unsigned int batch = 1U << max(batch_shift, o + 1) >> o;
+
+		unsigned int high = PCP_HIGH_BATCHES * batch;
+
+		for (cpu = 0; cpu < NR_CPUS; cpu++)
+			per_cpu_pages[cpu].lists[zone - zones][o].room +=
+				(long)high - zone->pcp_high[o];
+		zone->pcp_batch[o] = batch;
+		zone->pcp_high[o] = high;
 	}
 }
 

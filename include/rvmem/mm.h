@@ -22,6 +22,7 @@ enum pageflags {
 	PG_buddy,	/* first page of a free buddy block of page->order */
 	PG_head,	/* first page of an allocated block (checked at free) */
 	PG_slab,	/* owned by the slab allocator */
+	PG_pcp,		/* free block of page->order on a per-hart list */
 	NR_PAGEFLAGS,
 };
 
@@ -30,9 +31,10 @@ enum pageflags {
 /**
  * struct page - the state of one physical page frame
  * @flags: PG_* bits and the zone index
- * @lru: buddy free list or per-hart list while free; the owner's list
- *       (slab: partial slabs) while allocated
- * @order: buddy order while PG_buddy; block order while PG_head
+ * @lru: buddy free list while free; the owner's list (slab: partial
+ *       slabs) while allocated
+ * @pcp_next: the next block on a per-hart list (PG_pcp)
+ * @order: block order while PG_buddy, PG_pcp or PG_head
  * @counters: owner's use (slab: objects in use)
  * @private: owner's use (slab: its kmem_cache)
  * @freelist: owner's use (slab: first free object)
@@ -40,7 +42,10 @@ enum pageflags {
  */
 struct page {
 	unsigned long flags;
-	struct list_head lru;
+	union {
+		struct list_head lru;
+		struct page *pcp_next;
+	};
 	unsigned int order;
 	unsigned int counters;
 	unsigned long private;
@@ -119,6 +124,7 @@ static inline void page_clear_flag(struct page *page, enum pageflags f)
 #define PageBuddy(p)	page_test_flag(p, PG_buddy)
 #define PageHead(p)	page_test_flag(p, PG_head)
 #define PageSlab(p)	page_test_flag(p, PG_slab)
+#define PagePcp(p)	page_test_flag(p, PG_pcp)
 
 static inline unsigned int page_zonenum(const struct page *page)
 {
@@ -144,11 +150,23 @@ void paging_init(void);
 /**
  * free_area_init() - size the zones from memblock and allocate mem_map
  *
- * Every struct page starts PageReserved; memblock_free_all() then frees
- * what is free. Context: boot, after all memblock_add/reserve calls.
+ * Initialises the struct pages of each zone's first DEFERRED_EAGER_PAGES
+ * in one pass (free pages clean, the rest PageReserved); the others are
+ * initialised on demand, when the zone's free lists run dry (or by
+ * deferred_init_all()), and never handed out before.
+ * Context: boot, after all memblock_add/reserve calls.
  * Return: 0, or -ENOMEM (with a message) if mem_map does not fit.
  */
 int free_area_init(void);
+
+/**
+ * deferred_init_all() - initialise every struct page still deferred and
+ * put its free pages on the free lists
+ *
+ * Context: interrupts enabled or not, no zone lock held; takes each zone
+ * lock for as long as its chunks take (about 9 instructions a page).
+ */
+void deferred_init_all(void);
 
 /**
  * setup_per_zone_wmarks() - derive min/low/high watermarks and per-hart

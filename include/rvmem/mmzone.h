@@ -6,8 +6,9 @@
  * ZONE_DMA32 holds RAM below 4 GiB and ZONE_NORMAL the rest. A request
  * without __GFP_DMA32 tries NORMAL, then DMA32; with it, only DMA32. Each
  * zone keeps free blocks of 2^order pages on free_area[order], order 0 to
- * MAX_PAGE_ORDER, every block naturally aligned. Order-0 pages also sit on
- * per-hart lists (pcp) so the common case takes no lock.
+ * MAX_PAGE_ORDER, every block naturally aligned. Blocks of orders 0 to
+ * PCP_MAX_ORDER also sit on per-hart lists (pcp), so the common case
+ * takes no lock and writes no cache line another hart writes.
  */
 #ifndef RVMEM_MMZONE_H
 #define RVMEM_MMZONE_H
@@ -19,7 +20,10 @@
 
 #define MAX_PAGE_ORDER	10			/* 4 MiB blocks */
 #define NR_PAGE_ORDERS	(MAX_PAGE_ORDER + 1)
+#define MAX_ORDER_NR_PAGES	(1UL << MAX_PAGE_ORDER)
 #define DMA32_LIMIT_PFN	(1UL << (32 - 12))	/* 4 GiB */
+#define PCP_MAX_ORDER	3	/* Linux's PAGE_ALLOC_COSTLY_ORDER */
+#define NR_PCP_ORDERS	(PCP_MAX_ORDER + 1)
 
 enum zone_type {
 	ZONE_DMA32,
@@ -40,19 +44,27 @@ struct free_area {
 };
 
 /**
- * struct per_cpu_pages - one hart's cache of free order-0 pages of a zone
- * @count: pages on @list
- * @high: free back to the buddy when @count exceeds this
- * @batch: pages moved to or from the buddy at a time
- * @list: the pages, most recently freed first (cache-warm)
+ * struct pcp_list - one hart's free blocks of one zone and order
+ * @head: the blocks, linked through page->pcp_next, most recently freed
+ *        first (cache-warm)
+ * @room: blocks it may still take before it passes zone->pcp_high[order]
+ *        and gives a batch back: high minus count, so a free costs one
+ *        decrement and a sign test
+ */
+struct pcp_list {
+	struct page *head;
+	long room;
+};
+
+/**
+ * struct per_cpu_pages - one hart's page lists, for every zone and order
+ * @lists: [zone][order]
  *
- * Only its own hart touches it, with interrupts off.
+ * Only its own hart touches it, with interrupts off; padded to whole
+ * cache lines so no other hart's data shares one.
  */
 struct per_cpu_pages {
-	int count;
-	int high;
-	int batch;
-	struct list_head list;
+	struct pcp_list lists[MAX_NR_ZONES][NR_PCP_ORDERS];
 } __attribute__((aligned(64)));
 
 /**
@@ -63,10 +75,15 @@ struct per_cpu_pages {
  * @spanned_pages: pfns spanned, holes included
  * @present_pages: RAM pages within the span
  * @managed_pages: pages handed to the buddy allocator
- * @free_pages: pages on @free_area lists (not on per-hart lists)
+ * @free_pages: free pages not on per-hart lists: on @free_area, or not
+ *              initialised yet (from @deferred_pfn on)
+ * @deferred_pfn: struct pages from here to the zone's end are not
+ *                initialised yet; a multiple of MAX_ORDER_NR_PAGES
  * @name: "DMA32" or "Normal"
+ * @pcp_batch: blocks moved between the buddy and a per-hart list at a
+ *             time, per order (a power of two: a refill splits one block)
+ * @pcp_high: most blocks a per-hart list keeps, per order
  * @free_area: free blocks per order
- * @pcp: per-hart lists
  */
 struct zone {
 	spinlock_t lock;
@@ -76,9 +93,11 @@ struct zone {
 	unsigned long present_pages;
 	unsigned long managed_pages;
 	unsigned long free_pages;
+	unsigned long deferred_pfn;
 	const char *name;
+	unsigned int pcp_batch[NR_PCP_ORDERS];
+	unsigned int pcp_high[NR_PCP_ORDERS];
 	struct free_area free_area[NR_PAGE_ORDERS];
-	struct per_cpu_pages pcp[NR_CPUS];
 };
 
 extern struct zone zones[MAX_NR_ZONES];
@@ -91,6 +110,19 @@ static inline bool populated_zone(const struct zone *zone)
 static inline unsigned long zone_end_pfn(const struct zone *zone)
 {
 	return zone->zone_start_pfn + zone->spanned_pages;
+}
+
+/** per_cpu_pages - every hart's page lists, indexed by logical hart id */
+extern struct per_cpu_pages per_cpu_pages[NR_CPUS];
+
+/** pcp_count() - blocks on hart @cpu's list of @zone and @order (racy) */
+static inline unsigned long pcp_count(const struct zone *zone,
+				      unsigned int cpu, unsigned int order)
+{
+	const struct pcp_list *pcp =
+		&per_cpu_pages[cpu].lists[zone - zones][order];
+
+	return zone->pcp_high[order] - READ_ONCE(pcp->room);
 }
 
 /** zone_pcp_count() - pages on all harts' lists of @zone (racy snapshot) */

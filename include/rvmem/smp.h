@@ -55,7 +55,10 @@
  * @stop_requested: the next IPI stops this hart through HSM
  * @probing: an illegal-instruction trap now is a failed feature probe
  * @probe_faulted: set when it did
+ * @pcp: this hart's page lists (per_cpu_pages[@cpu]), one load from tp
  */
+struct per_cpu_pages;
+
 struct hart {
 	u8 tls[HART_TLS_SIZE] __attribute__((aligned(16)));
 	unsigned int cpu;
@@ -75,6 +78,7 @@ struct hart {
 	volatile bool stop_requested;
 	bool probing;
 	bool probe_faulted;
+	struct per_cpu_pages *pcp;
 };
 
 extern struct hart harts[NR_CPUS];

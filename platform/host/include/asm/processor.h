@@ -15,6 +15,8 @@ static inline void cpu_wait_event(void)
 	sched_yield();
 }
 
+#define frameless_ret_ip()	((unsigned long)__builtin_return_address(0))
+
 void __attribute__((noreturn)) arch_halt(void);
 
 #endif /* ASM_PROCESSOR_H */

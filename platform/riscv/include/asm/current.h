@@ -5,12 +5,12 @@
 
 struct hart;
 
+/* A global register variable: loads through it are tp-relative. */
+register struct hart *__this_hart __asm__("tp");
+
 static inline struct hart *this_hart(void)
 {
-	struct hart *h;
-
-	__asm__ ("mv %0, tp" : "=r"(h));
-	return h;
+	return __this_hart;
 }
 
 #endif /* ASM_CURRENT_H */

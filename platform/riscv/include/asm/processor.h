@@ -10,6 +10,23 @@ static inline void cpu_relax(void)
 }
 
 /**
+ * frameless_ret_ip() - _RET_IP_ in a __frameless function
+ *
+ * Such a function makes no call but tail calls, so ra still holds its
+ * return address. __builtin_return_address(0) would make GCC save ra on
+ * entry to every path; reading it here costs one move, on the path that
+ * uses it.
+ */
+static inline __attribute__((always_inline)) unsigned long
+frameless_ret_ip(void)
+{
+	unsigned long ra;
+
+	__asm__ __volatile__("mv %0, ra" : "=r"(ra));
+	return ra;
+}
+
+/**
  * cpu_wait_event() - sleep this hart briefly until an interrupt is pending
  *
  * Arms a short timer deadline and executes wfi with interrupts masked, so

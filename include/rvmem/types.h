@@ -35,6 +35,9 @@ typedef uint64_t phys_addr_t;
 
 #define __noreturn	__attribute__((noreturn))
 #define noinline	__attribute__((__noinline__))
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #ifndef __used		/* libc headers may have them already */
 #define __used		__attribute__((used))

@@ -369,6 +369,32 @@ static void slab_reclaim_returns_empty_slabs(struct ktest *t)
 }
 
 /*
+ * kmalloc(192) until memory runs out, the objects chained through their
+ * first word, then every one freed. Expect thousands of objects, the
+ * failure to be a clean NULL, and after a shrink every page back: the
+ * sheaves and the barn hold nothing once flushed.
+ */
+static void kmalloc_exhaustion_and_recovery(struct ktest *t)
+{
+	void **head = NULL, **p;
+	unsigned long n = 0;
+
+	KTEST_ASSERT_TRUE(t, slab_boot());
+	while ((p = kmalloc(192, GFP_KERNEL | __GFP_NOWARN))) {
+		*p = head;
+		head = p;
+		n++;
+	}
+	KTEST_EXPECT_TRUE(t, n > MiB(32) / 192);
+	while (head) {
+		p = *head;
+		kfree(head);
+		head = (void **)p;
+	}
+	KTEST_EXPECT_TRUE(t, slab_recovered());
+}
+
+/*
  * A cache with red zone, poison and tracking. Expect the debug layout
  * (free pointer after a red zone), a freed object filled with 0x6b and
  * ending in 0xa5, a live one's red zone 0xcc, and a thousand rounds of
@@ -419,6 +445,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(kmem_cache_hwcache_align_and_counts),
 	KTEST_CASE(kmem_cache_destroy_with_live_objects),
 	KTEST_CASE(slab_reclaim_returns_empty_slabs),
+	KTEST_CASE(kmalloc_exhaustion_and_recovery),
 	KTEST_CASE(debug_cache_layout_and_poison),
 	{}
 };

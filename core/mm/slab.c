@@ -42,13 +42,15 @@
  * sheaves and take debug_slab_alloc()/debug_slab_free() (slab_debug.c)
  * for every object.
  *
- * Interrupts: allocation and free are allowed in interrupt context (with
- * GFP_ATOMIC or GFP_NOWAIT), so the fast paths mask interrupts (three
+ * Interrupts: allocation and free are allowed in interrupt context (a
+ * cross-call runs its function there, and apps run their per-hart work
+ * in cross-calls), so the fast paths mask interrupts (three
  * instructions) rather than being interruptible. That also makes
  * kmem_cache_shrink()'s cross-call, which flushes each hart's sheaves
  * from an interrupt, safe: it can never land between a pop's read and
  * its write. The slow paths re-enable interrupts only around page
- * allocation and keep no sheaf pointer across it.
+ * allocation and keep no sheaf pointer across it; CONFIG_DEBUG builds
+ * assert that every sheaf change runs with interrupts off.
  *
  * Locking: a hart's kmem_cache_cpu is used lock-free by that hart only,
  * with interrupts off. s->lock protects the cache's barn, lists and
@@ -354,27 +356,16 @@ static bool install_cpu_sheaves(struct kmem_cache *s,
 
 /*
  * Find objects for this hart's empty main sheaf: from the spare, from a
- * full sheaf of the barn, or from the slabs; with none there, add a new
- * slab (or first sheaves) and let the caller come back. Interrupts off
- * (@flags to restore); they are restored around page allocation.
- * Return: 0, or -ENOMEM.
+ * full sheaf of the barn, or from the slabs. Interrupts off.
+ * Return: true if main has objects now.
  */
-static int refill_main(struct kmem_cache *s, gfp_t gfp, unsigned long *flags)
+static bool refill_main(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
-	struct slab_sheaf *main, *spare, *empty = NULL;
-	struct page *page;
+	struct slab_sheaf *empty = NULL;
 
-	if (!c->main) {
-		local_irq_restore(*flags);
-		main = alloc_sheaf(gfp);
-		spare = alloc_sheaf(gfp);
-		*flags = local_irq_save();
-		return install_cpu_sheaves(s, main, spare) ? 0 : -ENOMEM;
-	}
 	if (c->spare->nr) {
 		swap_main_spare(s, c);
-		return 0;
+		return true;
 	}
 	spin_lock(&s->lock);
 	if (s->barn.nr_full) {
@@ -390,37 +381,39 @@ static int refill_main(struct kmem_cache *s, gfp_t gfp, unsigned long *flags)
 	spin_unlock(&s->lock);
 	if (empty)
 		free_sheaf(empty);
-	if (c->top[-1])
-		return 0;
+	return c->top[-1];
+}
+
+/*
+ * One object straight from the slabs, or from a new slab, which comes
+ * back listed with that object out: reclaim, which may run while the
+ * page allocator looks for memory, cannot take it away again. Interrupts
+ * off (@flags to restore); they are restored around page allocation.
+ */
+static void *alloc_from_slabs(struct kmem_cache *s, gfp_t gfp,
+			      unsigned long *flags)
+{
+	struct page *page;
+	void *object;
+
+	spin_lock(&s->lock);
+	if (refill_from_slabs(s, &object, 1)) {
+		spin_unlock(&s->lock);
+		return object;
+	}
+	spin_unlock(&s->lock);
 	local_irq_restore(*flags);
 	page = new_slab(s, gfp);
 	*flags = local_irq_save();
 	if (!page)
-		return -ENOMEM;
+		return NULL;
 	spin_lock(&s->lock);
 	s->nr_slabs++;
 	slab_list_add(s, page);
+	refill_from_slabs(s, &object, 1);
 	spin_unlock(&s->lock);
-	return 0;
+	return object;
 }
-
-#ifdef CONFIG_DEBUG
-/* Interrupts off, or an interrupt handler, may not wait for memory. */
-static void check_alloc_context(gfp_t gfp, unsigned long flags,
-				unsigned long caller)
-{
-	char sym[64];
-
-	if (!(gfp & __GFP_DIRECT_RECLAIM) || flags)
-		return;
-	format_symbol(sym, sizeof(sym), caller);
-	panic("slab: allocation that may reclaim (gfp %#x) with interrupts "
-	      "off, caller %s: use GFP_ATOMIC or GFP_NOWAIT", gfp, sym);
-}
-#else
-static inline void check_alloc_context(gfp_t gfp, unsigned long flags,
-				       unsigned long caller) { }
-#endif
 
 static void *zero_object(struct kmem_cache *s, void *object, gfp_t gfp)
 {
@@ -437,23 +430,28 @@ static void *zero_object(struct kmem_cache *s, void *object, gfp_t gfp)
 static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 				   unsigned long flags)
 {
+	struct slab_sheaf *main, *spare;
 	struct kmem_cache_cpu *c;
 	void *object;
 
-	check_alloc_context(gfp, flags, _RET_IP_);
+	DEBUG_ASSERT(irqs_disabled());
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
 		return zero_object(s, debug_slab_alloc(s, gfp, _RET_IP_), gfp);
 	}
-	do {
-		if (refill_main(s, gfp, &flags)) {
-			local_irq_restore(flags);
-			return NULL;
-		}
-		c = this_cpu_slab(s);
-		object = c->top[-1];
-	} while (!object);
-	c->top--;
+	c = this_cpu_slab(s);
+	if (!c->main) {
+		local_irq_restore(flags);
+		main = alloc_sheaf(gfp);
+		spare = alloc_sheaf(gfp);
+		flags = local_irq_save();
+		install_cpu_sheaves(s, main, spare);
+	}
+	/* an interrupt may have filled main while they were enabled */
+	if (c->top[-1] || (c->main && refill_main(s, c)))
+		object = *--c->top;
+	else		/* nothing free in sheaves or slabs, or no sheaves */
+		object = alloc_from_slabs(s, gfp, &flags);
 	local_irq_restore(flags);
 	return zero_object(s, object, gfp);
 }
@@ -543,6 +541,7 @@ static noinline void __slab_free(struct kmem_cache *s, void *x,
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	bool flush = false;
 
+	DEBUG_ASSERT(irqs_disabled());
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
 		debug_slab_free(s, slab_head(s, virt_to_slab_page(x)), x,
@@ -687,6 +686,7 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
 	struct slab_sheaf *main = c->main, *spare = c->spare;
 
+	DEBUG_ASSERT(irqs_disabled());
 	if (!main)
 		return;
 	put_main(c);

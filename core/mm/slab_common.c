@@ -463,21 +463,26 @@ void show_slabinfo(void)
 	unsigned long flags = spin_lock_irqsave(&slab_caches_lock);
 	struct list_head *pos;
 
-	printk("slabinfo:\n%-18s %7s %8s %8s %6s %5s %9s\n", "# name",
-	       "objsize", "active", "total", "slabs", "order", "memory");
+	printk("slabinfo:\n%-18s %7s %8s %8s %6s %6s %6s %5s %9s\n", "# name",
+	       "objsize", "active", "total", "harts", "barn", "slabs", "order",
+	       "memory");
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache,
 						  list);
 		struct slabinfo info;
 
 		get_slabinfo(s, &info);
-		printk("%-18s %7u %8lu %8lu %6lu %5u %8luK\n", s->name,
-		       s->object_size, info.active_objs, info.num_objs,
+		printk("%-18s %7u %8lu %8lu %6lu %6lu %6lu %5u %8luK\n",
+		       s->name, s->object_size, info.active_objs,
+		       info.num_objs, info.cpu_objs, info.barn_objs,
 		       info.num_slabs, s->order,
 		       info.pages << (PAGE_SHIFT - 10));
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
-	printk("%-18s %7s %8s %8s %6s %5s %8luK\n", "kmalloc-large", "-", "-",
-	       "-", "-", "-",
+	printk("%-18s %7s %8s %8s %6s %6s %6s %5s %8luK\n", "kmalloc-large",
+	       "-", "-", "-", "-", "-", "-", "-",
 	       READ_ONCE(large_kmalloc_pages) << (PAGE_SHIFT - 10));
+	printk("(harts, barn: free objects in the harts' sheaves and in the "
+	       "barn; kmem_sheaf holds the sheaves, %zu bytes each, at most "
+	       "two a hart a cache)\n", sizeof(struct slab_sheaf));
 }

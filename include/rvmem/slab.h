@@ -82,9 +82,9 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
  * runs empty are objects taken from the cache's shared pool or its slabs.
  * Return: the object, or NULL if no slab could be allocated (the page
  * allocator warns unless __GFP_NOWARN). Context: any, interrupt handlers
- * included (the fast path masks interrupts for a few instructions); with
- * interrupts off or in an interrupt handler use GFP_ATOMIC or GFP_NOWAIT,
- * which CONFIG_DEBUG builds enforce.
+ * included: the per-hart arrays are touched only with interrupts masked
+ * (a few instructions on the fast path; CONFIG_DEBUG builds assert it on
+ * the slow paths).
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 
@@ -321,7 +321,8 @@ void kvfree(const void *p);
 
 /**
  * show_slabinfo() - print each cache's object size, objects in use and
- * in all, slabs and memory, and the pages of large kmalloc()s
+ * in all, free objects in the harts' sheaves and in the barn, slabs and
+ * memory, and the pages of large kmalloc()s
  *
  * Free objects waiting in the harts' sheaves and in the shared barn are
  * shown apart (other harts' as a racy snapshot). Context: any, no slab

@@ -336,8 +336,9 @@ static unsigned long take_every_page(void)
 /*
  * Fill and empty kmalloc-256 through many slabs. Expect slab_reclaim()
  * to return every page it holds (and say so). Then, with one slab left
- * on this hart holding no object, expect the page allocator's slow path
- * to reclaim it: as many pages can be taken as with no slab at all.
+ * holding no object (and one page of this hart's sheaves), expect the
+ * page allocator's slow path to reclaim both: as many pages can be taken
+ * as with no slab at all.
  */
 static void slab_reclaim_returns_empty_slabs(struct ktest *t)
 {
@@ -361,9 +362,35 @@ static void slab_reclaim_returns_empty_slabs(struct ktest *t)
 	without = take_every_page();
 	p = kmalloc(64, GFP_KERNEL);
 	kfree(p);
-	KTEST_EXPECT_EQ(t, slab_nr_pages(), 1);
+	KTEST_EXPECT_EQ(t, slab_nr_pages(), 2);
 	KTEST_EXPECT_EQ(t, take_every_page(), without);
 	KTEST_EXPECT_EQ(t, slab_nr_pages(), 0);
+	KTEST_EXPECT_TRUE(t, slab_recovered());
+}
+
+/*
+ * kmalloc(192) until memory runs out, the objects chained through their
+ * first word, then every one freed. Expect thousands of objects, the
+ * failure to be a clean NULL, and after a shrink every page back: the
+ * sheaves and the barn hold nothing once flushed.
+ */
+static void kmalloc_exhaustion_and_recovery(struct ktest *t)
+{
+	void **head = NULL, **p;
+	unsigned long n = 0;
+
+	KTEST_ASSERT_TRUE(t, slab_boot());
+	while ((p = kmalloc(192, GFP_KERNEL | __GFP_NOWARN))) {
+		*p = head;
+		head = p;
+		n++;
+	}
+	KTEST_EXPECT_TRUE(t, n > MiB(32) / 192);
+	while (head) {
+		p = *head;
+		kfree(head);
+		head = (void **)p;
+	}
 	KTEST_EXPECT_TRUE(t, slab_recovered());
 }
 
@@ -418,6 +445,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(kmem_cache_hwcache_align_and_counts),
 	KTEST_CASE(kmem_cache_destroy_with_live_objects),
 	KTEST_CASE(slab_reclaim_returns_empty_slabs),
+	KTEST_CASE(kmalloc_exhaustion_and_recovery),
 	KTEST_CASE(debug_cache_layout_and_poison),
 	{}
 };

@@ -425,8 +425,139 @@ static void slab_smp_random(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, all_caches_destroyed());
 }
 
+#define STORM_THREADS	3
+#define STORM_ROUNDS	400
+#define STORM_BURST	256
+#define STORM_SIZE	128
+
+struct storm {
+	struct kmem_cache *s;
+	struct handoff handoff;
+	bool stop;
+	unsigned long errors;
+};
+
+struct storm_thread {
+	pthread_t thread;
+	unsigned int cpu;
+	struct storm *storm;
+};
+
+static void storm_fill(unsigned long *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < STORM_SIZE / sizeof(long); i++)
+		p[i] = (unsigned long)p + i;
+}
+
+/* Free @p, counting an error if its contents changed since the fill. */
+static void storm_free(struct storm *st, unsigned long *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < STORM_SIZE / sizeof(long); i++)
+		if (p[i] != (unsigned long)p + i) {
+			__atomic_fetch_add(&st->errors, 1, __ATOMIC_RELAXED);
+			break;
+		}
+	kmem_cache_free(st->s, p);
+}
+
+/* Bursts out to the other harts, and whatever they sent back freed here. */
+static void *storm_worker(void *arg)
+{
+	struct storm_thread *t = arg;
+	struct storm *st = t->storm;
+	unsigned long *p;
+	unsigned int r, i;
+
+	host_hart_enter(t->cpu);
+	for (r = 0; r < STORM_ROUNDS; r++) {
+		for (i = 0; i < STORM_BURST; i++) {
+			p = kmem_cache_alloc(st->s, GFP_KERNEL);
+			if (!p) {
+				__atomic_fetch_add(&st->errors, 1,
+						   __ATOMIC_RELAXED);
+				continue;
+			}
+			storm_fill(p);
+			if (!handoff_push(&st->handoff, &p))
+				storm_free(st, p);
+		}
+		for (i = 0; i < STORM_BURST && handoff_pop(&st->handoff, &p);
+		     i++)
+			storm_free(st, p);
+	}
+	drain_local_pages(NULL);
+	return NULL;
+}
+
+/* Shrink the cache, and reclaim, until the workers are done. */
+static void *storm_shrinker(void *arg)
+{
+	struct storm_thread *t = arg;
+	struct storm *st = t->storm;
+
+	host_hart_enter(t->cpu);
+	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
+		kmem_cache_shrink(st->s);
+		slab_reclaim();
+	}
+	drain_local_pages(NULL);
+	return NULL;
+}
+
+/*
+ * Harts 1-3 as threads allocate bursts of STORM_BURST 128-byte objects
+ * and pass them through a queue to be freed by whichever hart pops them
+ * (a storm of frees from other harts), while hart 4 shrinks the cache
+ * and reclaims over and over. Expect every object intact at its free,
+ * and once all is freed and every hart drained (its sheaves and its page
+ * lists), no object in use and every page back.
+ */
+static void slab_smp_storm_and_shrink(struct ktest *t)
+{
+	static struct storm_thread th[STORM_THREADS + 1];
+	static struct storm st;
+	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long *p;
+	unsigned int i;
+
+	KTEST_ASSERT_TRUE(t, mm_fixture_boot_small(MiB(64)));
+	buddyinfo_snapshot(before);
+	kmem_cache_init();
+	memset(&st, 0, sizeof(st));
+	st.s = kmem_cache_create("storm", STORM_SIZE, 0, 0, NULL);
+	KTEST_ASSERT_TRUE(t, st.s != NULL);
+	handoff_init(&st.handoff, sizeof(p));
+	for (i = 0; i <= STORM_THREADS; i++) {
+		th[i].cpu = i + 1;
+		th[i].storm = &st;
+		KTEST_ASSERT_EQ(t, pthread_create(&th[i].thread, NULL,
+						  i < STORM_THREADS ?
+						  storm_worker : storm_shrinker,
+						  &th[i]), 0);
+	}
+	for (i = 0; i < STORM_THREADS; i++)
+		pthread_join(th[i].thread, NULL);
+	__atomic_store_n(&st.stop, true, __ATOMIC_RELEASE);
+	pthread_join(th[STORM_THREADS].thread, NULL);
+	while (handoff_pop(&st.handoff, &p))
+		storm_free(&st, p);
+	for (i = 1; i <= STORM_THREADS + 1; i++)
+		slab_drain_cpu(i);
+	KTEST_EXPECT_EQ(t, st.errors, 0);
+	KTEST_EXPECT_EQ(t, slab_active_objects(), 1);	/* the cache itself */
+	kmem_cache_destroy(st.s);
+	KTEST_EXPECT_EQ(t, slab_reclaim() > 0, true);
+	KTEST_EXPECT_EQ(t, slab_nr_pages(), 0);
+	KTEST_EXPECT_TRUE(t, mm_recovered(before));
+}
+
 static const struct ktest_case slab_smp_cases[] = {
 	KTEST_CASE(slab_smp_random),
+	KTEST_CASE(slab_smp_storm_and_shrink),
 	{}
 };
 

@@ -10,13 +10,14 @@
  *				again (needs slub_debug: poisoning)
  *	slab-double-free	kfree() the same object twice
  *	slab-invalid-free	kfree() a pointer 8 bytes into an object
- *	slab-freelist-corrupt	overwrite a freed object's free pointer,
- *				then allocate twice
+ *	slab-freelist-corrupt	overwrite the free pointer of an object
+ *				freed to its slab, then allocate
  *
  * The last three are caught in every build.
  */
 #include <stdio.h>
 #include <string.h>
+#include <rvmem/mm.h>
 #include <rvmem/slab.h>
 
 int slab_fault(const char *mode);
@@ -53,16 +54,26 @@ static noinline void slab_invalid_free(void)
 	kfree(p + 8);
 }
 
-/* Without debugging, a free object's first word is its free pointer. */
+/*
+ * Without debugging, a free object in a slab keeps its free pointer in
+ * its first word (one in a hart's sheaf has nothing written into it).
+ * Shrinking the cache puts @p back on its slab's free list, and @q, on
+ * the same slab, keeps the slab from being freed; allocating then walks
+ * the partial slabs' free lists until it reaches @p's.
+ */
 static noinline void slab_freelist_corrupt(void)
 {
-	unsigned long *p = kmalloc(64, GFP_KERNEL);
+	unsigned long *p = kmalloc(64, GFP_KERNEL), *q;
+	unsigned int i;
 
-	kfree(kmalloc(64, GFP_KERNEL));
+	do
+		q = kmalloc(64, GFP_KERNEL);
+	while (((unsigned long)p ^ (unsigned long)q) >= PAGE_SIZE);
 	kfree(p);
+	kmem_cache_shrink(kmalloc_caches[kmalloc_index(64)]);
 	p[0] ^= 0x1234;
-	kmalloc(64, GFP_KERNEL);
-	kmalloc(64, GFP_KERNEL);
+	for (i = 0; i < 16384; i++)
+		kmalloc(64, GFP_KERNEL);
 }
 
 static const struct {

@@ -16,6 +16,7 @@
 #include <rvmem/mm.h>
 #include <rvmem/mmzone.h>
 #include <rvmem/printk.h>
+#include <rvmem/slab.h>
 #include <rvmem/smp.h>
 
 #define NOWARN		__GFP_NOWARN
@@ -57,25 +58,6 @@ static unsigned long take_all(struct list_head *held, gfp_t gfp)
 		n++;
 	}
 	return n;
-}
-
-/*
- * Run memory down to the watermark once, without touching the pages, so
- * that pressure reclaims what earlier suites left in caches (empty slabs)
- * before a test counts free pages.
- */
-static void settle_reclaimable(void)
-{
-	struct list_head held = LIST_HEAD_INIT(held);
-	struct page *page;
-
-	while ((page = alloc_page(GFP_KERNEL | NOWARN)))
-		list_add(&page->lru, &held);
-	while (!list_empty(&held)) {
-		page = list_first_entry(&held, struct page, lru);
-		list_del(&page->lru);
-		__free_page(page);
-	}
 }
 
 /* Check and free every page on @held; Return: pages whose pattern broke. */
@@ -141,10 +123,9 @@ static void page_alloc_zones_match_ram(struct ktest *t)
  * Take every free page, GFP_KERNEL first and then GFP_ATOMIC for the
  * reserves, writing a pattern made from its pfn into each. Expect free
  * memory down below the min watermarks, every pattern intact, and after
- * freeing all and draining every hart's list, buddyinfo as before. A
- * first round, not checked, lets memory pressure reclaim what earlier
- * suites left in caches (empty slabs), which would otherwise come back
- * as extra free pages.
+ * freeing all and draining every hart's list, buddyinfo as before. (The
+ * slab caches give back what they hold first: reclaim would otherwise
+ * free it during the test.)
  */
 static void alloc_pages_every_free_page(struct ktest *t)
 {
@@ -153,7 +134,7 @@ static void alloc_pages_every_free_page(struct ktest *t)
 	unsigned long free0, taken;
 	struct list_head held = LIST_HEAD_INIT(held);
 
-	settle_reclaimable();
+	kmem_cache_shrink_all();
 	drain_all_pages();
 	buddyinfo_snapshot(before);
 	free0 = nr_free_pages();

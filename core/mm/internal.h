@@ -51,33 +51,73 @@ static inline struct zone *page_zone(const struct page *page)
 
 #define SLAB_DEBUG_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
 				 SLAB_POISON | SLAB_STORE_USER)
-/* page->counters of a slab: objects in use, and whether a hart owns it */
-#define SLAB_FROZEN		0x80000000u
-#define SLAB_INUSE_MASK		0x7fffffffu
+/* Internal: no sheaves; every object goes through the locked path. */
+#define SLAB_NO_SHEAVES		((slab_flags_t)0x80000000u)
+#define SLAB_LOCKED_PATH	(SLAB_DEBUG_FLAGS | SLAB_NO_SHEAVES)
 #define SLAB_MAX_EMPTY		2	/* empty slabs a cache keeps */
+#define SLAB_SHEAF_MAX		32	/* most objects a sheaf holds */
+#define SLAB_SHEAF_BYTES	8192	/* object bytes a sheaf aims to hold */
+#define SLAB_BARN_MAX		8	/* most full (and empty) sheaves in a barn */
+#define SLAB_BARN_BYTES		32768	/* object bytes a barn aims to hold */
 
 /**
- * struct kmem_cache_cpu - one hart's active slab of a cache
- * @freelist: its free objects, for this hart only (encoded chain)
- * @page: the slab, frozen (page->freelist collects frees from other harts)
- * @base: the slab's first object
+ * struct slab_sheaf - an array of free objects of one cache
+ * @list: on its barn's full or empty list
+ * @nr: objects in @objects, while no hart has it as its main sheaf
+ * @guard: NULL, just below @objects[0]: a pop that reads it finds the
+ *         sheaf empty, and the double-free look at the top finds no object
+ * @objects: the free objects, pushed and popped at the top
+ */
+struct slab_sheaf {
+	struct list_head list;
+	unsigned long nr;
+	void *guard;
+	void *objects[SLAB_SHEAF_MAX];
+};
+
+/**
+ * struct kmem_cache_cpu - one hart's sheaves of a cache
+ * @top: the next free slot of @main (its objects are below)
+ * @end: the end of @main's capacity
+ * @main: the sheaf allocations pop from and frees push to, or NULL
+ * @spare: the one it is swapped with when empty or full
  *
- * Touched lock-free by its own hart with interrupts off; @page and @base
- * change only under the cache lock.
+ * Touched by its own hart only, with interrupts off (and by a thread
+ * draining a host hart that runs no slab code). Without sheaves, @top and
+ * @end point just past slab_no_sheaf, so both fast paths fall through.
  */
 struct kmem_cache_cpu {
-	void *freelist;
-	struct page *page;
-	unsigned long base;
+	void **top;
+	void **end;
+	struct slab_sheaf *main;
+	struct slab_sheaf *spare;
 } __attribute__((aligned(64)));
 
 /**
+ * struct slab_barn - a cache's shared sheaves, under its lock
+ * @full: sheaves at capacity, for harts whose sheaves ran empty
+ * @empty: empty sheaves, for harts whose sheaves are full
+ * @nr_full: sheaves on @full, at most @max
+ * @nr_empty: sheaves on @empty, at most @max
+ * @max: about SLAB_BARN_BYTES of full sheaves, 2 to SLAB_BARN_MAX
+ */
+struct slab_barn {
+	struct list_head full;
+	struct list_head empty;
+	unsigned int nr_full;
+	unsigned int nr_empty;
+	unsigned int max;
+};
+
+/**
  * struct kmem_cache - a cache of objects of one size
- * @cpu_slab: each hart's active slab (first: one shift and add away)
- * @random: mixed into every stored free-list pointer
+ * @slab_mask: (PAGE_SIZE << @order) - 1: an object's offset in its slab
+ *             is its physical address & @slab_mask (slabs are blocks of
+ *             the buddy allocator, naturally aligned)
  * @recip: inverse of the odd part of @size modulo 2^64 (object check)
  * @recip_limit: objects << ctz(@size)
  * @recip_mask: (1 << ctz(@size)) - 1
+ * @random: mixed into every stored free-list pointer
  * @offset: where a free object keeps its free-list pointer
  * @size: bytes from one object to the next
  * @object_size: bytes the user asked for
@@ -85,25 +125,27 @@ struct kmem_cache_cpu {
  * @track_offset: debug: where the alloc and free tracks are kept
  * @objects: objects per slab
  * @order: a slab is 2^@order pages
+ * @sheaf_capacity: objects per sheaf (0: no sheaves)
  * @flags: SLAB_* flags (debug flags include the slub_debug ones)
  * @ctor: constructor, or NULL
  * @name: for reports and slabinfo
- * @lock: protects everything below, page->freelist/counters/lru of the
- *        cache's slabs, and the install/removal of active slabs
- * @partial: slabs with free objects, not active on any hart; empty ones
- *           at the tail
- * @full: slabs with every object in use, not active on any hart
+ * @lock: protects everything below, the barn, and page->freelist,
+ *        counters and lru of the cache's slabs
+ * @partial: slabs with free objects; empty ones at the tail
+ * @full: slabs with every object out (in use or in a sheaf)
  * @nr_partial: slabs on @partial
- * @nr_empty: of those, slabs with no object in use
- * @nr_slabs: all slabs, active ones included
+ * @nr_empty: of those, slabs with no object out
+ * @nr_slabs: all slabs
+ * @barn: full and empty sheaves shared by the harts
  * @list: on slab_caches
+ * @cpu: each hart's sheaves, one cache line each, for the harts that exist
  */
 struct kmem_cache {
-	struct kmem_cache_cpu cpu_slab[NR_CPUS];
-	unsigned long random;
+	unsigned long slab_mask;
 	unsigned long recip;
 	unsigned long recip_limit;
 	unsigned long recip_mask;
+	unsigned long random;
 	unsigned int offset;
 	unsigned int size;
 	unsigned int object_size;
@@ -111,6 +153,7 @@ struct kmem_cache {
 	unsigned int track_offset;
 	unsigned int objects;
 	unsigned int order;
+	unsigned int sheaf_capacity;
 	slab_flags_t flags;
 	void (*ctor)(void *object);
 	const char *name;
@@ -120,28 +163,44 @@ struct kmem_cache {
 	unsigned long nr_partial;
 	unsigned long nr_empty;
 	unsigned long nr_slabs;
+	struct slab_barn barn;
 	struct list_head list;
+	struct kmem_cache_cpu cpu[];
+};
+
+/*
+ * A cache in static memory (the kmalloc caches, the sheaf cache), with
+ * room for every hart rvmem can run on.
+ */
+struct kmem_cache_static {
+	struct kmem_cache s;
+	struct kmem_cache_cpu cpu[NR_CPUS];
 };
 
 /**
  * struct slabinfo - one cache's numbers
- * @active_objs: objects in use (those on active slabs count as in use)
+ * @active_objs: objects in use (not free in a slab, a sheaf or the barn)
+ * @cpu_objs: free objects in the harts' sheaves (a racy snapshot of
+ *            harts other than the caller)
+ * @barn_objs: free objects in the barn's full sheaves
  * @num_objs: objects in all slabs
  * @num_slabs: slabs
  * @pages: pages of those slabs
  */
 struct slabinfo {
 	unsigned long active_objs;
+	unsigned long cpu_objs;
+	unsigned long barn_objs;
 	unsigned long num_objs;
 	unsigned long num_slabs;
 	unsigned long pages;
 };
 
 /* slab.c */
-#define KMALLOC_SMALL_SLOTS	(192 / 8)	/* sizes 1-192 by 8 */
-#define KMALLOC_BIG_SLOTS	(KMALLOC_MAX_CACHE_SIZE / 128)	/* by 128 */
-extern struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_SLOTS];
-extern struct kmem_cache *kmalloc_big_caches[KMALLOC_BIG_SLOTS];
+extern struct kmem_cache_static slab_sheaf_cache;
+#define KMALLOC_SIZE_SLOTS	(KMALLOC_MAX_CACHE_SIZE / 8)
+extern struct kmem_cache *kmalloc_size_caches[KMALLOC_SIZE_SLOTS];
+extern unsigned int slab_nr_cpus;	/* harts a cache has sheaves for */
 extern struct list_head slab_caches;
 extern spinlock_t slab_caches_lock;
 extern unsigned long slab_pages;	/* pages in slabs */
@@ -186,8 +245,12 @@ void slab_list_del(struct kmem_cache *s, struct page *page);
  */
 unsigned long slab_trim_empty(struct kmem_cache *s, unsigned long keep);
 
+/** slab_cpu_init() - a hart's slot of a cache, without sheaves */
+void slab_cpu_init(struct kmem_cache_cpu *c);
+
 /**
- * slab_drain_cpu() - give hart @cpu's active slabs of every cache back
+ * slab_drain_cpu() - give hart @cpu's sheaves of every cache back, and
+ * empty every barn, so that slabinfo's counts are exact
  * @cpu: the hart
  *
  * Context: on hart @cpu itself, or while it runs no slab code (host
@@ -198,7 +261,9 @@ void slab_drain_cpu(unsigned int cpu);
 /**
  * slab_reclaim() - shrink every cache for the page allocator
  *
- * Gives back this hart's active slabs and frees every empty slab.
+ * Empties this hart's sheaves and every barn into the slabs and frees
+ * every empty slab. Other harts' sheaves stay: reclaim may run with
+ * interrupts off, where waiting for a cross-call could deadlock.
  * Return: pages freed. Context: any (called from
  * __alloc_pages_direct_reclaim()), no slab lock held by this hart.
  */
@@ -230,9 +295,10 @@ static inline bool slab_object_start(const struct kmem_cache *s,
 	return q < s->recip_limit && !(q & s->recip_mask);
 }
 
+/* Objects of the slab out of it: in use, or in a sheaf. */
 static inline unsigned int slab_inuse(const struct page *page)
 {
-	return page->counters & SLAB_INUSE_MASK;
+	return page->counters;
 }
 
 /* The first page of the slab that @page (any of its pages) belongs to. */
@@ -339,6 +405,17 @@ void __noreturn slab_bad_pointer(const struct kmem_cache *s,
 				 unsigned long caller);
 
 /**
+ * slab_free_bad() - report a free of @x, in @page, that is not a free of
+ * an object of @s (another cache's, none at all, inside an object, or
+ * the one freed last) and panic
+ *
+ * Declared returning, so that the fast paths reach it by a tail call and
+ * _RET_IP_ here is their caller; it never returns.
+ */
+void slab_free_bad(const struct kmem_cache *s, const struct page *page,
+		   const void *x);
+
+/**
  * slab_report_freelist() - report a corrupted free-list pointer and panic
  * @s: the cache
  * @object: the free object holding it
@@ -352,11 +429,13 @@ void __noreturn kfree_invalid(const void *x, const char *why,
 			      unsigned long caller);
 
 /* slab_common.c */
-/** kmalloc_large() - kmalloc() of more than KMALLOC_MAX_CACHE_SIZE, or 0 */
-void *kmalloc_large(size_t size, gfp_t gfp, unsigned long caller);
-
-/** kfree_large() - kfree() of a pointer not in a slab (@page may be NULL) */
-void kfree_large(struct page *page, const void *x, unsigned long caller);
+/*
+ * kmalloc() of more than KMALLOC_MAX_CACHE_SIZE, or 0, and kfree() of a
+ * pointer not in a slab (@page may be NULL): tail calls of __kmalloc()
+ * and kfree(), so _RET_IP_ in them is the caller's address.
+ */
+void *kmalloc_large(size_t size, gfp_t gfp);
+void kfree_large(struct page *page, const void *x);
 
 /** large_kmalloc_size() - bytes of a large kmalloc at @x, or 0 */
 size_t large_kmalloc_size(const struct page *page, const void *x);

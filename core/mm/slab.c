@@ -1,39 +1,62 @@
 // SPDX-License-Identifier: MIT
 /*
- * The slab allocator (SLUB's design): object caches carved from slabs of
- * 2^order pages, with a lock-free per-hart fast path.
+ * The slab allocator: object caches carved from slabs of 2^order pages,
+ * with per-hart arrays of free objects in front of them ("sheaves", as
+ * Linux's SLUB since 6.18; Bonwick's magazines before it).
+ *
+ * Who hands objects to whom:
+ *
+ *	page allocator --new_slab()--> slabs (s->partial, s->full)
+ *	slabs --refill, many objects under one lock hold--> a hart's sheaf
+ *	hart's main sheaf <--pop (alloc) / push (free)--> the caller
+ *	main <--swap--> spare; full or empty sheaves <--trade--> barn
+ *	sheaf --flush, many objects under one lock hold--> their slabs
+ *
+ * Each hart has, per cache, a main and a spare sheaf (struct slab_sheaf:
+ * up to s->sheaf_capacity object pointers). kmem_cache_alloc() pops from
+ * the main sheaf and kmem_cache_free() pushes onto it, whichever hart
+ * allocated the object; nothing is written into a free object there, so
+ * a write after free cannot redirect the allocator. When main is empty
+ * (or full) it is swapped with the spare; when both are, main is traded
+ * at the cache's barn for a full (or empty) sheaf. Only when the barn has
+ * none to give are objects moved between sheaves and slabs, in bulk:
+ * refill from slab free lists, flush back to them. A sheaf holds about
+ * SLAB_SHEAF_BYTES of objects (2 to SLAB_SHEAF_MAX) and the barn keeps
+ * about SLAB_BARN_BYTES of full sheaves (2 to SLAB_BARN_MAX) and as many
+ * empty ones, so a cache parks at most (2 * harts + s->barn.max) sheaves
+ * of objects; a flush starts when the barn is full.
  *
  * A slab's struct pages say whose it is: each has PG_slab and
  * page->private = its kmem_cache (so kfree() needs no compound head on
  * its fast path); the first page also has page->freelist = its free
- * objects, page->counters = how many are in use (plus SLAB_FROZEN while
- * a hart owns it), page->lru = its place on the cache's partial or full
- * list. Objects sit at
- * base + i * size; a free object holds the next free one in a hardened
- * pointer at s->offset (internal.h), which is checked to be an object of
+ * objects, page->counters = how many are out (in use or in a sheaf) and
+ * page->lru = its place on the partial or full list. Objects sit at
+ * base + i * size; a free object in a slab holds the next free one in a
+ * hardened pointer at s->offset (internal.h), checked to be an object of
  * the same slab before it is followed.
  *
- * Who hands memory to whom: the page allocator gives slabs to caches
- * (new_slab()); each hart takes one slab of a cache as its active slab
- * (kmem_cache_cpu) and allocates from, and frees to, that slab's private
- * freelist; objects of any other slab go back to that slab's
- * page->freelist under the cache lock, so a slab another hart owns
- * collects them for when its own list runs dry. Slabs with free objects
- * wait on the cache's partial list; empty ones beyond SLAB_MAX_EMPTY, and
- * all of them on kmem_cache_shrink() or slab_reclaim() (memory pressure),
- * go back to the page allocator.
- *
  * Paths: slab_alloc()/slab_free() are the fast path: interrupts off, no
- * lock, this hart's active slab. __slab_alloc() refills it (remote frees,
- * a partial slab, a new slab) and __slab_free() frees elsewhere. Caches
- * with debug flags keep no active slabs and take debug_slab_alloc()/
- * debug_slab_free() (slab_debug.c) for every object.
+ * lock, no stack frame (the slow paths are tail calls), no caller
+ * address. __slab_alloc()/__slab_free() swap, trade and refill. Caches
+ * with debug flags (and the sheaf cache, SLAB_NO_SHEAVES) have no
+ * sheaves and take debug_slab_alloc()/debug_slab_free() (slab_debug.c)
+ * for every object.
+ *
+ * Interrupts: allocation and free are allowed in interrupt context (a
+ * cross-call runs its function there, and apps run their per-hart work
+ * in cross-calls), so the fast paths mask interrupts (three
+ * instructions) rather than being interruptible. That also makes
+ * kmem_cache_shrink()'s cross-call, which flushes each hart's sheaves
+ * from an interrupt, safe: it can never land between a pop's read and
+ * its write. The slow paths re-enable interrupts only around page
+ * allocation and keep no sheaf pointer across it; CONFIG_DEBUG builds
+ * assert that every sheaf change runs with interrupts off.
  *
  * Locking: a hart's kmem_cache_cpu is used lock-free by that hart only,
- * with interrupts off; its page and base change only with the cache lock
- * also held. s->lock protects the cache's lists and counts and the
- * freelist/counters of its slabs that no hart owns, and page->freelist of
- * those a hart does own. Both locks are taken with interrupts off.
+ * with interrupts off. s->lock protects the cache's barn, lists and
+ * counts and the freelist/counters/lru of its slabs; it is taken with
+ * interrupts off, and never together with another cache's lock (sheaves
+ * are allocated and freed with no slab lock held).
  * Lock order: slab_caches_lock -> kmem_cache->lock -> zone->lock. Pages
  * are never allocated with a slab lock held.
  */
@@ -51,70 +74,43 @@
 struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
 unsigned long slab_pages;
+struct kmem_cache_static slab_sheaf_cache;
 
-static inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
+/*
+ * The fast paths' entry points keep no stack frame even where the build
+ * keeps frame pointers: they only tail-call, so a backtrace loses nothing,
+ * and what they tail-call (slow paths, reports) finds their caller's
+ * address in ra (_RET_IP_).
+ */
+#define __slab_fastpath	__attribute__((optimize("omit-frame-pointer")))
+
+/* What a hart without sheaves points at: pops read NULL, pushes are full. */
+static void *slab_no_sheaf[1];
+
+static __always_inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
 {
-	return &s->cpu_slab[this_hart()->cpu];
+	return &s->cpu[smp_processor_id()];
+}
+
+void slab_cpu_init(struct kmem_cache_cpu *c)
+{
+	c->top = c->end = slab_no_sheaf + 1;
+	c->main = c->spare = NULL;
 }
 
 /*
  * The next free object after @object, checked: an object of the same
  * slab, or NULL at the end. Anything else is a corrupted pointer.
  */
-static noinline void *freeptr_end_or_corrupt(struct kmem_cache *s,
-					     const void *object, void *next)
-{
-	if (!next)
-		return NULL;
-	slab_report_freelist(s, object, next);
-}
-
 static inline void *get_freepointer_checked(struct kmem_cache *s,
 					    unsigned long base,
 					    const void *object)
 {
 	void *next = get_freepointer(s, object);
 
-	if (unlikely(!slab_object_start(s, base, next)))
-		return freeptr_end_or_corrupt(s, object, next);
+	if (unlikely(!slab_object_start(s, base, next)) && next)
+		slab_report_freelist(s, object, next);
 	return next;
-}
-
-/* Own @page as this hart's active slab. s->lock held, interrupts off. */
-static void freeze_slab(struct kmem_cache *s, struct kmem_cache_cpu *c,
-			struct page *page)
-{
-	c->page = page;
-	c->base = slab_base(page);
-	c->freelist = page->freelist;
-	page->freelist = NULL;
-	page->counters = SLAB_FROZEN | s->objects;
-}
-
-/*
- * Give back this hart's active slab: its private list joins the slab's
- * own, and the slab goes on the list its use says. s->lock held,
- * interrupts off.
- */
-static void unfreeze_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
-{
-	struct page *page = c->page;
-	unsigned int inuse = slab_inuse(page);
-	void *x = c->freelist;
-
-	while (x) {
-		void *next = get_freepointer_checked(s, c->base, x);
-
-		set_freepointer(s, x, page->freelist);
-		page->freelist = x;
-		inuse--;
-		x = next;
-	}
-	c->freelist = NULL;
-	c->page = NULL;
-	c->base = 0;	/* matches no object: RAM starts above 4 MiB */
-	page->counters = inuse;
-	slab_list_add(s, page);
 }
 
 void slab_list_add(struct kmem_cache *s, struct page *page)
@@ -212,6 +208,213 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 	return page;
 }
 
+/* The slab page of @x, or NULL if @x is not in RAM. */
+static inline struct page *virt_to_slab_page(const void *x)
+{
+	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
+
+	return likely(pfn_valid(pfn)) ? pfn_to_page(pfn) : NULL;
+}
+
+/*
+ * Take up to @max objects off the partial slabs' free lists into
+ * @objects. Return: how many. s->lock held.
+ */
+static unsigned int refill_from_slabs(struct kmem_cache *s, void **objects,
+				      unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max && s->nr_partial) {
+		struct page *page = list_first_entry(&s->partial, struct page,
+						     lru);
+		unsigned long base = slab_base(page);
+		void *x = page->freelist;
+
+		slab_list_del(s, page);
+		while (x && n < max) {
+			objects[n++] = x;
+			x = get_freepointer_checked(s, base, x);
+			page->counters++;
+		}
+		page->freelist = x;
+		slab_list_add(s, page);
+	}
+	return n;
+}
+
+/*
+ * Put @n objects back on their slabs' free lists, moving each slab
+ * between lists as its use changes. An object its slab has free already
+ * is a double free. s->lock held; the caller trims empty slabs.
+ */
+static void flush_to_slabs(struct kmem_cache *s, void **objects,
+			   unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		void *x = objects[i];
+		struct page *page = slab_head(s, virt_to_slab_page(x));
+
+		if (unlikely(x == page->freelist || !slab_inuse(page)))
+			slab_bad_pointer(s, page, x, 0);
+		set_freepointer(s, x, page->freelist);
+		page->freelist = x;
+		slab_list_del(s, page);
+		page->counters--;
+		slab_list_add(s, page);
+	}
+}
+
+/* Empty @sheaf into the slabs. s->lock held. */
+static void sheaf_flush(struct kmem_cache *s, struct slab_sheaf *sheaf)
+{
+	flush_to_slabs(s, sheaf->objects, sheaf->nr);
+	sheaf->nr = 0;
+}
+
+static struct slab_sheaf *alloc_sheaf(gfp_t gfp)
+{
+	struct slab_sheaf *sheaf = kmem_cache_alloc(&slab_sheaf_cache.s,
+						    gfp & ~__GFP_ZERO);
+
+	if (sheaf) {
+		sheaf->nr = 0;
+		sheaf->guard = NULL;
+	}
+	return sheaf;
+}
+
+static void free_sheaf(struct slab_sheaf *sheaf)
+{
+	kmem_cache_free(&slab_sheaf_cache.s, sheaf);
+}
+
+/* Make @sheaf this hart's main sheaf. */
+static void set_main(struct kmem_cache *s, struct kmem_cache_cpu *c,
+		     struct slab_sheaf *sheaf)
+{
+	c->main = sheaf;
+	c->top = sheaf->objects + sheaf->nr;
+	c->end = sheaf->objects + s->sheaf_capacity;
+}
+
+/* Note main's count in it, before it changes hands. Return: main. */
+static struct slab_sheaf *put_main(struct kmem_cache_cpu *c)
+{
+	c->main->nr = c->top - c->main->objects;
+	return c->main;
+}
+
+static void swap_main_spare(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct slab_sheaf *old = put_main(c);
+
+	set_main(s, c, c->spare);
+	c->spare = old;
+}
+
+static struct slab_sheaf *barn_get(struct list_head *list, unsigned int *nr)
+{
+	struct slab_sheaf *sheaf = list_first_entry(list, struct slab_sheaf,
+						    list);
+
+	list_del(&sheaf->list);
+	(*nr)--;
+	return sheaf;
+}
+
+static void barn_put(struct list_head *list, unsigned int *nr,
+		     struct slab_sheaf *sheaf)
+{
+	list_add(&sheaf->list, list);
+	(*nr)++;
+}
+
+/*
+ * Give this hart two fresh sheaves, unless it got some meanwhile (the
+ * allocation may have re-enabled interrupts). Return: it has sheaves.
+ */
+static bool install_cpu_sheaves(struct kmem_cache *s,
+				struct slab_sheaf *main,
+				struct slab_sheaf *spare)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+
+	if (main && spare && !c->main) {
+		c->spare = spare;
+		set_main(s, c, main);
+		return true;
+	}
+	if (main)
+		free_sheaf(main);
+	if (spare)
+		free_sheaf(spare);
+	return c->main;
+}
+
+/*
+ * Find objects for this hart's empty main sheaf: from the spare, from a
+ * full sheaf of the barn, or from the slabs. Interrupts off.
+ * Return: true if main has objects now.
+ */
+static bool refill_main(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct slab_sheaf *empty = NULL;
+
+	if (c->spare->nr) {
+		swap_main_spare(s, c);
+		return true;
+	}
+	spin_lock(&s->lock);
+	if (s->barn.nr_full) {
+		empty = put_main(c);
+		set_main(s, c, barn_get(&s->barn.full, &s->barn.nr_full));
+		if (s->barn.nr_empty < s->barn.max) {
+			barn_put(&s->barn.empty, &s->barn.nr_empty, empty);
+			empty = NULL;
+		}
+	} else {
+		c->top += refill_from_slabs(s, c->top, c->end - c->top);
+	}
+	spin_unlock(&s->lock);
+	if (empty)
+		free_sheaf(empty);
+	return c->top[-1];
+}
+
+/*
+ * One object straight from the slabs, or from a new slab, which comes
+ * back listed with that object out: reclaim, which may run while the
+ * page allocator looks for memory, cannot take it away again. Interrupts
+ * off (@flags to restore); they are restored around page allocation.
+ */
+static void *alloc_from_slabs(struct kmem_cache *s, gfp_t gfp,
+			      unsigned long *flags)
+{
+	struct page *page;
+	void *object;
+
+	spin_lock(&s->lock);
+	if (refill_from_slabs(s, &object, 1)) {
+		spin_unlock(&s->lock);
+		return object;
+	}
+	spin_unlock(&s->lock);
+	local_irq_restore(*flags);
+	page = new_slab(s, gfp);
+	*flags = local_irq_save();
+	if (!page)
+		return NULL;
+	spin_lock(&s->lock);
+	s->nr_slabs++;
+	slab_list_add(s, page);
+	refill_from_slabs(s, &object, 1);
+	spin_unlock(&s->lock);
+	return object;
+}
+
 static void *zero_object(struct kmem_cache *s, void *object, gfp_t gfp)
 {
 	if (unlikely(gfp & __GFP_ZERO) && object)
@@ -220,67 +423,35 @@ static void *zero_object(struct kmem_cache *s, void *object, gfp_t gfp)
 }
 
 /*
- * Refill this hart's list, then take an object. Entered with interrupts
- * off (@flags to restore) and an empty list; pages are allocated with
- * them restored, so an interrupt may have refilled the list meanwhile.
+ * This hart's main sheaf is empty (or it has none, or the cache has no
+ * sheaves). Entered from the fast path with interrupts off (@flags to
+ * restore), as a tail call: _RET_IP_ is the fast path's caller.
  */
 static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
-				   unsigned long flags, unsigned long caller)
+				   unsigned long flags)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
-	struct page *page;
+	struct slab_sheaf *main, *spare;
+	struct kmem_cache_cpu *c;
 	void *object;
 
-	if (unlikely(s->flags & SLAB_DEBUG_FLAGS)) {
+	DEBUG_ASSERT(irqs_disabled());
+	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
-		return zero_object(s, debug_slab_alloc(s, gfp, caller), gfp);
+		return zero_object(s, debug_slab_alloc(s, gfp, _RET_IP_), gfp);
 	}
-	spin_lock(&s->lock);
-	if (c->page && c->page->freelist) {
-		freeze_slab(s, c, c->page);	/* frees from other harts */
-	} else {
-		if (c->page) {
-			unfreeze_slab(s, c);
-			slab_trim_empty(s, SLAB_MAX_EMPTY);
-		}
-		if (s->nr_partial) {
-			page = list_first_entry(&s->partial, struct page, lru);
-			slab_list_del(s, page);
-			freeze_slab(s, c, page);
-		}
-	}
-	spin_unlock(&s->lock);
-	if (!c->freelist) {
+	c = this_cpu_slab(s);
+	if (!c->main) {
 		local_irq_restore(flags);
-		page = new_slab(s, gfp);
+		main = alloc_sheaf(gfp);
+		spare = alloc_sheaf(gfp);
 		flags = local_irq_save();
-		if (!page) {
-			local_irq_restore(flags);
-			return NULL;
-		}
-		spin_lock(&s->lock);
-		s->nr_slabs++;
-		if (c->freelist) {		/* refilled meanwhile */
-			slab_list_add(s, page);
-		} else {
-			if (c->page)
-				unfreeze_slab(s, c);
-			freeze_slab(s, c, page);
-		}
-		spin_unlock(&s->lock);
+		install_cpu_sheaves(s, main, spare);
 	}
-	object = c->freelist;
-	c->freelist = get_freepointer_checked(s, c->base, object);
-	local_irq_restore(flags);
-	return zero_object(s, object, gfp);
-}
-
-/* The fast path took the last object, or found a corrupted pointer. */
-static noinline void *slab_alloc_last(struct kmem_cache *s, gfp_t gfp,
-				      unsigned long flags, void *object,
-				      void *next)
-{
-	this_cpu_slab(s)->freelist = freeptr_end_or_corrupt(s, object, next);
+	/* an interrupt may have filled main while they were enabled */
+	if (c->top[-1] || (c->main && refill_main(s, c)))
+		object = *--c->top;
+	else		/* nothing free in sheaves or slabs, or no sheaves */
+		object = alloc_from_slabs(s, gfp, &flags);
 	local_irq_restore(flags);
 	return zero_object(s, object, gfp);
 }
@@ -290,22 +461,17 @@ static noinline void *slab_alloc_zero(struct kmem_cache *s, void *object)
 	return zero_object(s, object, __GFP_ZERO);
 }
 
-/*
- * The fast path: only tail calls leave it, so it needs no stack frame.
- */
-static __attribute__((always_inline)) inline void *
-slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+/* The fast path: pop this hart's main sheaf. */
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	unsigned long flags = local_irq_save();
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
-	void *object = c->freelist, *next;
+	void **top = c->top;
+	void *object = top[-1];
 
 	if (unlikely(!object))
-		return __slab_alloc(s, gfp, flags, caller);
-	next = get_freepointer(s, object);
-	if (unlikely(!slab_object_start(s, c->base, next)))
-		return slab_alloc_last(s, gfp, flags, object, next);
-	c->freelist = next;
+		return __slab_alloc(s, gfp, flags);
+	c->top = top - 1;
 	local_irq_restore(flags);
 	if (unlikely(gfp & __GFP_ZERO))
 		return slab_alloc_zero(s, object);
@@ -313,88 +479,134 @@ slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 }
 
 /*
- * Free @x, in @page of a slab this hart does not own (or not an object
- * at all): onto the slab's own list under the lock, moving the slab
- * between lists as its use changes.
+ * Make room in this hart's full main sheaf: swap it with the spare, trade
+ * it at the barn for an empty one, or, when the barn holds all the full
+ * sheaves it may (or @flush), empty it into the slabs.
+ * Return: false if the barn needs an empty sheaf first.
  */
-static noinline void __slab_free(struct kmem_cache *s, struct page *page,
-				 void *x, unsigned long caller)
+static bool make_room(struct kmem_cache *s, struct kmem_cache_cpu *c,
+		      bool flush)
 {
-	unsigned long flags;
+	bool done = true;
 
-	if (unlikely(s->flags & SLAB_DEBUG_FLAGS)) {
-		debug_slab_free(s, slab_head(s, page), x, caller);
-		return;
+	if (c->spare->nr < s->sheaf_capacity) {
+		swap_main_spare(s, c);
+		return true;
 	}
-	page = slab_head(s, page);
-	flags = spin_lock_irqsave(&s->lock);
-	if (unlikely(!slab_object_start(s, slab_base(page), x) ||
-		     x == page->freelist || !slab_inuse(page)))
-		slab_bad_pointer(s, page, x, caller);
-	set_freepointer(s, x, page->freelist);
-	page->freelist = x;
-	if (page->counters & SLAB_FROZEN) {
-		page->counters--;	/* its hart picks the object up */
-	} else {
-		slab_list_del(s, page);
-		page->counters--;
-		slab_list_add(s, page);
+	spin_lock(&s->lock);
+	if (s->barn.nr_full < s->barn.max && s->barn.nr_empty) {
+		barn_put(&s->barn.full, &s->barn.nr_full, put_main(c));
+		set_main(s, c, barn_get(&s->barn.empty, &s->barn.nr_empty));
+	} else if (s->barn.nr_full == s->barn.max || flush) {
+		sheaf_flush(s, put_main(c));
+		set_main(s, c, c->main);
 		slab_trim_empty(s, SLAB_MAX_EMPTY);
+	} else {
+		done = false;
 	}
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock(&s->lock);
+	return done;
 }
 
-static __attribute__((always_inline)) inline void
-slab_free(struct kmem_cache *s, struct page *page, void *x,
-	  unsigned long caller)
+/* Give the barn a new empty sheaf. Return: false if none could be had. */
+static bool barn_add_empty(struct kmem_cache *s)
+{
+	struct slab_sheaf *sheaf = alloc_sheaf(GFP_NOWAIT | __GFP_NOWARN);
+
+	if (!sheaf)
+		return false;
+	spin_lock(&s->lock);
+	barn_put(&s->barn.empty, &s->barn.nr_empty, sheaf);
+	spin_unlock(&s->lock);
+	return true;
+}
+
+/* Free @x straight to its slab. Interrupts off. */
+static void free_to_slab(struct kmem_cache *s, void *x)
+{
+	spin_lock(&s->lock);
+	flush_to_slabs(s, &x, 1);
+	slab_trim_empty(s, SLAB_MAX_EMPTY);
+	spin_unlock(&s->lock);
+}
+
+/*
+ * Free @x to a cache whose hart has a full main sheaf (or none, or no
+ * sheaves at all). Interrupts off (@flags to restore); sheaves are
+ * allocated without re-enabling them, since kfree() may run anywhere.
+ */
+static noinline void __slab_free(struct kmem_cache *s, void *x,
+				 unsigned long flags)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	bool flush = false;
+
+	DEBUG_ASSERT(irqs_disabled());
+	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
+		local_irq_restore(flags);
+		debug_slab_free(s, slab_head(s, virt_to_slab_page(x)), x,
+				_RET_IP_);
+		return;
+	}
+	while (c->top == c->end) {
+		if (c->main) {
+			if (!make_room(s, c, flush))
+				flush = !barn_add_empty(s);
+		} else if (!install_cpu_sheaves(s,
+				alloc_sheaf(GFP_NOWAIT | __GFP_NOWARN),
+				alloc_sheaf(GFP_NOWAIT | __GFP_NOWARN))) {
+			free_to_slab(s, x);
+			local_irq_restore(flags);
+			return;
+		}
+	}
+	*c->top++ = x;
+	local_irq_restore(flags);
+}
+
+/*
+ * The fast path: push onto this hart's main sheaf. The object on top is
+ * the one freed last: freeing it again is a double free.
+ */
+static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
+				      void *x)
 {
 	unsigned long flags = local_irq_save();
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	void **top = c->top;
 
-	/* an object of this hart's active slab? */
-	if (likely(slab_object_start(s, c->base, x))) {
-		if (unlikely(x == c->freelist))	/* the one freed last */
-			slab_bad_pointer(s, c->page, x, caller);
-		set_freepointer(s, x, c->freelist);
-		c->freelist = x;
+	if (unlikely(top[-1] == x)) {
 		local_irq_restore(flags);
+		slab_free_bad(s, page, x);
 		return;
 	}
+	if (unlikely(top == c->end)) {
+		__slab_free(s, x, flags);
+		return;
+	}
+	*top = x;
+	c->top = top + 1;
 	local_irq_restore(flags);
-	__slab_free(s, page, x, caller);
 }
 
-/* The slab page of @x, or NULL if @x is not in RAM. */
-static inline struct page *virt_to_slab_page(const void *x)
+__slab_fastpath void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
-
-	return likely(pfn_valid(pfn)) ? pfn_to_page(pfn) : NULL;
+	return slab_alloc(s, gfp);
 }
 
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+__slab_fastpath void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp, _RET_IP_);
+	return slab_alloc(s, gfp | __GFP_ZERO);
 }
 
-void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+/* Is @x the start of an object of its slab? (Slabs are aligned blocks.) */
+static __always_inline bool slab_object_valid(const struct kmem_cache *s,
+					      const void *x)
 {
-	return slab_alloc(s, gfp | __GFP_ZERO, _RET_IP_);
+	return slab_object_start(s, 0, (void *)(__pa(x) & s->slab_mask));
 }
 
-static noinline void __noreturn cache_mismatch(struct kmem_cache *s,
-					       const struct page *page,
-					       const void *x,
-					       unsigned long caller)
-{
-	if (!page || !PageSlab(page))
-		slab_report(s, x, 0, "free of an object no cache handed out",
-			    NULL, caller);
-	slab_report(s, x, 0, "free to the wrong cache",
-		    ((const struct kmem_cache *)page->private)->name, caller);
-}
-
-void kmem_cache_free(struct kmem_cache *s, void *x)
+__slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	struct page *page;
 
@@ -402,46 +614,49 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 		return;
 	page = virt_to_slab_page(x);
 	if (unlikely(!page || !PageSlab(page) ||
-		     page->private != (unsigned long)s))
-		cache_mismatch(s, page, x, _RET_IP_);
-	slab_free(s, page, x, _RET_IP_);
+		     page->private != (unsigned long)s ||
+		     !slab_object_valid(s, x))) {
+		slab_free_bad(s, page, x);
+		return;
+	}
+	slab_free(s, page, x);
 }
 
 /*
- * The hot pair. A size up to 192 picks its cache from a table by 8-byte
- * steps, a larger one by 128-byte steps (every class above 192 is a
- * multiple of 128): two loads, no division, no bit scan.
+ * The kmalloc cache of each size, by 8-byte steps: one load picks it.
  */
-struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_SLOTS];
-struct kmem_cache *kmalloc_big_caches[KMALLOC_BIG_SLOTS];
+struct kmem_cache *kmalloc_size_caches[KMALLOC_SIZE_SLOTS];
 
-static inline struct kmem_cache *kmalloc_slab(size_t size)
-{
-	if (size <= 192)
-		return kmalloc_small_caches[(size - 1) >> 3];
-	return kmalloc_big_caches[(size - 1) >> 7];
-}
-
-void *kmalloc(size_t size, gfp_t gfp)
+__slab_fastpath void *__kmalloc(size_t size, gfp_t gfp)
 {
 	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, gfp, _RET_IP_);
-	return slab_alloc(kmalloc_slab(size), gfp, _RET_IP_);
+		return kmalloc_large(size, gfp);
+	return slab_alloc(kmalloc_size_caches[(size - 1) >> 3], gfp);
 }
 
-void kfree(const void *x)
+__slab_fastpath void kfree(const void *x)
 {
+	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
+	struct kmem_cache *s;
 	struct page *page;
 
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
-	page = virt_to_slab_page(x);
-	if (unlikely(!page || !PageSlab(page))) {
-		kfree_large(page, x, _RET_IP_);
+	if (unlikely(!pfn_valid(pfn))) {
+		kfree_large(NULL, x);
 		return;
 	}
-	slab_free((struct kmem_cache *)page->private, page, (void *)x,
-		  _RET_IP_);
+	page = pfn_to_page(pfn);
+	if (unlikely(!PageSlab(page))) {
+		kfree_large(page, x);
+		return;
+	}
+	s = (struct kmem_cache *)page->private;
+	if (unlikely(!slab_object_valid(s, x))) {
+		slab_free_bad(s, page, x);
+		return;
+	}
+	slab_free(s, page, (void *)x);
 }
 
 size_t ksize(const void *x)
@@ -454,7 +669,7 @@ size_t ksize(const void *x)
 	if (page && PageSlab(page)) {
 		const struct kmem_cache *s = (void *)page->private;
 
-		if (slab_object_start(s, slab_base(slab_head(s, page)), x))
+		if (slab_object_valid(s, x))
 			return s->object_size;
 	} else if (large_kmalloc_size(page, x)) {
 		return large_kmalloc_size(page, x);
@@ -463,63 +678,126 @@ size_t ksize(const void *x)
 	return 0;
 }
 
-/* A cross-call: this hart's active slab of @arg goes back to the cache. */
-static void flush_cpu_slab(void *arg)
+/*
+ * Give back @c's sheaves of @s: their objects to the slabs, the sheaves
+ * to the sheaf cache. Interrupts off, no slab lock held.
+ */
+static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
-	struct kmem_cache *s = arg;
-	unsigned long flags = spin_lock_irqsave(&s->lock);
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct slab_sheaf *main = c->main, *spare = c->spare;
 
-	if (c->page)
-		unfreeze_slab(s, c);
-	slab_trim_empty(s, SLAB_MAX_EMPTY);
+	DEBUG_ASSERT(irqs_disabled());
+	if (!main)
+		return;
+	put_main(c);
+	slab_cpu_init(c);
+	spin_lock(&s->lock);
+	sheaf_flush(s, spare);
+	sheaf_flush(s, main);	/* the latest frees end up first in line */
+	spin_unlock(&s->lock);
+	free_sheaf(main);
+	free_sheaf(spare);
+}
+
+/* Empty @s's barn: objects to the slabs, every sheaf freed. */
+static void barn_shrink(struct kmem_cache *s)
+{
+	struct list_head sheaves = LIST_HEAD_INIT(sheaves);
+	unsigned long flags = spin_lock_irqsave(&s->lock);
+
+	while (s->barn.nr_full) {
+		struct slab_sheaf *sheaf = barn_get(&s->barn.full,
+						    &s->barn.nr_full);
+
+		sheaf_flush(s, sheaf);
+		list_add(&sheaf->list, &sheaves);
+	}
+	while (s->barn.nr_empty)
+		list_add(&barn_get(&s->barn.empty, &s->barn.nr_empty)->list,
+			 &sheaves);
 	spin_unlock_irqrestore(&s->lock, flags);
+	while (!list_empty(&sheaves)) {
+		struct slab_sheaf *sheaf = list_first_entry(&sheaves,
+							    struct slab_sheaf,
+							    list);
+
+		list_del(&sheaf->list);
+		free_sheaf(sheaf);
+	}
+}
+
+/* Free every empty slab of @s. Return: pages freed. */
+static unsigned long slab_trim_all(struct kmem_cache *s)
+{
+	unsigned long flags = spin_lock_irqsave(&s->lock);
+	unsigned long freed = slab_trim_empty(s, 0);
+
+	spin_unlock_irqrestore(&s->lock, flags);
+	return freed;
+}
+
+/* A cross-call: this hart's sheaves of @arg go back to the slabs. */
+static void flush_this_cpu(void *arg)
+{
+	unsigned long flags = local_irq_save();
+
+	flush_cpu_sheaves(arg, this_cpu_slab(arg));
+	local_irq_restore(flags);
 }
 
 int kmem_cache_shrink(struct kmem_cache *s)
 {
-	unsigned long flags;
-
-	on_each_hart(flush_cpu_slab, s);
-	flags = spin_lock_irqsave(&s->lock);
-	slab_trim_empty(s, 0);
-	spin_unlock_irqrestore(&s->lock, flags);
+	on_each_hart(flush_this_cpu, s);
+	barn_shrink(s);
+	slab_trim_all(s);
+	slab_trim_all(&slab_sheaf_cache.s);
 	return 0;
 }
 
-void slab_drain_cpu(unsigned int cpu)
+/*
+ * Flush hart @cpu's sheaves and the barn of every cache, then free the
+ * empty slabs beyond @keep (all of them with 0).
+ */
+static unsigned long slab_flush_all(unsigned int cpu, unsigned long keep)
 {
 	unsigned long flags = spin_lock_irqsave(&slab_caches_lock);
+	unsigned long freed = 0;
 	struct list_head *pos;
 
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
-		spin_lock(&s->lock);
-		if (s->cpu_slab[cpu].page)
-			unfreeze_slab(s, &s->cpu_slab[cpu]);
-		slab_trim_empty(s, SLAB_MAX_EMPTY);
-		spin_unlock(&s->lock);
+		flush_cpu_sheaves(s, &s->cpu[cpu]);
+		barn_shrink(s);
 	}
-	spin_unlock_irqrestore(&slab_caches_lock, flags);
-}
-
-unsigned long slab_reclaim(void)
-{
-	unsigned int cpu = smp_processor_id();
-	unsigned long flags, freed = 0;
-	struct list_head *pos;
-
-	flags = spin_lock_irqsave(&slab_caches_lock);
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
 		spin_lock(&s->lock);
-		if (s->cpu_slab[cpu].page)
-			unfreeze_slab(s, &s->cpu_slab[cpu]);
-		freed += slab_trim_empty(s, 0);
+		freed += slab_trim_empty(s, keep);
 		spin_unlock(&s->lock);
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return freed;
+}
+
+/* A cross-call: everything this hart's sheaves and the barns hold. */
+static void shrink_all_this_cpu(void *arg)
+{
+	slab_flush_all(smp_processor_id(), 0);
+}
+
+void kmem_cache_shrink_all(void)
+{
+	on_each_hart(shrink_all_this_cpu, NULL);
+}
+
+void slab_drain_cpu(unsigned int cpu)
+{
+	slab_flush_all(cpu, SLAB_MAX_EMPTY);
+}
+
+unsigned long slab_reclaim(void)
+{
+	return slab_flush_all(smp_processor_id(), 0);
 }

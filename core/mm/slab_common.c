@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <rvmem/boot.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
@@ -91,6 +92,25 @@ static void calculate_recip(struct kmem_cache *s)
 	s->recip = inv;
 	s->recip_limit = (unsigned long)s->objects << k;
 	s->recip_mask = (1UL << k) - 1;
+	s->slab_mask = (PAGE_SIZE << s->order) - 1;
+}
+
+/*
+ * Objects per sheaf: about SLAB_SHEAF_BYTES of them, 2 to SLAB_SHEAF_MAX,
+ * so a hart parks little memory, and full sheaves the barn keeps; none
+ * for debug caches and objects larger than that (each takes the locked
+ * path).
+ */
+static void calculate_sheaf_capacity(struct kmem_cache *s)
+{
+	if (s->size > SLAB_SHEAF_BYTES)
+		s->flags |= SLAB_NO_SHEAVES;
+	if (s->flags & SLAB_LOCKED_PATH)
+		return;
+	s->sheaf_capacity = clamp(SLAB_SHEAF_BYTES / s->size, 2u,
+				  (unsigned int)SLAB_SHEAF_MAX);
+	s->barn.max = clamp(SLAB_BARN_BYTES / (s->sheaf_capacity * s->size),
+			    2u, (unsigned int)SLAB_BARN_MAX);
 }
 
 /* Where the free pointer goes, and the object stride before alignment. */
@@ -129,12 +149,15 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 	if (calculate_order(s))
 		return -EINVAL;
 	calculate_recip(s);
+	calculate_sheaf_capacity(s);
 	s->random = slab_random(s);
 	s->lock = (spinlock_t)SPINLOCK_INIT;
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		s->cpu_slab[cpu] = (struct kmem_cache_cpu){ NULL, NULL, 0 };
+	INIT_LIST_HEAD(&s->barn.full);
+	INIT_LIST_HEAD(&s->barn.empty);
+	for (cpu = 0; cpu < slab_nr_cpus; cpu++)
+		slab_cpu_init(&s->cpu[cpu]);
 	irqflags = spin_lock_irqsave(&slab_caches_lock);
 	list_add_tail(&s->list, &slab_caches);
 	spin_unlock_irqrestore(&slab_caches_lock, irqflags);
@@ -145,7 +168,8 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 				     unsigned int align, slab_flags_t flags,
 				     void (*ctor)(void *))
 {
-	struct kmem_cache *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct kmem_cache *s = kzalloc(sizeof(*s) + slab_nr_cpus *
+				       sizeof(s->cpu[0]), GFP_KERNEL);
 	int err = s ? __kmem_cache_create(s, name, size, align, flags, ctor) :
 		      -ENOMEM;
 
@@ -166,6 +190,17 @@ unsigned int kmem_cache_size(const struct kmem_cache *s)
 	return s->object_size;
 }
 
+/* Free objects in a hart's sheaves: racy unless it is the caller's. */
+static unsigned long cpu_sheaf_objects(const struct kmem_cache_cpu *c)
+{
+	struct slab_sheaf *main = READ_ONCE(c->main);
+	struct slab_sheaf *spare = READ_ONCE(c->spare);
+
+	if (!main || !spare)
+		return 0;
+	return (READ_ONCE(c->top) - main->objects) + READ_ONCE(spare->nr);
+}
+
 void get_slabinfo(struct kmem_cache *s, struct slabinfo *info)
 {
 	unsigned long flags = spin_lock_irqsave(&s->lock), free = 0;
@@ -175,12 +210,17 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *info)
 	list_for_each(pos, &s->partial)
 		free += s->objects - slab_inuse(list_entry(pos, struct page,
 							    lru));
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		if (s->cpu_slab[cpu].page)
-			free += s->objects - slab_inuse(s->cpu_slab[cpu].page);
+	info->barn_objs = 0;
+	list_for_each(pos, &s->barn.full)
+		info->barn_objs += list_entry(pos, struct slab_sheaf,
+					      list)->nr;
+	info->cpu_objs = 0;
+	for (cpu = 0; cpu < slab_nr_cpus; cpu++)
+		info->cpu_objs += cpu_sheaf_objects(&s->cpu[cpu]);
 	info->num_slabs = s->nr_slabs;
 	info->num_objs = s->nr_slabs * s->objects;
-	info->active_objs = info->num_objs - free;
+	info->active_objs = info->num_objs - free - info->barn_objs -
+			    info->cpu_objs;
 	info->pages = s->nr_slabs << s->order;
 	spin_unlock_irqrestore(&s->lock, flags);
 }
@@ -225,19 +265,15 @@ static unsigned int order_base_2(unsigned long size)
 	return shift;
 }
 
-/* Which kmalloc cache serves @size (1 to KMALLOC_MAX_CACHE_SIZE). */
-static unsigned int kmalloc_index(size_t size)
-{
-	if (size <= KMALLOC_MIN_SIZE)
-		return KMALLOC_SHIFT_LOW;
-	if (size > 64 && size <= 96)
-		return 1;
-	if (size > 128 && size <= 192)
-		return 2;
-	return order_base_2(size);
-}
+static struct kmem_cache_static kmalloc_storage[KMALLOC_SHIFT_HIGH + 1];
 
-static struct kmem_cache kmalloc_caches[KMALLOC_SHIFT_HIGH + 1];
+struct kmem_cache *const kmalloc_caches[KMALLOC_SHIFT_HIGH + 1] = {
+	NULL, &kmalloc_storage[1].s, &kmalloc_storage[2].s,
+	&kmalloc_storage[3].s, &kmalloc_storage[4].s, &kmalloc_storage[5].s,
+	&kmalloc_storage[6].s, &kmalloc_storage[7].s, &kmalloc_storage[8].s,
+	&kmalloc_storage[9].s, &kmalloc_storage[10].s, &kmalloc_storage[11].s,
+	&kmalloc_storage[12].s, &kmalloc_storage[13].s,
+};
 
 static const char *const kmalloc_names[KMALLOC_SHIFT_HIGH + 1] = {
 	NULL, "kmalloc-96", "kmalloc-192", "kmalloc-8", "kmalloc-16",
@@ -250,36 +286,49 @@ static unsigned int kmalloc_size(unsigned int index)
 	return index == 1 ? 96 : index == 2 ? 192 : 1u << index;
 }
 
+unsigned int slab_nr_cpus;
+
+/* Create a cache in static memory, or end the boot. */
+static void create_boot_cache(struct kmem_cache_static *c, const char *name,
+			      unsigned int size, unsigned int align,
+			      slab_flags_t flags)
+{
+	_Static_assert(offsetof(struct kmem_cache_static, cpu) ==
+		       offsetof(struct kmem_cache, cpu),
+		       "a static cache's harts follow it");
+	memset(c, 0, sizeof(*c));
+	if (__kmem_cache_create(&c->s, name, size, align, flags, NULL))
+		panic("kmem_cache_init: cannot create %s", name);
+}
+
 void kmem_cache_init(void)
 {
 	unsigned int i;
 
 	/* from scratch: the host tests boot the mm many times */
 	INIT_LIST_HEAD(&slab_caches);
-	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 	slab_pages = 0;
 	large_kmalloc_pages = 0;
+	/* every hart the device tree lists; the host's threads play any */
+	slab_nr_cpus = boot_info.nr_harts ? boot_info.nr_harts : NR_CPUS;
+	create_boot_cache(&slab_sheaf_cache, "kmem_sheaf",
+			  sizeof(struct slab_sheaf), 0, SLAB_NO_SHEAVES);
 	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 		unsigned int size = kmalloc_size(i);
 
 		/* powers of two stay naturally aligned, even with debug */
-		if (__kmem_cache_create(&kmalloc_caches[i], kmalloc_names[i],
-					size, min(size & -size,
-						  (unsigned int)PAGE_SIZE),
-					0, NULL))
-			panic("kmem_cache_init: cannot create %s",
-			      kmalloc_names[i]);
+		create_boot_cache(&kmalloc_storage[i], kmalloc_names[i], size,
+				  min(size & -size, (unsigned int)PAGE_SIZE),
+				  0);
 	}
-	for (i = 0; i < KMALLOC_SMALL_SLOTS; i++)
-		kmalloc_small_caches[i] =
-			&kmalloc_caches[kmalloc_index((i + 1) * 8)];
-	for (i = 0; i < KMALLOC_BIG_SLOTS; i++)
-		kmalloc_big_caches[i] =
-			&kmalloc_caches[kmalloc_index((i + 1) * 128)];
+	for (i = 0; i < KMALLOC_SIZE_SLOTS; i++)
+		kmalloc_size_caches[i] =
+			kmalloc_caches[kmalloc_index((i + 1) * 8)];
 }
 
-void *kmalloc_large(size_t size, gfp_t gfp, unsigned long caller)
+void *kmalloc_large(size_t size, gfp_t gfp)
 {
+	unsigned long caller = _RET_IP_;
 	struct page *page;
 	unsigned int order;
 	char sym[64];
@@ -312,8 +361,9 @@ size_t large_kmalloc_size(const struct page *page, const void *x)
 	return PAGE_SIZE << page->order;
 }
 
-void kfree_large(struct page *page, const void *x, unsigned long caller)
+void kfree_large(struct page *page, const void *x)
 {
+	unsigned long caller = _RET_IP_;
 	if (!page)
 		kfree_invalid(x, "not in RAM", caller);
 	if (!large_kmalloc_size(page, x))
@@ -325,11 +375,6 @@ void kfree_large(struct page *page, const void *x, unsigned long caller)
 	__atomic_fetch_sub(&large_kmalloc_pages, 1UL << page->order,
 			   __ATOMIC_RELAXED);
 	__free_pages(page, page->order);
-}
-
-void *kzalloc(size_t size, gfp_t gfp)
-{
-	return kmalloc(size, gfp | __GFP_ZERO);
 }
 
 void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
@@ -418,21 +463,26 @@ void show_slabinfo(void)
 	unsigned long flags = spin_lock_irqsave(&slab_caches_lock);
 	struct list_head *pos;
 
-	printk("slabinfo:\n%-18s %7s %8s %8s %6s %5s %9s\n", "# name",
-	       "objsize", "active", "total", "slabs", "order", "memory");
+	printk("slabinfo:\n%-18s %7s %8s %8s %6s %6s %6s %5s %9s\n", "# name",
+	       "objsize", "active", "total", "harts", "barn", "slabs", "order",
+	       "memory");
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache,
 						  list);
 		struct slabinfo info;
 
 		get_slabinfo(s, &info);
-		printk("%-18s %7u %8lu %8lu %6lu %5u %8luK\n", s->name,
-		       s->object_size, info.active_objs, info.num_objs,
+		printk("%-18s %7u %8lu %8lu %6lu %6lu %6lu %5u %8luK\n",
+		       s->name, s->object_size, info.active_objs,
+		       info.num_objs, info.cpu_objs, info.barn_objs,
 		       info.num_slabs, s->order,
 		       info.pages << (PAGE_SHIFT - 10));
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
-	printk("%-18s %7s %8s %8s %6s %5s %8luK\n", "kmalloc-large", "-", "-",
-	       "-", "-", "-",
+	printk("%-18s %7s %8s %8s %6s %6s %6s %5s %8luK\n", "kmalloc-large",
+	       "-", "-", "-", "-", "-", "-", "-",
 	       READ_ONCE(large_kmalloc_pages) << (PAGE_SHIFT - 10));
+	printk("(harts, barn: free objects in the harts' sheaves and in the "
+	       "barn; kmem_sheaf holds the sheaves, %zu bytes each, at most "
+	       "two a hart a cache)\n", sizeof(struct slab_sheaf));
 }

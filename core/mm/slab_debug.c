@@ -215,6 +215,19 @@ void slab_bad_pointer(const struct kmem_cache *s, const struct page *page,
 	slab_report(s, object, 0, "double free", NULL, caller);
 }
 
+void slab_free_bad(const struct kmem_cache *s, const struct page *page,
+		   const void *x)
+{
+	if (!page || !PageSlab(page))
+		slab_report(s, x, 0, "free of an object no cache handed out",
+			    NULL, _RET_IP_);
+	if (page->private != (unsigned long)s)
+		slab_report(s, x, 0, "free to the wrong cache",
+			    ((const struct kmem_cache *)page->private)->name,
+			    _RET_IP_);
+	slab_bad_pointer(s, slab_head(s, (struct page *)page), x, _RET_IP_);
+}
+
 void slab_report_freelist(const struct kmem_cache *s, const void *object,
 			  const void *next)
 {

@@ -78,9 +78,13 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
  * @s: the cache
  * @gfp: GFP flags for a new slab if one is needed; __GFP_ZERO zeroes
  *
+ * Pops this hart's array of free objects (its "sheaf"); only when that
+ * runs empty are objects taken from the cache's shared pool or its slabs.
  * Return: the object, or NULL if no slab could be allocated (the page
- * allocator warns unless __GFP_NOWARN). Context: any; with interrupts
- * off or in an interrupt handler use GFP_ATOMIC or GFP_NOWAIT.
+ * allocator warns unless __GFP_NOWARN). Context: any, interrupt handlers
+ * included: the per-hart arrays are touched only with interrupts masked
+ * (a few instructions on the fast path; CONFIG_DEBUG builds assert it on
+ * the slow paths).
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 
@@ -110,10 +114,21 @@ void kmem_cache_free(struct kmem_cache *s, void *x);
  * allocator
  * @s: the cache
  *
- * Every hart first gives back its active slab (through a cross-call).
- * Return: 0. Context: interrupts enabled, no locks held.
+ * Every hart first empties its sheaves into the slabs (through a
+ * cross-call), then the cache's shared sheaves follow. Return: 0.
+ * Context: interrupts enabled, no locks held.
  */
 int kmem_cache_shrink(struct kmem_cache *s);
+
+/**
+ * kmem_cache_shrink_all() - kmem_cache_shrink() every cache at once
+ *
+ * Every hart empties its sheaves of every cache into the slabs, the
+ * shared sheaves follow, and every empty slab goes back to the page
+ * allocator: what is left is what is in use. Context: as
+ * kmem_cache_shrink().
+ */
+void kmem_cache_shrink_all(void);
 
 /**
  * kmem_cache_destroy() - free an unused cache and all its slabs
@@ -143,17 +158,59 @@ unsigned int kmem_cache_size(const struct kmem_cache *s);
 void kmem_cache_init(void);
 
 /**
+ * __kmalloc() - kmalloc() of a size known only at run time
+ * @size: bytes
+ * @gfp: GFP flags
+ *
+ * Return: as kmalloc(). Context: as kmalloc().
+ */
+void *__kmalloc(size_t size, gfp_t gfp);
+
+/* The kmalloc caches by kmalloc_index(); index 0 is unused. */
+extern struct kmem_cache *const kmalloc_caches[KMALLOC_SHIFT_HIGH + 1];
+
+/**
+ * kmalloc_index() - which kmalloc cache serves @size
+ * @size: 1 to KMALLOC_MAX_CACHE_SIZE
+ *
+ * Return: the index into kmalloc_caches[] (a constant for a constant
+ * @size): 1 for 96 bytes, 2 for 192, else log2 of the power of two.
+ */
+static __always_inline unsigned int kmalloc_index(size_t size)
+{
+	unsigned int i;
+
+	if (size <= KMALLOC_MIN_SIZE)
+		return KMALLOC_SHIFT_LOW;
+	if (size > 64 && size <= 96)
+		return 1;
+	if (size > 128 && size <= 192)
+		return 2;
+	for (i = KMALLOC_SHIFT_LOW + 1; i < KMALLOC_SHIFT_HIGH; i++)
+		if (size <= 1UL << i)
+			return i;
+	return KMALLOC_SHIFT_HIGH;
+}
+
+/**
  * kmalloc() - allocate memory
  * @size: bytes; 0 gives ZERO_SIZE_PTR
  * @gfp: GFP flags; __GFP_ZERO zeroes
  *
  * Sizes up to KMALLOC_MAX_CACHE_SIZE come from the smallest kmalloc
  * cache that fits and are aligned to the largest power of two dividing
- * that size (at least 8); larger sizes are whole pages.
+ * that size (at least 8); larger sizes are whole pages. A constant @size
+ * picks its cache at compile time.
  * Return: the memory, or NULL (with a warning unless __GFP_NOWARN).
  * Context: as kmem_cache_alloc().
  */
-void *kmalloc(size_t size, gfp_t gfp);
+static __always_inline void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (__builtin_constant_p(size) && size && size <= KMALLOC_MAX_CACHE_SIZE)
+		return kmem_cache_alloc(kmalloc_caches[kmalloc_index(size)],
+					gfp);
+	return __kmalloc(size, gfp);
+}
 
 /**
  * kzalloc() - kmalloc() with __GFP_ZERO
@@ -163,7 +220,10 @@ void *kmalloc(size_t size, gfp_t gfp);
  * Return: zeroed memory, ZERO_SIZE_PTR for 0, or NULL. Context: as
  * kmalloc().
  */
-void *kzalloc(size_t size, gfp_t gfp);
+static __always_inline void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
 
 /**
  * kmalloc_array() - allocate @n elements of @size bytes
@@ -261,11 +321,12 @@ void kvfree(const void *p);
 
 /**
  * show_slabinfo() - print each cache's object size, objects in use and
- * in all, slabs and memory, and the pages of large kmalloc()s
+ * in all, free objects in the harts' sheaves and in the barn, slabs and
+ * memory, and the pages of large kmalloc()s
  *
- * Objects on a hart's active slab count as in use, as in Linux; after
- * kmem_cache_shrink() the count is exact. Context: any, no slab lock
- * held.
+ * Free objects waiting in the harts' sheaves and in the shared barn are
+ * shown apart (other harts' as a racy snapshot). Context: any, no slab
+ * lock held.
  */
 void show_slabinfo(void);
 

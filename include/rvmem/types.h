@@ -41,6 +41,9 @@ typedef uint64_t phys_addr_t;
  * (ra and fp stay the caller's). Slow paths keep theirs.
  */
 #define __frameless	__attribute__((optimize("omit-frame-pointer")))
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #ifndef __used		/* libc headers may have them already */
 #define __used		__attribute__((used))

@@ -68,7 +68,9 @@ int work_burst_fifo(const struct workload *w);
 int work_burst_lifo(const struct workload *w);
 int work_random_live(const struct workload *w);
 
-/* Loops of their own (work_kernel.c). */
+/* Loops of their own, and state for some (work_kernel.c). */
+int pages_setup(const struct workload *w);
+void pages_teardown(const struct workload *w);
 int demand_zero_setup(const struct workload *w);
 int work_demand_zero(const struct workload *w);
 void demand_zero_teardown(const struct workload *w);

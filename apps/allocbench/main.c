@@ -42,8 +42,10 @@ struct result {
 	WORK(name, ops, size, fn, c_malloc), \
 	WORK(name, ops, size, fn, nano_malloc)
 #define PAIRS(size)	MALLOC_STYLE("pair_" #size, PAIR_OPS, size, work_pair)
-#define PAGES(order) \
-	WORK("alloc_pages_order" #order, PAIR_OPS, order, work_pair, rvmem_pages)
+#define PAGES(o) \
+	{ .name = "alloc_pages_order" #o, .ops = PAIR_OPS, .param = o, \
+	  .harts = 1, .run = work_pair, .setup = pages_setup, \
+	  .teardown = pages_teardown, .a = &rvmem_pages }
 #define VMALLOC(pages) \
 	WORK("vmalloc_" #pages, VMALLOC_OPS(pages), pages, work_pair, \
 	     rvmem_vmalloc)

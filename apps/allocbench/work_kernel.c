@@ -14,6 +14,50 @@
 
 #define RING_SIZE	64
 
+static LIST_HEAD(held_pages);
+
+/*
+ * Give an order-@param pair a state that does not depend on what ran
+ * before: allocate blocks until two in a row are buddies, keep the second
+ * (and any others) held and free the first. The pair then takes that
+ * block from its free list and gives it back, no split and no merge:
+ * otherwise it splits and merges as many levels as the smallest free
+ * block above it happens to be, which any earlier workload changes.
+ */
+int pages_setup(const struct workload *w)
+{
+	unsigned long order = w->param;
+	struct page *prev = NULL, *page;
+	int tries;
+
+	for (tries = 0; tries < 64; tries++, prev = page) {
+		page = alloc_pages(GFP_KERNEL, order);
+		if (!page)
+			return 1;
+		if (prev && (page_to_pfn(page) ^ page_to_pfn(prev)) ==
+			    1UL << order) {
+			list_add(&page->lru, &held_pages);
+			__free_pages(prev, order);
+			return 0;
+		}
+		if (prev)
+			list_add(&prev->lru, &held_pages);
+	}
+	list_add(&prev->lru, &held_pages);
+	return 0;
+}
+
+void pages_teardown(const struct workload *w)
+{
+	while (!list_empty(&held_pages)) {
+		struct page *page = list_first_entry(&held_pages, struct page,
+						     lru);
+
+		list_del(&page->lru);
+		__free_pages(page, w->param);
+	}
+}
+
 static char *fault_region[NR_CPUS];
 
 /* A fresh region per online hart, for the faults of both modes. */

@@ -504,6 +504,7 @@ static void alloc_pages_takes_deferred_memory(struct ktest *t)
 	struct page *page;
 	int o, z;
 
+	kmem_cache_shrink_all();	/* or pressure frees slabs meanwhile */
 	drain_all_pages();
 	free0 = nr_free_pages();
 	for (o = MAX_PAGE_ORDER; o >= 0; o--) {

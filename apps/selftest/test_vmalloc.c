@@ -161,23 +161,24 @@ static void vmalloc_stress_long_busy_list(struct ktest *t)
 }
 
 /*
- * Three areas, the middle one freed and purged: expect an area of the same
- * size to take exactly its place (the lowest gap that fits), and a bigger
- * one not.
+ * Three areas too big for a block, the middle one freed and purged:
+ * expect an area of the same size to take exactly its place (the lowest
+ * gap that fits), and a bigger one not.
  */
 static void vmalloc_full_fit(struct ktest *t)
 {
+	const unsigned long size = (VMAP_MAX_PAGES + 4) * PAGE_SIZE;
 	void *a, *b, *c, *d, *e;
 
 	vm_unmap_aliases();	/* earlier cases' areas: gone, not gaps */
-	a = vmalloc(4 * PAGE_SIZE);
-	b = vmalloc(4 * PAGE_SIZE);
-	c = vmalloc(4 * PAGE_SIZE);
+	a = vmalloc(size);
+	b = vmalloc(size);
+	c = vmalloc(size);
 	KTEST_ASSERT_TRUE(t, a && b && c);
 	vfree(b);
 	vm_unmap_aliases();	/* the hole is reused only after the flush */
-	e = vmalloc(5 * PAGE_SIZE);
-	d = vmalloc(4 * PAGE_SIZE);
+	e = vmalloc(size + PAGE_SIZE);
+	d = vmalloc(size);
 	KTEST_EXPECT_TRUE(t, d == b);
 	KTEST_EXPECT_TRUE(t, e != b);
 	show_vmallocinfo();

@@ -28,11 +28,20 @@
  * freed page, or a new area, through a stale translation, and a burst of
  * frees costs one SBI RFENCE rather than one each.
  *
+ * The pages a purge makes safe go to a per-hart pool (the pool of the
+ * hart that allocated them), where that hart's next vmalloc()s find
+ * them: a purge hands back as many pages as the next stretch of
+ * allocations takes, which would otherwise go down to the buddy
+ * allocator and straight back up (merging and splitting each page). The
+ * next purge frees what a pool did not use; vm_unmap_aliases() frees it
+ * all. Parked and pooled pages stay within 2 * LAZY_MAX_PAGES (32 MiB).
+ *
  * Lock order: purge_lock -> vmap_lock -> vb->lock -> kernel_pgtable.lock
  * -> zone->lock.
  * - purge_lock: one purge at a time, held across its flush.
  * - vmap_lock: vmap_space, the lazy list, the lists of blocks and the
  *   block index.
+ * - pool->lock: a hart's pool; its hart takes pages, a purge refills it.
  * - vb->lock: a block's slots, pieces and parked pages, and the entries
  *   of its page table (so they need no kernel_pgtable.lock).
  * - vb_cur[cpu]: its hart's alone, used with interrupts off.
@@ -53,7 +62,8 @@
 #include <rvmem/vm_space.h>
 #include <rvmem/vmalloc.h>
 
-#define LAZY_MAX_PAGES	(32UL << (20 - PAGE_SHIFT))	/* 32 MiB */
+/* Parked pages that start a purge; pools then hold up to as many. */
+#define LAZY_MAX_PAGES	(16UL << (20 - PAGE_SHIFT))	/* 16 MiB */
 
 #define VMAP_BLOCK_PAGES	PTRS_PER_TABLE	/* one last-level table */
 #define VMAP_BLOCK_SIZE		(VMAP_BLOCK_PAGES * PAGE_SIZE)
@@ -84,6 +94,7 @@ static const char *const kind_names[] = {
  * @nr_pages: pages mapped
  * @phys: ioremap's physical base
  * @caller: return address of the allocating call, or the hart for stacks
+ * @cpu: the hart whose pool gets the pages back
  * @freed: vfree'd, waiting on the lazy list for the next purge
  * @lazy: link on the lazy list (or, for a block, the free blocks)
  * @dead_pages: pages unmapped and freed at the next purge (linked by lru)
@@ -94,6 +105,7 @@ struct vm_struct {
 	unsigned long nr_pages;
 	phys_addr_t phys;
 	unsigned long caller;
+	unsigned int cpu;
 	bool freed;
 	struct list_head lazy;
 	struct list_head dead_pages;
@@ -125,6 +137,16 @@ struct vmap_block {
 	unsigned long caller[VMAP_BLOCK_PAGES];
 };
 
+/**
+ * struct vmap_pool - pages a purge made safe, for one hart's vmalloc()s
+ * @lock: taken by the hart and by a purge refilling it
+ * @pages: linked by lru
+ */
+struct vmap_pool {
+	spinlock_t lock;
+	struct list_head pages;
+} __attribute__((aligned(64)));
+
 static struct vm_space vmap_space;
 static DEFINE_SPINLOCK(purge_lock);
 static DEFINE_SPINLOCK(vmap_lock);
@@ -135,12 +157,17 @@ static unsigned int nr_free_blocks;
 static struct vmap_block **block_index[(VMALLOC_END - VMALLOC_START) /
 				       INDEX_SPAN];
 static struct vmap_block *vb_cur[NR_CPUS];
-static unsigned long lazy_nr_pages;
+static struct vmap_pool vmap_pools[NR_CPUS];
+static unsigned long lazy_nr_pages;	/* parked pages */
 static struct kmem_cache *vm_struct_cache;
 unsigned long nr_vmalloc_pages;
 
 void vmalloc_init(void)
 {
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		INIT_LIST_HEAD(&vmap_pools[cpu].pages);
 	vm_space_init(&vmap_space, VMALLOC_START, VMALLOC_END);
 	vm_struct_cache = kmem_cache_create("vm_struct",
 					    sizeof(struct vm_struct), 0,
@@ -183,12 +210,30 @@ static void list_move_all(struct list_head *from, struct list_head *to)
 	INIT_LIST_HEAD(from);
 }
 
-/* Fill @pages[0..@nr) with fresh pages: all of them, or none. */
+/* Take up to @nr pages from this hart's pool into @pages. */
+static unsigned long take_pooled(struct page **pages, unsigned long nr,
+				 gfp_t gfp)
+{
+	struct vmap_pool *pool = &vmap_pools[smp_processor_id()];
+	unsigned long flags = spin_lock_irqsave(&pool->lock), i;
+
+	for (i = 0; i < nr && !list_empty(&pool->pages); i++) {
+		pages[i] = list_first_entry(&pool->pages, struct page, lru);
+		list_del(&pages[i]->lru);
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (gfp & __GFP_ZERO)
+		for (flags = 0; flags < i; flags++)
+			memset(page_address(pages[flags]), 0, PAGE_SIZE);
+	return i;
+}
+
+/* Fill @pages[0..@nr) with pages, pooled ones first: all, or none. */
 static int alloc_fresh_pages(struct page **pages, unsigned long nr, gfp_t gfp)
 {
-	unsigned long i;
+	unsigned long i = gfp & __GFP_DMA32 ? 0 : take_pooled(pages, nr, gfp);
 
-	for (i = 0; i < nr; i++) {
+	for (; i < nr; i++) {
 		pages[i] = alloc_page(gfp | __GFP_NOWARN);
 		if (!pages[i]) {
 			while (i--)
@@ -218,7 +263,7 @@ static void queue_lazy(struct vm_struct *vm)
 	spin_unlock_irqrestore(&vmap_lock, flags);
 }
 
-static void purge_lazy(void);
+static void purge_lazy(bool keep);
 
 /* Count @nr more pages waiting for a purge; purge if too many wait. */
 static void add_lazy(unsigned long nr)
@@ -226,7 +271,7 @@ static void add_lazy(unsigned long nr)
 	if (__atomic_add_fetch(&lazy_nr_pages, nr, __ATOMIC_RELAXED) <=
 	    LAZY_MAX_PAGES || !spin_trylock(&purge_lock))
 		return;		/* or another hart is purging already */
-	purge_lazy();
+	purge_lazy(true);
 	spin_unlock(&purge_lock);
 }
 
@@ -364,8 +409,10 @@ static struct vmap_block *replace_block(struct vmap_block **cur,
 			queue_lazy(&old->area);
 	}
 	vb = get_block();
-	if (vb)
+	if (vb) {
 		spin_lock(&vb->lock);
+		vb->area.cpu = smp_processor_id();
+	}
 	*cur = vb;
 	return vb;
 }
@@ -456,6 +503,7 @@ static struct vm_struct *alloc_area(unsigned long size, unsigned long align,
 		return NULL;
 	vm->kind = kind;
 	vm->caller = caller;
+	vm->cpu = smp_processor_id();
 	vm->nr_pages = size >> PAGE_SHIFT;
 	vm->range.guard = GUARD_SIZE;
 	INIT_LIST_HEAD(&vm->dead_pages);
@@ -633,36 +681,73 @@ static void free_page_list(struct list_head *pages)
 }
 
 /*
- * Flush every hart once for everything vfree() parked, then free the
- * pages, release the areas and recycle the dead blocks.
- * Called under purge_lock.
+ * Free what @cpu's pool held and put the flushed @clean in its place,
+ * or, unless @keep, free that too.
  */
-static void purge_lazy(void)
+static void refill_pool(unsigned int cpu, struct list_head *clean, bool keep)
 {
-	struct list_head areas, pages, *pos;
+	struct vmap_pool *pool = &vmap_pools[cpu];
+	struct list_head stale;
 	unsigned long flags;
 
-	INIT_LIST_HEAD(&areas);
-	INIT_LIST_HEAD(&pages);
-	flags = spin_lock_irqsave(&vmap_lock);
+	INIT_LIST_HEAD(&stale);
+	if (!keep)
+		list_move_all(clean, &stale);
+	flags = spin_lock_irqsave(&pool->lock);
+	list_move_all(&pool->pages, &stale);
+	list_move_all(clean, &pool->pages);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	free_page_list(&stale);
+}
+
+/*
+ * Take every parked page and area, sorted by the pool they go back to.
+ * Return: whether there was any.
+ */
+static bool collect_lazy(struct list_head *areas, struct list_head *clean)
+{
+	struct list_head *pos;
+	unsigned long flags = spin_lock_irqsave(&vmap_lock);
+	bool any;
+
 	__atomic_store_n(&lazy_nr_pages, 0, __ATOMIC_RELAXED);
-	list_move_all(&lazy_areas, &areas);
+	list_move_all(&lazy_areas, areas);
+	any = !list_empty(areas);
 	list_for_each(pos, &vmap_blocks) {
 		struct vmap_block *vb = list_entry(pos, struct vmap_block,
 						   list);
 
 		spin_lock(&vb->lock);
-		list_move_all(&vb->area.dead_pages, &pages);
+		any |= !list_empty(&vb->area.dead_pages);
+		list_move_all(&vb->area.dead_pages, &clean[vb->area.cpu]);
 		spin_unlock(&vb->lock);
 	}
 	spin_unlock_irqrestore(&vmap_lock, flags);
-	list_for_each(pos, &areas)
-		list_move_all(&list_entry(pos, struct vm_struct,
-					  lazy)->dead_pages, &pages);
-	if (list_empty(&areas) && list_empty(&pages))
-		return;
-	flush_tlb_kernel_range(VMALLOC_START, VMALLOC_END);
-	free_page_list(&pages);
+	list_for_each(pos, areas) {
+		struct vm_struct *vm = list_entry(pos, struct vm_struct, lazy);
+
+		list_move_all(&vm->dead_pages, &clean[vm->cpu]);
+	}
+	return any;
+}
+
+/*
+ * Flush every hart once for everything vfree() parked, then refill the
+ * pools with its pages (or, unless @keep, free them and the pools'),
+ * release the areas and recycle the dead blocks. Called under purge_lock.
+ */
+static void purge_lazy(bool keep)
+{
+	struct list_head areas, clean[NR_CPUS];
+	unsigned int cpu;
+
+	INIT_LIST_HEAD(&areas);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		INIT_LIST_HEAD(&clean[cpu]);
+	if (collect_lazy(&areas, clean))
+		flush_tlb_kernel_range(VMALLOC_START, VMALLOC_END);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		refill_pool(cpu, &clean[cpu], keep);
 	while (!list_empty(&areas)) {
 		struct vm_struct *vm = list_first_entry(&areas,
 							struct vm_struct,
@@ -680,7 +765,7 @@ static void purge_lazy(void)
 void vm_unmap_aliases(void)
 {
 	spin_lock(&purge_lock);
-	purge_lazy();
+	purge_lazy(false);
 	spin_unlock(&purge_lock);
 }
 

@@ -1223,6 +1223,137 @@ static void pgtable_unmap_gather_pages(struct ktest *t)
 	}
 }
 
+/* Fill @pages[0..@n) with fresh pages; false if the fixture ran out. */
+static bool take_pages(struct page **pages, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		if (!(pages[i] = alloc_page(GFP_KERNEL)))
+			return false;
+	return true;
+}
+
+static void put_pages(struct page **pages, unsigned long n)
+{
+	while (n--)
+		__free_page(pages[n]);
+}
+
+/* Does [@va, @va + @n pages) map @pages[0..@n) in order? */
+static bool maps_pages(struct ktest *t, struct pgtable *pt, unsigned long va,
+		       struct page *const *pages, unsigned long n)
+{
+	unsigned long i;
+	phys_addr_t pa;
+
+	for (i = 0; i < n; i++) {
+		if (!pgtable_translate(pt, va + i * P, &pa) ||
+		    pa != page_to_phys(pages[i])) {
+			__ktest_fail(t, __FILE__, __LINE__,
+				     "page %lu at %#lx not mapped to its page",
+				     i, va + i * P);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Is @list exactly @pages[0..@n), in order (linked by lru)? */
+static bool list_is(const struct list_head *list, struct page *const *pages,
+		    unsigned long n)
+{
+	const struct list_head *pos;
+	unsigned long i = 0;
+
+	list_for_each(pos, list)
+		if (i >= n || list_entry(pos, struct page, lru) != pages[i++])
+			return false;
+	return i == n;
+}
+
+/*
+ *   HI+2M-100P      HI+2M               HI+4M          HI+4M+88P
+ *   [ 100 pages    |  512 pages         |  88 pages    ]
+ * pgtable_map_pages() of 700 pages across three leaf tables: expect each
+ * page at its place, every table's count right; pgtable_clear_pages()
+ * then clears all 700 and hands back the pages in address order, keeping
+ * the (now empty) tables.
+ */
+static void pgtable_map_pages_runs(struct ktest *t)
+{
+	static struct page *pages[700];
+	const unsigned long va = HI + MiB(2) - 100 * P, n = 700;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+		struct list_head got = LIST_HEAD_INIT(got);
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_TRUE(t, take_pages(pages, n));
+		KTEST_ASSERT_EQ(t, pgtable_map_pages(pt, va, pages, n,
+						     PAGE_KERNEL), 0);
+		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, va, pages, n));
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, va - P, P));
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, va + n * P, P));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] - 1 + 2);
+		KTEST_EXPECT_EQ(t, pgtable_clear_pages(pt, va, n, &got), n);
+		KTEST_EXPECT_TRUE(t, list_is(&got, pages, n));
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, va, n * P));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] - 1 + 2);
+		/* Clearing it again finds nothing. */
+		KTEST_EXPECT_EQ(t, pgtable_clear_pages(pt, va, n, NULL), 0);
+		KTEST_EXPECT_EQ(t, pgtable_map_pages(pt, va, pages, 0,
+						     PAGE_KERNEL), -EINVAL);
+		put_pages(pages, n);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   LO             LO+2M
+ *   [ 2 MiB leaf  ]       HI+5P: [a][b][c].[.]
+ * pgtable_leaf_entry() at HI+5P, then pgtable_set_leaves() of a, b, c:
+ * expect them mapped and the table counting 3. pgtable_clear_leaves()
+ * of HI+6P..HI+9P: expect b and c back, the count 1. Under the 2 MiB
+ * leaf expect no leaf entry, and pgtable_map_pages() to refuse.
+ */
+static void pgtable_leaf_entries(struct ktest *t)
+{
+	struct page *pages[3];
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+		struct list_head got = LIST_HEAD_INIT(got);
+		pte_t *entry;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_TRUE(t, take_pages(pages, 3));
+		entry = pgtable_leaf_entry(pt, HI + 5 * P);
+		KTEST_ASSERT_TRUE(t, entry != NULL);
+		pgtable_set_leaves(entry, pages, 3, PAGE_KERNEL);
+		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, HI + 5 * P, pages, 3));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, virt_to_page(entry)->counters, 3);
+		KTEST_EXPECT_EQ(t, pgtable_clear_leaves(entry + 1, 4, &got), 2);
+		KTEST_EXPECT_TRUE(t, list_is(&got, pages + 1, 2));
+		KTEST_EXPECT_EQ(t, virt_to_page(entry)->counters, 1);
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, HI + 6 * P, 2 * P));
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO, PA0, MiB(2),
+					       PAGE_KERNEL, 1), 0);
+		KTEST_EXPECT_TRUE(t, pgtable_leaf_entry(pt, LO + P) == NULL);
+		KTEST_EXPECT_EQ(t, pgtable_map_pages(pt, LO, pages, 1,
+						     PAGE_KERNEL), -EEXIST);
+		put_pages(pages, 3);
+		env_done(t, &e);
+	}
+}
+
 static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_init_levels),
 	KTEST_CASE(pgtable_map_leaf_sizes),
@@ -1244,6 +1375,8 @@ static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_pte_fill_slots),
 	KTEST_CASE(pgtable_pte_fill_enomem),
 	KTEST_CASE(pgtable_unmap_gather_pages),
+	KTEST_CASE(pgtable_map_pages_runs),
+	KTEST_CASE(pgtable_leaf_entries),
 	{}
 };
 

@@ -25,7 +25,7 @@
 #include "bench.h"
 
 #define PAIR_OPS	10000
-/* vfree() purges every 32 MiB of lazily freed areas: span several. */
+/* vfree() purges every 16 MiB of lazily freed areas: span several. */
 #define VMALLOC_OPS(pages)	(8192 * 4 / (pages))
 
 struct result {

@@ -2,11 +2,15 @@
 /*
  * vmalloc stress, in the manner of Linux's lib/test_vmalloc.c: fixed
  * size, random size, random alignment, a long busy list, and full fit;
- * each case runs on every hart at once through on_each_hart().
+ * each stress case runs on every hart at once through on_each_hart().
+ * Then the per-hart blocks small areas come from: guard pages, scattered
+ * frees and reuse, addresses reused only after a purge, a free on
+ * another hart.
  */
 #include <string.h>
 #include <rvmem/ktest.h>
 #include <rvmem/mm.h>
+#include <rvmem/pgtable.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
 
@@ -161,23 +165,24 @@ static void vmalloc_stress_long_busy_list(struct ktest *t)
 }
 
 /*
- * Three areas, the middle one freed and purged: expect an area of the same
- * size to take exactly its place (the lowest gap that fits), and a bigger
- * one not.
+ * Three areas too big for a block, the middle one freed and purged:
+ * expect an area of the same size to take exactly its place (the lowest
+ * gap that fits), and a bigger one not.
  */
 static void vmalloc_full_fit(struct ktest *t)
 {
+	const unsigned long size = (VMAP_MAX_PAGES + 4) * PAGE_SIZE;
 	void *a, *b, *c, *d, *e;
 
 	vm_unmap_aliases();	/* earlier cases' areas: gone, not gaps */
-	a = vmalloc(4 * PAGE_SIZE);
-	b = vmalloc(4 * PAGE_SIZE);
-	c = vmalloc(4 * PAGE_SIZE);
+	a = vmalloc(size);
+	b = vmalloc(size);
+	c = vmalloc(size);
 	KTEST_ASSERT_TRUE(t, a && b && c);
 	vfree(b);
 	vm_unmap_aliases();	/* the hole is reused only after the flush */
-	e = vmalloc(5 * PAGE_SIZE);
-	d = vmalloc(4 * PAGE_SIZE);
+	e = vmalloc(size + PAGE_SIZE);
+	d = vmalloc(size);
 	KTEST_EXPECT_TRUE(t, d == b);
 	KTEST_EXPECT_TRUE(t, e != b);
 	show_vmallocinfo();
@@ -207,6 +212,189 @@ static void vmalloc_over_1gib(struct ktest *t)
 	vfree(p);
 }
 
+#define BLOCK_SIZE	(PTRS_PER_TABLE * PAGE_SIZE)	/* a vmap block */
+#define SCATTER_AREAS	600
+
+static bool is_mapped(const void *addr)
+{
+	return pgtable_walk(&kernel_pgtable, (unsigned long)addr, NULL) != 0;
+}
+
+/*
+ * One live area of every size up to one page past the block limit, side
+ * by side: expect each one mapped to its last byte and the page after it
+ * unmapped (looked up in the page table, not touched), and
+ * vmalloc_describe() to call that page the area's guard.
+ */
+static void vmap_block_guard_pages(struct ktest *t)
+{
+	static char *p[VMAP_MAX_PAGES + 2];
+	unsigned long pages;
+	char what[200];
+
+	for (pages = 1; pages <= VMAP_MAX_PAGES + 1; pages++) {
+		p[pages] = vmalloc(pages * PAGE_SIZE);
+		KTEST_ASSERT_TRUE(t, p[pages] != NULL);
+		memset(p[pages], (int)pages, pages * PAGE_SIZE);
+	}
+	for (pages = 1; pages <= VMAP_MAX_PAGES + 1; pages++) {
+		char *end = p[pages] + pages * PAGE_SIZE;
+
+		KTEST_EXPECT_TRUE(t, is_mapped(end - 1));
+		KTEST_EXPECT_TRUE(t, !is_mapped(end));
+		KTEST_EXPECT_EQ(t, end[-1], (char)pages);
+		KTEST_EXPECT_TRUE(t, vmalloc_describe((unsigned long)end, what,
+						      sizeof(what)));
+		KTEST_EXPECT_TRUE(t, !strncmp(what, "the guard page after "
+					      "vmalloc area", 32));
+	}
+	for (pages = 1; pages <= VMAP_MAX_PAGES + 1; pages++)
+		vfree(p[pages]);
+}
+
+/* Is every page of the @pages-page area @p still filled with @tag? */
+static bool still_filled(const char *p, unsigned long pages, char tag)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		if (p[i * PAGE_SIZE] != tag ||
+		    p[(i + 1) * PAGE_SIZE - 1] != tag)
+			return false;
+	return true;
+}
+
+/*
+ * Many small areas of 1 to 7 pages, half freed in a scattered order:
+ * expect the others intact, new areas to fit among them, every page
+ * accounted for at the end, and after a purge the same address space
+ * used again.
+ */
+static void vmap_block_fragmentation(struct ktest *t)
+{
+	static char *p[SCATTER_AREAS];
+	unsigned long used = nr_vmalloc_pages, lo = ~0UL, hi = 0, i, k = 0;
+	bool reused = false;
+
+	vm_unmap_aliases();
+	for (i = 0; i < SCATTER_AREAS; i++) {
+		p[i] = vmalloc((i % 7 + 1) * PAGE_SIZE);
+		KTEST_ASSERT_TRUE(t, p[i] != NULL);
+		fill_check(p[i], i % 7 + 1, (char)i);
+		lo = min(lo, (unsigned long)p[i]);
+		hi = max(hi, (unsigned long)p[i]);
+	}
+	for (i = 0; i < SCATTER_AREAS / 2; i++) {
+		k = (k + 211) % SCATTER_AREAS;	/* 211 is prime to 600 */
+		vfree(p[k]);
+		p[k] = NULL;
+	}
+	for (i = 0; i < SCATTER_AREAS; i++)
+		if (p[i])
+			KTEST_EXPECT_TRUE(t, still_filled(p[i], i % 7 + 1,
+							  (char)i));
+	for (i = 0; i < SCATTER_AREAS; i++) {
+		if (!p[i]) {
+			p[i] = vmalloc((i % 7 + 1) * PAGE_SIZE);
+			KTEST_ASSERT_TRUE(t, p[i] != NULL);
+			fill_check(p[i], i % 7 + 1, (char)i);
+		}
+	}
+	for (i = 0; i < SCATTER_AREAS; i++) {
+		KTEST_EXPECT_TRUE(t, still_filled(p[i], i % 7 + 1, (char)i));
+		vfree(p[i]);
+	}
+	vm_unmap_aliases();
+	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, used);
+	/* Past what is left of this hart's block, into recycled ones. */
+	for (i = 0; i < PTRS_PER_TABLE; i++) {
+		p[i] = vmalloc(PAGE_SIZE);
+		KTEST_ASSERT_TRUE(t, p[i] != NULL);
+		reused |= (unsigned long)p[i] >= lo &&
+			  (unsigned long)p[i] <= hi;
+	}
+	KTEST_EXPECT_TRUE(t, reused);
+	for (i = 0; i < PTRS_PER_TABLE; i++)
+		vfree(p[i]);
+}
+
+/* Is @q in @p's block, at or below @p? */
+static bool at_or_below_in_block(const void *q, const void *p)
+{
+	unsigned long a = (unsigned long)q, b = (unsigned long)p;
+
+	return ALIGN_DOWN(a, BLOCK_SIZE) == ALIGN_DOWN(b, BLOCK_SIZE) &&
+	       a <= b;
+}
+
+/*
+ * Free one page, then allocate three blocks' worth: expect its slot
+ * unmapped at once and no new area at or below it in its block (a
+ * block never hands a slot out twice). After the purge's flush and
+ * everything freed, expect its block in use again from the start.
+ */
+static void vmap_block_reused_after_purge(struct ktest *t)
+{
+	static void *q[4 * PTRS_PER_TABLE / 2];
+	const unsigned int n = 3 * PTRS_PER_TABLE / 2;
+	bool reused = false;
+	unsigned int i;
+	void *p;
+
+	vm_unmap_aliases();
+	p = vmalloc(PAGE_SIZE);
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	vfree(p);
+	KTEST_EXPECT_TRUE(t, !is_mapped(p));
+	for (i = 0; i < n; i++) {
+		q[i] = vmalloc(PAGE_SIZE);
+		KTEST_ASSERT_TRUE(t, q[i] != NULL);
+		KTEST_EXPECT_TRUE(t, !at_or_below_in_block(q[i], p));
+	}
+	for (i = 0; i < n; i++)
+		vfree(q[i]);
+	vm_unmap_aliases();
+	for (i = 0; i < ARRAY_SIZE(q); i++) {
+		q[i] = vmalloc(PAGE_SIZE);
+		KTEST_ASSERT_TRUE(t, q[i] != NULL);
+		reused |= at_or_below_in_block(q[i], p);
+	}
+	KTEST_EXPECT_TRUE(t, reused);
+	for (i = 0; i < ARRAY_SIZE(q); i++)
+		vfree(q[i]);
+}
+
+static void alloc_two_pages(void *arg)
+{
+	char **p = arg;
+
+	*p = vmalloc(2 * PAGE_SIZE);
+	if (*p)
+		fill_check(*p, 2, 7);
+}
+
+/*
+ * An area from hart 1's block freed on hart 0: expect the contents
+ * there, the entries gone, and the pages back after a purge.
+ */
+static void vmap_block_free_on_other_hart(struct ktest *t)
+{
+	unsigned long used = nr_vmalloc_pages;
+	char *p = NULL;
+
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs two harts");
+		return;
+	}
+	smp_call_on(1, alloc_two_pages, &p);
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	KTEST_EXPECT_TRUE(t, still_filled(p, 2, 7));
+	vfree(p);
+	KTEST_EXPECT_TRUE(t, !is_mapped(p) && !is_mapped(p + PAGE_SIZE));
+	vm_unmap_aliases();
+	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, used);
+}
+
 static const struct ktest_case vmalloc_cases[] = {
 	KTEST_CASE(vmalloc_stress_fix_size),
 	KTEST_CASE(vmalloc_stress_random_size),
@@ -214,6 +402,10 @@ static const struct ktest_case vmalloc_cases[] = {
 	KTEST_CASE(vmalloc_stress_long_busy_list),
 	KTEST_CASE(vmalloc_full_fit),
 	KTEST_CASE(vmalloc_over_1gib),
+	KTEST_CASE(vmap_block_guard_pages),
+	KTEST_CASE(vmap_block_fragmentation),
+	KTEST_CASE(vmap_block_reused_after_purge),
+	KTEST_CASE(vmap_block_free_on_other_hart),
 	{}
 };
 

@@ -399,3 +399,115 @@ bool pgtable_translate(struct pgtable *pt, unsigned long va, phys_addr_t *pa)
 	*pa = pte_to_pa(entry) + (va & (level_size(level) - 1));
 	return true;
 }
+
+/*
+ * Runs of last-level entries, for vmalloc: one walk finds a leaf table,
+ * then up to PTRS_PER_TABLE entries are written in a row.
+ */
+
+/* The last-level table entry for @va, or NULL where there is none. */
+static pte_t *find_leaf_entry(struct pgtable *pt, unsigned long va)
+{
+	pte_t *table = pt->root;
+	unsigned int l;
+
+	for (l = pt->levels - 1; l > 0; l--) {
+		pte_t entry = table[PX(l, va)];
+
+		if (!pte_present(entry) || pte_leaf(entry))
+			return NULL;
+		table = next_table(entry);
+	}
+	return &table[PX(0, va)];
+}
+
+/* Entries from @va to the end of its leaf table, at most @left. */
+static unsigned long leaf_run(unsigned long va, unsigned long left)
+{
+	return min(left, (unsigned long)(PTRS_PER_TABLE - PX(0, va)));
+}
+
+pte_t *pgtable_leaf_entry(struct pgtable *pt, unsigned long va)
+{
+	unsigned long flags = spin_lock_irqsave(&pt->lock);
+	pte_t *entry = walk_alloc(pt, va, 0);
+
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return entry == ERR_EXISTS ? NULL : entry;
+}
+
+void pgtable_set_leaves(pte_t *entry, struct page *const *pages,
+			unsigned long nr, pgprot_t prot)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		WRITE_ONCE(entry[i], pa_to_pte(page_to_phys(pages[i]), prot));
+	table_page(entry)->counters += nr;
+}
+
+unsigned long pgtable_clear_leaves(pte_t *entry, unsigned long nr,
+				   struct list_head *pages)
+{
+	unsigned long i, cleared = 0;
+
+	for (i = 0; i < nr; i++) {
+		pte_t old = entry[i];
+
+		if (!pte_present(old))
+			continue;
+		WRITE_ONCE(entry[i], 0);
+		cleared++;
+		if (pages)
+			list_add_tail(&pfn_to_page(pte_to_pa(old) >>
+						   PAGE_SHIFT)->lru, pages);
+	}
+	table_page(entry)->counters -= cleared;
+	return cleared;
+}
+
+int pgtable_map_pages(struct pgtable *pt, unsigned long va,
+		      struct page *const *pages, unsigned long nr,
+		      pgprot_t prot)
+{
+	unsigned long done, n, flags;
+	int err = 0;
+
+	if (!nr || !range_valid(pt, va, nr << PAGE_SHIFT) ||
+	    !(prot & _PAGE_LEAF))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&pt->lock);
+	for (done = 0; done < nr; done += n) {
+		unsigned long at = va + (done << PAGE_SHIFT);
+		pte_t *entry = walk_alloc(pt, at, 0);
+
+		if (!entry || entry == ERR_EXISTS) {
+			err = entry ? -EEXIST : -ENOMEM;
+			break;
+		}
+		n = leaf_run(at, nr - done);
+		pgtable_set_leaves(entry, pages + done, n, prot);
+	}
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return err;
+}
+
+unsigned long pgtable_clear_pages(struct pgtable *pt, unsigned long va,
+				  unsigned long nr, struct list_head *pages)
+{
+	unsigned long done, n, flags, cleared = 0;
+
+	if (!nr || !range_valid(pt, va, nr << PAGE_SHIFT))
+		return 0;
+	flags = spin_lock_irqsave(&pt->lock);
+	for (done = 0; done < nr; done += n) {
+		unsigned long at = va + (done << PAGE_SHIFT);
+		pte_t *entry = find_leaf_entry(pt, at);
+
+		n = leaf_run(at, nr - done);
+		if (entry)
+			cleared += pgtable_clear_leaves(entry, n, pages);
+	}
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return cleared;
+}

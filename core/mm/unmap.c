@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Taking pages out of the kernel address space: the one teardown order
- * vmalloc and the anonymous regions share. Unmap the range, gathering
- * its pages, flush every hart's TLB for it once (not at all if nothing
- * was mapped), and only then free the pages, so no hart can reach a
- * freed page through a stale translation. The walk skips absent tables
+ * Taking pages out of the kernel address space, for the anonymous regions
+ * (vmalloc tears its areas down in its own batched purge). Unmap the
+ * range, gathering its pages, flush every hart's TLB for it once (not at
+ * all if nothing was mapped), and only then free the pages, so no hart
+ * can reach a freed page through a stale translation. The walk skips absent tables
  * whole, so an untouched range costs next to nothing however large.
  */
 #include <asm/tlbflush.h>

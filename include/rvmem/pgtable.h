@@ -11,7 +11,10 @@
  *
  * Locking: pt->lock protects the whole tree; every function here takes
  * it, except the demand-fill pair (pgtable_pte_slot(), pgtable_pte_fill())
- * when the tables are there, which works lock-free. Lock order: region locks (vmalloc, anon) -> pt->lock -> zone->lock.
+ * when the tables are there, which works lock-free, and
+ * pgtable_set_leaves() and pgtable_clear_leaves() on a table the caller
+ * owns (see pgtable_leaf_entry()). Lock order: region locks (vmalloc,
+ * anon) -> pt->lock -> zone->lock.
  */
 #ifndef RVMEM_PGTABLE_H
 #define RVMEM_PGTABLE_H
@@ -20,6 +23,9 @@
 #include <rvmem/list.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/types.h>
+
+struct list_head;
+struct page;
 
 #define PGTABLE_MAX_LEVELS	4
 
@@ -164,5 +170,61 @@ pte_t pgtable_walk(struct pgtable *pt, unsigned long va, unsigned int *level);
  * Return: true and *@pa set, or false if unmapped.
  */
 bool pgtable_translate(struct pgtable *pt, unsigned long va, phys_addr_t *pa);
+
+/*
+ * Runs of last-level entries (vmalloc's): one walk per leaf table, then
+ * the entries of that table in a row. The entries must be 4 KiB ones,
+ * empty before they are set; no huge leaf may cover the range.
+ */
+
+/**
+ * pgtable_map_pages() - map @nr pages at @va, @pages[i] at @va + i pages
+ * @prot: PAGE_KERNEL, ...
+ *
+ * Return: 0, -EINVAL, -ENOMEM or -EEXIST (a huge leaf in the way). On
+ * error a prefix of the range may stay mapped: pgtable_clear_pages() it.
+ */
+int pgtable_map_pages(struct pgtable *pt, unsigned long va,
+		      struct page *const *pages, unsigned long nr,
+		      pgprot_t prot);
+
+/**
+ * pgtable_clear_pages() - clear the entries of @nr pages from @va,
+ * keeping the tables (as pgtable_clear())
+ * @pages: if not NULL, the pages that were mapped are added to it (by
+ *         page->lru), in address order
+ *
+ * Return: entries cleared.
+ */
+unsigned long pgtable_clear_pages(struct pgtable *pt, unsigned long va,
+				  unsigned long nr, struct list_head *pages);
+
+/**
+ * pgtable_leaf_entry() - the last-level entry for @va, creating the
+ * tables above it
+ *
+ * The rest of its table follows it. A caller that owns every address
+ * the table maps (a vmalloc block) may then change its entries with
+ * pgtable_set_leaves() and pgtable_clear_leaves() without pt->lock,
+ * serialising them itself; the table is not freed while they are in use.
+ * Return: the entry, or NULL (out of memory, or a huge leaf there).
+ */
+pte_t *pgtable_leaf_entry(struct pgtable *pt, unsigned long va);
+
+/**
+ * pgtable_set_leaves() - map @pages[0..@nr) at @entry[0..@nr), entries
+ * of one table, and count them in the table's page
+ */
+void pgtable_set_leaves(pte_t *entry, struct page *const *pages,
+			unsigned long nr, pgprot_t prot);
+
+/**
+ * pgtable_clear_leaves() - clear @entry[0..@nr) of one table
+ * @pages: as pgtable_clear_pages()
+ *
+ * Return: entries cleared.
+ */
+unsigned long pgtable_clear_leaves(pte_t *entry, unsigned long nr,
+				   struct list_head *pages);
 
 #endif /* RVMEM_PGTABLE_H */

@@ -3,13 +3,16 @@
  * vmalloc: virtually contiguous memory in the upper half, built from
  * separate pages, each area followed by an unmapped guard page.
  *
- * Areas are [VMALLOC_START, VMALLOC_END) ranges (vm_space); the page
- * table is the only record of which pages back them. Freeing is lazy:
- * the entries go at once, the TLB flush on every hart comes in batches,
- * and pages and addresses are reused only after it (vm_unmap_aliases()
+ * Areas of up to VMAP_MAX_PAGES come from per-hart blocks of address
+ * space; larger ones, and vmap, ioremap and stack areas, are ranges of
+ * their own in [VMALLOC_START, VMALLOC_END) (vm_space). The page table
+ * is the only record of which pages back them. Freeing is lazy: the
+ * entries go at once, the TLB flush on every hart comes in batches, and
+ * pages and addresses are reused only after it (vm_unmap_aliases()
  * forces it).
  *
- * Context: may sleep never; every call takes vmap_lock and pt->lock.
+ * Context: may sleep never; spinlocks only (core/mm/vmalloc.c has the
+ * order). A small vmalloc() or vfree() takes no global lock.
  */
 #ifndef RVMEM_VMALLOC_H
 #define RVMEM_VMALLOC_H
@@ -19,6 +22,9 @@
 #include <rvmem/types.h>
 
 struct page;
+
+/* vmalloc() areas up to this many pages come from per-hart blocks. */
+#define VMAP_MAX_PAGES	32
 
 /**
  * vmalloc() - allocate @size bytes of virtually contiguous memory

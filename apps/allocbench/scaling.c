@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scaling mode: every online hart runs the same loop at the same
- * time, started together from a barrier, and the pass prints its
- * aggregate wall time. Meant to run without -icount, where QEMU runs
+ * time, started together from a barrier, and the fastest of
+ * MEASURED_PASSES passes gives the aggregate wall time. Meant to run without -icount, where QEMU runs
  * one host thread per hart; ci/bench.py --scaling boots it with 1, 2,
  * 4, ... harts and turns the times into speedups.
  *
@@ -22,17 +22,24 @@
 	WORK(name, ops, size, fn, c_malloc), \
 	WORK(name, ops, size, fn, nano_malloc)
 
+/*
+ * Each workload's fastest of this many passes counts: on a shared host a
+ * pass can lose a core for a while, which says nothing about the
+ * allocator. Passes are sized for a few hundred milliseconds a hart.
+ */
+#define MEASURED_PASSES	3
+
 static const struct workload scaling_workloads[] = {
-	KM("pair_64", 200000, 64, work_pair),
-	WORK("kmem_cache_pair_64", 200000, 64, work_pair, rvmem_kmem_cache),
-	KM("burst_fifo_64", 102400, 64, work_burst_fifo),
-	KM("burst_fifo_512", 51200, 512, work_burst_fifo),
-	KM("random_live", 100000, 0, work_random_live),
-	{ .name = "ring_64", .ops = 100000, .param = 64, .harts = 1,
+	KM("pair_64", 1000000, 64, work_pair),
+	WORK("kmem_cache_pair_64", 1000000, 64, work_pair, rvmem_kmem_cache),
+	KM("burst_fifo_64", 512000, 64, work_burst_fifo),
+	KM("burst_fifo_512", 256000, 512, work_burst_fifo),
+	KM("random_live", 400000, 0, work_random_live),
+	{ .name = "ring_64", .ops = 400000, .param = 64, .harts = 1,
 	  .run = work_ring, .setup = ring_setup, .a = &rvmem_kmalloc },
-	WORK("alloc_pages_order0", 100000, 0, work_pair, rvmem_pages),
-	WORK("alloc_pages_order3", 50000, 3, work_pair, rvmem_pages),
-	WORK("vmalloc_1", 8192, 1, work_pair, rvmem_vmalloc),
+	WORK("alloc_pages_order0", 400000, 0, work_pair, rvmem_pages),
+	WORK("alloc_pages_order3", 200000, 3, work_pair, rvmem_pages),
+	WORK("vmalloc_1", 16384, 1, work_pair, rvmem_vmalloc),
 	{ .name = "demand_zero_fault", .ops = 4096, .harts = 1,
 	  .run = work_demand_zero, .setup = demand_zero_setup,
 	  .teardown = demand_zero_teardown },
@@ -97,6 +104,7 @@ static u64 run_pass_everywhere(const struct workload *w)
 static void measure_scaling(const struct workload *w)
 {
 	const char *name = w->a ? w->a->name : "rvmem";
+	unsigned int i;
 	u64 ticks;
 
 	if (w->a && !w->a->smp_safe && nr_cpus_online > 1) {
@@ -107,7 +115,12 @@ static void measure_scaling(const struct workload *w)
 	}
 	pass.failed = 0;
 	run_pass_everywhere(w);		/* warm-up */
-	ticks = run_pass_everywhere(w);
+	for (i = 0, ticks = ~0ULL; i < MEASURED_PASSES; i++) {
+		u64 t = run_pass_everywhere(w);
+
+		if (t < ticks)
+			ticks = t;
+	}
 	printf("{\"workload\": \"%s\", \"allocator\": \"%s\", \"harts\": %u, "
 	       "\"ops\": %lu, \"us\": %lu%s}\n", w->name, name,
 	       nr_cpus_online, w->ops * nr_cpus_online,

@@ -55,10 +55,10 @@ static inline struct zone *page_zone(const struct page *page)
 #define SLAB_NO_SHEAVES		((slab_flags_t)0x80000000u)
 #define SLAB_LOCKED_PATH	(SLAB_DEBUG_FLAGS | SLAB_NO_SHEAVES)
 #define SLAB_MAX_EMPTY		2	/* empty slabs a cache keeps */
-#define SLAB_SHEAF_MAX		32	/* most objects a sheaf holds */
-#define SLAB_SHEAF_BYTES	8192	/* object bytes a sheaf aims to hold */
+#define SLAB_SHEAF_MAX		124	/* most objects a sheaf holds: 1 KiB a sheaf */
+#define SLAB_SHEAF_BYTES	32768	/* object bytes a sheaf aims to hold */
 #define SLAB_BARN_MAX		8	/* most full (and empty) sheaves in a barn */
-#define SLAB_BARN_BYTES		32768	/* object bytes a barn aims to hold */
+#define SLAB_BARN_BYTES		65536	/* object bytes a barn aims to hold */
 
 /**
  * struct slab_sheaf - an array of free objects of one cache

@@ -117,6 +117,8 @@ struct slab_barn {
  * @recip: inverse of the odd part of @size modulo 2^64 (object check)
  * @recip_limit: objects << ctz(@size)
  * @recip_mask: (1 << ctz(@size)) - 1
+ * @align_mask: @size - 1 when @size is a power of two (an address is an
+ *              object's start exactly when these bits are clear), else ~0
  * @random: mixed into every stored free-list pointer
  * @offset: where a free object keeps its free-list pointer
  * @size: bytes from one object to the next
@@ -145,6 +147,7 @@ struct kmem_cache {
 	unsigned long recip;
 	unsigned long recip_limit;
 	unsigned long recip_mask;
+	unsigned long align_mask;
 	unsigned long random;
 	unsigned int offset;
 	unsigned int size;

@@ -86,7 +86,7 @@ _Static_assert(NR_PAGEFLAGS <= ZONE_SHIFT - PCP_ZONE_SHIFT,
 struct zone zones[MAX_NR_ZONES];
 struct page *mem_map;
 struct per_cpu_pages per_cpu_pages[NR_CPUS];
-unsigned long memmap_base_pfn, max_pfn;
+unsigned long memmap_base_pfn, max_pfn, memmap_pages;
 unsigned long mem_map_bytes;
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal" };
@@ -994,6 +994,7 @@ int free_area_init(void)
 	}
 	memmap_base_pfn = start;
 	max_pfn = end;
+	memmap_pages = end - start;
 	memset(per_cpu_pages, 0, sizeof(per_cpu_pages));
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		harts[cpu].pcp = &per_cpu_pages[cpu];

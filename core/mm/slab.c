@@ -599,11 +599,16 @@ __slab_fastpath void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 	return slab_alloc(s, gfp | __GFP_ZERO);
 }
 
-/* Is @x the start of an object of its slab? (Slabs are aligned blocks.) */
+/*
+ * Is @x the start of an object of its slab? (Slabs are aligned blocks.)
+ * For a power-of-two size that is one mask test; other sizes take the
+ * multiply of slab_object_start().
+ */
 static __always_inline bool slab_object_valid(const struct kmem_cache *s,
 					      const void *x)
 {
-	return slab_object_start(s, 0, (void *)(__pa(x) & s->slab_mask));
+	return !((unsigned long)x & s->align_mask) ||
+	       slab_object_start(s, 0, (void *)(__pa(x) & s->slab_mask));
 }
 
 __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *x)

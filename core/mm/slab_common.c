@@ -93,6 +93,8 @@ static void calculate_recip(struct kmem_cache *s)
 	s->recip_limit = (unsigned long)s->objects << k;
 	s->recip_mask = (1UL << k) - 1;
 	s->slab_mask = (PAGE_SIZE << s->order) - 1;
+	/* A power-of-two size tiles its naturally aligned slab exactly. */
+	s->align_mask = d == 1 ? s->size - 1 : ~0UL;
 }
 
 /*

@@ -58,10 +58,11 @@ struct page {
 extern struct page *mem_map;
 extern unsigned long memmap_base_pfn;	/* pfn of mem_map[0] */
 extern unsigned long max_pfn;		/* one past the last pfn */
+extern unsigned long memmap_pages;	/* max_pfn - memmap_base_pfn */
 
 static inline bool pfn_valid(unsigned long pfn)
 {
-	return pfn >= memmap_base_pfn && pfn < max_pfn;
+	return pfn - memmap_base_pfn < memmap_pages;	/* wraps below */
 }
 
 static inline struct page *pfn_to_page(unsigned long pfn)

@@ -54,6 +54,7 @@ TWO_HART_PREFIX = "producer_consumer"
 TIMEOUT = 600
 BOOT_MEMS = ("128M", "1G", "4G", "16G")
 BOOT_COST = re.compile(r"boot: (\d+) instructions from entry to main")
+BUILT_FOR = re.compile(r"built for (\S+)")
 SCALING_PLOT = os.path.join(ROOT, "build", "scaling.svg")
 
 
@@ -77,6 +78,9 @@ def run_allocbench(builddir, icount):
                                     mem="256M", append=prefix,
                                     icount=icount)
         got = parse(text)
+        isa = BUILT_FOR.search(text)
+        for r in got.values():
+            r["isa"] = isa.group(1) if isa else "unknown"
         if status != 0 or not got:
             problems.append("allocbench (%d harts%s) exited %d:\n%s"
                             % (harts, ", icount" if icount else "", status,
@@ -232,6 +236,8 @@ def main():
         write_baseline(results)
         print("bench: wrote %s (%d results)" % (BASELINE, len(results)))
     rows = gate(results, load_baseline())
+    print("allocbench built for %s" % next(
+        (r["isa"] for r in results.values() if "isa" in r), "unknown"))
     print_table(rows, wall)
     if results:
         svg_plot({k: r for k, r in results.items()

@@ -28,9 +28,11 @@ def image_path(app, builddir="build"):
 
 
 def command(image, harts=1, mem="128M", firmware="dynamic", append="",
-            dtb=None, sstc=True, icount=False, gdb=False):
-    """The qemu-system-riscv64 command line for one boot."""
-    cpu = "rv64" if sstc else "rv64,sstc=false"
+            dtb=None, sstc=True, icount=False, gdb=False, cpu_props=""):
+    """The qemu-system-riscv64 command line for one boot; @cpu_props adds
+    properties to -cpu rv64 ("zba=false,zbb=false")."""
+    cpu = ",".join(["rv64"] + ([] if sstc else ["sstc=false"]) +
+                   ([cpu_props] if cpu_props else []))
     cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", cpu,
            "-smp", str(harts), "-m", mem, "-nographic", "-monitor", "none",
            "-no-reboot",

@@ -14,6 +14,8 @@ Three parts, each a list of named cases:
              device trees, too little RAM, bad accesses, slab corruption
   bench/...  allocbench under -icount: each rvmem workload's instructions
              per operation within 5% of ci/bench-baseline.json
+  isa/...    a configure.py --isa rv64imac_zba_zbb image boots, and
+             refuses a hart without Zba/Zbb with a message
   link/...   every app's malloc is rvmem's: no app but allocbench (which
              measures it, renamed) links picolibc's own malloc
 
@@ -465,6 +467,35 @@ def run_link_check(builddir):
     return out
 
 
+ZBB_ISA = "rv64imac_zba_zbb"
+
+
+def run_isa_build(builddir):
+    """configure.py --isa: a Zba/Zbb image boots where QEMU's rv64 has
+    them (its default) and refuses, with a message and status 70, a hart
+    without them."""
+    zbb = builddir + "-zbb"
+    ninja_file = os.path.join(zbb, "build.ninja")
+    os.makedirs(zbb, exist_ok=True)
+    image = os.path.join(zbb, "apps", "hello.elf")
+    status, text = run_program(["python3", "configure.py", "--builddir", zbb,
+                                "--isa", ZBB_ISA, "--ninja", ninja_file])
+    if not status:
+        status, text = run_program(["ninja", "-f", ninja_file, image])
+    if status:
+        return [Result("isa/%s_build" % ZBB_ISA, False, text)]
+    out = []
+    for name, props, want, must in (
+            ("boots", "", 0, [r"built for " + ZBB_ISA, r"Hello from hart"]),
+            ("refused_without_zba_zbb", "zba=false,zbb=false",
+             KERNEL_FAILURE, [r"rvmem: cannot boot: this image is built for "
+                              + ZBB_ISA + r"; the boot hart lacks Zba or Zbb"])):
+        status, text = boot(image, cpu_props=props)
+        out.append(check_boot("isa/%s_%s" % (ZBB_ISA, name), status, text,
+                              want, must, []))
+    return out
+
+
 def run_bench_gate(builddir):
     results, problems = bench.run_allocbench(builddir, icount=True)
     out = [Result("bench/%s/%s" % (w, a), ok,
@@ -488,6 +519,7 @@ def jobs(builddir, tmp):
         yield run_boot_case, (builddir, case)
     yield run_bench_gate, (builddir,)
     yield run_link_check, (builddir,)
+    yield run_isa_build, (builddir,)
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
@@ -542,6 +574,8 @@ def job_name(fn, args):
         return "bench"
     if fn is run_link_check:
         return "link"
+    if fn is run_isa_build:
+        return "isa"
     if fn is run_guest:
         return guest_name(*args[1:])
     if fn is run_boot_case:

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "rvmem: " fmt
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <asm/csr.h>
@@ -72,8 +73,9 @@ static void print_sbi(void)
 
 static void print_banner(void)
 {
-	pr_info("version %s on %s, boot hart %u\n", RVMEM_VERSION,
-		platform->name, this_hart()->hartid);
+	pr_info("version %s on %s, boot hart %u; built for %s\n",
+		RVMEM_VERSION, platform->name, this_hart()->hartid,
+		RVMEM_ISA);
 	print_sbi();
 	pr_info("cpu: %u harts, isa %s, mmu %s, timebase %lu Hz\n",
 		boot_info.nr_harts_listed, boot_info.isa,

@@ -32,6 +32,18 @@ _start:
 	bnez	t1, stray_entry
 	la	t1, boot_instret_entry	/* the winner's count only */
 	sd	t2, (t1)
+#ifdef CONFIG_ISA_ZBA_ZBB
+	/*
+	 * Built for Zba/Zbb: all C, the trap handler too, may use them, so
+	 * try one of each before any C runs; a hart without them traps to
+	 * no_zba_zbb, which says so and powers off.
+	 */
+	la	t0, no_zba_zbb
+	csrw	stvec, t0
+	.insn r 0x33, 2, 0x10, t1, t1, t1	/* sh1add (Zba) */
+	.insn r 0x33, 7, 0x20, t1, t1, t1	/* andn (Zbb) */
+	csrw	stvec, zero
+#endif
 	.option push
 	.option norelax
 	la	gp, __global_pointer$
@@ -83,6 +95,43 @@ secondary_entry:
 	call	secondary_start
 4:	wfi
 	j	4b
+
+#ifdef CONFIG_ISA_ZBA_ZBB
+/*
+ * The boot hart lacks Zba/Zbb. Nothing in C may run: print through the
+ * SBI legacy console, end through QEMU's test finisher (unless the
+ * hypervisor is KVM, where there is none) with status 70, else SRST.
+ */
+	.balign	4
+no_zba_zbb:
+	la	t0, no_zba_zbb_msg
+1:	lbu	a0, 0(t0)
+	beqz	a0, 2f
+	li	a7, 0x01		/* legacy console_putchar */
+	ecall
+	addi	t0, t0, 1
+	j	1b
+2:	li	a7, 0x10		/* base: get_impl_id */
+	li	a6, 1
+	ecall
+	li	t0, 3			/* SBI_IMPL_KVM */
+	beq	a1, t0, 3f
+	li	t0, 0x100000		/* the virt board's sifive,test */
+	li	t1, (70 << 16) | 0x3333
+	sw	t1, 0(t0)
+3:	li	a7, 0x53525354		/* SRST: shutdown, system failure */
+	li	a6, 0
+	li	a0, 0
+	li	a1, 1
+	ecall
+4:	wfi
+	j	4b
+
+	.section .rodata
+no_zba_zbb_msg:
+	.asciz	"rvmem: cannot boot: this image is built for " RVMEM_ISA "; the boot hart lacks Zba or Zbb\nrvmem: poweroff, exit status 70\n"
+	.text
+#endif
 
 /*
  * arch_call_on_stack(sp, fn): continue on another stack by calling fn()

@@ -62,6 +62,14 @@ struct workload {
 	unsigned long (*spent)(void);
 };
 
+/* A one-hart workload over @alloc, and one over each malloc-style one. */
+#define WORK(n, o, p, fn, alloc) \
+	{ .name = n, .ops = o, .param = p, .harts = 1, .run = fn, .a = &alloc }
+#define MALLOC_STYLE(name, ops, size, fn) \
+	WORK(name, ops, size, fn, rvmem_kmalloc), \
+	WORK(name, ops, size, fn, c_malloc), \
+	WORK(name, ops, size, fn, nano_malloc)
+
 /* Loops over an allocator (work_malloc.c); each hart keeps its own state. */
 int work_pair(const struct workload *w);
 int work_burst_fifo(const struct workload *w);

@@ -35,12 +35,6 @@ struct result {
 	bool skipped, failed;
 };
 
-#define WORK(n, o, p, fn, alloc) \
-	{ .name = n, .ops = o, .param = p, .harts = 1, .run = fn, .a = &alloc }
-#define MALLOC_STYLE(name, ops, size, fn) \
-	WORK(name, ops, size, fn, rvmem_kmalloc), \
-	WORK(name, ops, size, fn, c_malloc), \
-	WORK(name, ops, size, fn, nano_malloc)
 #define PAIRS(size)	MALLOC_STYLE("pair_" #size, PAIR_OPS, size, work_pair)
 #define PAGES(o) \
 	{ .name = "alloc_pages_order" #o, .ops = PAIR_OPS, .param = o, \

@@ -15,13 +15,6 @@
 #include <rvmem/smp.h>
 #include "bench.h"
 
-#define WORK(n, o, p, fn, alloc) \
-	{ .name = n, .ops = o, .param = p, .harts = 1, .run = fn, .a = &alloc }
-#define KM(name, ops, size, fn) \
-	WORK(name, ops, size, fn, rvmem_kmalloc), \
-	WORK(name, ops, size, fn, c_malloc), \
-	WORK(name, ops, size, fn, nano_malloc)
-
 /*
  * Each workload's fastest of this many passes counts: on a shared host a
  * pass can lose a core for a while, which says nothing about the
@@ -30,11 +23,11 @@
 #define MEASURED_PASSES	3
 
 static const struct workload scaling_workloads[] = {
-	KM("pair_64", 1000000, 64, work_pair),
+	MALLOC_STYLE("pair_64", 1000000, 64, work_pair),
 	WORK("kmem_cache_pair_64", 1000000, 64, work_pair, rvmem_kmem_cache),
-	KM("burst_fifo_64", 512000, 64, work_burst_fifo),
-	KM("burst_fifo_512", 256000, 512, work_burst_fifo),
-	KM("random_live", 400000, 0, work_random_live),
+	MALLOC_STYLE("burst_fifo_64", 512000, 64, work_burst_fifo),
+	MALLOC_STYLE("burst_fifo_512", 256000, 512, work_burst_fifo),
+	MALLOC_STYLE("random_live", 400000, 0, work_random_live),
 	{ .name = "ring_64", .ops = 400000, .param = 64, .harts = 1,
 	  .run = work_ring, .setup = ring_setup, .a = &rvmem_kmalloc },
 	WORK("alloc_pages_order0", 400000, 0, work_pair, rvmem_pages),

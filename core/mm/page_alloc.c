@@ -617,23 +617,34 @@ slow:
  * allocated one (PG_head and no other state bit) of @order. A handful of
  * instructions; the report is out of line.
  */
-static inline void free_page_check(const struct page *page,
-				   unsigned long flags, unsigned int order,
-				   unsigned long caller)
+static inline bool free_page_is_bad(const struct page *page,
+				    unsigned long flags, unsigned int order)
 {
-	if (unlikely((flags & PAGE_STATE_MASK) != (1UL << PG_head) ||
-		     READ_ONCE(page->order) != order))
-		free_page_bad(page, order, caller);
+	return unlikely((flags & PAGE_STATE_MASK) != (1UL << PG_head) ||
+			READ_ONCE(page->order) != order);
 }
 
-/* A block of order above PCP_MAX_ORDER back to the buddy. */
-static noinline void free_one_page(struct page *page, unsigned int order,
-				   unsigned long caller)
+/*
+ * The report for a bad free, reached by a tail call from a frameless
+ * fast path, so that its return address is the caller of that path:
+ * the fast path itself then never computes it. noipa: were GCC to see
+ * that it never returns, it would call it rather than jump to it.
+ */
+static __attribute__((noipa)) void free_page_bad_tail(const struct page *page,
+						      unsigned int order)
+{
+	free_page_bad(page, order, _RET_IP_);
+}
+
+/* A block of order above PCP_MAX_ORDER back to the buddy. Tail-called
+ * by __free_pages(): _RET_IP_ is its caller. */
+static noinline void free_one_page(struct page *page, unsigned int order)
 {
 	struct zone *zone = page_zone(page);
 	unsigned long flags;
 
-	free_page_check(page, READ_ONCE(page->flags), order, caller);
+	if (free_page_is_bad(page, READ_ONCE(page->flags), order))
+		free_page_bad(page, order, _RET_IP_);
 	page_clear_flag(page, PG_head);
 	poison_pages(page, order);
 	flags = spin_lock_irqsave(&zone->lock);
@@ -659,9 +670,10 @@ void __frameless __free_pages(struct page *page, unsigned int order)
 	unsigned long flags, irq;
 
 	if (unlikely(order > PCP_MAX_ORDER))
-		return free_one_page(page, order, frameless_ret_ip());
+		return free_one_page(page, order);
 	flags = READ_ONCE(page->flags);
-	free_page_check(page, flags, order, frameless_ret_ip());
+	if (free_page_is_bad(page, flags, order))
+		return free_page_bad_tail(page, order);
 	poison_pages(page, order);
 	WRITE_ONCE(page->flags, flags ^ PCP_TO_HEAD);
 	irq = local_irq_save();

@@ -38,9 +38,12 @@ typedef uint64_t phys_addr_t;
 /*
  * A fast path that calls nothing but tail calls needs no frame record:
  * without one it is a few instructions shorter and backtraces still work
- * (ra and fp stay the caller's). Slow paths keep theirs.
+ * (ra and fp stay the caller's). Slow paths keep theirs. Its slow paths
+ * are tail calls that find the caller in ra, so sibling calls stay on
+ * even where the build's -O level (the host's -O1) would not make them.
  */
-#define __frameless	__attribute__((optimize("omit-frame-pointer")))
+#define __frameless	__attribute__((optimize("omit-frame-pointer", \
+					"optimize-sibling-calls")))
 #ifndef __always_inline
 #define __always_inline	inline __attribute__((__always_inline__))
 #endif

@@ -40,7 +40,9 @@
 #include <string.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
+#include <rvmem/fault-inject.h>
 #include <rvmem/memblock.h>
+#include <rvmem/param.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
@@ -90,6 +92,29 @@ unsigned long memmap_base_pfn, max_pfn, memmap_pages;
 unsigned long mem_map_bytes;
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal" };
+
+/*
+ * Fault injection (fail_page_alloc=, Linux's mm/fail_page_alloc.c). Every
+ * order and gfp may fail but __GFP_NOFAIL: there is no ignore-gfp-wait
+ * or min-order. Its flag sits in small data beside pcp_zone_offset, so
+ * the fast path tests it with one gp-relative load.
+ */
+__section(".sbss.fail_page_alloc") DECLARE_FAULT_ATTR(fail_page_alloc);
+
+static int setup_fail_page_alloc(const char *val)
+{
+	return setup_fault_attr(&fail_page_alloc, val);
+}
+KERNEL_PARAM(param_fail_page_alloc, "fail_page_alloc", setup_fail_page_alloc,
+	     "fail_page_alloc=<interval>,<probability>,<space>,<times>: "
+	     "inject page allocation failures");
+
+static noinline bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
+{
+	if (gfp & __GFP_NOFAIL)
+		return false;
+	return should_fail(&fail_page_alloc, PAGE_SIZE << order);
+}
 
 static void set_page_buddy(struct page *page, unsigned int order)
 {
@@ -567,16 +592,22 @@ static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 {
 	struct page *page = NULL;
 
+	if (unlikely(READ_ONCE(fail_page_alloc.enabled)) &&
+	    should_fail_alloc_page(gfp, order))
+		goto fail;
 	if (likely(order <= MAX_PAGE_ORDER)) {
 		page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp, order);
 	}
-	if (likely(page))
+	if (likely(page)) {
 		prep_new_page(page, order, gfp, caller);
-	else if (!(gfp & __GFP_NOWARN))
+		return page;
+	}
+fail:
+	if (!(gfp & __GFP_NOWARN))
 		warn_alloc(gfp, order, caller);
-	return page;
+	return NULL;
 }
 
 /*
@@ -584,7 +615,8 @@ static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
  * already left the zone's free count, so no watermark is checked here;
  * the refill in __alloc_pages() checks it. Zeroing costs a page of
  * stores anyway, so __GFP_ZERO (and every --debug allocation, which
- * checks the poison) takes the full path.
+ * checks the poison) takes the full path, as does every request while
+ * fail_page_alloc is enabled, so that it may fail.
  */
 struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 {
@@ -593,7 +625,7 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	unsigned long irq;
 
 	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER ||
-		     (gfp & __GFP_ZERO)))
+		     (gfp & __GFP_ZERO) || READ_ONCE(fail_page_alloc.enabled)))
 		goto slow;
 	irq = local_irq_save();
 	pcp = this_pcp_list_at(pcp_zone_offset[!!(gfp & __GFP_DMA32)],

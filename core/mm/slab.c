@@ -65,6 +65,7 @@
 #include <errno.h>
 #include <string.h>
 #include <asm/irqflags.h>
+#include <rvmem/fault-inject.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
@@ -184,10 +185,13 @@ unsigned long slab_trim_empty(struct kmem_cache *s, unsigned long keep)
 
 struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 {
-	struct page *page = alloc_pages(gfp & ~__GFP_ZERO, s->order);
+	struct page *page;
 	unsigned long base;
 	unsigned int i;
 
+	if (unlikely(READ_ONCE(failslab.enabled)) && should_failslab(s, gfp))
+		return NULL;
+	page = alloc_pages(gfp & ~__GFP_ZERO, s->order);
 	if (!page)
 		return NULL;
 	base = slab_base(page);

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <rvmem/boot.h>
+#include <rvmem/fault-inject.h>
 #include <rvmem/panic.h>
+#include <rvmem/param.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
@@ -32,6 +34,28 @@
 #define LARGE_KMALLOC_MARK	0x6b6d616c6c6f63UL	/* "kmalloc" */
 
 static unsigned long large_kmalloc_pages;
+
+/*
+ * Fault injection (failslab=, Linux's mm/failslab.c), asked by new_slab():
+ * an object a sheaf or a partial slab holds needs no memory and is
+ * served regardless. __GFP_NOFAIL requests never fail.
+ */
+DECLARE_FAULT_ATTR(failslab);
+
+static int setup_failslab(const char *val)
+{
+	return setup_fault_attr(&failslab, val);
+}
+KERNEL_PARAM(param_failslab, "failslab", setup_failslab,
+	     "failslab=<interval>,<probability>,<space>,<times>: "
+	     "inject slab growth failures");
+
+bool should_failslab(struct kmem_cache *s, gfp_t gfp)
+{
+	if (gfp & __GFP_NOFAIL)
+		return false;
+	return should_fail(&failslab, s->size);
+}
 
 /* A different mixing value per cache (splitmix64 of a running seed). */
 static unsigned long slab_random(const struct kmem_cache *s)

@@ -36,6 +36,8 @@ void fault_attr_set(struct fault_attr *attr, unsigned long interval,
 	attr->failed = 0;
 	__atomic_store_n(&attr->enabled, probability && times,
 			 __ATOMIC_RELEASE);
+	if (attr->armed)
+		attr->armed(probability && times);
 }
 
 /* Parse one field of @str up to @end ('\0' for the last). */

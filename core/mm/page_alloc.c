@@ -96,10 +96,20 @@ static const char *const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal" };
 /*
  * Fault injection (fail_page_alloc=, Linux's mm/fail_page_alloc.c). Every
  * order and gfp may fail but __GFP_NOFAIL: there is no ignore-gfp-wait
- * or min-order. Its flag sits in small data beside pcp_zone_offset, so
- * the fast path tests it with one gp-relative load.
+ * or min-order. While it is armed, alloc_pages() sends every request
+ * with a gfp flag set to the full path, where it may fail: the fast path
+ * already tests the gfp against pcp_slow_gfp (only __GFP_ZERO normally),
+ * so arming costs it nothing. A request with gfp 0 still takes the
+ * per-hart list.
  */
-__section(".sbss.fail_page_alloc") DECLARE_FAULT_ATTR(fail_page_alloc);
+static gfp_t pcp_slow_gfp = __GFP_ZERO;
+
+static void fail_page_alloc_armed(bool on)
+{
+	WRITE_ONCE(pcp_slow_gfp, on ? ~(gfp_t)0 : __GFP_ZERO);
+}
+
+struct fault_attr fail_page_alloc = { .armed = fail_page_alloc_armed };
 
 static int setup_fail_page_alloc(const char *val)
 {
@@ -616,7 +626,7 @@ fail:
  * the refill in __alloc_pages() checks it. Zeroing costs a page of
  * stores anyway, so __GFP_ZERO (and every --debug allocation, which
  * checks the poison) takes the full path, as does every request while
- * fail_page_alloc is enabled, so that it may fail.
+ * fail_page_alloc is armed, so that it may fail.
  */
 struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 {
@@ -625,7 +635,7 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	unsigned long irq;
 
 	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER ||
-		     (gfp & __GFP_ZERO) || READ_ONCE(fail_page_alloc.enabled)))
+		     (gfp & READ_ONCE(pcp_slow_gfp))))
 		goto slow;
 	irq = local_irq_save();
 	pcp = this_pcp_list_at(pcp_zone_offset[!!(gfp & __GFP_DMA32)],

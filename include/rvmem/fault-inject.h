@@ -32,6 +32,8 @@
  * @space: bytes still to let through
  * @count: calls counted for @interval since the attr was set
  * @failed: failures injected since the attr was set
+ * @armed: optional, told when fault_attr_set() arms or disarms the attr
+ *         (a fast path that cannot afford to test @enabled steps aside)
  */
 struct fault_attr {
 	bool enabled;
@@ -41,6 +43,7 @@ struct fault_attr {
 	long space;
 	unsigned long count;
 	unsigned long failed;
+	void (*armed)(bool on);
 };
 
 /* Disarmed until fault_attr_set() or setup_fault_attr() arms it. */

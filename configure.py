@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write build.ninja for rvmem.
 
-    ./configure.py [--builddir DIR] [--paging sv39|sv48|auto] [--debug]
+    ./configure.py [--builddir DIR] [--paging sv39|sv48|sv57|auto] [--debug]
                    [--cross PREFIX] [--host-cc CC]
     ninja -C DIR        (or plain `ninja` when DIR is the default)
 
@@ -98,6 +98,10 @@ HOSTBENCH_SOURCES = [
     "tests/mm_fixture.c",
 ]
 
+# --paging: the deepest mode the kernel tries; it takes the deepest the
+# device tree and the hart allow up to that.
+PAGING_LEVELS = {"sv39": 3, "sv48": 4, "sv57": 5, "auto": 5}
+
 DTB_FIXTURES = ["tests/dtb/qemu-virt-4hart.dts"]
 
 # Objects an app links beyond the kernel's and its own: allocbench
@@ -192,7 +196,7 @@ def check_toolchain(cross):
 
 
 def write_rules(n, args):
-    defines = "-DCONFIG_PAGING_%s" % args.paging.upper()
+    defines = "-DCONFIG_PAGING_LEVELS=%d" % PAGING_LEVELS[args.paging]
     if args.debug:
         defines += " -DCONFIG_DEBUG"
     opt = "-O1" if args.debug else "-O2"
@@ -287,8 +291,9 @@ def write_host(n, builddir):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--builddir", default="build")
-    p.add_argument("--paging", choices=("sv39", "sv48", "auto"),
-                   default="auto")
+    p.add_argument("--paging", choices=sorted(PAGING_LEVELS),
+                   default="auto",
+                   help="the deepest MMU mode the kernel tries")
     p.add_argument("--debug", action="store_true",
                    help="assertions and allocator checks on")
     p.add_argument("--cross", default="riscv64-unknown-elf-",

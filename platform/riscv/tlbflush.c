@@ -62,10 +62,30 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 	remote_flush(start, size);
 }
 
+static unsigned long make_satp(unsigned long root_pa, unsigned int levels)
+{
+	/* Sv39, Sv48 and Sv57 are modes 8, 9 and 10. */
+	unsigned long mode = SATP_MODE_SV39 + levels - 3;
+
+	return mode << SATP_MODE_SHIFT | root_pa >> PAGE_SHIFT;
+}
+
+bool arch_paging_mode_ok(unsigned long root_pa, unsigned int levels)
+{
+	unsigned long satp = make_satp(root_pa, levels);
+	bool ok;
+
+	local_flush_tlb_all();
+	csr_write(satp, satp);
+	ok = csr_read(satp) == satp;
+	csr_write(satp, SATP_MODE_BARE << SATP_MODE_SHIFT);
+	local_flush_tlb_all();
+	return ok;
+}
+
 bool arch_enable_paging(unsigned long root_pa, unsigned int levels)
 {
-	unsigned long mode = levels == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39;
-	unsigned long satp = mode << SATP_MODE_SHIFT | root_pa >> PAGE_SHIFT;
+	unsigned long satp = make_satp(root_pa, levels);
 
 	local_flush_tlb_all();
 	csr_write(satp, satp);

@@ -39,6 +39,7 @@ SHARED_SOURCES = [
     "core/mm/slab_debug.c",
     "core/mm/stats.c",
     "core/mm/vm_space.c",
+    "core/mm/vmstat.c",
     "platform/virt/board_fdt.c",
 ]
 

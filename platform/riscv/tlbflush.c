@@ -12,6 +12,7 @@
 #include <asm/sbi.h>
 #include <asm/tlbflush.h>
 #include <rvmem/smp.h>
+#include <rvmem/vmstat.h>
 
 #define FLUSH_ALL_THRESHOLD	(64 * PAGE_SIZE)
 
@@ -54,9 +55,11 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
 	unsigned long size = end - start;
 
+	count_vm_event(TLB_LOCAL_FLUSH);
 	local_flush_tlb_range(start, end);
 	if (READ_ONCE(nr_cpus_online) < 2)
 		return;
+	count_vm_event(TLB_REMOTE_FLUSH);
 	if (size > FLUSH_ALL_THRESHOLD)
 		start = 0, size = -1UL;
 	remote_flush(start, size);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write build.ninja for rvmem.
 
-    ./configure.py [--builddir DIR] [--paging sv39|sv48|auto] [--debug]
+    ./configure.py [--builddir DIR] [--paging sv39|sv48|sv57|auto] [--debug]
                    [--isa rv64imac|rv64imac_zba_zbb] [--cross PREFIX]
                    [--host-cc CC] [--ninja FILE]
     ninja -C DIR        (or plain `ninja` when DIR is the default)
@@ -41,6 +41,7 @@ SHARED_SOURCES = [
     "core/mm/slab_debug.c",
     "core/mm/stats.c",
     "core/mm/vm_space.c",
+    "core/mm/vmstat.c",
     "platform/virt/board_fdt.c",
 ]
 
@@ -100,6 +101,10 @@ HOSTBENCH_SOURCES = [
     "tests/hostbench.c",
     "tests/mm_fixture.c",
 ]
+
+# --paging: the deepest mode the kernel tries; it takes the deepest the
+# device tree and the hart allow up to that.
+PAGING_LEVELS = {"sv39": 3, "sv48": 4, "sv57": 5, "auto": 5}
 
 DTB_FIXTURES = ["tests/dtb/qemu-virt-4hart.dts"]
 
@@ -202,8 +207,8 @@ def check_toolchain(cross):
 
 
 def write_rules(n, args):
-    defines = "-DCONFIG_PAGING_%s -DRVMEM_ISA='\"%s\"'" % (
-        args.paging.upper(), args.isa)
+    defines = "-DCONFIG_PAGING_LEVELS=%d -DRVMEM_ISA='\"%s\"'" % (
+        PAGING_LEVELS[args.paging], args.isa)
     if "zba_zbb" in args.isa:
         defines += " -DCONFIG_ISA_ZBA_ZBB"
     if args.debug:
@@ -301,8 +306,9 @@ def write_host(n, builddir):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--builddir", default="build")
-    p.add_argument("--paging", choices=("sv39", "sv48", "auto"),
-                   default="auto")
+    p.add_argument("--paging", choices=sorted(PAGING_LEVELS),
+                   default="auto",
+                   help="the deepest MMU mode the kernel tries")
     p.add_argument("--debug", action="store_true",
                    help="assertions and allocator checks on")
     p.add_argument("--cross", default="riscv64-unknown-elf-",

@@ -3,18 +3,28 @@
 command for people.
 
     ci/qemu.py APP [--harts N] [--mem SIZE] [--firmware dynamic|jump]
-               [--append "BOOTARGS"] [--dtb FILE] [--no-sstc] [--icount]
-               [--timeout SECONDS] [--gdb] [--builddir DIR] [--dry-run]
+               [--append "BOOTARGS"] [--dtb FILE] [--mmu sv39|sv48|sv57]
+               [--ext] [--no-sstc] [--icount] [--timeout SECONDS] [--gdb]
+               [--builddir DIR] [--dry-run]
 
 APP is a name in apps/ (the image DIR/apps/APP.elf) or a path to an ELF.
 The command exits with the app's exit status (QEMU's test finisher
 carries it), or 124 when the timeout ends a hung guest.
+
+--mmu boots with QEMU's own device tree for the same machine, dumped and
+with every hart's mmu-type changed: QEMU 7.2's rv64 hart takes Sv57 in
+satp, but its tree says riscv,sv48. --ext turns on the Svnapot, Svpbmt
+and Svinval extensions (off by default in QEMU).
 """
 import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import brokendtb  # noqa: E402
 
 FIRMWARE_DIR = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
 FIRMWARE = {"dynamic": "fw_dynamic.bin", "jump": "fw_jump.elf"}
@@ -27,13 +37,47 @@ def image_path(app, builddir="build"):
     return os.path.join(builddir, "apps", app + ".elf")
 
 
+def cpu_model(sstc=True, ext=False, cpu_props=""):
+    """The -cpu argument; @cpu_props adds properties ("zba=false")."""
+    cpu = "rv64" if sstc else "rv64,sstc=false"
+    if ext:
+        cpu += ",svnapot=true,svpbmt=true,svinval=true"
+    return cpu + ("," + cpu_props if cpu_props else "")
+
+
+def set_mmu_type(blob, mmu):
+    """Return @blob with every mmu-type saying riscv,@mmu (same length:
+    edited in place)."""
+    out = bytearray(blob)
+    value = ("riscv," + mmu + "\0").encode()
+    for node in brokendtb.parse_nodes(blob):
+        prop = node.props.get("mmu-type")
+        if prop:
+            if prop.len != len(value):
+                raise ValueError("mmu-type %r: not the length of %r"
+                                 % (prop.value, value))
+            out[prop.val:prop.val + prop.len] = value
+    return bytes(out)
+
+
+def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False):
+    """Dump QEMU's tree for this machine to @path with mmu-type @mmu."""
+    subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + path,
+                    "-cpu", cpu_model(sstc, ext), "-smp", str(harts),
+                    "-m", mem, "-nographic"], check=True,
+                   capture_output=True)
+    with open(path, "rb") as f:
+        blob = set_mmu_type(f.read(), mmu)
+    with open(path, "wb") as f:
+        f.write(blob)
+
+
 def command(image, harts=1, mem="128M", firmware="dynamic", append="",
-            dtb=None, sstc=True, icount=False, gdb=False, cpu_props=""):
-    """The qemu-system-riscv64 command line for one boot; @cpu_props adds
-    properties to -cpu rv64 ("zba=false,zbb=false")."""
-    cpu = ",".join(["rv64"] + ([] if sstc else ["sstc=false"]) +
-                   ([cpu_props] if cpu_props else []))
-    cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", cpu,
+            dtb=None, sstc=True, icount=False, gdb=False, ext=False,
+            cpu_props=""):
+    """The qemu-system-riscv64 command line for one boot."""
+    cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu",
+           cpu_model(sstc, ext, cpu_props),
            "-smp", str(harts), "-m", mem, "-nographic", "-monitor", "none",
            "-no-reboot",
            "-bios", os.path.join(FIRMWARE_DIR, FIRMWARE[firmware]),
@@ -49,10 +93,20 @@ def command(image, harts=1, mem="128M", firmware="dynamic", append="",
     return cmd
 
 
-def boot(image, timeout=60, **kwargs):
+def boot(image, timeout=60, mmu=None, **kwargs):
     """Boot once; return (status, console output, seconds). A hang past
-    @timeout is killed and reported as TIMEOUT_STATUS."""
-    cmd = command(image, **kwargs)
+    @timeout is killed and reported as TIMEOUT_STATUS. @mmu: as --mmu."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if mmu:
+            kwargs["dtb"] = os.path.join(tmp, "mmu.dtb")
+            write_mmu_dtb(kwargs["dtb"], mmu, kwargs.get("harts", 1),
+                          kwargs.get("mem", "128M"), kwargs.get("sstc", True),
+                          kwargs.get("ext", False))
+        return run(command(image, **kwargs), timeout)
+
+
+def run(cmd, timeout):
+    """boot()'s QEMU run."""
     start = time.monotonic()
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
@@ -75,6 +129,10 @@ def main():
     p.add_argument("--firmware", choices=sorted(FIRMWARE), default="dynamic")
     p.add_argument("--append", default="")
     p.add_argument("--dtb")
+    p.add_argument("--mmu", choices=("sv39", "sv48", "sv57"),
+                   help="QEMU's own tree with this mmu-type")
+    p.add_argument("--ext", action="store_true",
+                   help="harts with Svnapot, Svpbmt and Svinval")
     p.add_argument("--no-sstc", action="store_true",
                    help="hide Sstc, so the timer goes through SBI TIME")
     p.add_argument("--icount", action="store_true",
@@ -90,16 +148,23 @@ def main():
     image = image_path(a.app, a.builddir)
     if not os.path.exists(image):
         sys.exit("qemu.py: %s not found; build it with ninja" % image)
-    cmd = command(image, a.harts, a.mem, a.firmware, a.append, a.dtb,
-                  not a.no_sstc, a.icount, a.gdb)
-    if a.dry_run:
-        print(" ".join("'%s'" % c if " " in c or not c else c for c in cmd))
-        return 0
-    try:
-        return subprocess.run(cmd, timeout=a.timeout or None).returncode
-    except subprocess.TimeoutExpired:
-        print("qemu.py: timed out after %d s" % a.timeout, file=sys.stderr)
-        return TIMEOUT_STATUS
+    with tempfile.TemporaryDirectory() as tmp:
+        dtb = a.dtb
+        if a.mmu:
+            dtb = os.path.join(tmp, "mmu.dtb")
+            write_mmu_dtb(dtb, a.mmu, a.harts, a.mem, not a.no_sstc, a.ext)
+        cmd = command(image, a.harts, a.mem, a.firmware, a.append, dtb,
+                      not a.no_sstc, a.icount, a.gdb, a.ext)
+        if a.dry_run:
+            print(" ".join("'%s'" % c if " " in c or not c else c
+                           for c in cmd))
+            return 0
+        try:
+            return subprocess.run(cmd, timeout=a.timeout or None).returncode
+        except subprocess.TimeoutExpired:
+            print("qemu.py: timed out after %d s" % a.timeout,
+                  file=sys.stderr)
+            return TIMEOUT_STATUS
 
 
 if __name__ == "__main__":

@@ -68,8 +68,10 @@ def boot(image, timeout=BOOT_TIMEOUT, **opts):
     return BAD_END, text + "\n[run_tests.py: %s]\n" % note
 
 
-# The in-guest matrix: (firmware, harts, memory, sstc, bootargs).
-# Sv48 is the default where QEMU offers it; no4lvl selects Sv39;
+# The in-guest matrix: (firmware, harts, memory, sstc, bootargs, and
+# optionally qemu.boot() options). QEMU's tree says sv48, so Sv48 is the
+# default; mmu "sv57" boots its tree edited to say sv57; no4lvl selects
+# Sv39;
 # smp.test_stray_entry sends secondary harts to _start, as OpenSBI before
 # v1.3 may, and every hart must still come online.
 GUEST_MATRIX = [
@@ -81,6 +83,8 @@ GUEST_MATRIX = [
     ("jump", 4, "4G", True, ""),
     ("dynamic", 2, "128M", False, ""),
     ("dynamic", 8, "256M", True, ""),
+    ("dynamic", 1, "128M", True, "", {"mmu": "sv57"}),
+    ("jump", 4, "4G", True, "", {"mmu": "sv57"}),
     ("dynamic", 1, "128M", True, "no4lvl"),
     ("jump", 4, "4G", True, "no4lvl"),
     ("dynamic", 2, "128M", True, "smp.test_stray_entry"),
@@ -218,18 +222,31 @@ def run_bad_free(builddir, mode, pattern):
     return [result]
 
 
-def guest_name(fw, harts, mem, sstc, append):
-    return "guest[fw_%s,%dh,%s%s%s]" % (fw, harts, mem,
-                                        "" if sstc else ",no-sstc",
-                                        GUEST_ARGS_NAMES.get(append, ""))
+def guest_name(fw, harts, mem, sstc, append, machine=None):
+    return "guest[fw_%s,%dh,%s%s%s%s]" % (
+        fw, harts, mem, "" if sstc else ",no-sstc",
+        GUEST_ARGS_NAMES.get(append, ""),
+        "".join("," + (k if v is True else v)
+                for k, v in sorted((machine or {}).items())))
 
 
-def run_guest(builddir, fw, harts, mem, sstc, append):
+def run_guest(builddir, fw, harts, mem, sstc, append, machine=None):
+    """Boot selftest; its KTAP, plus a case for the paging line."""
     status, text = boot(qemu.image_path("selftest", builddir),
-                           harts=harts, mem=mem, firmware=fw, sstc=sstc,
-                           append=append)
-    return ktap_results(guest_name(fw, harts, mem, sstc, append), text,
-                        status)
+                        harts=harts, mem=mem, firmware=fw, sstc=sstc,
+                        append=append, **(machine or {}))
+    name = guest_name(fw, harts, mem, sstc, append, machine)
+    return ktap_results(name, text, status) + [check_paging(name, append,
+                                                            machine, text)]
+
+
+def check_paging(name, append, machine, text):
+    """The boot log names the mode the matrix entry asks for."""
+    mode = "Sv39" if "no4lvl" in append else \
+        (machine or {}).get("mmu", "sv48").capitalize()
+    ok = re.search(r"^paging: %s on" % mode, text, re.M) is not None
+    return Result(name + "/paging_" + mode.lower(), ok,
+                  "expected 'paging: %s on'\n%s" % (mode, text))
 
 
 # Single boots: name, app, boot options, expected status, patterns that
@@ -273,6 +290,16 @@ BOOT_CASES = [
      [r"bad kernel parameter 'quiet=1'", r"bad kernel parameter 'maxcpus=0'",
       r"bad kernel parameter 'no4lvl=1'", r"rvmem: version",
       r"Sv48 on", r"smp: 2 of 2 harts online"], []),
+    # mmu-type bounds the mode; no5lvl caps it at Sv48, no4lvl at Sv39.
+    ("paging_sv57", "hello", {"mmu": "sv57", "harts": 2}, 0,
+     [r"paging: Sv57 on, kernel mapping uses \d+ page-table pages",
+      r"smp: 2 of 2 harts online"], [r"refused"]),
+    ("paging_no5lvl", "hello", {"mmu": "sv57", "append": "no5lvl"}, 0,
+     [r"paging: Sv48 on"], []),
+    ("paging_no4lvl_sv57", "hello", {"mmu": "sv57", "append": "no4lvl"}, 0,
+     [r"paging: Sv39 on"], []),
+    ("paging_mmu_type_sv39", "hello", {"mmu": "sv39"}, 0,
+     [r"paging: Sv39 on"], []),
     ("bootargs_unknown_param", "hello", {"append": "mm.bogus=1"}, 0,
      [r"unknown kernel parameter 'mm\.bogus=1', passed to the app",
       r'argv\[1\] = "mm\.bogus=1"'], []),

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests of the Sv39/Sv48 page tables (core/mm/pgtable.c) on tables
+ * Host tests of the Sv39/Sv48/Sv57 page tables (core/mm/pgtable.c) on tables
  * in simulated RAM: table pages come from the page allocator booted by
  * mm_fixture_boot_small(). Nothing is ever accessed through the tables,
  * so mapped physical addresses are just numbers.
  *
- * Each case runs for levels 3 (Sv39) and 4 (Sv48). Addresses:
+ * Each case runs for levels 3 (Sv39), 4 (Sv48) and 5 (Sv57). Addresses:
  *   LO  = 0x40000000       (1 GiB, lower half)
  *   HI  = 0xffffffc000000000 (lowest upper-half address of Sv39)
  *   PA0 = 0x2000000000     (1 GiB aligned "physical" base)
@@ -28,7 +28,7 @@
 #define HI		0xffffffc000000000UL
 #define PA0		0x2000000000UL
 
-static const unsigned int modes[] = { 3, 4 };
+static const unsigned int modes[] = { 3, 4, 5 };
 
 /* A tree on a fresh allocator; remembers what to come back to. */
 struct env {
@@ -195,7 +195,7 @@ static bool unmapped(struct ktest *t, struct pgtable *pt, unsigned long va,
 }
 
 /*
- * pgtable_init(): expect -EINVAL for 2 and 5 levels; 3 and 4 take one
+ * pgtable_init(): expect -EINVAL for 2 and 6 levels; 3 to 5 take one
  * table page, an empty tree maps nothing, and destroy gives it back.
  */
 static void pgtable_init_levels(struct ktest *t)
@@ -207,7 +207,7 @@ static void pgtable_init_levels(struct ktest *t)
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
 		KTEST_EXPECT_EQ(t, pgtable_init(&bad, 2), -EINVAL);
-		KTEST_EXPECT_EQ(t, pgtable_init(&bad, 5), -EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_init(&bad, 6), -EINVAL);
 		KTEST_EXPECT_EQ(t, nr_pagetable_pages, e.tables0 + 1);
 		KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, LO, NULL), 0);
 		KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, HI, NULL), 0);
@@ -256,7 +256,7 @@ static void pgtable_map_leaf_sizes(struct ktest *t)
 		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO - P, P));
 		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + MiB(4), P));
 		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + GiB(2), P));
-		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] == 3 ? 2 : 3);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] - 1);
 		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
 		env_done(t, &e);
 	}
@@ -291,7 +291,7 @@ static void pgtable_map_max_level(struct ktest *t)
 			for (l = 0; l < 3; l++)
 				KTEST_EXPECT_EQ(t, count[l], leaves[i][l]);
 			KTEST_EXPECT_EQ(t, extra_tables(&e),
-					tables[i] + (modes[m] == 4));
+					tables[i] + modes[m] - 3);
 			KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
 			env_done(t, &e);
 		}
@@ -418,21 +418,21 @@ static void pgtable_map_eexist(struct ktest *t)
 /*
  * Bad arguments: expect -EINVAL and nothing mapped or allocated for an
  * unaligned va, pa or size, a zero size, a prot without R/W/X, a range
- * that wraps, non-canonical 0x0000800000000000 (both modes), and
- * 0x0000004000000000 or a range running into it from below in Sv39 only
- * (Sv48 maps those). Unmap and protect reject unaligned or empty
+ * that wraps, the mode's lowest non-canonical address (0x0000004000000000,
+ * 0x0000800000000000, 0x0100000000000000) or a range running into it
+ * from below. Sv48 and Sv57 map 0x0000004000000000. Unmap and protect reject unaligned or empty
  * ranges, protect a prot without R/W/X.
  */
 static void pgtable_map_einval(struct ktest *t)
 {
-	const unsigned long nc48 = 0x0000800000000000UL;
 	const unsigned long nc39 = 0x0000004000000000UL;
 	unsigned long tables;
 	unsigned int m;
 	struct env e;
 
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
-		bool sv48 = modes[m] == 4;
+		const unsigned long nc = 1UL << (va_bits(modes[m]) - 1);
+		bool sv48 = modes[m] >= 4;
 		struct pgtable *pt = &e.pt;
 
 		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
@@ -450,11 +450,11 @@ static void pgtable_map_einval(struct ktest *t)
 				-EINVAL);
 		KTEST_EXPECT_EQ(t, pgtable_map(pt, ~0UL - P + 1, PA0, 2 * P,
 					       PAGE_KERNEL, 2), -EINVAL);
-		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc48, PA0, P,
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc, PA0, P,
 					       PAGE_KERNEL, 2), -EINVAL);
-		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc48 - P, PA0, 2 * P,
+		KTEST_EXPECT_EQ(t, pgtable_map(pt, nc - P, PA0, 2 * P,
 					       PAGE_KERNEL, 2), -EINVAL);
-		KTEST_EXPECT_TRUE(t, !pgtable_va_valid(pt, nc48));
+		KTEST_EXPECT_TRUE(t, !pgtable_va_valid(pt, nc));
 		KTEST_EXPECT_TRUE(t, pgtable_va_valid(pt, nc39 - 1));
 		KTEST_EXPECT_TRUE(t, pgtable_va_valid(pt, HI));
 		KTEST_EXPECT_TRUE(t, pgtable_va_valid(pt, ~0UL));
@@ -470,7 +470,7 @@ static void pgtable_map_einval(struct ktest *t)
 		if (sv48)
 			KTEST_EXPECT_EQ(t, pgtable_unmap(pt, nc39, P), 0);
 		KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
-		KTEST_EXPECT_EQ(t, pgtable_walk(pt, nc48, NULL), 0);
+		KTEST_EXPECT_EQ(t, pgtable_walk(pt, nc, NULL), 0);
 		KTEST_EXPECT_EQ(t, pgtable_walk(pt, LO, NULL), 0);
 		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO + 1, P), -EINVAL);
 		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, P + 1), -EINVAL);
@@ -705,8 +705,9 @@ static void pgtable_destroy_frees_all(struct ktest *t)
 }
 
 /*
- * Upper half: HI (both modes), 0xffff800000000000 (Sv48's lowest upper
- * address) and the last 2 MiB and last page below 2^64.
+ * Upper half: HI (every mode), the mode's lowest upper-half address
+ * (0xffff800000000000 in Sv48, 0xff00000000000000 in Sv57) and the last
+ * 2 MiB and last page below 2^64.
  * Expect each to map, walk and translate like the lower half, the
  * lower half's same index to stay unmapped, and unmap to remove them.
  */
@@ -717,6 +718,7 @@ static void pgtable_map_upper_half(struct ktest *t)
 	struct env e;
 
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		const unsigned long lo = ~0UL << (va_bits(modes[m]) - 1);
 		struct pgtable *pt = &e.pt;
 
 		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
@@ -733,16 +735,14 @@ static void pgtable_map_upper_half(struct ktest *t)
 		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, top2m, MiB(2),
 					       PA0 + GiB(4), PAGE_KERNEL_RO,
 					       NULL));
-		if (modes[m] == 4) {
-			const unsigned long lo48 = 0xffff800000000000UL;
-
-			KTEST_ASSERT_EQ(t, pgtable_map(pt, lo48, PA0, MiB(2),
+		if (lo != HI) {
+			KTEST_ASSERT_EQ(t, pgtable_map(pt, lo, PA0, MiB(2),
 						       PAGE_KERNEL, 2), 0);
-			KTEST_EXPECT_TRUE(t, mapped_as(t, pt, lo48, MiB(2),
+			KTEST_EXPECT_TRUE(t, mapped_as(t, pt, lo, MiB(2),
 						       PA0, PAGE_KERNEL,
 						       NULL));
-			KTEST_EXPECT_EQ(t, pgtable_unmap(pt, lo48, MiB(2)), 0);
-			KTEST_EXPECT_TRUE(t, unmapped(t, pt, lo48, MiB(2)));
+			KTEST_EXPECT_EQ(t, pgtable_unmap(pt, lo, MiB(2)), 0);
+			KTEST_EXPECT_TRUE(t, unmapped(t, pt, lo, MiB(2)));
 		}
 		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, HI, GiB(1) + P), 0);
 		KTEST_EXPECT_TRUE(t, unmapped(t, pt, HI, P));

@@ -31,8 +31,8 @@
  * zone->lock.
  *
  * Counters: each hart counts the anonymous pages it mapped less those it
- * freed, and the faults it served, in its own struct anon_hart;
- * nr_anon_pages() and nr_page_faults() add them up.
+ * freed in its own struct anon_hart (nr_anon_pages() adds them up), and
+ * the faults it served as the vmstat event pgfault.
  */
 #define pr_fmt(fmt) "anon: " fmt
 
@@ -51,6 +51,7 @@
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
 #include <rvmem/vm_space.h>
+#include <rvmem/vmstat.h>
 #include "internal.h"
 
 #define PROT_ALL	(PROT_READ | PROT_WRITE | PROT_EXEC)
@@ -80,13 +81,11 @@ static struct kmem_cache *region_cache;
  * @last: the region this hart last faulted in (a fault's neighbour is
  *        likely in it too); forgotten whenever the regions change
  * @pages: anonymous pages mapped less pages freed on this hart
- * @faults: faults served on this hart
  */
 struct anon_hart {
 	spinlock_t lock;
 	const struct anon_region *last;
 	long pages;
-	unsigned long faults;
 } __attribute__((aligned(64)));
 
 static struct anon_hart anon_harts[NR_CPUS];
@@ -163,16 +162,6 @@ unsigned long nr_anon_pages(void)
 	return sum;
 }
 
-unsigned long nr_page_faults(void)
-{
-	unsigned int cpu;
-	unsigned long sum = 0;
-
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += READ_ONCE(anon_harts[cpu].faults);
-	return sum;
-}
-
 void anon_init(void)
 {
 	vm_space_init(&mmap_space, MMAP_START, MMAP_END);
@@ -203,14 +192,17 @@ static int vm_acct_charge(unsigned long pages)
 
 	if (overcommit_memory == 2 &&
 	    vm_committed_pages + pages > vm_commit_limit())
-		return -ENOMEM;
+		goto refuse;
 	if (overcommit_memory == 0) {
 		si_meminfo(&si);
 		if (pages > si.totalram)
-			return -ENOMEM;
+			goto refuse;
 	}
 	WRITE_ONCE(vm_committed_pages, vm_committed_pages + pages);
 	return 0;
+refuse:
+	count_vm_event(OVERCOMMIT_REFUSED);
+	return -ENOMEM;
 }
 
 static void vm_acct_uncharge(unsigned long pages)
@@ -342,7 +334,7 @@ int anon_handle_fault(unsigned long addr, enum fault_access access)
 		err = prot_allows(r->prot, access) ?
 		      fault_in_page(ah, r, addr & PAGE_MASK) : -EACCES;
 	if (!err)
-		ah->faults++;
+		count_vm_event(PGFAULT);
 	anon_read_unlock(ah, flags);
 	if (!err)
 		local_flush_tlb_page(addr & PAGE_MASK);

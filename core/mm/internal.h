@@ -81,6 +81,7 @@ struct slab_sheaf {
  * @end: the end of @main's capacity
  * @main: the sheaf allocations pop from and frees push to, or NULL
  * @spare: the one it is swapped with when empty or full
+ * @frees: objects this hart freed to the cache, ever (vmstat)
  *
  * Touched by its own hart only, with interrupts off (and by a thread
  * draining a host hart that runs no slab code). Without sheaves, @top and
@@ -91,6 +92,7 @@ struct kmem_cache_cpu {
 	void **end;
 	struct slab_sheaf *main;
 	struct slab_sheaf *spare;
+	unsigned long frees;
 } __attribute__((aligned(64)));
 
 /**
@@ -191,6 +193,7 @@ struct kmem_cache_static {
  * @pages: pages of those slabs
  */
 struct slabinfo {
+	unsigned long frees;
 	unsigned long active_objs;
 	unsigned long cpu_objs;
 	unsigned long barn_objs;
@@ -198,6 +201,15 @@ struct slabinfo {
 	unsigned long num_slabs;
 	unsigned long pages;
 };
+
+/**
+ * slab_vm_events() - the live caches' frees and objects in use
+ * @frees: set to the objects freed to them, ever
+ * @active: set to the objects in use now
+ *
+ * Context: takes slab_caches_lock and each cache's lock.
+ */
+void slab_vm_events(unsigned long *frees, unsigned long *active);
 
 /* slab.c */
 extern struct kmem_cache_static slab_sheaf_cache;

@@ -17,6 +17,7 @@
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/vmalloc.h>
+#include <rvmem/vmstat.h>
 #include "internal.h"
 
 void show_meminfo(void)
@@ -38,7 +39,6 @@ void show_meminfo(void)
 	printk("CommitLimit:    %8lu kB\n", K(vm_commit_limit()));
 	printk("Committed_AS:   %8lu kB\n", K(READ_ONCE(vm_committed_pages)));
 	printk("Memmap:         %8lu kB\n", mem_map_bytes >> 10);
-	printk("pgfault %lu\n", nr_page_faults());
 }
 
 static void mm_report(void)
@@ -46,6 +46,9 @@ static void mm_report(void)
 	printk("mm report at exit:\n");
 	show_meminfo();
 	show_free_areas();
+	show_vmstat();
+	show_slabinfo();
+	show_vmallocinfo();
 	malloc_stats();
 }
 
@@ -56,5 +59,5 @@ static int set_mm_report(const char *val)
 	return *val == '1' ? atexit(mm_report) : 0;
 }
 KERNEL_PARAM(param_mm_report, "mm.report", set_mm_report,
-	     "mm.report=1: print meminfo, buddyinfo and malloc statistics "
-	     "when the app exits");
+	     "mm.report=1: print meminfo, buddyinfo, vmstat, slabinfo, "
+	     "vmallocinfo and malloc statistics when the app exits");

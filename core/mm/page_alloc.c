@@ -46,6 +46,7 @@
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
+#include <rvmem/vmstat.h>
 #include "internal.h"
 
 /* alloc_flags: which watermark, and which reserves a request may use */
@@ -72,10 +73,10 @@
  * straight from page->flags: no flag bit lies between the page flags and
  * the zone index, so one shift does it.
  */
-#define PCP_ZONE_SHIFT		6
+#define PCP_ZONE_SHIFT		7
 #define PCP_ZONE_OFFSET(flags)	((flags) >> (ZONE_SHIFT - PCP_ZONE_SHIFT))
 _Static_assert(sizeof(((struct per_cpu_pages *)0)->lists[0]) ==
-	       1UL << PCP_ZONE_SHIFT, "a zone's per-hart lists: 64 bytes");
+	       1UL << PCP_ZONE_SHIFT, "a zone's per-hart lists: 128 bytes");
 _Static_assert(NR_PAGEFLAGS <= ZONE_SHIFT - PCP_ZONE_SHIFT,
 	       "page flags reach into PCP_ZONE_OFFSET()");
 
@@ -278,6 +279,7 @@ static noinline int rmqueue_bulk(struct zone *zone, unsigned int order,
 	spin_unlock(&zone->lock);
 	if (!page)
 		return 0;
+	count_vm_event(PCP_REFILL);
 	for (i = 1UL << shift; i--; ) {		/* lowest address on top */
 		struct page *block = page + (i << order);
 
@@ -296,6 +298,7 @@ static noinline int rmqueue_bulk(struct zone *zone, unsigned int order,
 static noinline void free_pcppages_bulk(struct zone *zone, unsigned int order,
 					struct pcp_list *pcp, int count)
 {
+	count_vm_event(PCP_DRAIN);
 	spin_lock(&zone->lock);
 	while (count-- > 0 && pcp->head) {
 		struct page *page = pcp_pop(pcp);
@@ -611,6 +614,7 @@ static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 			page = __alloc_pages_slowpath(gfp, order);
 	}
 	if (likely(page)) {
+		count_vm_events(PGALLOC_DMA32 + page_zonenum(page), 1UL << order);
 		prep_new_page(page, order, gfp, caller);
 		return page;
 	}
@@ -647,6 +651,7 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	}
 	pcp->head = page->pcp_next;
 	pcp->room++;
+	pcp->allocs++;
 	local_irq_restore(irq);
 	WRITE_ONCE(page->flags, page->flags ^ PCP_TO_HEAD);
 	return page;

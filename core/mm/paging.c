@@ -9,9 +9,11 @@
  * mapped at all. The board's test finisher is identity-mapped too, so
  * poweroff works the same with the MMU on.
  *
- * The mode: Sv48 when the build allows it (--paging sv48 or auto), the
- * device tree's mmu-type offers it and the hart accepts it in satp;
- * otherwise Sv39. The boot parameter no4lvl forces Sv39, as in Linux.
+ * The mode: the deepest of Sv57, Sv48 and Sv39 that the build
+ * (--paging), the device tree's mmu-type (an upper bound: QEMU says sv48
+ * for a hart that takes Sv57) and the boot parameters no5lvl and no4lvl
+ * allow, and that the hart accepts. As in Linux, the hart is asked by
+ * writing satp and reading it back: a mode it lacks leaves satp as it was.
  */
 #define pr_fmt(fmt) "paging: " fmt
 
@@ -26,14 +28,21 @@
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
 
-static bool no4lvl;
+static bool no4lvl, no5lvl;
 
 static int set_no4lvl(const char *val)
 {
 	return param_set_flag(val, &no4lvl);
 }
 KERNEL_PARAM(param_no4lvl, "no4lvl", set_no4lvl,
-	     "no4lvl: use Sv39 even where Sv48 is available");
+	     "no4lvl: use Sv39 even where Sv48 or Sv57 is available");
+
+static int set_no5lvl(const char *val)
+{
+	return param_set_flag(val, &no5lvl);
+}
+KERNEL_PARAM(param_no5lvl, "no5lvl", set_no5lvl,
+	     "no5lvl: use at most Sv48 even where Sv57 is available");
 
 struct kernel_section {
 	unsigned long start, end;
@@ -112,15 +121,43 @@ static int map_finisher(void)
 	return map_identity(pa, pa + PAGE_SIZE, PAGE_KERNEL, 0);
 }
 
-static unsigned int wanted_levels(void)
+/* The deepest mode the build, the device tree and the parameters allow. */
+static unsigned int max_levels(void)
 {
-#ifdef CONFIG_PAGING_SV39
-	return 3;
-#else
-	if (no4lvl || boot_info.mmu == BOOT_MMU_SV39)
-		return 3;
-	return 4;
-#endif
+	static const unsigned int mmu_levels[] = {
+		[BOOT_MMU_SV39] = 3, [BOOT_MMU_SV48] = 4, [BOOT_MMU_SV57] = 5,
+	};
+	unsigned int levels = min(CONFIG_PAGING_LEVELS,
+				  mmu_levels[boot_info.mmu]);
+
+	if (no5lvl)
+		levels = min(levels, 4U);
+	if (no4lvl)
+		levels = 3;
+	return levels;
+}
+
+/*
+ * The deepest mode up to @levels that satp takes. The probe tree's root
+ * has one leaf, at index 0, mapping VA == PA from 0 at the top level's
+ * size (at least 512 GiB), so the kernel keeps running whichever mode
+ * takes; the same entry serves every mode.
+ */
+static unsigned int probe_levels(unsigned int levels)
+{
+	struct pgtable probe;
+
+	if (pgtable_init(&probe, levels) ||
+	    pgtable_map(&probe, 0, 0, level_size(levels - 1),
+			PAGE_KERNEL_RWX, levels - 1))
+		boot_fail("paging: out of memory probing the paging mode");
+	for (; levels > PGTABLE_MIN_LEVELS; levels--) {
+		if (arch_paging_mode_ok(__pa(probe.root), levels))
+			break;
+		pr_info("the hart refused Sv%u\n", va_bits(levels));
+	}
+	pgtable_destroy(&probe);
+	return levels;
 }
 
 static int build_kernel_pgtable(unsigned int levels)
@@ -138,29 +175,19 @@ static int build_kernel_pgtable(unsigned int levels)
 
 void paging_init(void)
 {
-	unsigned int levels = wanted_levels();
 	unsigned long before = nr_pagetable_pages;
+	unsigned int levels;
 
 	if (boot_info.mmu == BOOT_MMU_NONE)
 		boot_fail("paging: the device tree says this hart has no MMU "
-			  "(mmu-type); rvmem needs Sv39 or Sv48");
+			  "(mmu-type); rvmem needs Sv39, Sv48 or Sv57");
+	levels = probe_levels(max_levels());
 	if (build_kernel_pgtable(levels))
 		boot_fail("paging: out of memory building the kernel mapping");
-	if (!arch_enable_paging(__pa(kernel_pgtable.root), levels)) {
-#ifdef CONFIG_PAGING_SV48
-		boot_fail("paging: the hart refused Sv48 in satp "
-			  "(built with --paging sv48)");
-#else
-		pr_info("the hart refused Sv%u; trying Sv39\n",
-			12 + 9 * levels);
-		pgtable_destroy(&kernel_pgtable);
-		levels = 3;
-		if (build_kernel_pgtable(levels) ||
-		    !arch_enable_paging(__pa(kernel_pgtable.root), levels))
-			boot_fail("paging: the hart refused Sv39 too");
-#endif
-	}
+	if (!arch_enable_paging(__pa(kernel_pgtable.root), levels))
+		boot_fail("paging: the hart refused Sv%u after accepting it",
+			  va_bits(levels));
 	pr_info("Sv%u on, kernel mapping uses %lu page-table pages (%lu KiB)\n",
-		12 + 9 * levels, nr_pagetable_pages - before,
+		va_bits(levels), nr_pagetable_pages - before,
 		(nr_pagetable_pages - before) << (PAGE_SHIFT - 10));
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Sv39/Sv48 page tables: map, unmap, protect and walk, with 4 KiB, 2 MiB
+ * Sv39/Sv48/Sv57 page tables: map, unmap, protect and walk, with 4 KiB, 2 MiB
  * and 1 GiB leaves.
  *
  * One recursive walker serves unmap and protect: it visits the entries of
@@ -63,7 +63,7 @@ static pte_t *next_table(pte_t entry)
 
 int pgtable_init(struct pgtable *pt, unsigned int levels)
 {
-	if (levels != 3 && levels != 4)
+	if (levels < PGTABLE_MIN_LEVELS || levels > PGTABLE_MAX_LEVELS)
 		return -EINVAL;
 	pt->root = alloc_table();
 	if (!pt->root)
@@ -91,7 +91,7 @@ void pgtable_destroy(struct pgtable *pt)
 
 bool pgtable_va_valid(const struct pgtable *pt, unsigned long va)
 {
-	unsigned int bits = 12 + LEVEL_BITS * pt->levels;
+	unsigned int bits = va_bits(pt->levels);
 
 	/* Bits 63..bits-1 must all equal bit bits-1. */
 	return ((long)(va << (64 - bits)) >> (64 - bits)) == (long)va;

@@ -546,6 +546,7 @@ static noinline void __slab_free(struct kmem_cache *s, void *x,
 	bool flush = false;
 
 	DEBUG_ASSERT(irqs_disabled());
+	c->frees++;
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
 		debug_slab_free(s, slab_head(s, virt_to_slab_page(x)), x,
@@ -590,6 +591,7 @@ static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
 	}
 	*top = x;
 	c->top = top + 1;
+	c->frees++;
 	local_irq_restore(flags);
 }
 

@@ -26,6 +26,7 @@
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
+#include <rvmem/vmstat.h>
 #include "internal.h"
 
 #define SLAB_MAX_ORDER		3	/* preferred largest slab: 32 KiB */
@@ -241,8 +242,11 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *info)
 		info->barn_objs += list_entry(pos, struct slab_sheaf,
 					      list)->nr;
 	info->cpu_objs = 0;
-	for (cpu = 0; cpu < slab_nr_cpus; cpu++)
+	info->frees = 0;
+	for (cpu = 0; cpu < slab_nr_cpus; cpu++) {
 		info->cpu_objs += cpu_sheaf_objects(&s->cpu[cpu]);
+		info->frees += READ_ONCE(s->cpu[cpu].frees);
+	}
 	info->num_slabs = s->nr_slabs;
 	info->num_objs = s->nr_slabs * s->objects;
 	info->active_objs = info->num_objs - free - info->barn_objs -
@@ -277,6 +281,9 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	}
 	flags = spin_lock_irqsave(&slab_caches_lock);
 	list_del(&s->list);
+	/* Its frees stay counted; as its objects are all free, so do
+	 * their allocations (see include/rvmem/vmstat.h). */
+	count_vm_events(SLAB_FREE, info.frees);
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	kfree(s);
 }
@@ -482,6 +489,22 @@ void kvfree(const void *p)
 unsigned long slab_nr_pages(void)
 {
 	return READ_ONCE(slab_pages) + READ_ONCE(large_kmalloc_pages);
+}
+
+void slab_vm_events(unsigned long *frees, unsigned long *active)
+{
+	unsigned long flags = spin_lock_irqsave(&slab_caches_lock);
+	struct list_head *pos;
+
+	*frees = *active = 0;
+	list_for_each(pos, &slab_caches) {
+		struct slabinfo info;
+
+		get_slabinfo(list_entry(pos, struct kmem_cache, list), &info);
+		*frees += info.frees;
+		*active += info.active_objs;
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
 void show_slabinfo(void)

@@ -61,6 +61,7 @@
 #include <rvmem/smp.h>
 #include <rvmem/vm_space.h>
 #include <rvmem/vmalloc.h>
+#include <rvmem/vmstat.h>
 
 /* Parked pages that start a purge; pools then hold up to as many. */
 #define LAZY_MAX_PAGES	(16UL << (20 - PAGE_SHIFT))	/* 16 MiB */
@@ -741,6 +742,7 @@ static void purge_lazy(bool keep)
 	struct list_head areas, clean[NR_CPUS];
 	unsigned int cpu;
 
+	count_vm_event(VMALLOC_PURGE);
 	INIT_LIST_HEAD(&areas);
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		INIT_LIST_HEAD(&clean[cpu]);

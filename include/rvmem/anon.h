@@ -44,9 +44,6 @@ void anon_describe_fault(unsigned long addr, int err, char *what,
 /** nr_anon_pages() - anonymous pages mapped, all harts (AnonPages) */
 unsigned long nr_anon_pages(void);
 
-/** nr_page_faults() - demand-zero faults served, all harts (pgfault) */
-unsigned long nr_page_faults(void);
-
 /** vm_committed_pages - pages charged to the commit total (Committed_AS) */
 extern unsigned long vm_committed_pages;
 

@@ -5,15 +5,16 @@
  * One address space, S-mode only. RAM is identity-mapped (VA == PA) in
  * the lower half; everything rvmem creates at run time lives in the top
  * 256 GiB, which is the whole upper half under Sv39 and the top of it
- * under Sv48, so one layout serves both modes.
+ * under Sv48 and Sv57, so one layout serves every mode.
  *
- *  Sv39 (3 levels)                       Sv48 (4 levels)
+ *  Sv39 (3 levels)         Sv48 (4 levels)         Sv57 (5 levels)
  *  0x0000_0000_0000_0000  page 0: never mapped (NULL faults)
  *  0x0000_0000_8000_0000  RAM, VA == PA (QEMU virt; kernel at +2 MiB)
- *  0x0000_003f_ffff_ffff  end of lower half   0x0000_7fff_ffff_ffff
+ *  0x0000_003f_ffff_ffff   0x0000_7fff_ffff_ffff   0x00ff_ffff_ffff_ffff
+ *  (end of the lower half: 256 GiB, 128 TiB, 64 PiB)
  *             ... non-canonical hole ...
- *                                             0xffff_8000_0000_0000
- *                                             upper half, unused below:
+ *                          0xffff_8000_0000_0000   0xff00_0000_0000_0000
+ *                          (upper half, unused below the top 256 GiB)
  *  0xffff_ffc0_0000_0000  VMALLOC_START  vmalloc, vmap, ioremap, stacks
  *  0xffff_ffd0_0000_0000  VMALLOC_END = MMAP_START
  *                         anonymous mmap regions (demand zero)

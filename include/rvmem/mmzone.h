@@ -50,11 +50,15 @@ struct free_area {
  * @room: blocks it may still take before it passes zone->pcp_high[order]
  *        and gives a batch back: high minus count, so a free costs one
  *        decrement and a sign test
+ * @allocs: blocks the fast path took from it, ever (vmstat pgalloc)
+ *
+ * 32 bytes, so a list is still found with a shift.
  */
 struct pcp_list {
 	struct page *head;
 	long room;
-};
+	unsigned long allocs;
+} __attribute__((aligned(32)));
 
 /**
  * struct per_cpu_pages - one hart's page lists, for every zone and order

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Page tables: Sv39 (3 levels) and Sv48 (4 levels) with 4 KiB, 2 MiB and
- * 1 GiB leaves.
+ * Page tables: Sv39 (3 levels), Sv48 (4 levels) and Sv57 (5 levels) with
+ * 4 KiB, 2 MiB and 1 GiB leaves.
  *
  * Table pages come from the page allocator and are counted
  * (nr_pagetable_pages, meminfo PageTables). Each table page's struct page
@@ -27,12 +27,13 @@
 struct list_head;
 struct page;
 
-#define PGTABLE_MAX_LEVELS	4
+#define PGTABLE_MIN_LEVELS	3
+#define PGTABLE_MAX_LEVELS	5
 
 /**
  * struct pgtable - one page-table tree
  * @root: the top-level table (kernel address)
- * @levels: 3 for Sv39, 4 for Sv48
+ * @levels: 3 for Sv39, 4 for Sv48, 5 for Sv57
  * @lock: protects every table of the tree
  */
 struct pgtable {
@@ -50,7 +51,7 @@ extern unsigned long nr_pagetable_pages;
 /**
  * pgtable_init() - allocate an empty tree
  * @pt: the tree
- * @levels: 3 or 4
+ * @levels: PGTABLE_MIN_LEVELS to PGTABLE_MAX_LEVELS
  *
  * Return: 0, -EINVAL for another @levels, -ENOMEM.
  */
@@ -70,7 +71,8 @@ bool pgtable_va_valid(const struct pgtable *pt, unsigned long va);
  * @size: page multiple
  * @prot: PAGE_KERNEL, PAGE_KERNEL_RO, ... (leaf bits)
  * @max_level: largest leaf: 0 for 4 KiB only, 1 for 2 MiB, 2 for 1 GiB
- *             (3, 512 GiB, under Sv48); clamped to the tree's levels
+ *             (3, 512 GiB, under Sv48 and Sv57; 4, 256 TiB, under
+ *             Sv57); clamped to the tree's levels
  *
  * Uses the largest leaves that alignment and size allow.
  * Return: 0; -EINVAL for bad arguments; -EEXIST if something is mapped in
@@ -89,8 +91,9 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
  * pgtable_pte_fill(). Neither takes @pt->lock when the tables are there,
  * so the caller must keep them alive: nothing may unmap around @va
  * meanwhile (the anon regions' lock excludes their unmaps), and tables
- * above the caller's own are never freed (the root, and under Sv48 the
- * table over the top 512 GiB, which the hart stacks keep in use).
+ * above the caller's own are never freed (the root, and under Sv48 and
+ * Sv57 the tables over the top 512 GiB, which the hart stacks keep in
+ * use).
  *
  * Return: the slot, or NULL if a table on the way is missing (or a huge
  * leaf maps @va).

@@ -12,6 +12,7 @@
 #include <asm/sbi.h>
 #include <asm/tlbflush.h>
 #include <rvmem/smp.h>
+#include <rvmem/vmstat.h>
 
 #define FLUSH_ALL_THRESHOLD	(64 * PAGE_SIZE)
 
@@ -54,18 +55,40 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
 	unsigned long size = end - start;
 
+	count_vm_event(TLB_LOCAL_FLUSH);
 	local_flush_tlb_range(start, end);
 	if (READ_ONCE(nr_cpus_online) < 2)
 		return;
+	count_vm_event(TLB_REMOTE_FLUSH);
 	if (size > FLUSH_ALL_THRESHOLD)
 		start = 0, size = -1UL;
 	remote_flush(start, size);
 }
 
+static unsigned long make_satp(unsigned long root_pa, unsigned int levels)
+{
+	/* Sv39, Sv48 and Sv57 are modes 8, 9 and 10. */
+	unsigned long mode = SATP_MODE_SV39 + levels - 3;
+
+	return mode << SATP_MODE_SHIFT | root_pa >> PAGE_SHIFT;
+}
+
+bool arch_paging_mode_ok(unsigned long root_pa, unsigned int levels)
+{
+	unsigned long satp = make_satp(root_pa, levels);
+	bool ok;
+
+	local_flush_tlb_all();
+	csr_write(satp, satp);
+	ok = csr_read(satp) == satp;
+	csr_write(satp, SATP_MODE_BARE << SATP_MODE_SHIFT);
+	local_flush_tlb_all();
+	return ok;
+}
+
 bool arch_enable_paging(unsigned long root_pa, unsigned int levels)
 {
-	unsigned long mode = levels == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39;
-	unsigned long satp = mode << SATP_MODE_SHIFT | root_pa >> PAGE_SHIFT;
+	unsigned long satp = make_satp(root_pa, levels);
 
 	local_flush_tlb_all();
 	csr_write(satp, satp);

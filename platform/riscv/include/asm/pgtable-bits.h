@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sv39/Sv48 page-table entries: bit names and tiny accessors.
+ * Sv39/Sv48/Sv57 page-table entries: bit names and tiny accessors.
  *
  * A PTE is 64 bits: flags in bits 0-7, the physical page number from bit
  * 10. A valid entry with none of R, W, X points to the next table level;
  * with any of them it is a leaf (4 KiB at level 0, 2 MiB at level 1,
- * 1 GiB at level 2, 512 GiB at level 3).
+ * 1 GiB at level 2, 512 GiB at level 3, 256 TiB at level 4).
  */
 #ifndef ASM_PGTABLE_BITS_H
 #define ASM_PGTABLE_BITS_H
@@ -58,6 +58,12 @@ typedef u64 pgprot_t;
 static inline unsigned long level_size(unsigned int level)
 {
 	return 1UL << (12 + LEVEL_BITS * level);
+}
+
+/** va_bits() - virtual address bits with @levels levels: 39, 48 or 57 */
+static inline unsigned int va_bits(unsigned int levels)
+{
+	return 12 + LEVEL_BITS * levels;
 }
 
 static inline phys_addr_t pte_to_pa(pte_t pte)

@@ -49,7 +49,9 @@ SHARED_SOURCES = [
 GUEST_SOURCES = [
     "core/init/main.c",
     "core/kernel/smp.c",
+    "core/libc/lock.c",
     "core/libc/malloc.c",
+    "core/libc/pthread.c",
     "core/libc/stdio.c",
     "core/libc/string.c",
     "core/libc/syscalls.c",

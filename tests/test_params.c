@@ -123,6 +123,26 @@ static void param_parse_uint_forms(struct ktest *t)
 			-EINVAL);
 }
 
+/* Expect K, M and G (either case) to scale, and junk to be refused. */
+static void param_parse_size_suffixes(struct ktest *t)
+{
+	unsigned long v = 0;
+
+	KTEST_EXPECT_EQ(t, param_parse_size("8M", &v), 0);
+	KTEST_EXPECT_EQ(t, v, 8UL << 20);
+	KTEST_EXPECT_EQ(t, param_parse_size("64k", &v), 0);
+	KTEST_EXPECT_EQ(t, v, 64UL << 10);
+	KTEST_EXPECT_EQ(t, param_parse_size("2G", &v), 0);
+	KTEST_EXPECT_EQ(t, v, 2UL << 30);
+	KTEST_EXPECT_EQ(t, param_parse_size("4096", &v), 0);
+	KTEST_EXPECT_EQ(t, v, 4096);
+	KTEST_EXPECT_EQ(t, param_parse_size("M", &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, param_parse_size("8T", &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, param_parse_size("0xffffffffffffffffK", &v),
+			-EINVAL);
+	KTEST_EXPECT_EQ(t, param_parse_size(NULL, &v), -EINVAL);
+}
+
 /* "0" below 1, "3" above 2: expect -EINVAL and the old value kept. */
 static void param_parse_uint_range_bounds(struct ktest *t)
 {
@@ -192,6 +212,7 @@ static const struct ktest_case params_cases[] = {
 	KTEST_CASE(parse_bootargs_too_many),
 	KTEST_CASE(parse_bootargs_empty),
 	KTEST_CASE(param_parse_uint_forms),
+	KTEST_CASE(param_parse_size_suffixes),
 	KTEST_CASE(param_parse_uint_range_bounds),
 	KTEST_CASE(parse_bootargs_flag_with_value),
 	KTEST_CASE(parse_bootargs_kernel_quiet),

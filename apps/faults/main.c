@@ -86,8 +86,8 @@ static noinline int do_vm_fault(const char *how)
 
 /*
  * Recurse until the stack runs into its guard page: 512 bytes a frame
- * hits a 16 KiB stack's guard long before the depth limit, which is only
- * there to make the recursion finite in the compiler's eyes.
+ * hits main's 8 MiB stack's guard long before the depth limit, which is
+ * only there to make the recursion finite in the compiler's eyes.
  */
 static noinline int do_stack_overflow(unsigned long depth)
 {

@@ -22,7 +22,8 @@ static void record_visit(void *arg)
 
 	__atomic_add_fetch(&v->count[h->cpu], 1, __ATOMIC_RELAXED);
 	v->tp_ok[h->cpu] = h == &harts[h->cpu];
-	v->stack_ok[h->cpu] = sp > h->stack_base && sp <= h->stack_top;
+	v->stack_ok[h->cpu] = (sp > h->stack_base && sp <= h->stack_top) ||
+			      (sp > h->app_stack_base && sp <= h->app_stack_top);
 }
 
 /* Expect every hart the device tree lists to be online (no maxcpus). */

@@ -155,15 +155,25 @@ static void ioremap_uart(struct ktest *t)
 	iounmap((void *)uart);
 }
 
-/* Expect every hart to run on a guarded stack in the vmalloc window. */
+/*
+ * Expect every hart to have a guarded stack in the vmalloc window, and
+ * to run on it or, where app code runs (main, on the calling hart), on
+ * an app stack in the mmap window with a guard page below it too.
+ */
 static void stack_in_vmalloc(void *arg)
 {
 	struct hart *h = this_hart();
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
 	bool *ok = arg;
 
-	ok[h->cpu] = is_vmalloc_addr(__builtin_frame_address(0)) &&
-		     !readable((void *)(h->stack_base - 1)) &&
+	ok[h->cpu] = !readable((void *)(h->stack_base - 1)) &&
 		     readable((void *)h->stack_base);
+	if (h->app_stack_base)
+		ok[h->cpu] &= sp > h->app_stack_base &&
+			      sp <= h->app_stack_top &&
+			      !readable((void *)(h->app_stack_base - 1));
+	else
+		ok[h->cpu] &= is_vmalloc_addr((void *)sp);
 }
 
 static void stacks_have_guard_pages(struct ktest *t)
@@ -174,6 +184,37 @@ static void stacks_have_guard_pages(struct ktest *t)
 	on_each_hart(stack_in_vmalloc, ok);
 	for (cpu = 0; cpu < nr_cpus_online; cpu++)
 		KTEST_EXPECT_TRUE(t, ok[cpu]);
+}
+
+/* A page a level: each call touches one more page of the stack. */
+static noinline int recurse_pages(unsigned int depth)
+{
+	volatile char frame[PAGE_SIZE - 64];
+
+	frame[0] = (char)depth;
+	if (!depth)
+		return frame[0];
+	return recurse_pages(depth - 1) + frame[0];
+}
+
+/*
+ * Expect recursing 1 MiB deep on main's stack (8 MiB by default) to be
+ * paid for by the 256 pages touched (AnonPages), not by the whole stack.
+ */
+static void main_stack_demand_paged(struct ktest *t)
+{
+	struct hart *h = this_hart();
+	unsigned long before = nr_anon_pages(), used;
+
+	if (h->app_stack_top - h->app_stack_base < (2UL << 20)) {
+		ktest_skip(t, "main's stack is under 2 MiB (stack_size=)");
+		return;
+	}
+	recurse_pages(256);
+	used = nr_anon_pages() - before;
+	printk("    # 1 MiB deep: %lu pages of a %lu KiB stack\n", used,
+	       (h->app_stack_top - h->app_stack_base) >> 10);
+	KTEST_EXPECT_TRUE(t, used >= 240 && used <= 256 + 8);
 }
 
 static void read_byte(void *arg)
@@ -395,6 +436,7 @@ static const struct ktest_case vm_cases[] = {
 	KTEST_CASE(vmap_aliases_pages),
 	KTEST_CASE(ioremap_uart),
 	KTEST_CASE(stacks_have_guard_pages),
+	KTEST_CASE(main_stack_demand_paged),
 	KTEST_CASE(tlb_shootdown_reaches_other_hart),
 	KTEST_CASE(mmap_demand_zero),
 	KTEST_CASE(munmap_many_untouched),

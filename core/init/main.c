@@ -6,7 +6,8 @@
  * The board has already probed SBI, installed its hooks, set up the boot
  * hart and parsed the device tree. Here: report what we run on, split the
  * command line, bring up the other harts, enable interrupts, run the app's
- * constructors and main(), and power off with its return value.
+ * constructors and main() as thread 1 on a stack of its own, and power
+ * off with its return value.
  */
 #define pr_fmt(fmt) "rvmem: " fmt
 
@@ -23,6 +24,7 @@
 #include <rvmem/platform.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
+#include <rvmem/thread.h>
 
 #define RVMEM_VERSION	"0.1.0"
 #define MAX_APP_ARGS	32
@@ -106,6 +108,14 @@ static void boot_report_cost(unsigned long instret_main)
 		instret_main - boot_instret_entry);
 }
 
+/* Thread 1, on its demand-paged stack: constructors, main(), exit(). */
+static void run_main(void *unused)
+{
+	__libc_init_array();
+	boot_report_cost(rdinstret());
+	exit(main(app_argc, app_argv));
+}
+
 /* The rest of the boot, on the boot hart's guarded stack. */
 static void __noreturn kernel_main(void)
 {
@@ -117,9 +127,7 @@ static void __noreturn kernel_main(void)
 			"(NR_CPUS is %u)\n", boot_info.nr_harts,
 			boot_info.nr_harts_listed, NR_CPUS);
 	local_irq_enable();
-	__libc_init_array();
-	boot_report_cost(rdinstret());
-	exit(main(app_argc, app_argv));
+	thread_run_main(run_main, NULL);
 }
 
 void start_kernel(void)

@@ -142,6 +142,29 @@ int param_parse_uint_range(const char *val, unsigned long min,
 	return 0;
 }
 
+int param_parse_size(const char *val, unsigned long *out)
+{
+	static const char suffixes[] = "kmg";
+	char digits[24];
+	const char *unit;
+	unsigned int shift = 0;
+	size_t len = val ? strlen(val) : 0;
+	unsigned long v;
+
+	if (!len || len >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, val, len + 1);
+	unit = strchr(suffixes, digits[len - 1] | 0x20);
+	if (unit && digits[len - 1] > '9') {
+		shift = 10 * (unsigned int)(unit - suffixes + 1);
+		digits[len - 1] = '\0';
+	}
+	if (param_parse_uint(digits, &v) || v > ~0UL >> shift)
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
 int param_set_flag(const char *val, bool *flag)
 {
 	if (val)

@@ -20,6 +20,7 @@
 #include <asm/processor.h>
 #include <asm/sbi.h>
 #include <asm/timer.h>
+#include <rvmem/memlayout.h>
 #include <rvmem/panic.h>
 #include <rvmem/param.h>
 #include <rvmem/printk.h>
@@ -39,6 +40,10 @@ _Static_assert(__builtin_offsetof(struct hart, stack_base) ==
 	       HART_OFF_STACK_BASE, "struct hart: stack_base offset");
 _Static_assert(__builtin_offsetof(struct hart, trap_stack_top) ==
 	       HART_OFF_TRAP_STACK, "struct hart: trap_stack_top offset");
+_Static_assert(__builtin_offsetof(struct hart, irq_sp) == HART_OFF_IRQ_SP,
+	       "struct hart: irq_sp offset");
+/* The trap entry takes any sp above the hart's stack for an app stack. */
+_Static_assert(MMAP_START >= VMALLOC_END, "app stacks above hart stacks");
 
 struct hart harts[NR_CPUS];
 unsigned int nr_cpus_online;
@@ -125,12 +130,34 @@ void smp_switch_boot_stack(void (*fn)(void))
 	arch_call_on_stack(h->stack_top, fn);
 }
 
+/* Wait with interrupts masked around the check, so no kick is lost. */
+static void (*idle_wait_work(struct hart *h))(void *)
+{
+	void (*fn)(void *);
+
+	local_irq_disable();
+	while (!(fn = __atomic_load_n(&h->work_fn, __ATOMIC_ACQUIRE))) {
+		wfi();
+		local_irq_enable();	/* serve what woke us */
+		local_irq_disable();
+	}
+	local_irq_enable();
+	return fn;
+}
+
+/* Idle: serve cross-calls, and run app work handed to this hart. */
 void secondary_start(struct hart *h)
 {
 	hart_go_online(h);
 	local_irq_enable();
-	for (;;)
-		wfi();
+	for (;;) {
+		void (*fn)(void *) = idle_wait_work(h);
+
+		h->work_fn = NULL;
+		hart_init_tls(h);
+		fn(h->work_arg);
+		__atomic_store_n(&h->busy, false, __ATOMIC_RELEASE);
+	}
 }
 
 /* Wait for @cond(@h) with cpu_wait_event(), at most @us microseconds. */
@@ -348,4 +375,36 @@ int smp_start_hart(unsigned int cpu)
 	if (cpu == 0 || cpu >= NR_CPUS || !h->stack_top || hart_is_online(h))
 		return -EINVAL;
 	return hart_start(h);
+}
+
+int smp_start_work(void (*fn)(void *arg), void *arg)
+{
+	unsigned int cpu;
+
+	for (cpu = 1; cpu < NR_CPUS; cpu++) {
+		struct hart *h = &harts[cpu];
+		int idle = false;
+
+		if (!hart_is_online(h) ||
+		    !__atomic_compare_exchange_n(&h->busy, &idle, true, false,
+						 __ATOMIC_ACQUIRE,
+						 __ATOMIC_RELAXED))
+			continue;
+		h->work_arg = arg;
+		__atomic_store_n(&h->work_fn, fn, __ATOMIC_RELEASE);
+		smp_kick(cpu);
+		return cpu;
+	}
+	return -EAGAIN;
+}
+
+void smp_run_on_app_stack(unsigned long base, unsigned long top,
+			  void (*fn)(void *arg), void *arg)
+{
+	struct hart *h = this_hart();
+
+	h->app_stack_base = base;
+	h->app_stack_top = top;
+	arch_run_on_stack(top, fn, arg);
+	h->app_stack_base = h->app_stack_top = 0;
 }

@@ -17,6 +17,7 @@
 #include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/sbi.h>
 #include <asm/timer.h>
@@ -24,6 +25,7 @@
 #include <rvmem/panic.h>
 #include <rvmem/platform.h>
 #include <rvmem/printk.h>
+#include <rvmem/smp.h>
 
 #define RVMEM_PID	1
 
@@ -80,6 +82,21 @@ void abort(void)
 pid_t getpid(void)
 {
 	return RVMEM_PID;
+}
+
+/* Harts are the processors; a thread has one to itself. */
+long sysconf(int name)
+{
+	switch (name) {
+	case _SC_NPROCESSORS_ONLN:
+		return nr_cpus_online;
+	case _SC_NPROCESSORS_CONF:
+		return boot_info.nr_harts;
+	case _SC_PAGESIZE:
+		return PAGE_SIZE;
+	}
+	errno = EINVAL;
+	return -1;
 }
 
 /* Only this process exists; a signal's default action ends it. */

@@ -61,11 +61,14 @@
  * @range: [start, end) and the guard after it
  * @prot: PROT_* bits
  * @accounted: its pages are charged to the commit total
+ * @stack_tid: 0, or the thread whose stack this is: then its lowest page
+ *             is a guard page, outside the region for faults
  */
 struct anon_region {
 	struct vm_range range;
 	int prot;
 	bool accounted;
+	unsigned int stack_tid;
 };
 
 static struct vm_space mmap_space;
@@ -245,7 +248,16 @@ static bool prot_allows(int prot, enum fault_access access)
 	return prot & need[access];
 }
 
-/* The region holding @addr (not its guard), or NULL. Lock held. */
+/* Where a stack's guard page ends, or the start of any other region. */
+static unsigned long stack_guard_end(const struct vm_range *vr)
+{
+	const struct anon_region *r = container_of(vr, struct anon_region,
+						   range);
+
+	return r->stack_tid ? vr->start + GUARD_SIZE : vr->start;
+}
+
+/* The region holding @addr (not a guard), or NULL. Lock held. */
 static struct anon_region *find_region(unsigned long addr)
 {
 	struct vm_range *r;
@@ -253,7 +265,7 @@ static struct anon_region *find_region(unsigned long addr)
 	if (addr >= heap.range.start && addr < heap.range.end)
 		return &heap;
 	r = vm_space_find(&mmap_space, addr);
-	if (!r || addr >= r->end)
+	if (!r || addr >= r->end || addr < stack_guard_end(r))
 		return NULL;
 	return container_of(r, struct anon_region, range);
 }
@@ -264,7 +276,7 @@ static const struct anon_region *find_region_cached(struct anon_hart *ah,
 {
 	const struct anon_region *r = ah->last;
 
-	if (r && addr >= r->range.start && addr < r->range.end)
+	if (r && addr >= stack_guard_end(&r->range) && addr < r->range.end)
 		return r;
 	r = find_region(addr);
 	ah->last = r;
@@ -281,11 +293,26 @@ static const char *prot_name(int prot)
 	return names[prot & PROT_ALL];
 }
 
+static void describe_stack_guard(const struct vm_range *vr, char *what,
+				 size_t len)
+{
+	const struct anon_region *r = container_of(vr, struct anon_region,
+						   range);
+
+	if (r->stack_tid == ANON_MAIN_TID)
+		snprintf(what, len, "the guard page below the stack of main()");
+	else
+		snprintf(what, len, "the guard page below the stack of "
+			 "thread %u", r->stack_tid);
+}
+
 static void describe_miss(unsigned long addr, char *what, size_t len)
 {
 	struct vm_range *r = vm_space_find(&mmap_space, addr);
 
-	if (r)
+	if (r && addr < stack_guard_end(r))
+		describe_stack_guard(r, what, len);
+	else if (r)
 		snprintf(what, len, "the guard page after mmap region "
 			 "[%#lx-%#lx]", r->start, r->end - 1);
 	else if (addr >= HEAP_START && addr < HEAP_END)
@@ -415,6 +442,7 @@ static struct anon_region *split_region(struct anon_region *r,
 
 	*hi = *r;
 	hi->range.start = at;
+	hi->stack_tid = 0;	/* a stack's guard stays below */
 	reshape(r, r->range.start, at, 0);
 	vm_space_insert(&mmap_space, &hi->range);
 	return hi;
@@ -559,6 +587,28 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 	if (flags & MAP_POPULATE)
 		populate(r->range.start, r->range.end, prot);
 	return (void *)r->range.start;
+}
+
+unsigned long anon_map_stack(size_t size, unsigned int tid)
+{
+	size_t len = PAGE_ALIGN(size) + GUARD_SIZE;
+	void *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long flags;
+
+	if (base == MAP_FAILED)
+		return 0;
+	flags = anon_write_lock();
+	find_region((unsigned long)base)->stack_tid = tid;
+	anon_write_unlock(flags);
+	return (unsigned long)base + len;
+}
+
+void anon_unmap_stack(unsigned long top, size_t size)
+{
+	size_t len = PAGE_ALIGN(size) + GUARD_SIZE;
+
+	munmap((void *)(top - len), len);
 }
 
 static int check_range(void *addr, size_t len)

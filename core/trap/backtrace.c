@@ -49,8 +49,9 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
 
 static bool fp_on_stack(const struct hart *h, unsigned long fp)
 {
-	return IS_ALIGNED(fp, 8) && fp > h->stack_base + 16 &&
-	       fp <= h->stack_top;
+	return IS_ALIGNED(fp, 8) &&
+	       ((fp > h->stack_base + 16 && fp <= h->stack_top) ||
+		(fp > h->app_stack_base + 16 && fp <= h->app_stack_top));
 }
 
 /*

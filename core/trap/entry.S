@@ -6,7 +6,11 @@
  * stays on the current stack: push a struct pt_regs, handle, pop it and
  * sret. Unless sp has run off the hart's stack (into the guard page below
  * it): then the frame goes on the hart's trap stack instead, so the fault
- * can still be reported. tp always points at the struct hart.
+ * can still be reported. Or sp is on an app stack (main's, a thread's:
+ * above the hart's, in the mmap window), whose pages appear on first
+ * touch: then the frame goes on the hart's own stack at irq_sp, since a
+ * push into a page not yet there would fault again inside the entry.
+ * tp always points at the struct hart.
  *
  * Page faults try a short path first: save only the registers a C call
  * may clobber and call do_page_fault(). A demand-zero fault ends there.
@@ -47,6 +51,8 @@
 	.globl trap_entry
 trap_entry:
 	csrw	sscratch, t0
+	ld	t0, HART_OFF_STACK_TOP(tp)
+	bgtu	sp, t0, .Lapp_stack
 	ld	t0, HART_OFF_STACK_BASE(tp)
 	addi	t0, t0, PT_SIZE
 	bltu	sp, t0, .Loverflow
@@ -72,9 +78,17 @@ trap_entry:
 	ld	x2, 2 * 8(sp)
 	sret
 
+.Lapp_stack:	/* frame at irq_sp (the trap stack if none is set yet) */
+	mv	t0, sp
+	ld	sp, HART_OFF_IRQ_SP(tp)
+	bnez	sp, .Lswitched
+	ld	sp, HART_OFF_TRAP_STACK(tp)
+	j	.Lswitched
+
 .Loverflow:	/* frame on the trap stack, remember the old sp */
 	mv	t0, sp
 	ld	sp, HART_OFF_TRAP_STACK(tp)
+.Lswitched:
 	addi	sp, sp, -PT_SIZE
 	sd	t0, 2 * 8(sp)
 	csrr	t0, sscratch

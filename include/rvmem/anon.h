@@ -41,6 +41,27 @@ int anon_handle_fault(unsigned long addr, enum fault_access access);
 void anon_describe_fault(unsigned long addr, int err, char *what,
 			 size_t len);
 
+/* The thread id of main(), which anon_describe_fault() names so. */
+#define ANON_MAIN_TID	1
+
+/**
+ * anon_map_stack() - a demand-zero stack with a guard page below it
+ * @size: bytes the stack may use (rounded up to pages); only the pages
+ *        touched cost memory, but all are charged to the commit total
+ * @tid: the thread it is for, named when an overflow hits the guard page
+ *
+ * Return: the stack's top (its initial sp), or 0 with errno ENOMEM.
+ * Context: may take the regions lock; not from a fault.
+ */
+unsigned long anon_map_stack(size_t size, unsigned int tid);
+
+/**
+ * anon_unmap_stack() - give back a stack from anon_map_stack()
+ * @top: what anon_map_stack() returned
+ * @size: the size it was given
+ */
+void anon_unmap_stack(unsigned long top, size_t size);
+
 /** nr_anon_pages() - anonymous pages mapped, all harts (AnonPages) */
 unsigned long nr_anon_pages(void);
 

@@ -73,6 +73,15 @@ int param_parse_uint_range(const char *val, unsigned long min,
 			   unsigned long max, unsigned long *out);
 
 /**
+ * param_parse_size() - param_parse_uint() with a K, M or G suffix
+ * @val: text, may be NULL ("8M", "512k", "65536")
+ * @out: bytes, set only on success
+ *
+ * Return: 0, or -EINVAL as param_parse_uint() or on overflow.
+ */
+int param_parse_size(const char *val, unsigned long *out);
+
+/**
  * param_set_flag() - apply a bare flag parameter ("quiet", "no4lvl")
  * @val: the value after '=', NULL for none
  * @flag: set to true only when there is no value

@@ -29,6 +29,7 @@
 #define HART_OFF_STACK_TOP	(HART_TLS_SIZE + 8)
 #define HART_OFF_STACK_BASE	(HART_TLS_SIZE + 16)
 #define HART_OFF_TRAP_STACK	(HART_TLS_SIZE + 24)
+#define HART_OFF_IRQ_SP		(HART_TLS_SIZE + 32)
 
 #ifndef __ASSEMBLER__
 #include <rvmem/boot.h>
@@ -43,6 +44,11 @@
  * @stack_base: lowest address of the stack
  * @trap_stack_top: where a trap goes when sp is not on the stack (it
  *                  overflowed into the guard page)
+ * @irq_sp: where a trap taken on an app stack puts its frame: on this
+ *          stack, below the call that switched to the app stack (an app
+ *          stack's next page may not be mapped yet)
+ * @app_stack_base: lowest address of the app stack in use, or 0
+ * @app_stack_top: its top
  * @online: the hart reached C and is taking cross-calls
  * @call_fn: pending cross-call, run by the target hart
  * @call_arg: its argument
@@ -56,6 +62,9 @@
  * @probing: an illegal-instruction trap now is a failed feature probe
  * @probe_faulted: set when it did
  * @pcp: this hart's page lists (per_cpu_pages[@cpu]), one load from tp
+ * @busy: running app work (main, a thread), or claimed for it
+ * @work_fn: app work handed to this idle hart, run in normal context
+ * @work_arg: its argument
  */
 struct per_cpu_pages;
 
@@ -66,6 +75,9 @@ struct hart {
 	unsigned long stack_top;
 	unsigned long stack_base;
 	unsigned long trap_stack_top;
+	unsigned long irq_sp;
+	unsigned long app_stack_base;
+	unsigned long app_stack_top;
 	volatile bool online;
 	void (*volatile call_fn)(void *arg);
 	void *volatile call_arg;
@@ -79,6 +91,9 @@ struct hart {
 	bool probing;
 	bool probe_faulted;
 	struct per_cpu_pages *pcp;
+	int busy;
+	void (*volatile work_fn)(void *arg);
+	void *work_arg;
 };
 
 extern struct hart harts[NR_CPUS];
@@ -141,6 +156,30 @@ int smp_stop_hart(unsigned int cpu);
  * Return: 0 once it is online, or a negative errno.
  */
 int smp_start_hart(unsigned int cpu);
+
+/**
+ * smp_start_work() - run @fn(@arg) on an idle hart, in normal context
+ * @fn: the work; it runs with interrupts on, on that hart's stack, with
+ *      fresh thread-local data, and the hart is idle again when it returns
+ * @arg: its argument
+ *
+ * Return: the cpu the work runs on, or -EAGAIN when no hart is idle.
+ * There is no time slicing: each piece of work has a hart to itself.
+ */
+int smp_start_work(void (*fn)(void *arg), void *arg);
+
+/**
+ * smp_run_on_app_stack() - call @fn(@arg) on the app stack [@base, @top)
+ * @base: its lowest address (above its guard page)
+ * @top: its top, the initial sp
+ * @fn: what to run there; traps taken meanwhile put their frames on this
+ *      hart's own stack, so @fn's stack may be demand-paged
+ * @arg: its argument
+ *
+ * Context: normal, on this hart's own stack; not nested.
+ */
+void smp_run_on_app_stack(unsigned long base, unsigned long top,
+			  void (*fn)(void *arg), void *arg);
 
 /**
  * smp_switch_boot_stack() - move the boot hart to a guarded vmalloc stack

@@ -145,6 +145,31 @@ arch_call_on_stack:
 	li	ra, 0
 	jr	a1
 
+/*
+ * arch_run_on_stack(sp, fn, arg): call fn(arg) on the stack ending at sp,
+ * with a zero frame pointer so backtraces end at fn, and come back. Traps
+ * taken meanwhile put their frames below this call's (tp->irq_sp).
+ */
+	.globl arch_run_on_stack
+arch_run_on_stack:
+	addi	sp, sp, -32
+	sd	ra, 24(sp)
+	sd	s0, 16(sp)
+	sd	s1, 8(sp)
+	mv	s1, sp
+	sd	sp, HART_OFF_IRQ_SP(tp)
+	mv	sp, a0
+	li	s0, 0
+	mv	t0, a1
+	mv	a0, a2
+	jalr	t0
+	mv	sp, s1
+	ld	ra, 24(sp)
+	ld	s0, 16(sp)
+	ld	s1, 8(sp)
+	addi	sp, sp, 32
+	ret
+
 	.section .data
 	.balign 4
 	.globl hart_lottery

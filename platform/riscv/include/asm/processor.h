@@ -43,6 +43,13 @@ void cpu_wait_event(void);
 void __attribute__((noreturn)) arch_call_on_stack(unsigned long sp,
 						  void (*fn)(void));
 
+/**
+ * arch_run_on_stack() - call @fn(@arg) on the stack ending at @sp and
+ * return to this one; the sp of this call is recorded as the hart's
+ * irq_sp, where traps taken on the new stack put their frames
+ */
+void arch_run_on_stack(unsigned long sp, void (*fn)(void *arg), void *arg);
+
 /** arch_halt() - stop this hart for good (interrupts off, wfi forever) */
 void __attribute__((noreturn)) arch_halt(void);
 

@@ -114,9 +114,10 @@ static void aligned_allocations(struct ktest *t)
 		KTEST_ASSERT_TRUE(t, p != NULL);
 		KTEST_EXPECT_EQ(t, (uintptr_t)p % align, 0);
 		free(p);
+		p = NULL;
 		KTEST_EXPECT_EQ(t, posix_memalign(&p, align, align * 3), 0);
 		KTEST_EXPECT_EQ(t, (uintptr_t)p % align, 0);
-		free(p);
+		free(p);	/* NULL if it failed: no double free */
 	}
 	KTEST_EXPECT_EQ(t, posix_memalign(&p, 24, 8), EINVAL);
 	KTEST_EXPECT_TRUE(t, aligned_alloc(48, 8) == NULL);

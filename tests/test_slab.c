@@ -413,7 +413,7 @@ static void debug_cache_layout_and_poison(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, s != NULL);
 	KTEST_EXPECT_EQ(t, s->red_end, 64);
 	KTEST_EXPECT_EQ(t, s->offset, 64);
-	KTEST_EXPECT_EQ(t, s->track_offset, 72);
+	KTEST_EXPECT_EQ(t, s->track_offset, 80);	/* orig size at 72 */
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KTEST_ASSERT_TRUE(t, p != NULL);
 	KTEST_EXPECT_EQ(t, p[50], 0xcc);
@@ -434,6 +434,39 @@ static void debug_cache_layout_and_poison(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, slab_recovered());
 }
 
+/*
+ * kmalloc(100) under slub_debug, from kmalloc-128:
+ *
+ *	| 100 asked for | slack: red zone | red zone |
+ *	0               100               128
+ *
+ * Expect the slack 0xcc (and kzalloc() to leave it so), krealloc() to
+ * 120 to keep the object and move the red zone to 120, ksize() to hand
+ * out all 128 bytes, and kfree() after writing them to raise no alarm.
+ */
+static void debug_kmalloc_slack_redzone(struct ktest *t)
+{
+	slab_flags_t saved = slub_debug;
+	u8 *p;
+
+	slub_debug = SLAB_DEBUG_FLAGS;	/* the kmalloc caches take it */
+	KTEST_ASSERT_TRUE(t, slab_boot());
+	slub_debug = saved;
+	p = kzalloc(100, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	KTEST_EXPECT_EQ(t, p[99], 0);
+	KTEST_EXPECT_EQ(t, p[100], 0xcc);
+	KTEST_EXPECT_EQ(t, p[127], 0xcc);
+	KTEST_EXPECT_TRUE(t, krealloc(p, 120, GFP_KERNEL) == p);
+	KTEST_EXPECT_EQ(t, p[119], 0xcc);
+	memset(p, 1, 120);
+	KTEST_EXPECT_EQ(t, p[120], 0xcc);
+	KTEST_EXPECT_EQ(t, ksize(p), 128);
+	memset(p, 1, 128);
+	kfree(p);
+	KTEST_EXPECT_TRUE(t, slab_recovered());
+}
+
 static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(kmalloc_size_classes),
 	KTEST_CASE(kmalloc_zero_size_and_null),
@@ -448,6 +481,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(slab_reclaim_returns_empty_slabs),
 	KTEST_CASE(kmalloc_exhaustion_and_recovery),
 	KTEST_CASE(debug_cache_layout_and_poison),
+	KTEST_CASE(debug_kmalloc_slack_redzone),
 	{}
 };
 

@@ -6,6 +6,8 @@
  *
  *	slab-redzone		write one byte past a kmalloc(64) object
  *				(needs slub_debug: red zones)
+ *	slab-redzone-slack	write one byte past a kmalloc(100) object,
+ *				into kmalloc-128's slack (needs slub_debug)
  *	slab-use-after-free	write into a freed object, then allocate
  *				again (needs slub_debug: poisoning)
  *	slab-double-free	kfree() the same object twice
@@ -27,6 +29,14 @@ static noinline void slab_redzone(void)
 	u8 *p = kmalloc(64, GFP_KERNEL);
 
 	p[64] = 0x78;		/* one past the end */
+	kfree(p);
+}
+
+static noinline void slab_redzone_slack(void)
+{
+	u8 *p = kmalloc(100, GFP_KERNEL);
+
+	p[100] = 0x78;		/* within the object, past the bytes asked */
 	kfree(p);
 }
 
@@ -81,6 +91,7 @@ static const struct {
 	void (*fn)(void);
 } slab_modes[] = {
 	{ "slab-redzone", slab_redzone },
+	{ "slab-redzone-slack", slab_redzone_slack },
 	{ "slab-use-after-free", slab_use_after_free },
 	{ "slab-double-free", slab_double_free },
 	{ "slab-invalid-free", slab_invalid_free },

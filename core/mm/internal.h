@@ -368,12 +368,28 @@ extern slab_flags_t slub_debug;
 /**
  * debug_slab_alloc() - allocate from a debug cache, checking the object
  * @s: a cache with SLAB_DEBUG_FLAGS
- * @gfp: GFP flags
+ * @gfp: GFP flags; __GFP_ZERO zeroes the first @orig_size bytes
+ * @orig_size: the bytes asked for, at most @s->object_size (0: all of
+ *             them): with red zones, the rest of the object is red zone
  * @caller: who asked (recorded with SLAB_STORE_USER)
  *
  * Return: the object, or NULL. Context: as kmem_cache_alloc().
  */
-void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp,
+		       unsigned int orig_size, unsigned long caller);
+
+/**
+ * slab_debug_resize() - the bytes of an allocated object now in use
+ * @s: the cache (nothing happens without SLAB_RED_ZONE)
+ * @page: @x's slab
+ * @x: the object, checked as kfree() would
+ * @size: bytes now in use, at most @s->object_size; the rest of the
+ *        object becomes red zone
+ *
+ * For krealloc() within the object and ksize(). Context: as kfree().
+ */
+void slab_debug_resize(struct kmem_cache *s, struct page *page, void *x,
+		       size_t size);
 
 /**
  * debug_slab_free() - free to a debug cache after checking red zone,
@@ -451,6 +467,16 @@ void __noreturn kfree_invalid(const void *x, const char *why,
  */
 void *kmalloc_large(size_t size, gfp_t gfp);
 void kfree_large(struct page *page, const void *x);
+
+/**
+ * __ksize() - ksize(), and the bytes of @x now in use
+ * @x: as ksize()
+ * @size: bytes of @x the caller uses from now on: with slub_debug red
+ *        zones, writes past them (within the object) are reported
+ *
+ * Return: as ksize(). Context: as kfree().
+ */
+size_t __ksize(const void *x, size_t size);
 
 /** large_kmalloc_size() - bytes of a large kmalloc at @x, or 0 */
 size_t large_kmalloc_size(const struct page *page, const void *x);

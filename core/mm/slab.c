@@ -63,6 +63,7 @@
 #define pr_fmt(fmt) "slab: " fmt
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <asm/irqflags.h>
 #include <rvmem/fault-inject.h>
@@ -430,9 +431,11 @@ static void *zero_object(struct kmem_cache *s, void *object, gfp_t gfp)
  * This hart's main sheaf is empty (or it has none, or the cache has no
  * sheaves). Entered from the fast path with interrupts off (@flags to
  * restore), as a tail call: _RET_IP_ is the fast path's caller.
+ * @orig_size, the bytes kmalloc() was asked for (0: the whole object),
+ * matters only to a debug cache, which zeroes those itself.
  */
 static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
-				   unsigned long flags)
+				   unsigned long flags, unsigned int orig_size)
 {
 	struct slab_sheaf *main, *spare;
 	struct kmem_cache_cpu *c;
@@ -441,7 +444,7 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	DEBUG_ASSERT(irqs_disabled());
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
-		return zero_object(s, debug_slab_alloc(s, gfp, _RET_IP_), gfp);
+		return debug_slab_alloc(s, gfp, orig_size, _RET_IP_);
 	}
 	c = this_cpu_slab(s);
 	if (!c->main) {
@@ -466,7 +469,8 @@ static noinline void *slab_alloc_zero(struct kmem_cache *s, void *object)
 }
 
 /* The fast path: pop this hart's main sheaf. */
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
+					unsigned int orig_size)
 {
 	unsigned long flags = local_irq_save();
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
@@ -474,7 +478,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
 	void *object = top[-1];
 
 	if (unlikely(!object))
-		return __slab_alloc(s, gfp, flags);
+		return __slab_alloc(s, gfp, flags, orig_size);
 	c->top = top - 1;
 	local_irq_restore(flags);
 	if (unlikely(gfp & __GFP_ZERO))
@@ -597,12 +601,18 @@ static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
 
 __slab_fastpath void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp);
+	return slab_alloc(s, gfp, 0);
 }
 
 __slab_fastpath void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp | __GFP_ZERO);
+	return slab_alloc(s, gfp | __GFP_ZERO, 0);
+}
+
+__slab_fastpath void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp,
+				      size_t size)
+{
+	return slab_alloc(s, gfp, size);
 }
 
 /*
@@ -640,9 +650,12 @@ struct kmem_cache *kmalloc_size_caches[KMALLOC_SIZE_SLOTS];
 
 __slab_fastpath void *__kmalloc(size_t size, gfp_t gfp)
 {
-	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
+	size_t last = size - 1;	/* the slow path adds 1 back: no copy of
+				 * @size on the fast path */
+
+	if (unlikely(last >= KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, gfp);
-	return slab_alloc(kmalloc_size_caches[(size - 1) >> 3], gfp);
+	return slab_alloc(kmalloc_size_caches[last >> 3], gfp, last + 1);
 }
 
 __slab_fastpath void kfree(const void *x)
@@ -670,7 +683,7 @@ __slab_fastpath void kfree(const void *x)
 	slab_free(s, page, (void *)x);
 }
 
-size_t ksize(const void *x)
+size_t __ksize(const void *x, size_t size)
 {
 	struct page *page;
 
@@ -678,15 +691,23 @@ size_t ksize(const void *x)
 		return 0;
 	page = virt_to_slab_page(x);
 	if (page && PageSlab(page)) {
-		const struct kmem_cache *s = (void *)page->private;
+		struct kmem_cache *s = (void *)page->private;
 
-		if (slab_object_valid(s, x))
+		if (slab_object_valid(s, x)) {
+			slab_debug_resize(s, slab_head(s, page), (void *)x,
+					  min(size, (size_t)s->object_size));
 			return s->object_size;
+		}
 	} else if (large_kmalloc_size(page, x)) {
 		return large_kmalloc_size(page, x);
 	}
 	pr_warn("ksize(%p): not an allocation of kmalloc()\n", x);
 	return 0;
+}
+
+size_t ksize(const void *x)
+{
+	return __ksize(x, SIZE_MAX);
 }
 
 /*

@@ -435,7 +435,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		kfree(p);
 		return ZERO_SIZE_PTR;
 	}
-	old = ksize(p);
+	old = __ksize(p, new_size);
 	if (!old)
 		kfree_invalid(p, "krealloc() of memory kmalloc() did not "
 			      "hand out", _RET_IP_);

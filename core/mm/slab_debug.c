@@ -8,14 +8,19 @@
  * active slabs: every allocation and free runs here, under the cache
  * lock, on the slabs' own freelists. Its objects are laid out as
  *
- *	| object (object_size) | red zone | free pointer | alloc, free track |
- *	0                      object_size red_end       track_offset        size
+ *	| object (object_size) | red zone | free pointer | orig size | tracks |
+ *	0                      object_size red_end      offset              size
+ *
+ * (orig size, a word, only with red zones; the alloc and free tracks at
+ * track_offset only with SLAB_STORE_USER.)
  *
  * A free object is filled with POISON_FREE (its last byte POISON_END)
  * and its red zone with SLUB_RED_INACTIVE; an allocated one has its red
- * zone SLUB_RED_ACTIVE. So an allocation finds a write after free (the
- * poison changed), a free finds an overflow (the red zone changed) and a
- * double free (the red zone says free, or the object is on the freelist).
+ * zone SLUB_RED_ACTIVE, and so has the slack [orig size, object_size)
+ * after the bytes kmalloc() was asked for (Linux's kmalloc red zone). So
+ * an allocation finds a write after free (the poison changed), a free
+ * finds an overflow (the red zone or the slack changed) and a double
+ * free (the red zone says free, or the object is on the freelist).
  *
  * Locking: everything here runs under s->lock, taken with interrupts off;
  * a report panics with it held.
@@ -99,6 +104,8 @@ void slab_debug_layout(struct kmem_cache *s)
 	}
 	s->offset = end;
 	end += sizeof(void *);
+	if (s->flags & SLAB_RED_ZONE)
+		end += sizeof(unsigned long);	/* the orig size */
 	if (s->flags & SLAB_STORE_USER) {
 		s->track_offset = end;
 		end += 2 * sizeof(struct track);
@@ -121,6 +128,22 @@ static void set_track(struct kmem_cache *s, void *object,
 		return;
 	t->addr = addr;
 	t->cpu = addr ? smp_processor_id() : 0;
+}
+
+/* The bytes of @object its allocator asked for (with red zones only). */
+static unsigned long *orig_size(const struct kmem_cache *s,
+				const void *object)
+{
+	return (unsigned long *)((char *)object + s->offset +
+				 sizeof(void *));
+}
+
+/* Red zone and slack of an allocated object asked @size bytes of. */
+static void set_orig_size(struct kmem_cache *s, void *object,
+			  unsigned long size)
+{
+	*orig_size(s, object) = size;
+	memset((u8 *)object + size, SLUB_RED_ACTIVE, s->red_end - size);
 }
 
 /* Poison and red zone for an object that is free (or just made). */
@@ -306,31 +329,45 @@ redzone:
 		    detail, caller);
 }
 
+/*
+ * An allocated object's red zone, from the end of the bytes asked for:
+ * intact? (A red zone that says free is a double free.)
+ */
+static void check_redzone_active(const struct kmem_cache *s,
+				 const u8 *object, unsigned long caller)
+{
+	size_t n = s->red_end - s->object_size;
+	unsigned long size = *orig_size(s, object);
+	char detail[100];
+	const u8 *bad;
+
+	if (!first_other_byte(object + s->object_size, SLUB_RED_INACTIVE, n))
+		slab_report(s, object, 0, "double free", NULL, caller);
+	if (size > s->object_size)	/* not from kmalloc: trust none of it */
+		size = s->object_size;
+	bad = first_other_byte(object + size, SLUB_RED_ACTIVE,
+			       s->red_end - size);
+	if (!bad)
+		return;
+	snprintf(detail, sizeof(detail), "Overflow: byte %#x instead of %#x "
+		 "(%lu bytes asked for)", *bad, SLUB_RED_ACTIVE, size);
+	slab_report(s, object, bad - object, "Right Redzone overwritten",
+		    detail, caller);
+}
+
 /* An object being freed: in use, and its red zone intact? */
 static void check_live_object(const struct kmem_cache *s,
 			      const struct page *page, const u8 *object,
 			      unsigned long caller)
 {
-	size_t n = s->red_end - s->object_size;
-	char detail[100];
-	const u8 *bad;
-
-	if ((s->flags & SLAB_RED_ZONE) &&
-	    (bad = first_other_byte(object + s->object_size,
-				    SLUB_RED_ACTIVE, n))) {
-		if (!first_other_byte(object + s->object_size,
-				      SLUB_RED_INACTIVE, n))
-			slab_report(s, object, 0, "double free", NULL, caller);
-		snprintf(detail, sizeof(detail), "Overflow: byte %#x instead "
-			 "of %#x", *bad, SLUB_RED_ACTIVE);
-		slab_report(s, object, bad - object,
-			    "Right Redzone overwritten", detail, caller);
-	}
+	if (s->flags & SLAB_RED_ZONE)
+		check_redzone_active(s, object, caller);
 	if (on_freelist(s, page, object))
 		slab_report(s, object, 0, "double free", NULL, caller);
 }
 
-void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp,
+		       unsigned int orig_size, unsigned long caller)
 {
 	unsigned long flags = spin_lock_irqsave(&s->lock);
 	struct page *page;
@@ -355,13 +392,29 @@ void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	page->freelist = next;
 	page->counters++;
 	slab_list_add(s, page);
+	if (!orig_size)
+		orig_size = s->object_size;
 	if (s->flags & SLAB_RED_ZONE)
-		memset((u8 *)object + s->object_size, SLUB_RED_ACTIVE,
-		       s->red_end - s->object_size);
+		set_orig_size(s, object, orig_size);
 	set_track(s, object, TRACK_ALLOC, caller);
 	set_track(s, object, TRACK_FREE, 0);
 	spin_unlock_irqrestore(&s->lock, flags);
+	if (gfp & __GFP_ZERO)	/* not the slack: that is red zone */
+		memset(object, 0, orig_size);
 	return object;
+}
+
+void slab_debug_resize(struct kmem_cache *s, struct page *page, void *x,
+		       size_t size)
+{
+	unsigned long flags;
+
+	if (!(s->flags & SLAB_RED_ZONE))
+		return;
+	flags = spin_lock_irqsave(&s->lock);
+	check_live_object(s, page, x, _RET_IP_);
+	set_orig_size(s, x, size);
+	spin_unlock_irqrestore(&s->lock, flags);
 }
 
 void debug_slab_free(struct kmem_cache *s, struct page *page, void *x,

@@ -166,6 +166,16 @@ void kmem_cache_init(void);
  */
 void *__kmalloc(size_t size, gfp_t gfp);
 
+/**
+ * __kmalloc_cache() - kmalloc() of a constant size from its cache
+ * @s: the kmalloc cache kmalloc_index(@size) picks
+ * @gfp: GFP flags
+ * @size: the bytes asked for, which slub_debug checks the slack after
+ *
+ * Return: as kmalloc(). Context: as kmalloc().
+ */
+void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp, size_t size);
+
 /* The kmalloc caches by kmalloc_index(); index 0 is unused. */
 extern struct kmem_cache *const kmalloc_caches[KMALLOC_SHIFT_HIGH + 1];
 
@@ -207,8 +217,8 @@ static __always_inline unsigned int kmalloc_index(size_t size)
 static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (__builtin_constant_p(size) && size && size <= KMALLOC_MAX_CACHE_SIZE)
-		return kmem_cache_alloc(kmalloc_caches[kmalloc_index(size)],
-					gfp);
+		return __kmalloc_cache(kmalloc_caches[kmalloc_index(size)],
+				       gfp, size);
 	return __kmalloc(size, gfp);
 }
 
@@ -253,7 +263,8 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp);
  * @new_size: bytes wanted; 0 frees @p and gives ZERO_SIZE_PTR
  * @gfp: GFP flags for a new allocation
  *
- * Keeps @p when it is already big enough (see ksize()); else copies the
+ * Keeps @p when it is already big enough (see ksize()), then under
+ * slub_debug with @new_size as the bytes asked for; else copies the
  * contents to a new allocation and frees @p.
  * Return: the allocation, or NULL on failure (then @p is untouched).
  * Context: as kmalloc().
@@ -275,8 +286,9 @@ void kfree(const void *x);
  *
  * Return: the bytes the caller may use, at least what was asked for
  * (the cache's object size, or whole pages); 0 for NULL, ZERO_SIZE_PTR
- * or (with a warning) a pointer kmalloc() did not hand out.
- * Context: any.
+ * or (with a warning) a pointer kmalloc() did not hand out. Under
+ * slub_debug, the caller may then write all of them: the slack past the
+ * bytes asked for stops being red zone. Context: any.
  */
 size_t ksize(const void *x);
 

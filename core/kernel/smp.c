@@ -156,8 +156,18 @@ void secondary_start(struct hart *h)
 		h->work_fn = NULL;
 		hart_init_tls(h);
 		fn(h->work_arg);
-		__atomic_store_n(&h->busy, false, __ATOMIC_RELEASE);
+		if (!h->work_released)	/* else new work may be handed over */
+			smp_work_done();
+		h->work_released = false;
 	}
+}
+
+void smp_work_done(void)
+{
+	struct hart *h = this_hart();
+
+	h->work_released = true;
+	__atomic_store_n(&h->busy, false, __ATOMIC_RELEASE);
 }
 
 /* Wait for @cond(@h) with cpu_wait_event(), at most @us microseconds. */

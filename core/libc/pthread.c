@@ -237,6 +237,7 @@ static void thread_run(void *arg)
 	smp_run_on_app_stack(t->stack_top - PAGE_ALIGN(t->stack_size),
 			     t->stack_top, thread_main, t);
 	current_thread = NULL;
+	smp_work_done();	/* a joiner may start a thread here at once */
 	if (__atomic_compare_exchange_n(&t->state, &running, THREAD_EXITED,
 					false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))

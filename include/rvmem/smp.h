@@ -65,6 +65,7 @@
  * @busy: running app work (main, a thread), or claimed for it
  * @work_fn: app work handed to this idle hart, run in normal context
  * @work_arg: its argument
+ * @work_released: the running work called smp_work_done() (this hart's)
  */
 struct per_cpu_pages;
 
@@ -94,6 +95,7 @@ struct hart {
 	int busy;
 	void (*volatile work_fn)(void *arg);
 	void *work_arg;
+	bool work_released;
 };
 
 extern struct hart harts[NR_CPUS];
@@ -167,6 +169,17 @@ int smp_start_hart(unsigned int cpu);
  * There is no time slicing: each piece of work has a hart to itself.
  */
 int smp_start_work(void (*fn)(void *arg), void *arg);
+
+/**
+ * smp_work_done() - let this hart take new work while the current
+ * work finishes
+ *
+ * For work that tells others it is done (a thread its joiner): calling
+ * this first means a hart is free again by the time they hear of it.
+ * Work handed over meanwhile runs once the current work returns.
+ * Context: inside work from smp_start_work(), on its hart.
+ */
+void smp_work_done(void);
 
 /**
  * smp_run_on_app_stack() - call @fn(@arg) on the app stack [@base, @top)

@@ -2,6 +2,7 @@
  * hello_c: parse, sort and sum a list of numbers, then check the clock.
  * Prints "hello_c: ok" when every step gave what it should.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	numlist_sort(&list);
+	assert(list.len == 7);
+#ifdef NDEBUG
+	printf("hello_c: built with NDEBUG\n");
+#endif
 	numlist_format(&list, text, sizeof(text));
 	snprintf(sum, sizeof(sum), "%ld", numlist_sum(&list));
 	report("sorted", text, NULL);

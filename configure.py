@@ -9,8 +9,8 @@
 
 Builds every app in apps/ as a bootable riscv64 image (DIR/apps/NAME.elf)
 and the host-side tests (DIR/host/rvmem-tests, ASan and UBSan). --app adds
-a folder of unmodified C sources from anywhere (DIR/apps/BASENAME.elf),
-compiled without the kernel's warnings, with FLAGS added. Python 3
+a folder of unmodified C sources from anywhere (DIR/apps/FOLDER.elf),
+compiled without the kernel's warnings, with FLAGS last. Python 3
 standard library only; build.ninja regenerates when this file changes,
 or when a file comes or goes in an --app folder.
 """
@@ -340,10 +340,10 @@ def write_guest(n, builddir, foreign):
     for src in SHARED_SOURCES + GUEST_SOURCES:
         kernel_objs.append(obj(builddir, "guest", src))
         n.build([kernel_objs[-1]], "cc", [src])
-    empty = os.path.join(builddir, "guest", "kallsyms_empty.S")
-    n.build([empty], "kallsyms_empty", [], ["scripts/kallsyms.py"])
-    empty = empty[:-2] + ".o"
-    n.build([empty], "cc", [empty[:-2] + ".S"])
+    empty_s = os.path.join(builddir, "guest", "kallsyms_empty.S")
+    n.build([empty_s], "kallsyms_empty", [], ["scripts/kallsyms.py"])
+    empty = empty_s[:-2] + ".o"
+    n.build([empty], "cc", [empty_s])
     picolibc_malloc = os.path.join(builddir, "guest", PICOLIBC_MALLOC)
     n.build([picolibc_malloc], "picolibc_malloc", [],
             ["scripts/picolibc_malloc.py"])
@@ -401,10 +401,11 @@ def main():
     p.add_argument("--app", action="append", default=[],
                    type=os.path.abspath, metavar="DIR",
                    help="also build the C sources under DIR, wherever it "
-                        "is, as DIR/apps/BASENAME.elf (repeatable)")
+                        "is, as BUILDDIR/apps/NAME.elf, NAME being DIR's "
+                        "own name (repeatable)")
     p.add_argument("--app-cflags", default="", metavar="FLAGS",
-                   help="compiler flags for the --app sources "
-                        "(--app-cflags=\"-O3 -DX\")")
+                   help="compiler flags for the --app sources, after "
+                        "rvmem's (--app-cflags=\"-O3 -DX\")")
     args = p.parse_args()
     os.chdir(os.path.dirname(os.path.abspath(__file__)))
     check_toolchain(args.cross)

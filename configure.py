@@ -4,14 +4,19 @@
     ./configure.py [--builddir DIR] [--paging sv39|sv48|sv57|auto] [--debug]
                    [--isa rv64imac|rv64imac_zba_zbb] [--cross PREFIX]
                    [--host-cc CC] [--ninja FILE]
+                   [--app DIR]... [--app-cflags="FLAGS"]
     ninja -C DIR        (or plain `ninja` when DIR is the default)
 
 Builds every app in apps/ as a bootable riscv64 image (DIR/apps/NAME.elf)
-and the host-side tests (DIR/host/rvmem-tests, ASan and UBSan). Python 3
-standard library only; build.ninja regenerates when this file changes.
+and the host-side tests (DIR/host/rvmem-tests, ASan and UBSan). --app adds
+a folder of unmodified C sources from anywhere (DIR/apps/FOLDER.elf),
+compiled without the kernel's warnings, with FLAGS last. Python 3
+standard library only; build.ninja regenerates when this file changes,
+or when a file comes or goes in an --app folder.
 """
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -123,11 +128,14 @@ APP_EXTRA_OBJECTS = {"allocbench": [PICOLIBC_MALLOC]}
 ISAS = ("rv64imac", "rv64imac_zba_zbb")
 LINK_MARCH = "-march=rv64imac"
 
+# What every guest object needs to live in the image, ours or foreign.
 GUEST_CFLAGS = ("-mabi=lp64 -mcmodel=medany -misa-spec=2.2 "
                 "--specs=picolibc.specs -ffreestanding -fno-common "
                 "-fno-omit-frame-pointer -ffunction-sections "
-                "-fdata-sections -g -std=gnu11 -Wall -Wextra -Werror "
-                "-Wno-unused-parameter")
+                "-fdata-sections -g -std=gnu11")
+# Our own code's warnings (kernel and apps/). Foreign code (--app) gets
+# GCC's defaults: its authors chose their warnings, not us.
+GUEST_WARNINGS = "-Wall -Wextra -Werror -Wno-unused-parameter"
 HOST_CFLAGS = ("-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra "
                "-Werror -Wno-unused-parameter")
 
@@ -190,6 +198,40 @@ def app_sources(app):
                   if f.endswith(".c"))
 
 
+def foreign_tree(top):
+    """The folders under @top (itself included; hidden ones skipped) and
+    its .c files relative to @top, both sorted."""
+    folders, sources = [], []
+    for folder, subdirs, files in os.walk(top):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        folders.append(folder)
+        sources += [os.path.relpath(os.path.join(folder, f), top)
+                    for f in files if f.endswith(".c")]
+    for path in folders + sources:
+        if any(c.isspace() or c in "$:" for c in path):
+            sys.exit("configure: --app: ninja cannot name %r (a space, "
+                     "'$' or ':')" % path)
+    return sorted(folders), sorted(sources)
+
+
+def foreign_apps(paths):
+    """Map each --app folder's name to its absolute path; exit with a
+    message when one is missing, has no .c file, or two images would
+    share a name."""
+    out = {}
+    for path in paths:
+        name = os.path.basename(path)
+        if not os.path.isdir(path):
+            sys.exit("configure: --app %s: not a folder" % path)
+        if not foreign_tree(path)[1]:
+            sys.exit("configure: --app %s: no .c file in it" % path)
+        if name in out or name in apps():
+            sys.exit("configure: --app %s: an app named %s exists already"
+                     % (path, name))
+        out[name] = path
+    return out
+
+
 def check_toolchain(cross):
     """Exit with one message naming the packages if anything is missing."""
     missing = [t for t in (cross + "gcc", "dtc", "ninja")
@@ -208,6 +250,19 @@ def check_toolchain(cross):
                  % (", ".join(missing), DEBIAN_PACKAGES))
 
 
+def ninja_escape(text):
+    return text.replace("$", "$$")
+
+
+def regenerate_argv(args):
+    """This run's arguments with every --app folder absolute: ninja
+    reruns configure.py from the top of the tree."""
+    apps_only = argparse.ArgumentParser(add_help=False)
+    apps_only.add_argument("--app", action="append")
+    rest = apps_only.parse_known_args(sys.argv[1:])[1]
+    return rest + ["--app=" + path for path in args.app]
+
+
 def write_rules(n, args):
     defines = "-DCONFIG_PAGING_LEVELS=%d -DRVMEM_ISA='\"%s\"'" % (
         PAGING_LEVELS[args.paging], args.isa)
@@ -219,17 +274,23 @@ def write_rules(n, args):
     n.variable("builddir", args.builddir)
     n.variable("cross", args.cross)
     n.variable("host_cc", args.host_cc)
-    n.variable("guest_cflags", "-march=%s %s %s %s -Iinclude/libc -Iinclude "
-               "-Iplatform/riscv/include" % (args.isa, GUEST_CFLAGS, opt,
-                                             defines))
+    n.variable("target_cflags", "-march=%s %s %s %s -Iinclude/libc "
+               "-Iinclude -Iplatform/riscv/include" % (args.isa, GUEST_CFLAGS,
+                                                       opt, defines))
+    n.variable("guest_cflags", "$target_cflags " + GUEST_WARNINGS)
+    n.variable("foreign_cflags", ninja_escape(args.app_cflags))
     n.variable("host_cflags", "%s %s -Iinclude -Iplatform/host/include -Iplatform/riscv/include -Iplatform/host "
                "-Iplatform/virt -DTEST_DTB_DIR='\"%s/tests/dtb\"'"
                % (HOST_CFLAGS, defines, args.builddir))
     n.line()
-    n.rule("configure", "python3 configure.py " + " ".join(sys.argv[1:]),
+    n.rule("configure", "python3 configure.py " +
+           ninja_escape(shlex.join(regenerate_argv(args))),
            "CONFIGURE", generator="1")
     n.rule("cc", "${cross}gcc -MMD -MF $out.d $guest_cflags -c $in -o $out",
            "CC $out", depfile="$out.d", deps="gcc")
+    n.rule("foreign_cc", "${cross}gcc -MMD -MF $out.d $target_cflags "
+           "-iquote $top $foreign_cflags -c $in -o $out", "CC $out",
+           depfile="$out.d", deps="gcc")
     n.rule("link", "${cross}gcc $guest_cflags " + LINK_MARCH + " -nostartfiles -T "
            "platform/virt/kernel.ld -Wl,--gc-sections -o $out $in",
            "LINK $out")
@@ -252,39 +313,55 @@ def write_rules(n, args):
            "$out", "GEN $out")
 
 
-def write_guest(n, builddir):
+def write_image(n, builddir, app, objs, empty):
+    """Link @objs, the kernel's and @app's, into DIR/apps/@app.elf: once
+    with @empty, an empty symbol table, then with the table of that first
+    link. Return: the image's path."""
+    name_c = os.path.join(builddir, "guest", "apps", app, "appname.c")
+    n.build([name_c], "appname", [], variables={"name": app})
+    objs = objs + [name_c[:-2] + ".o"]
+    n.build([objs[-1]], "cc", [name_c])
+    stage1 = os.path.join(builddir, "guest", "apps", app + ".stage1.elf")
+    n.build([stage1], "link", objs + [empty], ["platform/virt/kernel.ld"])
+    table = stage1[:-len(".stage1.elf")] + ".kallsyms.S"
+    n.build([table], "kallsyms", [stage1], ["scripts/kallsyms.py"])
+    n.build([table[:-2] + ".o"], "cc", [table])
+    image = os.path.join(builddir, "apps", app + ".elf")
+    n.build([image], "link_final", objs + [table[:-2] + ".o"],
+            ["platform/virt/kernel.ld", "scripts/kallsyms.py"],
+            {"table": table})
+    return image
+
+
+def write_guest(n, builddir, foreign):
+    """The kernel's objects, then an image for every app in apps/ and
+    every --app folder in @foreign. Return: the images' paths."""
     kernel_objs = []
     for src in SHARED_SOURCES + GUEST_SOURCES:
         kernel_objs.append(obj(builddir, "guest", src))
         n.build([kernel_objs[-1]], "cc", [src])
-    empty = os.path.join(builddir, "guest", "kallsyms_empty.S")
-    n.build([empty], "kallsyms_empty", [], ["scripts/kallsyms.py"])
-    n.build([empty[:-2] + ".o"], "cc", [empty])
+    empty_s = os.path.join(builddir, "guest", "kallsyms_empty.S")
+    n.build([empty_s], "kallsyms_empty", [], ["scripts/kallsyms.py"])
+    empty = empty_s[:-2] + ".o"
+    n.build([empty], "cc", [empty_s])
     picolibc_malloc = os.path.join(builddir, "guest", PICOLIBC_MALLOC)
     n.build([picolibc_malloc], "picolibc_malloc", [],
             ["scripts/picolibc_malloc.py"])
     images = []
     for app in apps():
-        objs = list(kernel_objs)
-        objs += [os.path.join(builddir, "guest", o)
-                 for o in APP_EXTRA_OBJECTS.get(app, [])]
+        objs = kernel_objs + [os.path.join(builddir, "guest", o)
+                              for o in APP_EXTRA_OBJECTS.get(app, [])]
         for src in app_sources(app):
             objs.append(obj(builddir, "guest", src))
             n.build([objs[-1]], "cc", [src])
-        name_c = os.path.join(builddir, "guest", "apps", app, "appname.c")
-        n.build([name_c], "appname", [], variables={"name": app})
-        objs.append(name_c[:-2] + ".o")
-        n.build([objs[-1]], "cc", [name_c])
-        stage1 = os.path.join(builddir, "guest", "apps", app + ".stage1.elf")
-        n.build([stage1], "link", objs + [empty[:-2] + ".o"],
-                ["platform/virt/kernel.ld"])
-        table = stage1[:-len(".stage1.elf")] + ".kallsyms.S"
-        n.build([table], "kallsyms", [stage1], ["scripts/kallsyms.py"])
-        n.build([table[:-2] + ".o"], "cc", [table])
-        images.append(os.path.join(builddir, "apps", app + ".elf"))
-        n.build([images[-1]], "link_final", objs + [table[:-2] + ".o"],
-                ["platform/virt/kernel.ld", "scripts/kallsyms.py"],
-                {"table": table})
+        images.append(write_image(n, builddir, app, objs, empty))
+    for app, top in sorted(foreign.items()):
+        objs = list(kernel_objs)
+        for src in foreign_tree(top)[1]:
+            objs.append(obj(builddir, "foreign", os.path.join(app, src)))
+            n.build([objs[-1]], "foreign_cc", [os.path.join(top, src)],
+                    variables={"top": top})
+        images.append(write_image(n, builddir, app, objs, empty))
     return images
 
 
@@ -321,22 +398,34 @@ def main():
                         "for (the image refuses a hart without it)")
     p.add_argument("--ninja", default="build.ninja",
                    help="the ninja file to write (ninja -f FILE)")
+    p.add_argument("--app", action="append", default=[],
+                   type=os.path.abspath, metavar="DIR",
+                   help="also build the C sources under DIR, wherever it "
+                        "is, as BUILDDIR/apps/NAME.elf, NAME being DIR's "
+                        "own name (repeatable)")
+    p.add_argument("--app-cflags", default="", metavar="FLAGS",
+                   help="compiler flags for the --app sources, after "
+                        "rvmem's (--app-cflags=\"-O3 -DX\")")
     args = p.parse_args()
     os.chdir(os.path.dirname(os.path.abspath(__file__)))
     check_toolchain(args.cross)
+    foreign = foreign_apps(args.app)
     with open(args.ninja, "w") as f:
         n = Writer(f)
         n.line("# Generated by configure.py; do not edit.")
         n.line("ninja_required_version = 1.10")
         write_rules(n, args)
-        n.build([args.ninja], "configure", ["configure.py"])
+        n.build([args.ninja], "configure", ["configure.py"],
+                [d for top in foreign.values() for d in foreign_tree(top)[0]])
         n.line()
-        outputs = write_guest(n, args.builddir) + write_host(n, args.builddir)
+        outputs = (write_guest(n, args.builddir, foreign) +
+                   write_host(n, args.builddir))
         n.line()
         n.line("default " + " ".join(outputs))
-    print("configure: wrote %s (builddir %s, paging %s, isa %s%s)"
+    print("configure: wrote %s (builddir %s, paging %s, isa %s%s%s)"
           % (args.ninja, args.builddir, args.paging, args.isa,
-             ", debug" if args.debug else ""))
+             ", debug" if args.debug else "",
+             "".join(", app " + top for top in sorted(foreign.values()))))
 
 
 if __name__ == "__main__":

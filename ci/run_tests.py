@@ -16,6 +16,9 @@ Three parts, each a list of named cases:
              per operation within 5% of ci/bench-baseline.json
   isa/...    a configure.py --isa rv64imac_zba_zbb image boots, and
              refuses a hart without Zba/Zbb with a message
+  outoftree/...  configure.py --app tests/outoftree/hello_c: unmodified C
+             from outside apps/ builds without the kernel's warnings
+             and boots
   link/...   every app's malloc is rvmem's: no app but allocbench (which
              measures it, renamed) links picolibc's own malloc
 
@@ -510,6 +513,21 @@ def run_link_check(builddir):
     return out
 
 
+def build_beside(builddir, suffix, app, options):
+    """Configure BUILDDIR-@suffix with @options and its own ninja file,
+    so the user's build.ninja stays as it is, and build only @app's
+    image there. Return: (status, log, image path)."""
+    tree = builddir + "-" + suffix
+    ninja_file = os.path.join(tree, "build.ninja")
+    os.makedirs(tree, exist_ok=True)
+    image = os.path.join(tree, "apps", app + ".elf")
+    status, text = run_program(["python3", "configure.py", "--builddir",
+                                tree, "--ninja", ninja_file] + options)
+    if not status:
+        status, text = run_program(["ninja", "-f", ninja_file, image])
+    return status, text, image
+
+
 ZBB_ISA = "rv64imac_zba_zbb"
 
 
@@ -517,14 +535,8 @@ def run_isa_build(builddir):
     """configure.py --isa: a Zba/Zbb image boots where QEMU's rv64 has
     them (its default) and refuses, with a message and status 70, a hart
     without them."""
-    zbb = builddir + "-zbb"
-    ninja_file = os.path.join(zbb, "build.ninja")
-    os.makedirs(zbb, exist_ok=True)
-    image = os.path.join(zbb, "apps", "hello.elf")
-    status, text = run_program(["python3", "configure.py", "--builddir", zbb,
-                                "--isa", ZBB_ISA, "--ninja", ninja_file])
-    if not status:
-        status, text = run_program(["ninja", "-f", ninja_file, image])
+    status, text, image = build_beside(builddir, "zbb", "hello",
+                                       ["--isa", ZBB_ISA])
     if status:
         return [Result("isa/%s_build" % ZBB_ISA, False, text)]
     out = []
@@ -537,6 +549,27 @@ def run_isa_build(builddir):
         out.append(check_boot("isa/%s_%s" % (ZBB_ISA, name), status, text,
                               want, must, []))
     return out
+
+
+OUTOFTREE_APP = "tests/outoftree/hello_c"
+
+
+def run_outoftree_build(builddir):
+    """configure.py --app: a folder of unmodified C from outside apps/,
+    which the kernel's -Werror flags would reject, builds without them
+    but with --app-cflags (-DNDEBUG: the program says so), and boots."""
+    status, text, image = build_beside(
+        builddir, "outoftree", "hello_c",
+        ["--app", OUTOFTREE_APP, "--app-cflags=-O1 -DNDEBUG"])
+    if status:
+        return [Result("outoftree/hello_c_build", False, text)]
+    status, text = boot(image)
+    return [check_boot("outoftree/hello_c_boots", status, text, 0,
+                       [r"^hello_c: built with NDEBUG$",
+                        r"^hello_c: sorted: -3 7 8 19 31 42 100$",
+                        r"^hello_c: sum: 204$",
+                        r"^hello_c: ok \(7 numbers, hello_c\)$"],
+                       [r"FAILED"])]
 
 
 def run_bench_gate(builddir):
@@ -563,6 +596,7 @@ def jobs(builddir, tmp):
     yield run_bench_gate, (builddir,)
     yield run_link_check, (builddir,)
     yield run_isa_build, (builddir,)
+    yield run_outoftree_build, (builddir,)
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
@@ -619,6 +653,8 @@ def job_name(fn, args):
         return "link"
     if fn is run_isa_build:
         return "isa"
+    if fn is run_outoftree_build:
+        return "outoftree"
     if fn is run_guest:
         return guest_name(*args[1:])
     if fn is run_boot_case:

@@ -156,6 +156,38 @@ static void ioremap_uart(struct ktest *t)
 }
 
 /*
+ * Expect the UART's ioremap'd page to be memory type IO exactly when
+ * the device tree lists Svpbmt, and RAM (the direct map, the kernel
+ * image) to stay PMA either way.
+ */
+static void ioremap_memory_type(struct ktest *t)
+{
+	const void *fdt = (const void *)(uintptr_t)boot_info.fdt_base;
+	unsigned int io = boot_isa_has(&boot_info, "svpbmt") ? 2 : 0;
+	unsigned long page = __get_free_page(GFP_KERNEL);
+	volatile u8 *uart;
+
+	KTEST_ASSERT_TRUE(t, page != 0);
+	KTEST_EXPECT_EQ(t, pte_pbmt(pgtable_walk(&kernel_pgtable, page, NULL)),
+			0);
+	KTEST_EXPECT_EQ(t, pte_pbmt(pgtable_walk(&kernel_pgtable,
+						 (unsigned long)_sdata, NULL)),
+			0);
+	free_page(page);
+	if (fdt_path_offset(fdt, UART_NODE) < 0) {
+		ktest_skip(t, "no " UART_NODE " in the device tree");
+		return;
+	}
+	uart = ioremap(UART_BASE, PAGE_SIZE);
+	KTEST_ASSERT_TRUE(t, uart != NULL);
+	KTEST_EXPECT_EQ(t, pte_pbmt(pgtable_walk(&kernel_pgtable,
+						 (unsigned long)uart, NULL)),
+			io);
+	KTEST_EXPECT_TRUE(t, uart[UART_LSR] & LSR_THRE);
+	iounmap((void *)uart);
+}
+
+/*
  * Expect every hart to have a guarded stack in the vmalloc window, and
  * to run on it or, where app code runs (main, on the calling hart), on
  * an app stack in the mmap window with a guard page below it too.
@@ -435,6 +467,7 @@ static const struct ktest_case vm_cases[] = {
 	KTEST_CASE(vmalloc_returns_memory),
 	KTEST_CASE(vmap_aliases_pages),
 	KTEST_CASE(ioremap_uart),
+	KTEST_CASE(ioremap_memory_type),
 	KTEST_CASE(stacks_have_guard_pages),
 	KTEST_CASE(main_stack_demand_paged),
 	KTEST_CASE(tlb_shootdown_reaches_other_hart),

@@ -118,7 +118,7 @@ static int map_finisher(void)
 
 	if (boot_info.poweroff.kind == BOOT_POWEROFF_NONE)
 		return 0;
-	return map_identity(pa, pa + PAGE_SIZE, PAGE_KERNEL, 0);
+	return map_identity(pa, pa + PAGE_SIZE, PAGE_KERNEL_IO, 0);
 }
 
 /* The deepest mode the build, the device tree and the parameters allow. */

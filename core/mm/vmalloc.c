@@ -826,7 +826,7 @@ void *ioremap(phys_addr_t phys, unsigned long size)
 		return NULL;
 	vm->phys = base;
 	if (pgtable_map(&kernel_pgtable, vm->range.start, base, len,
-			PAGE_KERNEL, 0)) {
+			PAGE_KERNEL_IO, 0)) {
 		release_area(vm);
 		return NULL;
 	}

@@ -195,8 +195,7 @@ static void local_flush_area(unsigned long va, unsigned long nr)
 		local_flush_tlb_all();
 		return;
 	}
-	for (; nr; nr--, va += PAGE_SIZE)
-		local_flush_tlb_page(va);
+	local_flush_tlb_pages(va, nr);
 }
 
 /* Move every entry of @from to the tail of @to. */

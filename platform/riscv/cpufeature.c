@@ -10,13 +10,10 @@
 
 unsigned long riscv_isa_ext;
 
-static const struct {
-	const char *isa;	/* as riscv,isa spells it */
-	const char *name;	/* as the specs do */
-} isa_ext[RISCV_ISA_EXT_MAX] = {
-	[RISCV_ISA_EXT_SVINVAL] = { "svinval", "Svinval" },
-	[RISCV_ISA_EXT_SVNAPOT] = { "svnapot", "Svnapot" },
-	[RISCV_ISA_EXT_SVPBMT] = { "svpbmt", "Svpbmt" },
+/* Each as riscv,isa spells it. */
+static const char *const isa_ext[RISCV_ISA_EXT_MAX] = {
+	[RISCV_ISA_EXT_SVINVAL] = "svinval",
+	[RISCV_ISA_EXT_SVPBMT] = "svpbmt",
 };
 
 void riscv_fill_hwcap(void)
@@ -24,11 +21,6 @@ void riscv_fill_hwcap(void)
 	unsigned int i;
 
 	for (i = 0; i < RISCV_ISA_EXT_MAX; i++)
-		if (boot_isa_has(&boot_info, isa_ext[i].isa))
+		if (boot_isa_has(&boot_info, isa_ext[i]))
 			riscv_isa_ext |= 1UL << i;
-}
-
-const char *riscv_isa_ext_name(enum riscv_isa_ext ext)
-{
-	return isa_ext[ext].name;
 }

@@ -11,7 +11,6 @@
 
 enum riscv_isa_ext {
 	RISCV_ISA_EXT_SVINVAL,	/* fine-grained TLB invalidation */
-	RISCV_ISA_EXT_SVNAPOT,	/* naturally aligned power-of-2 leaves */
 	RISCV_ISA_EXT_SVPBMT,	/* page-based memory types (PTE bits 62:61) */
 	RISCV_ISA_EXT_MAX,
 };
@@ -31,13 +30,5 @@ static inline bool riscv_has_extension(enum riscv_isa_ext ext)
  * Context: boot hart, once, before paging_init().
  */
 void riscv_fill_hwcap(void);
-
-/**
- * riscv_isa_ext_name() - the extension's name as the specs spell it
- * @ext: RISCV_ISA_EXT_*
- *
- * Return: a static string ("Svpbmt").
- */
-const char *riscv_isa_ext_name(enum riscv_isa_ext ext);
 
 #endif /* ASM_CPUFEATURE_H */

@@ -82,9 +82,11 @@ static inline unsigned int va_bits(unsigned int levels)
 	return 12 + LEVEL_BITS * levels;
 }
 
+/* Three shifts: the PPN field alone, without loading a 44-bit mask. */
 static inline phys_addr_t pte_to_pa(pte_t pte)
 {
-	return ((pte >> PTE_PPN_SHIFT) & ((1UL << PTE_PPN_BITS) - 1)) << 12;
+	return ((pte >> PTE_PPN_SHIFT) << (64 - PTE_PPN_BITS)) >>
+	       (64 - PTE_PPN_BITS - 12);
 }
 
 static inline pte_t pa_to_pte(phys_addr_t pa, pgprot_t prot)

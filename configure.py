@@ -71,6 +71,7 @@ GUEST_SOURCES = [
     "core/trap/entry.S",
     "core/trap/report.c",
     "core/trap/trap.c",
+    "platform/riscv/cpufeature.c",
     "platform/riscv/entry.S",
     "platform/riscv/processor.c",
     "platform/riscv/sbi.c",

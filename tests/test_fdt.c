@@ -1287,6 +1287,24 @@ static void boot_mmu_name_all(struct ktest *t)
 	KTEST_EXPECT_STREQ(t, boot_mmu_name(BOOT_MMU_SV57), "sv57");
 }
 
+/*
+ * "rv64imafdch_svinval_svnapot_svpbm" (cut short by the buffer)
+ * expect: whole names after an underscore match; base letters, prefixes
+ * and the cut name do not.
+ */
+static void boot_isa_has_whole_names(struct ktest *t)
+{
+	struct boot_info b = { .isa = "rv64imafdch_svinval_svnapot_svpbm" };
+
+	KTEST_EXPECT_TRUE(t, boot_isa_has(&b, "svinval"));
+	KTEST_EXPECT_TRUE(t, boot_isa_has(&b, "svnapot"));
+	KTEST_EXPECT_TRUE(t, !boot_isa_has(&b, "svpbmt"));
+	KTEST_EXPECT_TRUE(t, !boot_isa_has(&b, "svin"));
+	KTEST_EXPECT_TRUE(t, !boot_isa_has(&b, "rv64imafdch"));
+	b.isa[0] = '\0';
+	KTEST_EXPECT_TRUE(t, !boot_isa_has(&b, "svinval"));
+}
+
 KTEST_SUITE(board_fdt_suite) = {
 	.name = "board_fdt",
 	.cases = (const struct ktest_case[]) {
@@ -1318,6 +1336,7 @@ KTEST_SUITE(board_fdt_suite) = {
 		KTEST_CASE(board_parse_fdt_no_finisher),
 		KTEST_CASE(board_parse_fdt_chosen),
 		KTEST_CASE(boot_mmu_name_all),
+		KTEST_CASE(boot_isa_has_whole_names),
 		{}
 	},
 };

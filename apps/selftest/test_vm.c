@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <asm/tlbflush.h>
 #include <rvmem/anon.h>
 #include <rvmem/boot.h>
 #include <rvmem/fault.h>
@@ -153,6 +154,96 @@ static void ioremap_uart(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, is_vmalloc_addr((void *)uart));
 	KTEST_EXPECT_TRUE(t, uart[UART_LSR - 1] & LSR_THRE);
 	iounmap((void *)uart);
+}
+
+/*
+ * Expect the UART's ioremap'd page to be memory type IO exactly when
+ * the device tree lists Svpbmt, and RAM (the direct map, the kernel
+ * image) to stay PMA either way.
+ */
+static void ioremap_memory_type(struct ktest *t)
+{
+	const void *fdt = (const void *)(uintptr_t)boot_info.fdt_base;
+	unsigned int io = boot_isa_has(&boot_info, "svpbmt") ? 2 : 0;
+	unsigned long page = __get_free_page(GFP_KERNEL);
+	volatile u8 *uart;
+
+	KTEST_ASSERT_TRUE(t, page != 0);
+	KTEST_EXPECT_EQ(t, pte_pbmt(pgtable_walk(&kernel_pgtable, page, NULL)),
+			0);
+	KTEST_EXPECT_EQ(t, pte_pbmt(pgtable_walk(&kernel_pgtable,
+						 (unsigned long)_sdata, NULL)),
+			0);
+	free_page(page);
+	if (fdt_path_offset(fdt, UART_NODE) < 0) {
+		ktest_skip(t, "no " UART_NODE " in the device tree");
+		return;
+	}
+	uart = ioremap(UART_BASE, PAGE_SIZE);
+	KTEST_ASSERT_TRUE(t, uart != NULL);
+	KTEST_EXPECT_EQ(t, pte_pbmt(pgtable_walk(&kernel_pgtable,
+						 (unsigned long)uart, NULL)),
+			io);
+	KTEST_EXPECT_TRUE(t, uart[UART_LSR] & LSR_THRE);
+	iounmap((void *)uart);
+}
+
+#define REMAP_PAGES	8
+
+static void fill_pages(struct page **pages, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (pages[i])
+			*(unsigned int *)page_address(pages[i]) = i;
+	}
+}
+
+/* Does page i of @v hold the number of page (i + @shift) % nr. */
+static bool reads_rotated(const char *v, unsigned int nr, unsigned int shift)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (*(volatile const unsigned int *)(v + i * PAGE_SIZE) !=
+		    (i + shift) % nr)
+			return false;
+	return true;
+}
+
+/*
+ * 8 pages mapped at v, read (so the TLB has them), then remapped in
+ * place one page rotated: v[i] -> page (i + 1) % 8.
+ * Expect reads after flush_tlb_kernel_range() to see the new pages
+ * (through the sinval.vma sequence where the hart has Svinval).
+ */
+static void tlb_flush_range_remaps(struct ktest *t)
+{
+	struct page *pages[REMAP_PAGES], *rotated[REMAP_PAGES];
+	unsigned long va;
+	unsigned int i;
+	char *v;
+
+	fill_pages(pages, REMAP_PAGES);
+	for (i = 0; i < REMAP_PAGES; i++)
+		KTEST_ASSERT_TRUE(t, pages[i] != NULL);
+	v = vmap(pages, REMAP_PAGES, PAGE_KERNEL);
+	KTEST_ASSERT_TRUE(t, v != NULL);
+	KTEST_EXPECT_TRUE(t, reads_rotated(v, REMAP_PAGES, 0));
+	for (i = 0; i < REMAP_PAGES; i++)
+		rotated[i] = pages[(i + 1) % REMAP_PAGES];
+	va = (unsigned long)v;
+	KTEST_EXPECT_EQ(t, pgtable_clear_pages(&kernel_pgtable, va,
+					       REMAP_PAGES, NULL), REMAP_PAGES);
+	KTEST_EXPECT_EQ(t, pgtable_map_pages(&kernel_pgtable, va, rotated,
+					     REMAP_PAGES, PAGE_KERNEL), 0);
+	flush_tlb_kernel_range(va, va + REMAP_PAGES * PAGE_SIZE);
+	KTEST_EXPECT_TRUE(t, reads_rotated(v, REMAP_PAGES, 1));
+	vunmap(v);
+	for (i = 0; i < REMAP_PAGES; i++)
+		__free_page(pages[i]);
 }
 
 /*
@@ -435,9 +526,11 @@ static const struct ktest_case vm_cases[] = {
 	KTEST_CASE(vmalloc_returns_memory),
 	KTEST_CASE(vmap_aliases_pages),
 	KTEST_CASE(ioremap_uart),
+	KTEST_CASE(ioremap_memory_type),
 	KTEST_CASE(stacks_have_guard_pages),
 	KTEST_CASE(main_stack_demand_paged),
 	KTEST_CASE(tlb_shootdown_reaches_other_hart),
+	KTEST_CASE(tlb_flush_range_remaps),
 	KTEST_CASE(mmap_demand_zero),
 	KTEST_CASE(munmap_many_untouched),
 	KTEST_CASE(munmap_partial_splits),

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/cpufeature.h>
 #include <asm/csr.h>
 #include <asm/irqflags.h>
 #include <asm/sbi.h>
@@ -135,6 +136,7 @@ void start_kernel(void)
 	app_argc = build_argv();
 	print_banner();
 	pr_info("command line: %s\n", boot_info.bootargs);
+	riscv_fill_hwcap();	/* paging_init() maps by what it finds */
 	mm_init();
 	smp_switch_boot_stack(kernel_main);
 }

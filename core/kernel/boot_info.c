@@ -4,6 +4,7 @@
  * struct boot_info, written by the boot hart before anything else runs and
  * read-only from then on, and the small questions core/ asks of it.
  */
+#include <string.h>
 #include <rvmem/boot.h>
 
 struct boot_info boot_info;
@@ -31,4 +32,16 @@ const char *boot_mmu_name(enum boot_mmu mmu)
 		return "sv57";
 	}
 	return "unknown";
+}
+
+bool boot_isa_has(const struct boot_info *bi, const char *ext)
+{
+	size_t len = strlen(ext);
+	const char *p = strchr(bi->isa, '_');
+
+	for (; p; p = strchr(p + 1, '_'))
+		if (!strncmp(p + 1, ext, len) &&
+		    (p[1 + len] == '_' || p[1 + len] == '\0'))
+			return true;
+	return false;
 }

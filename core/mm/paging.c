@@ -14,10 +14,13 @@
  * for a hart that takes Sv57) and the boot parameters no5lvl and no4lvl
  * allow, and that the hart accepts. As in Linux, the hart is asked by
  * writing satp and reading it back: a mode it lacks leaves satp as it was.
+ * The log line also names the extensions the mappings and flushes use
+ * (Svpbmt for device memory, Svinval for runs of pages).
  */
 #define pr_fmt(fmt) "paging: " fmt
 
 #include <string.h>
+#include <asm/cpufeature.h>
 #include <asm/tlbflush.h>
 #include <rvmem/boot.h>
 #include <rvmem/memblock.h>
@@ -118,7 +121,7 @@ static int map_finisher(void)
 
 	if (boot_info.poweroff.kind == BOOT_POWEROFF_NONE)
 		return 0;
-	return map_identity(pa, pa + PAGE_SIZE, PAGE_KERNEL, 0);
+	return map_identity(pa, pa + PAGE_SIZE, PAGE_KERNEL_IO, 0);
 }
 
 /* The deepest mode the build, the device tree and the parameters allow. */
@@ -187,7 +190,11 @@ void paging_init(void)
 	if (!arch_enable_paging(__pa(kernel_pgtable.root), levels))
 		boot_fail("paging: the hart refused Sv%u after accepting it",
 			  va_bits(levels));
-	pr_info("Sv%u on, kernel mapping uses %lu page-table pages (%lu KiB)\n",
-		va_bits(levels), nr_pagetable_pages - before,
+	pr_info("Sv%u on;%s%s%s in use; kernel mapping uses %lu page-table "
+		"pages (%lu KiB)\n", va_bits(levels),
+		riscv_isa_ext ? "" : " no Svpbmt/Svinval",
+		riscv_has_extension(RISCV_ISA_EXT_SVPBMT) ? " Svpbmt" : "",
+		riscv_has_extension(RISCV_ISA_EXT_SVINVAL) ? " Svinval" : "",
+		nr_pagetable_pages - before,
 		(nr_pagetable_pages - before) << (PAGE_SHIFT - 10));
 }

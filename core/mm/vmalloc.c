@@ -195,8 +195,7 @@ static void local_flush_area(unsigned long va, unsigned long nr)
 		local_flush_tlb_all();
 		return;
 	}
-	for (; nr; nr--, va += PAGE_SIZE)
-		local_flush_tlb_page(va);
+	local_flush_tlb_pages(va, nr);
 }
 
 /* Move every entry of @from to the tail of @to. */
@@ -826,7 +825,7 @@ void *ioremap(phys_addr_t phys, unsigned long size)
 		return NULL;
 	vm->phys = base;
 	if (pgtable_map(&kernel_pgtable, vm->range.start, base, len,
-			PAGE_KERNEL, 0)) {
+			PAGE_KERNEL_IO, 0)) {
 		release_area(vm);
 		return NULL;
 	}

@@ -122,4 +122,16 @@ u64 boot_mem_total(const struct boot_info *bi);
  */
 const char *boot_mmu_name(enum boot_mmu mmu);
 
+/**
+ * boot_isa_has() - does the boot hart's riscv,isa string name @ext
+ * @bi: board description
+ * @ext: a multi-letter extension in lower case ("svpbmt", "svinval")
+ *
+ * Multi-letter extensions follow the base ("rv64imafdc") and are
+ * separated by underscores; only a whole name matches, so a string
+ * truncated to fit boot_info.isa never yields half a name.
+ * Return: true if @ext is listed.
+ */
+bool boot_isa_has(const struct boot_info *bi, const char *ext);
+
 #endif /* RVMEM_BOOT_H */

@@ -80,6 +80,9 @@ void vunmap(const void *addr);
 /**
  * ioremap() - map device registers [@phys, @phys + @size)
  *
+ * With Svpbmt the pages are memory type IO (uncached, strongly
+ * ordered) whatever the physical memory attributes say; without it the
+ * PMAs decide, as for every other mapping.
  * Return: the kernel address of @phys, or NULL.
  */
 void *ioremap(phys_addr_t phys, unsigned long size);

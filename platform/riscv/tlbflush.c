@@ -5,7 +5,8 @@
  * All harts share one page-table tree with global mappings, so a change
  * is flushed by address on the calling hart and, through SBI RFENCE, on
  * every other online hart. Past a few dozen pages a full flush is cheaper
- * than one sfence.vma per page.
+ * than one sfence.vma per page. Locally a run of pages uses Svinval where
+ * the hart has it; remotely, SBI RFENCE does what the firmware knows.
  */
 #include <asm/csr.h>
 #include <asm/page.h>
@@ -24,8 +25,7 @@ static void local_flush_tlb_range(unsigned long start, unsigned long end)
 		local_flush_tlb_all();
 		return;
 	}
-	for (; start < end; start += PAGE_SIZE)
-		local_flush_tlb_page(start);
+	local_flush_tlb_pages(start, PAGE_ALIGN(end - start) >> PAGE_SHIFT);
 }
 
 /*

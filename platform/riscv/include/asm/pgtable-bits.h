@@ -2,8 +2,8 @@
 /*
  * Sv39/Sv48/Sv57 page-table entries: bit names and tiny accessors.
  *
- * A PTE is 64 bits: flags in bits 0-7, the physical page number from bit
- * 10. A valid entry with none of R, W, X points to the next table level;
+ * A PTE is 64 bits: flags in bits 0-7, the physical page number in bits
+ * 10-53, Svpbmt's memory type in bits 61-62. A valid entry with none of R, W, X points to the next table level;
  * with any of them it is a leaf (4 KiB at level 0, 2 MiB at level 1,
  * 1 GiB at level 2, 512 GiB at level 3, 256 TiB at level 4).
  */
@@ -27,7 +27,17 @@
 #define _PAGE_LEAF	(_PAGE_READ | _PAGE_WRITE | _PAGE_EXEC | \
 			 _PAGE_PROTNONE)
 
+/*
+ * Svpbmt memory types: PMA (0) takes the physical memory attributes
+ * (RAM: cacheable), IO is non-cacheable, strongly ordered device
+ * memory. The field is reserved, and must stay 0, without Svpbmt.
+ */
+#define _PAGE_PBMT_SHIFT	61
+#define _PAGE_PBMT_MASK		(3UL << _PAGE_PBMT_SHIFT)
+#define _PAGE_PBMT_IO		(2UL << _PAGE_PBMT_SHIFT)
+
 #define PTE_PPN_SHIFT	10
+#define PTE_PPN_BITS	44
 #define PTRS_PER_TABLE	512
 #define LEVEL_BITS	9
 
@@ -44,7 +54,13 @@
 #define PAGE_NONE		(_PAGE_PROTNONE | _PAGE_GLOBAL)
 
 #ifndef __ASSEMBLER__
+#include <asm/cpufeature.h>
 #include <rvmem/types.h>
+
+/* Device memory: uncached and in order where Svpbmt says so per page. */
+#define PAGE_KERNEL_IO	(PAGE_KERNEL | \
+			 (riscv_has_extension(RISCV_ISA_EXT_SVPBMT) ? \
+			  _PAGE_PBMT_IO : 0))
 
 typedef u64 pte_t;
 typedef u64 pgprot_t;
@@ -66,9 +82,11 @@ static inline unsigned int va_bits(unsigned int levels)
 	return 12 + LEVEL_BITS * levels;
 }
 
+/* Three shifts: the PPN field alone, without loading a 44-bit mask. */
 static inline phys_addr_t pte_to_pa(pte_t pte)
 {
-	return (pte >> PTE_PPN_SHIFT) << 12;
+	return ((pte >> PTE_PPN_SHIFT) << (64 - PTE_PPN_BITS)) >>
+	       (64 - PTE_PPN_BITS - 12);
 }
 
 static inline pte_t pa_to_pte(phys_addr_t pa, pgprot_t prot)
@@ -87,9 +105,16 @@ static inline bool pte_leaf(pte_t pte)
 	return pte & _PAGE_LEAF;
 }
 
+/* The leaf bits and the memory type: what a split leaf's pieces keep. */
 static inline pgprot_t pte_prot(pte_t pte)
 {
-	return pte & ((1UL << PTE_PPN_SHIFT) - 1);
+	return pte & (((1UL << PTE_PPN_SHIFT) - 1) | _PAGE_PBMT_MASK);
+}
+
+/** pte_pbmt() - the Svpbmt memory type of @pte, 0 (PMA) to 2 (IO) */
+static inline unsigned int pte_pbmt(pte_t pte)
+{
+	return (pte & _PAGE_PBMT_MASK) >> _PAGE_PBMT_SHIFT;
 }
 #endif /* !__ASSEMBLER__ */
 

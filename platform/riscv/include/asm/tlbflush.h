@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * TLB maintenance: sfence.vma on this hart, SBI RFENCE on the others.
+ * With Svinval a run of pages is one fence on each side of cheap
+ * sinval.vma invalidations instead of a full fence per page.
  */
 #ifndef ASM_TLBFLUSH_H
 #define ASM_TLBFLUSH_H
 
 #include <stdbool.h>
+#include <asm/cpufeature.h>
+#include <asm/page-size.h>
 
 static inline void local_flush_tlb_all(void)
 {
@@ -15,6 +19,55 @@ static inline void local_flush_tlb_all(void)
 static inline void local_flush_tlb_page(unsigned long va)
 {
 	__asm__ __volatile__("sfence.vma %0, zero" :: "r"(va) : "memory");
+}
+
+/*
+ * The Svinval instructions, by hand (.insn r opcode, funct3, funct7, rd,
+ * rs1, rs2) so no assembler support is needed: SYSTEM opcode, funct3 0;
+ * sinval.vma is sfence.vma with funct7 0b0001011; sfence.w.inval and
+ * sfence.inval.ir are funct7 0b0001100 with rs2 = 0 and 1.
+ */
+static inline void sinval_vma(unsigned long va)
+{
+	__asm__ __volatile__(".insn r 0x73, 0, 0x0b, x0, %0, x0"
+			     :: "r"(va) : "memory");
+}
+
+/* Page-table stores before it come before the sinval.vmas after it. */
+static inline void sfence_w_inval(void)
+{
+	__asm__ __volatile__(".insn r 0x73, 0, 0x0c, x0, x0, x0" ::: "memory");
+}
+
+/* The sinval.vmas before it come before any later translation. */
+static inline void sfence_inval_ir(void)
+{
+	__asm__ __volatile__(".insn r 0x73, 0, 0x0c, x0, x0, x1" ::: "memory");
+}
+
+static inline void local_sinval_pages(unsigned long va, unsigned long nr)
+{
+	sfence_w_inval();
+	for (; nr; nr--, va += PAGE_SIZE)
+		sinval_vma(va);
+	sfence_inval_ir();
+}
+
+/**
+ * local_flush_tlb_pages() - drop this hart's translations of @nr pages
+ * from @va
+ *
+ * sfence.vma per page, or with Svinval and more than one page the
+ * sinval.vma sequence. Context: any; this hart only.
+ */
+static inline void local_flush_tlb_pages(unsigned long va, unsigned long nr)
+{
+	if (nr > 1 && riscv_has_extension(RISCV_ISA_EXT_SVINVAL)) {
+		local_sinval_pages(va, nr);
+		return;
+	}
+	for (; nr; nr--, va += PAGE_SIZE)
+		local_flush_tlb_page(va);
 }
 
 /**

@@ -99,28 +99,32 @@ BENCH_WRAPPER static void vfree_pages(void *p, size_t pages)
 }
 
 const struct allocator null_allocator = {
-	"null", null_alloc, null_free, NULL, true,
+	"null", null_alloc, null_free, NULL, false,
 };
 const struct allocator rvmem_kmalloc = {
-	"rvmem", kmalloc_alloc, kmalloc_free, NULL, true,
+	"rvmem", kmalloc_alloc, kmalloc_free, NULL, false,
 };
 /* The C functions: rvmem's own (core/libc/malloc.c). */
 const struct allocator c_malloc = {
-	"malloc", malloc_alloc, malloc_free, NULL, true,
+	"malloc", malloc_alloc, malloc_free, NULL, false,
 };
-/* picolibc's malloc takes no lock: rvmem provides no __retarget_lock_*. */
+/*
+ * picolibc's malloc serialises on picolibc's one global lock (a real
+ * mutex through rvmem's __retarget_lock_* hooks): on several harts it
+ * would measure that lock, so the scaling mode runs it on one.
+ */
 const struct allocator nano_malloc = {
-	"picolibc", picolibc_alloc, picolibc_free_bench, NULL, false,
+	"picolibc", picolibc_alloc, picolibc_free_bench, NULL, true,
 };
 const struct allocator rvmem_kmem_cache = {
-	"rvmem", kmem_cache_alloc_bench, kmem_cache_free_bench, NULL, true,
+	"rvmem", kmem_cache_alloc_bench, kmem_cache_free_bench, NULL, false,
 };
 const struct allocator rvmem_pages = {
-	"rvmem", pages_alloc, pages_free, NULL, true,
+	"rvmem", pages_alloc, pages_free, NULL, false,
 };
 /* vfree() is lazy: the purge it defers is part of its cost. */
 const struct allocator rvmem_vmalloc = {
-	"rvmem", vmalloc_pages, vfree_pages, vm_unmap_aliases, true,
+	"rvmem", vmalloc_pages, vfree_pages, vm_unmap_aliases, false,
 };
 
 /**

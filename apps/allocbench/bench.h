@@ -22,14 +22,14 @@
  * @free: free what @alloc returned for the same @param
  * @finish: optional, run at the end of a measured pass, inside the
  *          window: work the allocator deferred (vmalloc's lazy purge)
- * @smp_safe: may be called from several harts at once
+ * @one_hart: scaling mode runs it on one hart only (a global lock)
  */
 struct allocator {
 	const char *name;
 	void *(*alloc)(size_t param);
 	void (*free)(void *p, size_t param);
 	void (*finish)(void);
-	bool smp_safe;
+	bool one_hart;
 };
 
 extern const struct allocator null_allocator, rvmem_kmalloc, c_malloc,

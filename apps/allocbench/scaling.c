@@ -122,10 +122,10 @@ static void measure_scaling(const struct workload *w)
 	unsigned int i;
 	u64 ticks;
 
-	if (w->a && !w->a->smp_safe && nr_cpus_online > 1) {
+	if (w->a && w->a->one_hart && nr_cpus_online > 1) {
 		printf("{\"workload\": \"%s\", \"allocator\": \"%s\", "
-		       "\"harts\": %u, \"skipped\": \"not safe on several "
-		       "harts\"}\n", w->name, name, nr_cpus_online);
+		       "\"harts\": %u, \"skipped\": \"one global lock: "
+		       "one hart only\"}\n", w->name, name, nr_cpus_online);
 		return;
 	}
 	pass.failed = 0;

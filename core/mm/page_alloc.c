@@ -45,6 +45,7 @@
 #include <rvmem/param.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
+#include <rvmem/ratelimit.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmstat.h>
 #include "internal.h"
@@ -505,6 +506,11 @@ static void format_gfp(char *buf, size_t len, gfp_t gfp)
 }
 
 /* One line: the request and every zone's state. */
+/* An allocation failing in a loop must not flood the console. */
+static DEFINE_RATELIMIT_STATE(alloc_warn_rs, "page_alloc: allocation failures",
+			      DEFAULT_RATELIMIT_INTERVAL_US,
+			      DEFAULT_RATELIMIT_BURST);
+
 static noinline void warn_alloc(gfp_t gfp, unsigned int order,
 				unsigned long caller)
 {
@@ -512,6 +518,8 @@ static noinline void warn_alloc(gfp_t gfp, unsigned int order,
 	size_t n;
 	int z;
 
+	if (!__ratelimit(&alloc_warn_rs))
+		return;
 	format_gfp(line, sizeof(line), gfp);
 	n = strlen(line);
 	for (z = 0; z < MAX_NR_ZONES && n < sizeof(line); z++)

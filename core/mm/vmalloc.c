@@ -57,11 +57,17 @@
 #include <rvmem/panic.h>
 #include <rvmem/pgtable.h>
 #include <rvmem/printk.h>
+#include <rvmem/ratelimit.h>
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
 #include <rvmem/vm_space.h>
 #include <rvmem/vmalloc.h>
 #include <rvmem/vmstat.h>
+
+/* A vmalloc() failing in a loop must not flood the console. */
+static DEFINE_RATELIMIT_STATE(vmalloc_warn_rs, "vmalloc: allocation failures",
+			      DEFAULT_RATELIMIT_INTERVAL_US,
+			      DEFAULT_RATELIMIT_BURST);
 
 /* Parked pages that start a purge; pools then hold up to as many. */
 #define LAZY_MAX_PAGES	(16UL << (20 - PAGE_SHIFT))	/* 16 MiB */
@@ -612,7 +618,7 @@ static void *__vmalloc_caller(unsigned long size, unsigned long align,
 				   __ATOMIC_RELAXED);
 		return addr;
 	}
-	if (!(gfp & __GFP_NOWARN))
+	if (!(gfp & __GFP_NOWARN) && __ratelimit(&vmalloc_warn_rs))
 		pr_warn("allocation failure: %lu bytes, out of memory or "
 			"address space (caller %#lx)\n", size, caller);
 	return NULL;

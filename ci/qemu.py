@@ -75,7 +75,8 @@ def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False):
 def command(image, harts=1, mem="128M", firmware="dynamic", append="",
             dtb=None, sstc=True, icount=False, gdb=False, ext=False,
             cpu_props=""):
-    """The qemu-system-riscv64 command line for one boot."""
+    """The qemu-system-riscv64 command line for one boot. @gdb: True
+    waits for gdb on :1234 (-s -S); a number waits on that local port."""
     cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu",
            cpu_model(sstc, ext, cpu_props),
            "-smp", str(harts), "-m", mem, "-nographic", "-monitor", "none",
@@ -88,8 +89,10 @@ def command(image, harts=1, mem="128M", firmware="dynamic", append="",
         cmd += ["-dtb", dtb]
     if icount:
         cmd += ["-icount", "shift=0"]
-    if gdb:
+    if gdb is True:
         cmd += ["-s", "-S"]
+    elif gdb:       # a port number: tests run several at once
+        cmd += ["-gdb", "tcp:127.0.0.1:%d" % gdb, "-S"]
     return cmd
 
 

@@ -19,6 +19,9 @@ Three parts, each a list of named cases:
   outoftree/...  configure.py --app tests/outoftree/hello_c: unmodified C
              from outside apps/ builds without the kernel's warnings
              and boots
+  gdb/...    scripts/gdb/rvmem.py's commands on hello stopped at main,
+             checked against its boot log and the identity map; skipped
+             without gdb-multiarch
   link/...   every app's malloc is rvmem's: no app but allocbench (which
              measures it, renamed) links picolibc's own malloc
 
@@ -30,6 +33,8 @@ import argparse
 import concurrent.futures
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -590,6 +595,105 @@ def run_bench_gate(builddir):
     return out
 
 
+# gdb/...: scripts/gdb/rvmem.py's commands on a guest stopped at main,
+# each checked against what the kernel prints or what must hold.
+GDB_HARTS = 2
+GDB_COMMANDS = ["rvmem-meminfo", "rvmem-buddyinfo", "rvmem-slabinfo",
+                "rvmem-harts", "rvmem-pte main", "rvmem-page main"]
+
+
+def free_port():
+    """A local TCP port nobody listens on now (QEMU takes it just after)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gdb_session(builddir, tmp):
+    """Boot hello waiting for gdb, run every GDB_COMMANDS at main, and
+    let the guest finish. Return ({command: output}, gdb's whole output,
+    the console)."""
+    image = qemu.image_path("hello", builddir)
+    port = free_port()
+    console = os.path.join(tmp, "gdb-console.log")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "..", "scripts", "gdb", "rvmem.py")
+    argv = ["gdb-multiarch", "-batch", "-nx", image,
+            "-ex", "set pagination off", "-ex", "source " + script,
+            "-ex", "target remote 127.0.0.1:%d" % port,
+            "-ex", "break main", "-ex", "continue"]
+    for c in GDB_COMMANDS:
+        argv += ["-ex", "echo @@@ %s\\n" % c, "-ex", c]
+    argv += ["-ex", "echo @@@ end\\n"]
+    with open(console, "wb") as out:
+        proc = subprocess.Popen(qemu.command(image, harts=GDB_HARTS,
+                                             gdb=port),
+                                stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT)
+        try:
+            _, text = run_program(argv, timeout=BOOT_TIMEOUT)
+            proc.wait(timeout=BOOT_TIMEOUT)     # detached: hello finishes
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            proc.kill()
+            proc.wait()
+    with open(console, encoding="utf-8", errors="replace") as f:
+        log = f.read()
+    parts = re.split(r"^@@@ (.*)$", text, flags=re.M)
+    outputs = dict(zip(parts[1::2], parts[2::2]))
+    return outputs, text, log
+
+
+def gdb_checks(out, log):
+    """[(case, ok, why)] for the outputs of GDB_COMMANDS."""
+    total = re.search(r"^Memory: (\d+)K/", log, re.M)
+    mem = re.search(r"MemTotal: +(\d+) kB\nMemFree: +(\d+) kB",
+                    out.get("rvmem-meminfo", ""))
+    pages = 0
+    for line in re.findall(r"^Node 0, zone +\S+((?: +\d+)+)$",
+                           out.get("rvmem-buddyinfo", ""), re.M):
+        pages += sum(int(n) << o for o, n in enumerate(line.split()))
+    harts = re.findall(r"^\d+ +\d+ +0x[0-9a-f]+",
+                       out.get("rvmem-harts", ""), re.M)
+    va = re.search(r"^va (0x[0-9a-f]+),", out.get("rvmem-pte main", ""),
+                   re.M)
+    leaf = re.search(r"^L\d .* V\S\SX\S+ pa \S+ \(leaf\)\npa of va: (\S+)$",
+                     out.get("rvmem-pte main", ""), re.M)
+    pfn = re.search(r"pfn (0x[0-9a-f]+) flags",
+                    out.get("rvmem-page main", ""))
+    va = int(va.group(1), 16) if va else -1
+    return [
+        ("meminfo_total", mem and total and mem.group(1) == total.group(1),
+         "MemTotal equals the boot's 'Memory: NK/' total"),
+        ("buddyinfo_sum", mem and pages and pages * 4 == int(mem.group(2)),
+         "buddyinfo's free pages (%d) make MemFree" % pages),
+        ("slabinfo", re.search(r"^kmalloc-64 +64 ",
+                               out.get("rvmem-slabinfo", ""), re.M),
+         "kmalloc-64 listed with object size 64"),
+        ("harts", len(harts) == GDB_HARTS,
+         "%d harts listed with a pc, %d booted" % (len(harts), GDB_HARTS)),
+        ("pte_text", leaf and int(leaf.group(1), 16) == va,
+         "main's leaf is executable and maps it to itself (identity map)"),
+        ("page_text", pfn and int(pfn.group(1), 16) == va >> 12,
+         "main's struct page has pfn = &main >> 12"),
+    ]
+
+
+def run_gdb(builddir):
+    if not shutil.which("gdb-multiarch"):
+        return [Result("gdb/helpers", True, "gdb-multiarch not installed "
+                       "(ci/setup.sh installs it)", skipped=True)]
+    with tempfile.TemporaryDirectory() as tmp:
+        out, text, log = gdb_session(builddir, tmp)
+    if "@@@ end" not in text:
+        return [Result("gdb/run", False, "gdb did not reach the end\n" +
+                       text + "\n--- console ---\n" + log)]
+    return [Result("gdb/" + case, bool(ok), "expected: %s\n%s" % (why, text)
+                   + "\n--- console ---\n" + log)
+            for case, ok, why in gdb_checks(out, log)]
+
+
 def jobs(builddir, tmp):
     yield run_host, (builddir,)
     for suite in TSAN_SUITES:
@@ -604,6 +708,7 @@ def jobs(builddir, tmp):
     yield run_link_check, (builddir,)
     yield run_isa_build, (builddir,)
     yield run_outoftree_build, (builddir,)
+    yield run_gdb, (builddir,)
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
@@ -662,6 +767,8 @@ def job_name(fn, args):
         return "isa"
     if fn is run_outoftree_build:
         return "outoftree"
+    if fn is run_gdb:
+        return "gdb"
     if fn is run_guest:
         return guest_name(*args[1:])
     if fn is run_boot_case:

@@ -2,12 +2,14 @@
 # Install what rvmem needs to build and run, from Debian's packages.
 # Idempotent and quiet when everything is already there.
 #
-#	ci/setup.sh [--gdb]	(--gdb adds gdb-multiarch for debugging)
+#	ci/setup.sh [--gdb]	(--gdb: accepted for old callers; gdb-multiarch
+#				is always installed, as run_tests.py's gdb/
+#				cases use it)
 set -eu
 
 packages="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
-qemu-system-misc opensbi device-tree-compiler ninja-build python3"
-[ "${1:-}" = "--gdb" ] && packages="$packages gdb-multiarch"
+qemu-system-misc opensbi device-tree-compiler ninja-build python3 \
+gdb-multiarch"
 
 missing=""
 for p in $packages; do

@@ -75,8 +75,8 @@ def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False):
 def command(image, harts=1, mem="128M", firmware="dynamic", append="",
             dtb=None, sstc=True, icount=False, gdb=False, ext=False,
             cpu_props=""):
-    """The qemu-system-riscv64 command line for one boot. @gdb: True
-    waits for gdb on :1234 (-s -S); a number waits on that local port."""
+    """The qemu-system-riscv64 command line for one boot. @gdb: wait for
+    gdb on :1234 (-s -S)."""
     cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu",
            cpu_model(sstc, ext, cpu_props),
            "-smp", str(harts), "-m", mem, "-nographic", "-monitor", "none",
@@ -89,10 +89,8 @@ def command(image, harts=1, mem="128M", firmware="dynamic", append="",
         cmd += ["-dtb", dtb]
     if icount:
         cmd += ["-icount", "shift=0"]
-    if gdb is True:
+    if gdb:
         cmd += ["-s", "-S"]
-    elif gdb:       # a port number: tests run several at once
-        cmd += ["-gdb", "tcp:127.0.0.1:%d" % gdb, "-S"]
     return cmd
 
 

@@ -33,11 +33,12 @@ import argparse
 import concurrent.futures
 import os
 import re
+import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
@@ -602,44 +603,34 @@ GDB_COMMANDS = ["rvmem-meminfo", "rvmem-buddyinfo", "rvmem-slabinfo",
                 "rvmem-harts", "rvmem-pte main", "rvmem-page main"]
 
 
-def free_port():
-    """A local TCP port nobody listens on now (QEMU takes it just after)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def gdb_session(builddir, tmp):
     """Boot hello waiting for gdb, run every GDB_COMMANDS at main, and
-    let the guest finish. Return ({command: output}, gdb's whole output,
-    the console)."""
+    let the guest finish. gdb starts QEMU itself and talks to it over a
+    pipe (-gdb stdio): no port to pick, none to collide. Return
+    ({command: output}, gdb's whole output, the console)."""
     image = qemu.image_path("hello", builddir)
-    port = free_port()
     console = os.path.join(tmp, "gdb-console.log")
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                           "..", "scripts", "gdb", "rvmem.py")
+    guest = ["timeout", str(BOOT_TIMEOUT)] + [
+        a for a in qemu.command(image, harts=GDB_HARTS) if a != "-nographic"
+    ] + ["-display", "none", "-serial", "file:" + console,
+         "-gdb", "stdio", "-S"]
     argv = ["gdb-multiarch", "-batch", "-nx", image,
             "-ex", "set pagination off", "-ex", "source " + script,
-            "-ex", "target remote 127.0.0.1:%d" % port,
+            "-ex", "target remote | exec " + shlex.join(guest),
             "-ex", "break main", "-ex", "continue"]
     for c in GDB_COMMANDS:
         argv += ["-ex", "echo @@@ %s\\n" % c, "-ex", c]
-    argv += ["-ex", "echo @@@ end\\n"]
-    with open(console, "wb") as out:
-        proc = subprocess.Popen(qemu.command(image, harts=GDB_HARTS,
-                                             gdb=port),
-                                stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT)
-        try:
-            _, text = run_program(argv, timeout=BOOT_TIMEOUT)
-            proc.wait(timeout=BOOT_TIMEOUT)     # detached: hello finishes
-        except subprocess.TimeoutExpired:
-            pass
-        finally:
-            proc.kill()
-            proc.wait()
-    with open(console, encoding="utf-8", errors="replace") as f:
-        log = f.read()
+    argv += ["-ex", "echo @@@ end\\n", "-ex", "detach"]
+    _, text = run_program(argv, timeout=BOOT_TIMEOUT)
+    deadline = time.monotonic() + BOOT_TIMEOUT     # detached: hello ends
+    log = ""
+    while time.monotonic() < deadline and "rvmem: poweroff" not in log:
+        time.sleep(0.2)
+        if os.path.exists(console):
+            with open(console, encoding="utf-8", errors="replace") as f:
+                log = f.read()
     parts = re.split(r"^@@@ (.*)$", text, flags=re.M)
     outputs = dict(zip(parts[1::2], parts[2::2]))
     return outputs, text, log

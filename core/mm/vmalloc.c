@@ -22,7 +22,7 @@
  * Freeing is lazy, as in Linux: vfree() clears the entries at once (any
  * later access faults, on this hart for certain) and parks the pages, on
  * the block or the area, and the area on the lazy list. When
- * LAZY_MAX_PAGES have piled up, or on vm_unmap_aliases(), one TLB flush
+ * lazy_max_pages have piled up, or on vm_unmap_aliases(), one TLB flush
  * on every hart covers them all, and only then are the pages freed, the
  * ranges released and the dead blocks recycled. So no hart can reach a
  * freed page, or a new area, through a stale translation, and a burst of
@@ -34,7 +34,8 @@
  * allocations takes, which would otherwise go down to the buddy
  * allocator and straight back up (merging and splitting each page). The
  * next purge frees what a pool did not use; vm_unmap_aliases() frees it
- * all. Parked and pooled pages stay within 2 * LAZY_MAX_PAGES (32 MiB).
+ * all. Parked and pooled pages stay within 2 * lazy_max_pages (32 MiB at
+ * most, 1/8 of the free RAM on small boots).
  *
  * Lock order: purge_lock -> vmap_lock -> vb->lock -> kernel_pgtable.lock
  * -> zone->lock.
@@ -69,8 +70,13 @@ static DEFINE_RATELIMIT_STATE(vmalloc_warn_rs, "vmalloc: allocation failures",
 			      DEFAULT_RATELIMIT_INTERVAL_US,
 			      DEFAULT_RATELIMIT_BURST);
 
-/* Parked pages that start a purge; pools then hold up to as many. */
+/*
+ * Parked pages that start a purge; pools then hold up to as many. At
+ * most 16 MiB, and at most 1/16 of the free RAM at boot: on a 16 MiB
+ * boot, 16 MiB parked would be all the memory there is.
+ */
 #define LAZY_MAX_PAGES	(16UL << (20 - PAGE_SHIFT))	/* 16 MiB */
+#define LAZY_RAM_SHIFT	4
 
 #define VMAP_BLOCK_PAGES	PTRS_PER_TABLE	/* one last-level table */
 #define VMAP_BLOCK_SIZE		(VMAP_BLOCK_PAGES * PAGE_SIZE)
@@ -166,6 +172,7 @@ static struct vmap_block **block_index[(VMALLOC_END - VMALLOC_START) /
 static struct vmap_block *vb_cur[NR_CPUS];
 static struct vmap_pool vmap_pools[NR_CPUS];
 static unsigned long lazy_nr_pages;	/* parked pages */
+static unsigned long lazy_max_pages = LAZY_MAX_PAGES;
 static struct kmem_cache *vm_struct_cache;
 unsigned long nr_vmalloc_pages;
 
@@ -175,6 +182,8 @@ void vmalloc_init(void)
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		INIT_LIST_HEAD(&vmap_pools[cpu].pages);
+	lazy_max_pages = min(LAZY_MAX_PAGES,
+			     nr_free_pages() >> LAZY_RAM_SHIFT);
 	vm_space_init(&vmap_space, VMALLOC_START, VMALLOC_END);
 	vm_struct_cache = kmem_cache_create("vm_struct",
 					    sizeof(struct vm_struct), 0,
@@ -275,7 +284,7 @@ static void purge_lazy(bool keep);
 static void add_lazy(unsigned long nr)
 {
 	if (__atomic_add_fetch(&lazy_nr_pages, nr, __ATOMIC_RELAXED) <=
-	    LAZY_MAX_PAGES || !spin_trylock(&purge_lock))
+	    lazy_max_pages || !spin_trylock(&purge_lock))
 		return;		/* or another hart is purging already */
 	purge_lazy(true);
 	spin_unlock(&purge_lock);

@@ -231,6 +231,56 @@ static void vmalloc_over_1gib(struct ktest *t)
 	vfree(p);
 }
 
+/* Allocate @pages pages, chain the area on @head and widen [*lo, *hi). */
+static bool alloc_chained(void **head, unsigned long pages, unsigned long *lo,
+			  unsigned long *hi)
+{
+	void **p = __vmalloc(pages * PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
+
+	if (!p)
+		return false;
+	*p = *head;
+	*head = p;
+	*lo = min(*lo, (unsigned long)p);
+	*hi = max(*hi, (unsigned long)p + pages * PAGE_SIZE);
+	return true;
+}
+
+/*
+ * Pieces of blocks and areas of their own until vmalloc() fails, all
+ * freed and purged: expect PageTables back within what doc/mm.md says
+ * stays, the tables of the span used (one last-level table per 2 MiB,
+ * one per GiB above it, and one per higher level).
+ */
+static void vmalloc_exhausted_tables(struct ktest *t)
+{
+	unsigned long tables, lo = ~0UL, hi = 0, kept, n = 0;
+	void *head = NULL;
+
+	vm_unmap_aliases();
+	tables = nr_pagetable_pages;
+	while (alloc_chained(&head, n++ % 2 ? 4 : VMAP_MAX_PAGES + 4, &lo,
+			     &hi))
+		;
+	while (alloc_chained(&head, 1, &lo, &hi))
+		n++;
+	while (head) {
+		void *next = *(void **)head;
+
+		vfree(head);
+		head = next;
+	}
+	vm_unmap_aliases();
+	KTEST_ASSERT_TRUE(t, n > 2);
+	kept = (hi - 1) / SZ_2M - lo / SZ_2M + 1 +
+	       (hi - 1) / SZ_1G - lo / SZ_1G + 1 +
+	       kernel_pgtable.levels - 3;
+	printk("vmalloc: %lu areas in %lu KiB; PageTables %lu -> %lu kB, "
+	       "at most %lu kept\n", n, (hi - lo) >> 10, tables << 2,
+	       nr_pagetable_pages << 2, kept);
+	KTEST_EXPECT_TRUE(t, nr_pagetable_pages <= tables + kept);
+}
+
 #define BLOCK_SIZE	(PTRS_PER_TABLE * PAGE_SIZE)	/* a vmap block */
 #define SCATTER_AREAS	600
 
@@ -421,6 +471,7 @@ static const struct ktest_case vmalloc_cases[] = {
 	KTEST_CASE(vmalloc_stress_long_busy_list),
 	KTEST_CASE(vmalloc_full_fit),
 	KTEST_CASE(vmalloc_over_1gib),
+	KTEST_CASE(vmalloc_exhausted_tables),
 	KTEST_CASE(vmap_block_guard_pages),
 	KTEST_CASE(vmap_block_fragmentation),
 	KTEST_CASE(vmap_block_reused_after_purge),

@@ -8,8 +8,8 @@
  * part, applies the operation to covered leaves and frees a table whose
  * last entry went away. Table pages count their valid entries in
  * page->counters. Invariant: a table page is in the tree iff its count is
- * nonzero or it is a root, except that pgtable_clear() may leave empty
- * tables (vmalloc's, which are about to be filled again).
+ * nonzero or it is a root, except that pgtable_clear() and the vmalloc runs
+ * below leave empty tables: the vmalloc window keeps its tables for good.
  */
 #define pr_fmt(fmt) "pgtable: " fmt
 

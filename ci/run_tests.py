@@ -381,6 +381,13 @@ BOOT_CASES = [
      KERNEL_FAILURE,
      [r"fatal trap: write of 0x\w+: out of memory: no free page for mmap "
       r"region \[0xffffffd0\w+-0xffffffd\w+\]"], []),
+    # Every page allocation fails from just before the first touch: the
+    # demand-zero fault cannot be served and is reported as such.
+    ("fatal_out_of_memory_injected", "faults", {"append": "oom-injected"},
+     KERNEL_FAILURE,
+     [r"faults: first touch of (0x\w+) with page allocations failing"
+      r"(.*\n)+rvmem: fatal trap: write of \1: out of memory: no free "
+      r"page for mmap region \[\1-0x\w+\]", r"exit status 70"], []),
     ("overcommit_strict_refuses", "faults",
      {"append": "vm.overcommit_memory=2 overcommit-strict"}, 0,
      [r"mmap of 1 GiB refused with ENOMEM"], []),

@@ -7,7 +7,8 @@
  *	       exit N |
  *	       page-double-free | page-wrong-order | page-tail-free |
  *	       vmalloc-overflow | stack-overflow | write-rodata |
- *	       write-text | exec-nx | unmapped | oom | overcommit-strict |
+ *	       write-text | exec-nx | unmapped | oom | oom-injected |
+ *	       overcommit-strict |
  *	       slab-redzone | slab-use-after-free | slab-double-free |
  *	       slab-invalid-free | slab-freelist-corrupt (see slab.c)
  */
@@ -18,6 +19,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <rvmem/fault-inject.h>
 #include <rvmem/memlayout.h>
 #include <rvmem/vmalloc.h>
 #include <rvmem/mm.h>
@@ -115,6 +117,24 @@ static int do_oom(void)
 	return 0;
 }
 
+/* Touch a fresh region with every page allocation failing. */
+static int do_oom_injected(void)
+{
+	char *p = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("faults: mmap");
+		return 1;
+	}
+	printf("faults: first touch of %p with page allocations failing\n",
+	       p);
+	fault_attr_set(&fail_page_alloc, 1, 100, 0, -1);
+	p[0] = 1;
+	fault_attr_set(&fail_page_alloc, 1, 0, 0, 0);
+	return 0;
+}
+
 /* With vm.overcommit_memory=2, a mapping past CommitLimit is refused. */
 static int do_overcommit_strict(void)
 {
@@ -137,7 +157,8 @@ static void usage(void)
 		"assert|signal|"
 		"exit N|page-double-free|page-wrong-order|page-tail-free|"
 		"vmalloc-overflow|stack-overflow|write-rodata|write-text|"
-		"exec-nx|unmapped|oom|overcommit-strict|slab-redzone|"
+		"exec-nx|unmapped|oom|oom-injected|overcommit-strict|"
+		"slab-redzone|"
 		"slab-use-after-free|slab-double-free|slab-invalid-free|"
 		"slab-freelist-corrupt\n");
 	exit(2);
@@ -168,6 +189,8 @@ int main(int argc, char **argv)
 		return do_stack_overflow(0);
 	else if (!strcmp(argv[1], "oom"))
 		return do_oom();
+	else if (!strcmp(argv[1], "oom-injected"))
+		return do_oom_injected();
 	else if (!strcmp(argv[1], "overcommit-strict"))
 		return do_overcommit_strict();
 	else if (!strcmp(argv[1], "vmalloc-overflow") ||

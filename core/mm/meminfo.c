@@ -22,17 +22,20 @@
 
 void show_meminfo(void)
 {
+	struct c_heap_stats c_heap;
 	struct sysinfo si;
 	unsigned long pcp = 0;
 	int z;
 
 	si_meminfo(&si);
+	c_heap_get_stats(&c_heap);
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		pcp += zone_pcp_count(&zones[z]);
 	printk("MemTotal:       %8lu kB\n", K(si.totalram));
 	printk("MemFree:        %8lu kB\n", K(si.freeram));
 	printk("PerHartLists:   %8lu kB\n", K(pcp));
 	printk("Slab:           %8lu kB\n", K(slab_nr_pages()));
+	printk("CHeap:          %8lu kB\n", K(c_heap.pages));
 	printk("AnonPages:      %8lu kB\n", K(nr_anon_pages()));
 	printk("PageTables:     %8lu kB\n", K(READ_ONCE(nr_pagetable_pages)));
 	printk("VmallocUsed:    %8lu kB\n", K(READ_ONCE(nr_vmalloc_pages)));

@@ -166,6 +166,8 @@ static void discard_slab(struct kmem_cache *s, struct page *page)
 	page->counters = 0;
 	s->nr_slabs--;
 	__atomic_fetch_sub(&slab_pages, 1UL << s->order, __ATOMIC_RELAXED);
+	if (s->flags & SLAB_C_HEAP)
+		c_heap_account(-(1L << s->order));
 	__free_pages(page, s->order);
 }
 
@@ -210,6 +212,8 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 				(char *)object + s->size : NULL);
 	}
 	__atomic_fetch_add(&slab_pages, 1UL << s->order, __ATOMIC_RELAXED);
+	if (s->flags & SLAB_C_HEAP)
+		c_heap_account(1L << s->order);
 	return page;
 }
 
@@ -427,6 +431,14 @@ static void *zero_object(struct kmem_cache *s, void *object, gfp_t gfp)
 	return object;
 }
 
+/* Out of memory: the C heap's caches also say so in errno, as C's do. */
+static noinline void *slab_alloc_failed(struct kmem_cache *s)
+{
+	if (s->flags & SLAB_C_HEAP)
+		errno = ENOMEM;
+	return NULL;
+}
+
 /*
  * This hart's main sheaf is empty (or it has none, or the cache has no
  * sheaves). Entered from the fast path with interrupts off (@flags to
@@ -444,7 +456,8 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	DEBUG_ASSERT(irqs_disabled());
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
-		return debug_slab_alloc(s, gfp, orig_size, _RET_IP_);
+		object = debug_slab_alloc(s, gfp, orig_size, _RET_IP_);
+		return object ? object : slab_alloc_failed(s);
 	}
 	c = this_cpu_slab(s);
 	if (!c->main) {
@@ -460,6 +473,8 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	else		/* nothing free in sheaves or slabs, or no sheaves */
 		object = alloc_from_slabs(s, gfp, &flags);
 	local_irq_restore(flags);
+	if (unlikely(!object))
+		return slab_alloc_failed(s);
 	return zero_object(s, object, gfp);
 }
 
@@ -656,6 +671,18 @@ __slab_fastpath void *__kmalloc(size_t size, gfp_t gfp)
 	if (unlikely(last >= KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, gfp);
 	return slab_alloc(kmalloc_size_caches[last >> 3], gfp, last + 1);
+}
+
+/*
+ * The C heap's caches by the same 8-byte steps, from malloc-16 up (its
+ * minimum alignment): malloc() is kmalloc() from its own caches, so the
+ * C heap shows apart in slabinfo and meminfo at no cost per call.
+ */
+struct kmem_cache *malloc_size_caches[KMALLOC_SIZE_SLOTS];
+
+__slab_fastpath void *__malloc_slab(size_t size, gfp_t gfp)
+{
+	return slab_alloc(malloc_size_caches[(size - 1) >> 3], gfp, size);
 }
 
 __slab_fastpath void kfree(const void *x)

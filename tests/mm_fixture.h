@@ -18,7 +18,7 @@
 #include <pthread.h>
 #include <rvmem/boot.h>
 #include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/types.h>
 
 #define MiB(x)		((u64)(x) << 20)

@@ -19,7 +19,7 @@
 #include <rvmem/ktest.h>
 #include <rvmem/list.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 
 #include "mm_fixture.h"
 

@@ -24,13 +24,6 @@
 
 #define TRAP_STACK_SIZE		4096	/* per hart, for traps on a bad sp */
 
-/* Offsets the assembly uses; asserted in core/kernel/smp.c. */
-#define HART_OFF_HARTID		(HART_TLS_SIZE + 4)
-#define HART_OFF_STACK_TOP	(HART_TLS_SIZE + 8)
-#define HART_OFF_STACK_BASE	(HART_TLS_SIZE + 16)
-#define HART_OFF_TRAP_STACK	(HART_TLS_SIZE + 24)
-#define HART_OFF_IRQ_SP		(HART_TLS_SIZE + 32)
-
 #ifndef __ASSEMBLER__
 #include <rvmem/boot.h>
 #include <rvmem/types.h>
@@ -100,10 +93,6 @@ struct hart {
 
 extern struct hart harts[NR_CPUS];
 extern unsigned int nr_cpus_online;
-/* The hart HSM is starting, for one that arrives at _start instead. */
-extern struct hart *hart_starting;
-/* How many harts entered _start: 1, more if the firmware misdirected. */
-extern u32 hart_lottery;
 
 #include <asm/current.h>
 
@@ -112,15 +101,6 @@ static inline unsigned int smp_processor_id(void)
 {
 	return this_hart()->cpu;
 }
-
-/**
- * smp_boot_secondaries() - start every other hart in boot_info via HSM
- * @max: start at most this many harts in all (the boot hart included)
- *
- * Context: boot hart, once. Waits until each started hart is online (or
- * reports the ones that did not come up within five seconds).
- */
-void smp_boot_secondaries(unsigned int max);
 
 /**
  * on_each_hart() - run @fn(@arg) on every online hart, the caller included
@@ -193,19 +173,6 @@ void smp_work_done(void);
  */
 void smp_run_on_app_stack(unsigned long base, unsigned long top,
 			  void (*fn)(void *arg), void *arg);
-
-/**
- * smp_switch_boot_stack() - move the boot hart to a guarded vmalloc stack
- * and continue in @fn there (which must not return)
- *
- * Context: boot hart, after vmalloc_init(), interrupts off.
- */
-void __noreturn smp_switch_boot_stack(void (*fn)(void));
-
-/* Called by the platform. */
-void smp_init_boot_hart(u32 hartid);
-void __noreturn secondary_start(struct hart *h);
-void smp_ipi_interrupt(void);
 
 #endif /* !__ASSEMBLER__ */
 #endif /* RVMEM_SMP_H */

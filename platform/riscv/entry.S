@@ -16,7 +16,7 @@
  * the boot hart publishes before every HSM start, to name its hartid, and
  * enters secondary_entry with it as HSM would have.
  */
-#include <rvmem/smp.h>
+#include <rvmem/internal/smp.h>
 
 	.option arch, +zicsr
 

@@ -12,7 +12,8 @@ and the host-side tests (DIR/host/rvmem-tests, ASan and UBSan). --app adds
 a folder of unmodified C sources from anywhere (DIR/apps/FOLDER.elf),
 compiled without the kernel's warnings, with FLAGS last. Python 3
 standard library only; build.ninja regenerates when this file changes,
-or when a file comes or goes in an --app folder.
+when an app folder comes or goes in apps/, or when a file comes or goes
+in an app folder or an --app folder (ninja sees a folder's mtime).
 """
 import argparse
 import os
@@ -201,6 +202,11 @@ def obj(builddir, variant, src):
 def apps():
     return sorted(d for d in os.listdir("apps")
                   if os.path.isdir(os.path.join("apps", d)))
+
+
+def app_folders():
+    """apps/ and each app's folder: build.ninja depends on their listings."""
+    return ["apps"] + [os.path.join("apps", app) for app in apps()]
 
 
 def app_sources(app):
@@ -430,6 +436,7 @@ def main():
         n.line("ninja_required_version = 1.10")
         write_rules(n, args)
         n.build([args.ninja], "configure", ["configure.py"],
+                app_folders() +
                 [d for top in foreign.values() for d in foreign_tree(top)[0]])
         n.line()
         outputs = (write_guest(n, args.builddir, foreign) +

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/internal/memblock.h>
-#include <rvmem/internal/mm.h>
 #include <rvmem/printk.h>
 
 #include "host.h"

@@ -17,7 +17,7 @@
 
 #include <pthread.h>
 #include <rvmem/boot.h>
-#include <rvmem/mm.h>
+#include <rvmem/internal/mm.h>
 #include <rvmem/internal/mmzone.h>
 #include <rvmem/types.h>
 

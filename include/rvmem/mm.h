@@ -172,13 +172,14 @@ void show_free_areas(void);
 /** show_meminfo() - print MemTotal, MemFree and the mm's own overhead */
 void show_meminfo(void);
 
+struct zone;
+
 /**
  * drain_local_pages() - return this hart's per-hart lists to the buddy
  * @zone: only this zone's list, or NULL for every zone
  *
  * Context: any; touches only the calling hart's lists, interrupts off.
  */
-struct zone;
 void drain_local_pages(struct zone *zone);
 
 /**

@@ -28,6 +28,11 @@
 #include <rvmem/boot.h>
 #include <rvmem/types.h>
 
+struct per_cpu_pages;
+
+/* What a cross-call or a piece of app work runs, as in Linux. */
+typedef void (*smp_call_func_t)(void *arg);
+
 /**
  * struct hart - per-hart state (tp points here while the hart runs)
  * @tls: this hart's copy of the image's thread-local data (.tdata, .tbss)
@@ -60,8 +65,6 @@
  * @work_arg: its argument
  * @work_released: the running work called smp_work_done() (this hart's)
  */
-struct per_cpu_pages;
-
 struct hart {
 	u8 tls[HART_TLS_SIZE] __attribute__((aligned(16)));
 	unsigned int cpu;
@@ -73,7 +76,7 @@ struct hart {
 	unsigned long app_stack_base;
 	unsigned long app_stack_top;
 	volatile bool online;
-	void (*volatile call_fn)(void *arg);
+	volatile smp_call_func_t call_fn;
 	void *volatile call_arg;
 	volatile unsigned long call_seq;
 	volatile unsigned long call_done;
@@ -86,7 +89,7 @@ struct hart {
 	bool probe_faulted;
 	struct per_cpu_pages *pcp;
 	int busy;
-	void (*volatile work_fn)(void *arg);
+	volatile smp_call_func_t work_fn;
 	void *work_arg;
 	bool work_released;
 };
@@ -115,11 +118,14 @@ void on_each_hart(void (*fn)(void *arg), void *arg);
 /**
  * smp_call_on() - run @fn(@arg) on one online hart and wait for it
  * @cpu: logical id (may be the caller's own)
+ * @fn: function; runs in interrupt context on another hart
+ * @arg: its argument
  */
 void smp_call_on(unsigned int cpu, void (*fn)(void *arg), void *arg);
 
 /**
- * smp_kick() - wake hart @cpu from cpu_wait_event() (an IPI, no call)
+ * smp_kick() - wake a hart from cpu_wait_event() (an IPI, no call)
+ * @cpu: its logical id
  */
 void smp_kick(unsigned int cpu);
 

@@ -44,4 +44,27 @@ int free_area_init(void);
  */
 void setup_per_zone_wmarks(void);
 
+/**
+ * kmem_cache_init() - create the kmalloc caches
+ *
+ * Applies the slub_debug boot parameter, which must have been parsed.
+ * Context: boot hart, once, after setup_per_zone_wmarks() and before any
+ * other slab call.
+ */
+void kmem_cache_init(void);
+
+/**
+ * vmalloc_init() - set up the vmalloc window
+ *
+ * Context: boot, after paging_init().
+ */
+void vmalloc_init(void);
+
+/**
+ * anon_init() - set up the mmap window and the heap
+ *
+ * Context: boot, after kmem_cache_init() and vmalloc_init().
+ */
+void anon_init(void);
+
 #endif /* RVMEM_INTERNAL_MM_H */

@@ -7,6 +7,8 @@
  * any hart afterwards. Nothing here assumes OpenSBI: under KVM the same
  * calls reach the in-kernel SBI (or the VMM, for console and SRST).
  */
+#define pr_fmt(fmt) "rvmem: " fmt	/* banner lines, as start_kernel()'s */
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

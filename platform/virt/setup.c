@@ -9,6 +9,8 @@
  * core/. A device tree the kernel cannot use ends the boot here with one
  * clear message and a failure exit.
  */
+#define pr_fmt(fmt) "rvmem: " fmt	/* banner lines, as start_kernel()'s */
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/printk.h>
 
 #include "host.h"

@@ -10,10 +10,10 @@
 #define pr_fmt(fmt) "mm: " fmt
 
 #include <rvmem/boot.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/mm.h>
 #include <rvmem/panic.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
 #include <rvmem/slab.h>

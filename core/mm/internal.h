@@ -5,8 +5,8 @@
 #ifndef CORE_MM_INTERNAL_H
 #define CORE_MM_INTERNAL_H
 
-#include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mm.h>
+#include <rvmem/internal/mmzone.h>
 
 /**
  * __free_pages_core() - hand free boot memory to the buddy allocator

@@ -11,14 +11,19 @@
 #include <string.h>
 #include <rvmem/anon.h>
 #include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/param.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/vmalloc.h>
 #include <rvmem/vmstat.h>
 #include "internal.h"
+
+unsigned long nr_page_tables(void)
+{
+	return READ_ONCE(nr_pagetable_pages);
+}
 
 void show_meminfo(void)
 {
@@ -37,7 +42,7 @@ void show_meminfo(void)
 	printk("Slab:           %8lu kB\n", K(slab_nr_pages()));
 	printk("CHeap:          %8lu kB\n", K(c_heap.pages));
 	printk("AnonPages:      %8lu kB\n", K(nr_anon_pages()));
-	printk("PageTables:     %8lu kB\n", K(READ_ONCE(nr_pagetable_pages)));
+	printk("PageTables:     %8lu kB\n", K(nr_page_tables()));
 	printk("VmallocUsed:    %8lu kB\n", K(READ_ONCE(nr_vmalloc_pages)));
 	printk("CommitLimit:    %8lu kB\n", K(vm_commit_limit()));
 	printk("Committed_AS:   %8lu kB\n", K(READ_ONCE(vm_committed_pages)));

@@ -41,7 +41,7 @@
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 #include <rvmem/fault-inject.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/param.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>

@@ -115,8 +115,10 @@ void kmem_cache_free(struct kmem_cache *s, void *x);
  * @s: the cache
  *
  * Every hart first empties its sheaves into the slabs (through a
- * cross-call), then the cache's shared sheaves follow. Return: 0.
+ * cross-call), then the cache's shared sheaves follow.
  * Context: interrupts enabled, no locks held.
+ *
+ * Return: 0.
  */
 int kmem_cache_shrink(struct kmem_cache *s);
 
@@ -147,15 +149,6 @@ void kmem_cache_destroy(struct kmem_cache *s);
  * Return: the size given to kmem_cache_create(). Context: any.
  */
 unsigned int kmem_cache_size(const struct kmem_cache *s);
-
-/**
- * kmem_cache_init() - create the kmalloc caches
- *
- * Applies the slub_debug boot parameter, which must have been parsed.
- * Context: boot hart, once, after setup_per_zone_wmarks() and before any
- * other slab call.
- */
-void kmem_cache_init(void);
 
 /**
  * __kmalloc() - kmalloc() of a size known only at run time

@@ -10,8 +10,8 @@
  * PCP_MAX_ORDER also sit on per-hart lists (pcp), so the common case
  * takes no lock and writes no cache line another hart writes.
  */
-#ifndef RVMEM_MMZONE_H
-#define RVMEM_MMZONE_H
+#ifndef RVMEM_INTERNAL_MMZONE_H
+#define RVMEM_INTERNAL_MMZONE_H
 
 #include <rvmem/boot.h>
 #include <rvmem/list.h>
@@ -149,4 +149,4 @@ void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS]);
 bool buddyinfo_equal(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS],
 		     unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS]);
 
-#endif /* RVMEM_MMZONE_H */
+#endif /* RVMEM_INTERNAL_MMZONE_H */

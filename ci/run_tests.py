@@ -104,8 +104,12 @@ GUEST_MATRIX = [
     ("jump", 4, "128M", True, "smp.test_stray_entry"),
     # Deferred struct pages: over 15 GiB taken without writing a page.
     ("dynamic", 1, "16G", True, "-- page_alloc_deferred"),
-    # Svnapot, Svpbmt and Svinval on: ioremap's PBMT, sinval.vma flushes.
+    # Svnapot, Svpbmt and Svinval on: ioremap's PBMT, sinval.vma flushes,
+    # 64 KiB NAPOT leaves; Svnapot alone under Sv39 and Sv57 too.
     ("dynamic", 4, "128M", True, "", {"ext": True}),
+    ("dynamic", 1, "128M", True, "no4lvl", {"cpu_props": "svnapot=true"}),
+    ("jump", 2, "128M", True, "", {"mmu": "sv57",
+                                   "cpu_props": "svnapot=true"}),
 ]
 GUEST_ARGS_NAMES = {"no4lvl": ",sv39", "smp.test_stray_entry": ",stray-entry",
                     "-- page_alloc_deferred": ",page_alloc_deferred"}
@@ -257,11 +261,14 @@ def run_guest(builddir, fw, harts, mem, sstc, append, machine=None):
 
 def check_paging(name, append, machine, text):
     """The boot log names the mode the matrix entry asks for, and the
-    extensions in use: Svpbmt and Svinval on an ext boot, none else."""
+    extensions in use: all three on an ext boot, Svnapot alone where only
+    it is on, none else."""
+    machine = machine or {}
     mode = "Sv39" if "no4lvl" in append else \
-        (machine or {}).get("mmu", "sv48").capitalize()
-    ext = "Svpbmt Svinval" if (machine or {}).get("ext") else \
-        "no Svpbmt/Svinval"
+        machine.get("mmu", "sv48").capitalize()
+    ext = "Svpbmt Svinval Svnapot" if machine.get("ext") else \
+        "Svnapot" if machine.get("cpu_props") == "svnapot=true" else \
+        "no Svpbmt/Svinval/Svnapot"
     line = "paging: %s on; %s in use;" % (mode, ext)
     ok = re.search(r"^" + re.escape(line), text, re.M) is not None
     return Result(name + "/paging_" + mode.lower(), ok,
@@ -312,8 +319,8 @@ BOOT_CASES = [
       r"Sv48 on", r"smp: 2 of 2 harts online"], []),
     # mmu-type bounds the mode; no5lvl caps it at Sv48, no4lvl at Sv39.
     ("paging_sv57", "hello", {"mmu": "sv57", "harts": 2}, 0,
-     [r"paging: Sv57 on; no Svpbmt/Svinval in use; kernel mapping uses "
-      r"\d+ page-table pages",
+     [r"paging: Sv57 on; no Svpbmt/Svinval/Svnapot in use; kernel mapping "
+      r"uses \d+ page-table pages",
       r"smp: 2 of 2 harts online"], [r"refused"]),
     ("paging_no5lvl", "hello", {"mmu": "sv57", "append": "no5lvl"}, 0,
      [r"paging: Sv48 on"], []),

@@ -1336,7 +1336,7 @@ static void pgtable_leaf_entries(struct ktest *t)
 		KTEST_ASSERT_TRUE(t, take_pages(pages, 3));
 		entry = pgtable_leaf_entry(pt, HI + 5 * P);
 		KTEST_ASSERT_TRUE(t, entry != NULL);
-		pgtable_set_leaves(entry, pages, 3, PAGE_KERNEL);
+		pgtable_set_leaves(&e.pt, entry, pages, 3, PAGE_KERNEL);
 		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, HI + 5 * P, pages, 3));
 		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
 		KTEST_EXPECT_EQ(t, virt_to_page(entry)->counters, 3);

@@ -13,6 +13,15 @@
  * left count as dirty) and takes another; a retired block whose slots
  * are all dirty goes on the lazy list and is recycled at the next purge.
  *
+ * Where the harts have Svnapot (kernel_pgtable.napot), every 16 pages of
+ * an area at a 64 KiB-aligned address are one order-4 allocation, split
+ * into pages, so they map as one 64 KiB NAPOT leaf: pieces of 16 pages
+ * or more start at a 16-aligned slot, and other areas of 64 KiB or more
+ * are 64 KiB-aligned (stacks excepted: their guard page comes first).
+ * The pages stay order-0 ones for everything else (freeing, pools); a
+ * group whose order-4 allocation fails is made of single pages, mapped
+ * plain. vmallocinfo counts an area's NAPOT leaves (napot=N).
+ *
  * Every other area (larger, aligned, vmap, ioremap, stack) is a struct
  * vm_struct with a range of its own in vmap_space, which always reserves
  * a guard page after the mapped part (stacks also one before). Blocks
@@ -243,11 +252,43 @@ static unsigned long take_pooled(struct page **pages, unsigned long nr,
 	return i;
 }
 
-/* Fill @pages[0..@nr) with pages, pooled ones first: all, or none. */
-static int alloc_fresh_pages(struct page **pages, unsigned long nr, gfp_t gfp)
+/* Does an area of @nr pages at a 64 KiB-aligned address take NAPOT groups. */
+static bool napot_area(unsigned long nr)
 {
-	unsigned long i = gfp & __GFP_DMA32 ? 0 : take_pooled(pages, nr, gfp);
+	return kernel_pgtable.napot && nr >= NAPOT_PTES;
+}
 
+/*
+ * Fill @pages with 64 KiB groups, each 16 pages of one order-4 block,
+ * while whole groups fit in @nr. Return: pages filled.
+ */
+static unsigned long alloc_napot_groups(struct page **pages, unsigned long nr,
+					gfp_t gfp)
+{
+	unsigned long i, j;
+
+	for (i = 0; i + NAPOT_PTES <= nr; i += NAPOT_PTES) {
+		void *block = alloc_pages_exact(NAPOT_SIZE, gfp | __GFP_NOWARN);
+
+		if (!block)
+			break;	/* fragmented: single pages, mapped plain */
+		for (j = 0; j < NAPOT_PTES; j++)
+			pages[i + j] = virt_to_page(block) + j;
+	}
+	return i;
+}
+
+/*
+ * Fill @pages[0..@nr) with pages: NAPOT groups first where @napot, then
+ * pooled ones: all, or none.
+ */
+static int alloc_fresh_pages(struct page **pages, unsigned long nr, gfp_t gfp,
+			     bool napot)
+{
+	unsigned long i = napot ? alloc_napot_groups(pages, nr, gfp) : 0;
+
+	if (!(gfp & __GFP_DMA32))
+		i += take_pooled(pages + i, nr - i, gfp);
 	for (; i < nr; i++) {
 		pages[i] = alloc_page(gfp | __GFP_NOWARN);
 		if (!pages[i]) {
@@ -451,10 +492,23 @@ static unsigned long vb_map(struct page *const *pages, unsigned int nr,
 		}
 	}
 	slot = vb->next;
-	vb->next += nr + 1;
+	if (napot_area(nr)) {
+		slot = ALIGN(slot, NAPOT_PTES);
+		if (slot + nr + 1 > VMAP_BLOCK_PAGES) {
+			vb = replace_block(cur, vb);
+			if (!vb) {
+				local_irq_restore(flags);
+				return 0;
+			}
+			slot = 0;
+		}
+		dirty_slots(vb, slot - vb->next);	/* skipped for good */
+	}
+	vb->next = slot + nr + 1;
 	vb->nr[slot] = nr;
 	vb->caller[slot] = caller;
-	pgtable_set_leaves(vb->ptes + slot, pages, nr, PAGE_KERNEL);
+	pgtable_set_leaves(&kernel_pgtable, vb->ptes + slot, pages, nr,
+			   PAGE_KERNEL);
 	if (vb->next == VMAP_BLOCK_PAGES)
 		*cur = NULL;	/* full: retired as it stands */
 	spin_unlock(&vb->lock);
@@ -469,7 +523,7 @@ static void *vb_alloc(unsigned int nr, gfp_t gfp, unsigned long caller)
 	unsigned long va;
 	unsigned int i;
 
-	if (alloc_fresh_pages(pages, nr, gfp))
+	if (alloc_fresh_pages(pages, nr, gfp, napot_area(nr)))
 		return NULL;
 	va = vb_map(pages, nr, caller);
 	if (!va) {
@@ -524,6 +578,8 @@ static struct vm_struct *alloc_area(unsigned long size, unsigned long align,
 	INIT_LIST_HEAD(&vm->dead_pages);
 	if (kind == VM_STACK)
 		size += PAGE_SIZE;
+	else if (napot_area(vm->nr_pages))
+		align = max(align, NAPOT_SIZE);
 	if (place_area(vm, size, align)) {
 		kmem_cache_free(vm_struct_cache, vm);
 		return NULL;
@@ -572,7 +628,8 @@ static int map_area_pages(struct vm_struct *vm, gfp_t gfp)
 
 		n = min(vm->nr_pages - done,
 			(unsigned long)(PTRS_PER_TABLE - PX(0, at)));
-		err = alloc_fresh_pages(pages, n, gfp);
+		err = alloc_fresh_pages(pages, n, gfp, napot_area(n) &&
+					vm->kind != VM_STACK);
 		if (!err && pgtable_map_pages(&kernel_pgtable, at, pages, n,
 					      PAGE_KERNEL)) {
 			/* Some may be mapped: they go with the purge. */
@@ -956,6 +1013,7 @@ bool vmalloc_describe(unsigned long addr, char *buf, size_t len)
 
 static void print_area(const struct vm_struct *vm)
 {
+	unsigned long napot;
 	char sym[64];
 
 	if (vm->freed)
@@ -967,6 +1025,10 @@ static void print_area(const struct vm_struct *vm)
 	       kind_names[vm->kind]);
 	if (vm->kind == VM_IOREMAP)
 		printk(" phys=%#llx", (unsigned long long)vm->phys);
+	napot = pgtable_napot_leaves(&kernel_pgtable, area_map_start(vm),
+				     vm->nr_pages << PAGE_SHIFT);
+	if (napot)
+		printk(" napot=%lu", napot);
 	printk("\n");
 }
 
@@ -977,10 +1039,11 @@ static void print_block(struct vmap_block *vb)
 	unsigned int slot;
 
 	spin_lock(&vb->lock);
-	for (slot = 0; slot < vb->next && vb->nr[slot];
-	     slot += (vb->nr[slot] & ~PIECE_FREED) + 1)
-		print_area(piece_at(vb, vb->area.range.start +
-				    slot * PAGE_SIZE, &view));
+	/* Slots skipped to align a piece have no piece: nr is 0 there. */
+	for (slot = 0; slot < vb->next; slot++)
+		if (vb->nr[slot])
+			print_area(piece_at(vb, vb->area.range.start +
+					    slot * PAGE_SIZE, &view));
 	spin_unlock(&vb->lock);
 }
 

@@ -615,10 +615,17 @@ def run_bench_gate(builddir):
 
 
 # gdb/...: scripts/gdb/rvmem.py's commands on a guest stopped at main,
-# each checked against what the kernel prints or what must hold.
+# each checked against what the kernel prints or what must hold. The
+# guest has Svnapot, so the direct map past the kernel image has NAPOT
+# leaves (GDB_NAPOT_VA: the first 64 KiB-aligned address past _end),
+# and prints its vmallocinfo at exit (mm.report=1).
 GDB_HARTS = 2
+GDB_NAPOT_VA = "((unsigned long)_end + 0xffff) & ~0xffffUL"
 GDB_COMMANDS = ["rvmem-meminfo", "rvmem-buddyinfo", "rvmem-slabinfo",
-                "rvmem-harts", "rvmem-pte main", "rvmem-page main"]
+                "rvmem-harts", "rvmem-pte main", "rvmem-page main",
+                "rvmem-pte " + GDB_NAPOT_VA, "rvmem-vmallocinfo"]
+VMALLOCINFO_LINE = re.compile(r"^0x[0-9a-f]+-0x[0-9a-f]+ +\d+ .* pages=\d+ .*$",
+                              re.M)
 
 
 def gdb_session(builddir, tmp):
@@ -631,7 +638,9 @@ def gdb_session(builddir, tmp):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                           "..", "scripts", "gdb", "rvmem.py")
     guest = ["timeout", str(BOOT_TIMEOUT)] + [
-        a for a in qemu.command(image, harts=GDB_HARTS) if a != "-nographic"
+        a for a in qemu.command(image, harts=GDB_HARTS, append="mm.report=1",
+                                cpu_props="svnapot=true")
+        if a != "-nographic"
     ] + ["-display", "none", "-serial", "file:" + console,
          "-gdb", "stdio", "-S"]
     argv = ["gdb-multiarch", "-batch", "-nx", image,
@@ -667,8 +676,17 @@ def gdb_checks(out, log):
                        out.get("rvmem-harts", ""), re.M)
     va = re.search(r"^va (0x[0-9a-f]+),", out.get("rvmem-pte main", ""),
                    re.M)
-    leaf = re.search(r"^L\d .* V\S\SX\S+ pa \S+ \(leaf\)\npa of va: (\S+)$",
+    leaf = re.search(r"^L\d .* V\S\SX\S+ pa \S+ \(leaf[^)]*\)\n"
+                     r"(?:NAPOT group: .*\n)?pa of va: (\S+)$",
                      out.get("rvmem-pte main", ""), re.M)
+    napot_out = out.get("rvmem-pte " + GDB_NAPOT_VA, "")
+    napot_va = re.search(r"^va (0x[0-9a-f]+),", napot_out, re.M)
+    napot = re.search(r"^L0 .* \(leaf, 64K NAPOT\)\nNAPOT group: va "
+                      r"(0x[0-9a-f]+)-.*\npa of va: (\S+)$", napot_out, re.M)
+    report = log.split("mm report at exit:", 1)
+    kernel_vmalloc = VMALLOCINFO_LINE.findall(report[-1]) \
+        if len(report) == 2 else []
+    gdb_vmalloc = VMALLOCINFO_LINE.findall(out.get("rvmem-vmallocinfo", ""))
     pfn = re.search(r"pfn (0x[0-9a-f]+) flags",
                     out.get("rvmem-page main", ""))
     va = int(va.group(1), 16) if va else -1
@@ -686,6 +704,12 @@ def gdb_checks(out, log):
          "main's leaf is executable and maps it to itself (identity map)"),
         ("page_text", pfn and int(pfn.group(1), 16) == va >> 12,
          "main's struct page has pfn = &main >> 12"),
+        ("pte_napot", napot and napot_va and
+         napot.group(1) == napot_va.group(1) == napot.group(2),
+         "the first 64 KiB past _end: a NAPOT leaf mapping it to itself"),
+        ("vmallocinfo", kernel_vmalloc and gdb_vmalloc == kernel_vmalloc,
+         "rvmem-vmallocinfo prints the lines of the kernel's vmallocinfo "
+         "at exit (%d), no more, no less" % len(kernel_vmalloc)),
     ]
 
 

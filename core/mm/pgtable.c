@@ -566,10 +566,12 @@ pte_t *pgtable_leaf_entry(struct pgtable *pt, unsigned long va)
 static bool napot_run(const pte_t *entry, struct page *const *pages,
 		      unsigned long left)
 {
-	unsigned long pfn = page_to_pfn(pages[0]), i;
+	unsigned long pfn, i;
 
-	if (left < NAPOT_PTES || entry_index(entry) % NAPOT_PTES ||
-	    pfn % NAPOT_PTES)
+	if (left < NAPOT_PTES || entry_index(entry) % NAPOT_PTES)
+		return false;
+	pfn = page_to_pfn(pages[0]);
+	if (pfn % NAPOT_PTES)
 		return false;
 	for (i = 1; i < NAPOT_PTES; i++)
 		if (page_to_pfn(pages[i]) != pfn + i)

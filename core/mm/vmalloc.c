@@ -234,6 +234,13 @@ static void list_move_all(struct list_head *from, struct list_head *to)
 	INIT_LIST_HEAD(from);
 }
 
+static void zero_pages(struct page **pages, unsigned long nr, gfp_t gfp)
+{
+	if (gfp & __GFP_ZERO)
+		while (nr--)
+			memset(page_address(pages[nr]), 0, PAGE_SIZE);
+}
+
 /* Take up to @nr pages from this hart's pool into @pages. */
 static unsigned long take_pooled(struct page **pages, unsigned long nr,
 				 gfp_t gfp)
@@ -246,10 +253,37 @@ static unsigned long take_pooled(struct page **pages, unsigned long nr,
 		list_del(&pages[i]->lru);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
-	if (gfp & __GFP_ZERO)
-		for (flags = 0; flags < i; flags++)
-			memset(page_address(pages[flags]), 0, PAGE_SIZE);
+	zero_pages(pages, i, gfp);
 	return i;
+}
+
+/*
+ * Take the first NAPOT_PTES pages of this hart's pool if they make a
+ * 64 KiB group (aligned, in frame order), as a vfree'd group's pages
+ * come back: then a NAPOT area reuses them as the pool's single pages
+ * are reused. Return: whether it did.
+ */
+static bool take_pooled_group(struct page **pages, gfp_t gfp)
+{
+	struct vmap_pool *pool = &vmap_pools[smp_processor_id()];
+	unsigned long flags = spin_lock_irqsave(&pool->lock), i = 0;
+	struct list_head *pos;
+	bool group;
+
+	for (pos = pool->pages.next; i < NAPOT_PTES && pos != &pool->pages;
+	     pos = pos->next, i++) {
+		pages[i] = list_entry(pos, struct page, lru);
+		if (page_to_pfn(pages[i]) != page_to_pfn(pages[0]) + i)
+			break;
+	}
+	group = i == NAPOT_PTES && IS_ALIGNED(page_to_pfn(pages[0]),
+					      NAPOT_PTES);
+	for (i = 0; group && i < NAPOT_PTES; i++)
+		list_del(&pages[i]->lru);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (group)
+		zero_pages(pages, NAPOT_PTES, gfp);
+	return group;
 }
 
 /* Does an area of @nr pages at a 64 KiB-aligned address take NAPOT groups. */
@@ -259,8 +293,9 @@ static bool napot_area(unsigned long nr)
 }
 
 /*
- * Fill @pages with 64 KiB groups, each 16 pages of one order-4 block,
- * while whole groups fit in @nr. Return: pages filled.
+ * Fill @pages with 64 KiB groups, each 16 pages of one order-4 block
+ * (a pooled group, or a new one), while whole groups fit in @nr.
+ * Return: pages filled.
  */
 static unsigned long alloc_napot_groups(struct page **pages, unsigned long nr,
 					gfp_t gfp)
@@ -268,8 +303,11 @@ static unsigned long alloc_napot_groups(struct page **pages, unsigned long nr,
 	unsigned long i, j;
 
 	for (i = 0; i + NAPOT_PTES <= nr; i += NAPOT_PTES) {
-		void *block = alloc_pages_exact(NAPOT_SIZE, gfp | __GFP_NOWARN);
+		void *block;
 
+		if (!(gfp & __GFP_DMA32) && take_pooled_group(pages + i, gfp))
+			continue;
+		block = alloc_pages_exact(NAPOT_SIZE, gfp | __GFP_NOWARN);
 		if (!block)
 			break;	/* fragmented: single pages, mapped plain */
 		for (j = 0; j < NAPOT_PTES; j++)

@@ -86,28 +86,16 @@ static void set_entries(pte_t *entry, unsigned long nr, pte_t val)
 		set_entry(&entry[i], val);
 }
 
-/*
- * Turn the NAPOT group @entry is in into 16 plain entries mapping the
- * same frames, if it is one.
- */
-static void split_napot(pte_t *entry)
+/* Turn the NAPOT group @entry is in into 16 plain entries, same frames. */
+static noinline void split_napot(pte_t *entry)
 {
 	pte_t *first = entry - entry_index(entry) % NAPOT_PTES;
 	phys_addr_t base = pte_leaf_pa(*first, 0, 0);
 	pgprot_t prot = pte_prot(*first);
 	unsigned long i;
 
-	if (!pte_napot(*first))
-		return;
 	for (i = 0; i < NAPOT_PTES; i++)
 		WRITE_ONCE(first[i], pa_to_pte(base + i * PAGE_SIZE, prot));
-}
-
-/* Split the group @entry is in unless @entry starts one. */
-static void split_napot_within(pte_t *entry)
-{
-	if (entry_index(entry) % NAPOT_PTES)
-		split_napot(entry);
 }
 
 int pgtable_init(struct pgtable *pt, unsigned int levels)
@@ -559,67 +547,109 @@ pte_t *pgtable_leaf_entry(struct pgtable *pt, unsigned long va)
 	return entry == ERR_EXISTS ? NULL : entry;
 }
 
+static void set_plain_leaves(pte_t *entry, struct page *const *pages,
+			     unsigned long nr, pgprot_t prot)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		WRITE_ONCE(entry[i], pa_to_pte(page_to_phys(pages[i]), prot));
+}
+
 /*
- * Can @pages[0..@left) start with a NAPOT group at @entry: the group's
- * first slot, then 64 KiB of aligned frames in order.
+ * Do @pages[0..@left) start with 64 KiB of aligned frames in order, and
+ * @entry with a group's first slot.
  */
 static bool napot_run(const pte_t *entry, struct page *const *pages,
 		      unsigned long left)
 {
-	unsigned long pfn, i;
+	unsigned long i;
 
-	if (left < NAPOT_PTES || entry_index(entry) % NAPOT_PTES)
+	if (left < NAPOT_PTES || entry_index(entry) % NAPOT_PTES ||
+	    page_to_pfn(pages[0]) % NAPOT_PTES)
 		return false;
-	pfn = page_to_pfn(pages[0]);
-	if (pfn % NAPOT_PTES)
-		return false;
+	/* mem_map is one array: frames in order have struct pages in order. */
 	for (i = 1; i < NAPOT_PTES; i++)
-		if (page_to_pfn(pages[i]) != pfn + i)
+		if (pages[i] != pages[0] + i)
 			return false;
 	return true;
+}
+
+/*
+ * pgtable_set_leaves() where the tree has NAPOT groups: a group wherever
+ * napot_run() finds one, single entries elsewhere. Out of line, so runs
+ * in a tree without them pay nothing for it.
+ */
+static noinline void set_leaves_napot(pte_t *entry, struct page *const *pages,
+				      unsigned long nr, pgprot_t prot)
+{
+	unsigned long i, j;
+
+	for (i = 0; i < nr; i++) {
+		if (!napot_run(&entry[i], &pages[i], nr - i)) {
+			set_plain_leaves(&entry[i], &pages[i], 1, prot);
+			continue;
+		}
+		for (j = 0; j < NAPOT_PTES; j++)
+			WRITE_ONCE(entry[i + j],
+				   napot_pte(page_to_phys(pages[i]), prot));
+		i += NAPOT_PTES - 1;
+	}
 }
 
 void pgtable_set_leaves(const struct pgtable *pt, pte_t *entry,
 			struct page *const *pages, unsigned long nr,
 			pgprot_t prot)
 {
-	unsigned long i, j, n;
-
-	for (i = 0; i < nr; i += n) {
-		phys_addr_t pa = page_to_phys(pages[i]);
-		bool napot = pt->napot && napot_run(&entry[i], &pages[i],
-						    nr - i);
-		pte_t val = napot ? napot_pte(pa, prot) : pa_to_pte(pa, prot);
-
-		n = napot ? NAPOT_PTES : 1;
-		for (j = 0; j < n; j++)
-			WRITE_ONCE(entry[i + j], val);
-	}
 	table_page(entry)->counters += nr;
+	if (pt->napot)
+		set_leaves_napot(entry, pages, nr, prot);
+	else
+		set_plain_leaves(entry, pages, nr, prot);
 }
+
+static unsigned long clear_leaves_napot(pte_t *entry, unsigned long nr,
+					struct list_head *pages);
 
 unsigned long pgtable_clear_leaves(pte_t *entry, unsigned long nr,
 				   struct list_head *pages)
 {
 	unsigned long i, cleared = 0;
 
-	/* Groups the run takes only part of become plain entries first. */
-	split_napot_within(entry);
-	split_napot_within(entry + nr);
 	for (i = 0; i < nr; i++) {
 		pte_t old = entry[i];
-		unsigned long low = entry_index(&entry[i]) << PAGE_SHIFT;
 
 		if (!pte_present(old))
 			continue;
+		if (unlikely(pte_napot(old)))
+			break;
 		WRITE_ONCE(entry[i], 0);
 		cleared++;
 		if (pages)
-			list_add_tail(&pfn_to_page(pte_leaf_pa(old, 0, low) >>
+			list_add_tail(&pfn_to_page(pte_to_pa(old) >>
 						   PAGE_SHIFT)->lru, pages);
 	}
 	table_page(entry)->counters -= cleared;
+	if (unlikely(i < nr))
+		cleared += clear_leaves_napot(&entry[i], nr - i, pages);
 	return cleared;
+}
+
+/*
+ * pgtable_clear_leaves() from a NAPOT entry on: split every group the
+ * run touches (those it takes in part too) into plain entries for the
+ * same frames, then clear them as plain ones.
+ */
+static noinline unsigned long clear_leaves_napot(pte_t *entry,
+						 unsigned long nr,
+						 struct list_head *pages)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (pte_napot(entry[i]))
+			split_napot(&entry[i]);
+	return pgtable_clear_leaves(entry, nr, pages);
 }
 
 int pgtable_map_pages(struct pgtable *pt, unsigned long va,

@@ -273,7 +273,7 @@ static bool take_pooled_group(struct page **pages, gfp_t gfp)
 	for (pos = pool->pages.next; i < NAPOT_PTES && pos != &pool->pages;
 	     pos = pos->next, i++) {
 		pages[i] = list_entry(pos, struct page, lru);
-		if (page_to_pfn(pages[i]) != page_to_pfn(pages[0]) + i)
+		if (pages[i] != pages[0] + i)	/* mem_map: one array */
 			break;
 	}
 	group = i == NAPOT_PTES && IS_ALIGNED(page_to_pfn(pages[0]),
@@ -316,17 +316,11 @@ static unsigned long alloc_napot_groups(struct page **pages, unsigned long nr,
 	return i;
 }
 
-/*
- * Fill @pages[0..@nr) with pages: NAPOT groups first where @napot, then
- * pooled ones: all, or none.
- */
-static int alloc_fresh_pages(struct page **pages, unsigned long nr, gfp_t gfp,
-			     bool napot)
+/* Fill @pages[0..@nr) with pages, pooled ones first: all, or none. */
+static int alloc_fresh_pages(struct page **pages, unsigned long nr, gfp_t gfp)
 {
-	unsigned long i = napot ? alloc_napot_groups(pages, nr, gfp) : 0;
+	unsigned long i = gfp & __GFP_DMA32 ? 0 : take_pooled(pages, nr, gfp);
 
-	if (!(gfp & __GFP_DMA32))
-		i += take_pooled(pages + i, nr - i, gfp);
 	for (; i < nr; i++) {
 		pages[i] = alloc_page(gfp | __GFP_NOWARN);
 		if (!pages[i]) {
@@ -336,6 +330,31 @@ static int alloc_fresh_pages(struct page **pages, unsigned long nr, gfp_t gfp,
 		}
 	}
 	return 0;
+}
+
+/* alloc_fresh_pages() with NAPOT groups first; out of the plain path. */
+static noinline int alloc_napot_pages(struct page **pages, unsigned long nr,
+				      gfp_t gfp)
+{
+	unsigned long i = alloc_napot_groups(pages, nr, gfp);
+
+	if (!alloc_fresh_pages(pages + i, nr - i, gfp))
+		return 0;
+	while (i--)
+		__free_page(pages[i]);
+	return -ENOMEM;
+}
+
+/*
+ * Pages for @nr entries from a 64 KiB-aligned address: in NAPOT groups
+ * where @napot.
+ */
+static int alloc_area_pages(struct page **pages, unsigned long nr, gfp_t gfp,
+			    bool napot)
+{
+	if (unlikely(napot))
+		return alloc_napot_pages(pages, nr, gfp);
+	return alloc_fresh_pages(pages, nr, gfp);
 }
 
 /* Give @vm a range of @size bytes, and its guard, in vmap_space. */
@@ -530,7 +549,7 @@ static unsigned long vb_map(struct page *const *pages, unsigned int nr,
 		}
 	}
 	slot = vb->next;
-	if (napot_area(nr)) {
+	if (unlikely(napot_area(nr))) {
 		slot = ALIGN(slot, NAPOT_PTES);
 		if (slot + nr + 1 > VMAP_BLOCK_PAGES) {
 			vb = replace_block(cur, vb);
@@ -561,7 +580,7 @@ static void *vb_alloc(unsigned int nr, gfp_t gfp, unsigned long caller)
 	unsigned long va;
 	unsigned int i;
 
-	if (alloc_fresh_pages(pages, nr, gfp, napot_area(nr)))
+	if (alloc_area_pages(pages, nr, gfp, napot_area(nr)))
 		return NULL;
 	va = vb_map(pages, nr, caller);
 	if (!va) {
@@ -666,8 +685,8 @@ static int map_area_pages(struct vm_struct *vm, gfp_t gfp)
 
 		n = min(vm->nr_pages - done,
 			(unsigned long)(PTRS_PER_TABLE - PX(0, at)));
-		err = alloc_fresh_pages(pages, n, gfp, napot_area(n) &&
-					vm->kind != VM_STACK);
+		err = alloc_area_pages(pages, n, gfp, napot_area(n) &&
+				       vm->kind != VM_STACK);
 		if (!err && pgtable_map_pages(&kernel_pgtable, at, pages, n,
 					      PAGE_KERNEL)) {
 			/* Some may be mapped: they go with the purge. */

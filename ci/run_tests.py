@@ -20,7 +20,8 @@ Three parts, each a list of named cases:
              from outside apps/ builds without the kernel's warnings
              and boots
   gdb/...    scripts/gdb/rvmem.py's commands on hello stopped at main,
-             checked against its boot log and the identity map (fails
+             checked against its boot log, the identity map and its
+             vmallocinfo at exit (fails
              without gdb-multiarch, which ci/setup.sh installs)
   link/...   every app's malloc is rvmem's: no app but allocbench (which
              measures it, renamed) links picolibc's own malloc

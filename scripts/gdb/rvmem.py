@@ -213,12 +213,13 @@ class Pte(RvmemCommand):
         gdb.write("va %#x, Sv%d, root %#x\n" % (
             va, 12 + 9 * levels, ulong(pt["root"])))
         for level, index, slot, pte in pgtable_walk(va):
-            size = leaf_size(level, pte)
+            leaf = pte & 1 and pte & PTE_LEAF
+            size = leaf_size(level, pte) if leaf else 1 << PAGE_SHIFT
             base = pte_pa(pte) & ~(size - 1)
             gdb.write("L%d [%3d] @%#x: pte %#018x %s pa %#x%s\n" % (
                 level, index, slot, pte, pte_flags(pte), base,
                 self.kind(pte)))
-            if pte & 1 and pte & PTE_LEAF:
+            if leaf:
                 if pte & PTE_NAPOT:
                     group = va & ~(NAPOT_SIZE - 1)
                     gdb.write("NAPOT group: va %#x-%#x, 16 entries "

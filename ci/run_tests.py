@@ -625,8 +625,8 @@ GDB_NAPOT_VA = "((unsigned long)_end + 0xffff) & ~0xffffUL"
 GDB_COMMANDS = ["rvmem-meminfo", "rvmem-buddyinfo", "rvmem-slabinfo",
                 "rvmem-harts", "rvmem-pte main", "rvmem-page main",
                 "rvmem-pte " + GDB_NAPOT_VA, "rvmem-vmallocinfo"]
-VMALLOCINFO_LINE = re.compile(r"^0x[0-9a-f]+-0x[0-9a-f]+ +\d+ .* pages=\d+ .*$",
-                              re.M)
+VMALLOCINFO_LINE = re.compile(
+    r"^0x[0-9a-f]+-0x[0-9a-f]+ +\d+ .* pages=\d+ .*$", re.M)
 
 
 def gdb_session(builddir, tmp):

@@ -1483,8 +1483,8 @@ static void pgtable_napot_split(struct ktest *t)
 							3 * NAPOT_SIZE), 2);
 		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, LO, 3 * NAPOT_SIZE, PA0,
 					       PAGE_KERNEL_RO, NULL));
-		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO + 2 * NAPOT_SIZE + 9 * P,
-						 P), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO + 2 * NAPOT_SIZE +
+						 9 * P, P), 0);
 		KTEST_EXPECT_TRUE(t, unmapped(t, pt, LO + 2 * NAPOT_SIZE +
 					      9 * P, P));
 		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, LO,

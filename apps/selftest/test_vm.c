@@ -600,10 +600,11 @@ static void check_vmalloc_napot(struct ktest *t, u8 *p, unsigned long nr)
 			groups++;
 	}
 	for (i = 0; i < nr; i++) {
+		u8 *at = p + i * PAGE_SIZE;
+
 		KTEST_ASSERT_TRUE(t, pgtable_translate(&kernel_pgtable,
-				  (unsigned long)p + i * PAGE_SIZE, &pa));
-		KTEST_EXPECT_EQ(t, pa, page_to_phys(vmalloc_to_page(p + i *
-								    PAGE_SIZE)));
+						       (unsigned long)at, &pa));
+		KTEST_EXPECT_EQ(t, pa, page_to_phys(vmalloc_to_page(at)));
 		KTEST_EXPECT_EQ(t, ((u8 *)__va(pa))[7], (u8)(i + 1));
 	}
 	KTEST_EXPECT_EQ(t, groups, kernel_pgtable.napot ? nr / NAPOT_PTES : 0);

@@ -18,8 +18,9 @@ must be stopped and the image built with -g, as every rvmem image is):
 
 The layouts mirrored here (PTE bits, NAPOT, PG_* numbers, ZONE_SHIFT,
 PIECE_FREED) come from platform/riscv/include/asm/pgtable-bits.h,
-include/rvmem/mm.h and core/mm/vmalloc.c; a change there needs one here. Everything else is read through gdb's types, so
-field offsets follow the image. Python stdlib and gdb's API only.
+include/rvmem/mm.h and core/mm/vmalloc.c; a change there needs one here.
+Everything else is read through gdb's types, so field offsets follow the
+image. Python stdlib and gdb's API only.
 """
 import gdb
 

@@ -234,6 +234,7 @@ static void list_move_all(struct list_head *from, struct list_head *to)
 	INIT_LIST_HEAD(from);
 }
 
+/* Pooled pages hold old data: zero them where @gfp asks. */
 static void zero_pages(struct page **pages, unsigned long nr, gfp_t gfp)
 {
 	if (gfp & __GFP_ZERO)

@@ -4,7 +4,8 @@ command for people.
 
     ci/qemu.py APP [--harts N] [--mem SIZE] [--firmware dynamic|jump]
                [--append "BOOTARGS"] [--dtb FILE] [--mmu sv39|sv48|sv57]
-               [--ext] [--no-sstc] [--icount] [--timeout SECONDS] [--gdb]
+               [--ext] [--cpu-props PROPS] [--no-sstc] [--icount]
+               [--timeout SECONDS] [--gdb]
                [--builddir DIR] [--dry-run]
 
 APP is a name in apps/ (the image DIR/apps/APP.elf) or a path to an ELF.
@@ -14,7 +15,8 @@ carries it), or 124 when the timeout ends a hung guest.
 --mmu boots with QEMU's own device tree for the same machine, dumped and
 with every hart's mmu-type changed: QEMU 7.2's rv64 hart takes Sv57 in
 satp, but its tree says riscv,sv48. --ext turns on the Svnapot, Svpbmt
-and Svinval extensions (off by default in QEMU).
+and Svinval extensions (off by default in QEMU); --cpu-props adds -cpu
+properties of one's own ("svnapot=true" turns on Svnapot alone).
 """
 import argparse
 import os
@@ -60,10 +62,12 @@ def set_mmu_type(blob, mmu):
     return bytes(out)
 
 
-def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False):
+def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False,
+                  cpu_props=""):
     """Dump QEMU's tree for this machine to @path with mmu-type @mmu."""
     subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + path,
-                    "-cpu", cpu_model(sstc, ext), "-smp", str(harts),
+                    "-cpu", cpu_model(sstc, ext, cpu_props),
+                    "-smp", str(harts),
                     "-m", mem, "-nographic"], check=True,
                    capture_output=True)
     with open(path, "rb") as f:
@@ -102,7 +106,8 @@ def boot(image, timeout=60, mmu=None, **kwargs):
             kwargs["dtb"] = os.path.join(tmp, "mmu.dtb")
             write_mmu_dtb(kwargs["dtb"], mmu, kwargs.get("harts", 1),
                           kwargs.get("mem", "128M"), kwargs.get("sstc", True),
-                          kwargs.get("ext", False))
+                          kwargs.get("ext", False),
+                          kwargs.get("cpu_props", ""))
         return run(command(image, **kwargs), timeout)
 
 
@@ -134,6 +139,8 @@ def main():
                    help="QEMU's own tree with this mmu-type")
     p.add_argument("--ext", action="store_true",
                    help="harts with Svnapot, Svpbmt and Svinval")
+    p.add_argument("--cpu-props", default="",
+                   help="more -cpu properties, e.g. svnapot=true")
     p.add_argument("--no-sstc", action="store_true",
                    help="hide Sstc, so the timer goes through SBI TIME")
     p.add_argument("--icount", action="store_true",
@@ -153,9 +160,10 @@ def main():
         dtb = a.dtb
         if a.mmu:
             dtb = os.path.join(tmp, "mmu.dtb")
-            write_mmu_dtb(dtb, a.mmu, a.harts, a.mem, not a.no_sstc, a.ext)
+            write_mmu_dtb(dtb, a.mmu, a.harts, a.mem, not a.no_sstc, a.ext,
+                          a.cpu_props)
         cmd = command(image, a.harts, a.mem, a.firmware, a.append, dtb,
-                      not a.no_sstc, a.icount, a.gdb, a.ext)
+                      not a.no_sstc, a.icount, a.gdb, a.ext, a.cpu_props)
         if a.dry_run:
             print(" ".join("'%s'" % c if " " in c or not c else c
                            for c in cmd))

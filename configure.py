@@ -57,6 +57,7 @@ GUEST_SOURCES = [
     "core/kernel/smp.c",
     "core/libc/lock.c",
     "core/libc/malloc.c",
+    "core/libc/mman.c",
     "core/libc/pthread.c",
     "core/libc/stdio.c",
     "core/libc/string.c",

@@ -523,12 +523,27 @@ static bool range_in_window(unsigned long start, unsigned long len)
 	       start + len <= MMAP_END;
 }
 
+/*
+ * A fixed mapping at @addr takes the guard page there, if any: the
+ * region just below loses its guard. Else it would fail where nothing
+ * is mapped, after unmapping what was. Write lock held.
+ */
+static void take_guard(unsigned long addr)
+{
+	struct vm_range *vr = vm_space_find(&mmap_space, addr);
+
+	if (vr && vr->end <= addr)
+		reshape(container_of(vr, struct anon_region, range),
+			vr->start, vr->end, 0);
+}
+
 /* Place @r: at a fixed address, at the hint if free, else anywhere. */
 static int place_region(struct anon_region *r, unsigned long addr,
 			unsigned long len, int flags, struct spares *sp)
 {
 	if (flags & MAP_FIXED) {
 		unmap_range_locked(addr, addr + len, sp);
+		take_guard(addr);
 		r->range = (struct vm_range){ .start = addr,
 					      .end = addr + len };
 		return vm_space_insert(&mmap_space, &r->range);

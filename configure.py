@@ -87,6 +87,7 @@ HOST_SOURCES = [
     "tests/fdt_builder.c",
     "tests/host_main.c",
     "tests/mm_fixture.c",
+    "tests/test_anon_random.c",
     "tests/test_avl.c",
     "tests/test_failinject.c",
     "tests/test_fdt.c",

@@ -171,6 +171,18 @@ bool mm_buddy_model_take(unsigned long nr_free[NR_PAGE_ORDERS],
 	return true;
 }
 
+u64 mm_test_seed(const char *run, u64 fixed)
+{
+	const char *env = getenv("RVMEM_SEED");
+	u64 seed = env ? strtoull(env, NULL, 0) : fixed;
+
+	if (!seed)
+		seed = fixed;	/* xorshift never leaves 0 */
+	printk("        # %s: seed %#llx (RVMEM_SEED=%#llx replays it)\n",
+	       run, (unsigned long long)seed, (unsigned long long)seed);
+	return seed;
+}
+
 void handoff_init(struct handoff *h, size_t elem)
 {
 	if (elem > HANDOFF_ELEM_MAX)

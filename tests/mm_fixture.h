@@ -139,6 +139,13 @@ static inline u64 mm_rand(u64 *state)
 	return x * 0x2545F4914F6CDD1DULL;
 }
 
+/**
+ * mm_test_seed() - the seed for a random run: $RVMEM_SEED if set (decimal
+ * or 0x hex), else @fixed; printed either way, so a failure can be
+ * replayed with RVMEM_SEED=N rvmem-tests SUITE
+ */
+u64 mm_test_seed(const char *run, u64 fixed);
+
 /*
  * A bounded queue through which test threads pass objects to each other
  * (to free what another "hart" allocated). Elements are copied whole.

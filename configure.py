@@ -100,6 +100,7 @@ HOST_SOURCES = [
     "tests/test_slab.c",
     "tests/test_slab_random.c",
     "tests/test_vm_space.c",
+    "tests/test_vmalloc_random.c",
 ]
 
 BAD_FREE_SOURCES = [

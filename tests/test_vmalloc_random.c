@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <asm/tlbflush.h>
+#include <rvmem/fault-inject.h>
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/memlayout.h>
@@ -35,6 +36,7 @@
 #include "mm_fixture.h"
 
 #define RANDOM_OPS	1000000
+#define FAILING_OPS	200000	/* with allocations failing */
 #define CHECK_EVERY	4096
 #define PHASE_OPS	20000	/* fill and drain phases alternate */
 #define MAX_ERRORS	10
@@ -66,7 +68,8 @@ struct run {
 	unsigned long *pfn_owned;
 	bool span_used[NR_SPANS];
 	u64 rng;
-	unsigned long ops, errors, allocs, frees, purges;
+	bool failing;		/* fault injection armed: NULL may come */
+	unsigned long ops, errors, allocs, frees, purges, failed;
 };
 
 static void __printf(2, 3) run_error(struct run *r, const char *fmt, ...)
@@ -80,6 +83,12 @@ static void __printf(2, 3) run_error(struct run *r, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk("        # op %lu: %s\n", r->ops, msg);
+}
+
+/* Failures fault injection has made since its attrs were set. */
+static unsigned long injected(void)
+{
+	return fail_page_alloc.failed + failslab.failed;
 }
 
 static u64 rnd(struct run *r, u64 n)
@@ -291,7 +300,7 @@ static void *do_vmap(struct run *r, struct area *a)
 	if (!a->vmap_pages)
 		return NULL;
 	for (i = 0; i < a->pages; i++) {
-		a->vmap_pages[i] = alloc_page(GFP_KERNEL);
+		a->vmap_pages[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 		if (!a->vmap_pages[i])
 			return NULL;
 		if (!pfn_change(r, page_to_pfn(a->vmap_pages[i]), true))
@@ -346,7 +355,7 @@ static void run_alloc(struct run *r)
 		K_VZALLOC, K_ALIGN, K_ALIGN, K_VMAP, K_IOREMAP,
 	};
 	struct area *a = &r->live[r->nr_live];
-	unsigned long bytes;
+	unsigned long bytes, injected0;
 	void *addr;
 
 	*a = (struct area){ .kind = kinds[rnd(r, ARRAY_SIZE(kinds))],
@@ -355,9 +364,14 @@ static void run_alloc(struct run *r)
 		a->pages = min(a->pages, 64UL);
 	bytes = a->pages * PAGE_SIZE - rnd(r, PAGE_SIZE);
 	a->pfns = calloc(a->pages + 1, sizeof(*a->pfns));
+	injected0 = injected();
 	addr = call_alloc(r, a, bytes);
 	if (!addr) {
-		run_error(r, "kind %d of %lu bytes failed", a->kind, bytes);
+		if (r->failing && injected() != injected0)
+			r->failed++;
+		else
+			run_error(r, "kind %d of %lu bytes failed", a->kind,
+				  bytes);
 		if (a->vmap_pages)
 			free_vmap_pages(r, a);
 		free(a->pfns);
@@ -486,6 +500,49 @@ static unsigned long spans_used(const struct run *r)
 	return n;
 }
 
+static void vmalloc_run(struct ktest *t, unsigned long ops, u64 fixed_seed,
+			bool failing)
+{
+	static struct run r;
+	unsigned long data0, purges0, flushes0;
+
+	KTEST_ASSERT_TRUE(t, mm_fixture_boot_vm(MiB(64), 3));
+	memset(&r, 0, sizeof(r));
+	r.rng = mm_test_seed(failing ? "vmalloc, failing" : "vmalloc",
+			     fixed_seed);
+	r.pfn_owned = calloc(DIV_ROUND_UP(memmap_pages, 64), sizeof(long));
+	KTEST_ASSERT_TRUE(t, r.pfn_owned != NULL);
+	data0 = mm_data_pages();
+	purges0 = vm_events_sum(VMALLOC_PURGE);
+	flushes0 = host_tlb_flushes.global;
+	r.failing = failing;
+	if (failing) {
+		fault_attr_set(&fail_page_alloc, 97, 100, 0, -1);
+		fault_attr_set(&failslab, 13, 100, 0, -1);
+	}
+	while (r.ops < ops && r.errors <= MAX_ERRORS) {
+		run_step(&r);
+		if (r.ops % CHECK_EVERY == 0)
+			check_all(&r);
+	}
+	fault_attr_set(&fail_page_alloc, 0, 0, 0, 0);
+	fault_attr_set(&failslab, 0, 0, 0, 0);
+	while (r.nr_live)
+		run_free(&r);
+	host_hart_enter(0);
+	vm_unmap_aliases();
+	printk("        # %lu ops: %lu areas made, %lu freed, %lu failed, "
+	       "%lu purges (%lu asked for)\n", r.ops, r.allocs, r.frees,
+	       r.failed, vm_events_sum(VMALLOC_PURGE) - purges0, r.purges);
+	KTEST_EXPECT_EQ(t, r.errors, 0);
+	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, 0);
+	/* One flush at most a purge: nothing else flushes every hart. */
+	KTEST_EXPECT_TRUE(t, host_tlb_flushes.global - flushes0 <=
+			  vm_events_sum(VMALLOC_PURGE) - purges0);
+	KTEST_EXPECT_EQ(t, mm_data_pages(), data0 + spans_used(&r));
+	free(r.pfn_owned);
+}
+
 /*
  * RANDOM_OPS operations over NR_HARTS harts, under Sv39: vmalloc,
  * vzalloc and __vmalloc_align (4 KiB to 4 MiB) of 1 to 2048 pages at
@@ -498,40 +555,24 @@ static unsigned long spans_used(const struct run *r)
  */
 static void vmalloc_random_vs_model(struct ktest *t)
 {
-	static struct run r;
-	unsigned long data0, purges0, flushes0;
+	vmalloc_run(t, RANDOM_OPS, 0xf4a11c01, false);
+}
 
-	KTEST_ASSERT_TRUE(t, mm_fixture_boot_vm(MiB(64), 3));
-	memset(&r, 0, sizeof(r));
-	r.rng = mm_test_seed("vmalloc", 0xf4a11c01);
-	r.pfn_owned = calloc(DIV_ROUND_UP(memmap_pages, 64), sizeof(long));
-	KTEST_ASSERT_TRUE(t, r.pfn_owned != NULL);
-	data0 = mm_data_pages();
-	purges0 = vm_events_sum(VMALLOC_PURGE);
-	flushes0 = host_tlb_flushes.global;
-	while (r.ops < RANDOM_OPS && r.errors <= MAX_ERRORS) {
-		run_step(&r);
-		if (r.ops % CHECK_EVERY == 0)
-			check_all(&r);
-	}
-	while (r.nr_live)
-		run_free(&r);
-	host_hart_enter(0);
-	vm_unmap_aliases();
-	printk("        # %lu ops: %lu areas made, %lu freed, %lu purges "
-	       "(%lu asked for)\n", r.ops, r.allocs, r.frees,
-	       vm_events_sum(VMALLOC_PURGE) - purges0, r.purges);
-	KTEST_EXPECT_EQ(t, r.errors, 0);
-	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, 0);
-	/* One flush at most a purge: nothing else flushes every hart. */
-	KTEST_EXPECT_TRUE(t, host_tlb_flushes.global - flushes0 <=
-			  vm_events_sum(VMALLOC_PURGE) - purges0);
-	KTEST_EXPECT_EQ(t, mm_data_pages(), data0 + spans_used(&r));
-	free(r.pfn_owned);
+/*
+ * FAILING_OPS of the same with every 97th page allocation and every
+ * 13th slab growth failing (block, area, index, page-table and backing
+ * page allocations alike). Expect a failed call to return NULL only
+ * when a failure was injected, and to leave nothing behind: the same
+ * checks, and every page back at the end.
+ */
+static void vmalloc_random_failing(struct ktest *t)
+{
+	vmalloc_run(t, FAILING_OPS, 0xf4a11c02, true);
 }
 
 static const struct ktest_case vmalloc_random_cases[] = {
 	KTEST_CASE(vmalloc_random_vs_model),
+	KTEST_CASE(vmalloc_random_failing),
 	{}
 };
 

@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <asm/tlbflush.h>
 #include <rvmem/anon.h>
+#include <rvmem/fault-inject.h>
 #include <rvmem/ktest.h>
 #include <rvmem/memlayout.h>
 #include <rvmem/pgtable.h>
@@ -42,6 +43,7 @@
 
 #define RANDOM_OPS	1000000
 #define LEVELS_OPS	50000	/* the runs under Sv48 and Sv57 */
+#define FAILING_OPS	200000	/* with allocations failing */
 #define CHECK_EVERY	8192
 #define MAX_ERRORS	10
 #define WIN_PAGES	8192	/* the modelled part of the mmap window */
@@ -77,7 +79,8 @@ struct model {
 	struct stack stacks[MAX_STACKS];
 	unsigned int nr_stacks;
 	u64 rng;
-	unsigned long ops, errors, faults, flushes;
+	bool failing;		/* fault injection armed: -ENOMEM may come */
+	unsigned long ops, errors, faults, flushes, failed;
 	unsigned long data0;	/* mm_data_pages() at the start */
 };
 
@@ -92,6 +95,21 @@ static void __printf(2, 3) model_error(struct model *m, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk("        # op %lu: %s\n", m->ops, msg);
+}
+
+/* Failures fault injection has made since its attrs were set. */
+static unsigned long injected(void)
+{
+	return fail_page_alloc.failed + failslab.failed;
+}
+
+/* Did an injected failure explain an -ENOMEM, @before read before it? */
+static bool injected_since(struct model *m, unsigned long before, long err)
+{
+	if (err != -ENOMEM || !m->failing || injected() == before)
+		return false;
+	m->failed++;
+	return true;
 }
 
 static u64 rnd(struct model *m, u64 n)
@@ -331,11 +349,14 @@ static void touch_page(struct model *m, unsigned long va,
 	struct mpage *mp = model_page(m, va);
 	int want = expected_fault(mp, access), err = 0;
 	pte_t pte = pgtable_walk(&kernel_pgtable, va, NULL);
+	unsigned long inj = injected();
 	u64 *w;
 
 	if (!mmu_allows(pte, access)) {
 		err = anon_handle_fault(va, access);
 		m->faults++;
+		if (injected_since(m, inj, err))
+			return;	/* the page must not be there: checked */
 		pte = pgtable_walk(&kernel_pgtable, va, NULL);
 		if (!err && !mmu_allows(pte, access))
 			model_error(m, "%#lx: fault served, access %d still "
@@ -422,14 +443,21 @@ static long predict_place(struct model *m, unsigned long n, int flags,
 	return lowest_fit(m, n + 1);
 }
 
+/*
+ * MAP_POPULATE faulted the pages in: all of them, or those before an
+ * injected failure (the mapping stands regardless).
+ */
 static void populate(struct model *m, unsigned long page, unsigned long n,
-		     int prot)
+		     int prot, unsigned long inj)
 {
 	unsigned long p;
 
 	if (prot == PROT_NONE)
 		return;
 	for (p = page; p < page + n; p++) {
+		if (!pgtable_walk(&kernel_pgtable, win_va(p), NULL) &&
+		    injected_since(m, inj, -ENOMEM))
+			return;
 		m->win[p].flags |= P_TOUCHED;
 		m->touched++;
 	}
@@ -437,7 +465,7 @@ static void populate(struct model *m, unsigned long page, unsigned long n,
 
 static void op_mmap(struct model *m)
 {
-	unsigned long n = random_pages(m), hint = 0, start, before;
+	unsigned long n = random_pages(m), hint = 0, start, before, inj;
 	int prot = rnd(m, 8), flags = MAP_ANONYMOUS, kind = rnd(m, 20);
 	long page;
 
@@ -456,8 +484,11 @@ static void op_mmap(struct model *m)
 	if (page < 0)
 		return;		/* the window is full */
 	before = host_tlb_flushes.global;
+	inj = injected();
 	start = vm_mmap(hint, n * PAGE_SIZE - rnd(m, PAGE_SIZE), prot, flags,
 			-1, 0);
+	if (injected_since(m, inj, start))
+		return;
 	if (start != win_va(page)) {
 		model_error(m, "mmap(%#lx, %lu pages, prot %d, flags %#x) = "
 			    "%#lx, model %#lx", hint, n, prot, flags, start,
@@ -473,7 +504,7 @@ static void op_mmap(struct model *m)
 	model_map(m, page, n, prot, (prot & PROT_WRITE) &&
 		  !(flags & MAP_NORESERVE));
 	if (flags & MAP_POPULATE)
-		populate(m, page, n, prot);
+		populate(m, page, n, prot, inj);
 	check_range(m, start - PAGE_SIZE, n + 2);
 }
 
@@ -489,9 +520,11 @@ static unsigned long random_range(struct model *m, unsigned long *n)
 static void op_munmap(struct model *m)
 {
 	unsigned long n, page = random_range(m, &n);
-	unsigned long before = host_tlb_flushes.global;
+	unsigned long before = host_tlb_flushes.global, inj = injected();
 	int err = vm_munmap(win_va(page), n * PAGE_SIZE);
 
+	if (injected_since(m, inj, err))
+		return;
 	if (err)
 		model_error(m, "munmap(%#lx, %lu pages) = %d", win_va(page),
 			    n, err);
@@ -512,7 +545,7 @@ static bool covered(const struct model *m, unsigned long page,
 
 static void op_mprotect(struct model *m)
 {
-	unsigned long n, page = random_range(m, &n), p, before;
+	unsigned long n, page = random_range(m, &n), p, before, inj;
 	int prot = rnd(m, 8), want, err;
 	bool touched = false;
 
@@ -520,7 +553,10 @@ static void op_mprotect(struct model *m)
 	n = min(n, p);
 	want = covered(m, page, n) ? 0 : -ENOMEM;
 	before = host_tlb_flushes.global;
+	inj = injected();
 	err = do_mprotect(win_va(page), n * PAGE_SIZE, prot);
+	if (err != want && injected_since(m, inj, err))
+		return;
 	if (err != want)
 		model_error(m, "mprotect(%#lx, %lu pages, %d) = %d, model %d",
 			    win_va(page), n, prot, err, want);
@@ -614,7 +650,7 @@ static void op_brk(struct model *m)
 
 static void op_stack(struct model *m)
 {
-	unsigned long size, n, top;
+	unsigned long size, n, top, inj;
 	long page;
 	struct stack *s;
 
@@ -633,7 +669,10 @@ static void op_stack(struct model *m)
 	page = lowest_fit(m, n + 1);
 	if (page < 0)
 		return;
+	inj = injected();
 	top = anon_map_stack(size, 2 + m->nr_stacks);
+	if (!top && injected_since(m, inj, -ENOMEM))
+		return;
 	if (top != win_va(page + n)) {
 		model_error(m, "anon_map_stack(%lu) = %#lx, model %#lx", size,
 			    top, win_va(page + n));
@@ -734,7 +773,7 @@ static void teardown(struct ktest *t, struct model *m, unsigned long tables)
 }
 
 static void anon_run(struct ktest *t, unsigned int levels, unsigned long ops,
-		     u64 fixed_seed)
+		     u64 fixed_seed, bool failing)
 {
 	static struct model m;
 	char name[32];
@@ -742,18 +781,27 @@ static void anon_run(struct ktest *t, unsigned int levels, unsigned long ops,
 
 	KTEST_ASSERT_TRUE(t, mm_fixture_boot_vm(MiB(64), levels));
 	memset(&m, 0, sizeof(m));
-	snprintf(name, sizeof(name), "anon Sv%u", va_bits(levels));
+	snprintf(name, sizeof(name), "anon Sv%u%s", va_bits(levels),
+		 failing ? ", failing" : "");
 	m.rng = mm_test_seed(name, fixed_seed);
 	m.brk = HEAP_START;
 	m.data0 = mm_data_pages();
 	tables = nr_pagetable_pages;
+	m.failing = failing;
+	if (failing) {
+		fault_attr_set(&fail_page_alloc, 53, 100, 0, -1);
+		fault_attr_set(&failslab, 7, 100, 0, -1);
+	}
 	while (m.ops < ops && m.errors <= MAX_ERRORS) {
 		run_op(&m);
 		if (m.ops % CHECK_EVERY == 0)
 			check_all(&m);
 	}
+	fault_attr_set(&fail_page_alloc, 0, 0, 0, 0);
+	fault_attr_set(&failslab, 0, 0, 0, 0);
 	printk("        # %lu ops: %lu touches sent to the fault path, "
-	       "%lu flushes\n", m.ops, m.faults, m.flushes);
+	       "%lu flushes, %lu failed\n", m.ops, m.faults, m.flushes,
+	       m.failed);
 	KTEST_EXPECT_EQ(t, m.errors, 0);
 	teardown(t, &m, tables);
 	KTEST_EXPECT_EQ(t, m.errors, 0);
@@ -768,19 +816,32 @@ static void anon_run(struct ktest *t, unsigned int levels, unsigned long ops,
  */
 static void anon_random_vs_model(struct ktest *t)
 {
-	anon_run(t, 3, RANDOM_OPS, 0xa11c0001);
+	anon_run(t, 3, RANDOM_OPS, 0xa11c0001, false);
 }
 
 /* The same, shorter, under Sv48 and Sv57 (deeper walks, other tables). */
 static void anon_random_sv48_sv57(struct ktest *t)
 {
-	anon_run(t, 4, LEVELS_OPS, 0xa11c0002);
-	anon_run(t, 5, LEVELS_OPS, 0xa11c0003);
+	anon_run(t, 4, LEVELS_OPS, 0xa11c0002, false);
+	anon_run(t, 5, LEVELS_OPS, 0xa11c0003, false);
+}
+
+/*
+ * FAILING_OPS of the same with every 53rd page allocation and every 7th
+ * slab growth failing (fault injection): a fault, a region, a split, a
+ * page table. Expect -ENOMEM only when a failure was injected, the call
+ * then to change nothing (a populate to stop where it failed), and the
+ * same checks to hold, every page and table back at the end.
+ */
+static void anon_random_failing(struct ktest *t)
+{
+	anon_run(t, 3, FAILING_OPS, 0xa11c0004, true);
 }
 
 static const struct ktest_case anon_random_cases[] = {
 	KTEST_CASE(anon_random_vs_model),
 	KTEST_CASE(anon_random_sv48_sv57),
+	KTEST_CASE(anon_random_failing),
 	{}
 };
 

@@ -193,13 +193,17 @@ unsigned long vm_commit_limit(void)
 	return si.totalram * overcommit_ratio / 100;
 }
 
-/* Charge @pages to the commit total, or say no. Write lock held. */
-static int vm_acct_charge(unsigned long pages)
+/*
+ * Charge @pages to the commit total, or say no. @freed pages are about
+ * to be uncharged (what a fixed mapping replaces): strict mode counts
+ * them gone already, as Linux's mmap_region() does. Write lock held.
+ */
+static int vm_acct_charge(unsigned long pages, unsigned long freed)
 {
 	struct sysinfo si;
 
 	if (overcommit_memory == 2 &&
-	    vm_committed_pages + pages > vm_commit_limit())
+	    vm_committed_pages - freed + pages > vm_commit_limit())
 		goto refuse;
 	if (overcommit_memory == 0) {
 		si_meminfo(&si);
@@ -517,6 +521,37 @@ static void unmap_range_locked(unsigned long start, unsigned long end,
 	walk_regions(start, end, sp, unmap_region, NULL);
 }
 
+/*
+ * The region after @vr (NULL: the first) that shares pages with
+ * [start, end), the pages shared in [*s, *e). Lock held.
+ */
+static struct vm_range *next_overlap(struct vm_range *vr, unsigned long start,
+				     unsigned long end, unsigned long *s,
+				     unsigned long *e)
+{
+	vr = vr ? vm_space_next(&mmap_space, vr) :
+		  vm_space_first_overlap(&mmap_space, start, end);
+	for (; vr && vr->start < end; vr = vm_space_next(&mmap_space, vr)) {
+		*s = max(vr->start, start);
+		*e = min(vr->end, end);
+		if (*s < *e)
+			return vr;
+	}
+	return NULL;
+}
+
+/* Pages of accounted regions in [start, end). Write lock held. */
+static unsigned long accounted_in(unsigned long start, unsigned long end)
+{
+	struct vm_range *vr = NULL;
+	unsigned long s, e, pages = 0;
+
+	while ((vr = next_overlap(vr, start, end, &s, &e)))
+		if (container_of(vr, struct anon_region, range)->accounted)
+			pages += (e - s) >> PAGE_SHIFT;
+	return pages;
+}
+
 static bool range_in_window(unsigned long start, unsigned long len)
 {
 	return start >= MMAP_START && start + len > start &&
@@ -557,6 +592,19 @@ static int place_region(struct anon_region *r, unsigned long addr,
 			return 0;
 	}
 	return vm_space_alloc(&mmap_space, &r->range, len, PAGE_SIZE);
+}
+
+/* Charge new region @r; a fixed one frees the charge of what it replaces. */
+static int charge_region(const struct anon_region *r, unsigned long addr,
+			 unsigned long len, int flags)
+{
+	unsigned long freed = 0;
+
+	if (!r->accounted)
+		return 0;
+	if (flags & MAP_FIXED)
+		freed = accounted_in(addr, addr + len);
+	return vm_acct_charge(len >> PAGE_SHIFT, freed);
 }
 
 static int check_mmap(unsigned long addr, unsigned long len, int prot,
@@ -610,7 +658,7 @@ unsigned long vm_mmap(unsigned long addr, unsigned long len, int prot,
 	r->prot = prot;
 	r->accounted = needs_accounting(prot, flags);
 	lock_flags = anon_write_lock();
-	err = r->accounted ? vm_acct_charge(len >> PAGE_SHIFT) : 0;
+	err = charge_region(r, addr, len, flags);
 	if (!err) {
 		err = place_region(r, addr, len, flags, &sp);
 		if (err && r->accounted)
@@ -693,7 +741,7 @@ static int protect_region(struct anon_region *r, void *arg)
 	int prot = *(int *)arg;
 	bool acct = needs_accounting(prot, 0);
 
-	if (acct && !r->accounted && vm_acct_charge(region_pages(r)))
+	if (acct && !r->accounted && vm_acct_charge(region_pages(r), 0))
 		return -ENOMEM;
 	if (!acct && r->accounted)
 		vm_acct_uncharge(region_pages(r));
@@ -730,14 +778,11 @@ int do_mprotect(unsigned long start, unsigned long len, int prot)
 /* MADV_DONTNEED: drop the pages; the next touch reads zeroes. */
 static void dontneed_locked(unsigned long start, unsigned long end)
 {
-	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+	struct vm_range *vr = NULL;
+	unsigned long s, e;
 
-	for (; vr && vr->start < end; vr = vm_space_next(&mmap_space, vr)) {
-		unsigned long s = max(vr->start, start), e = min(vr->end, end);
-
-		if (s < e)
-			drop_pages(s, (e - s) >> PAGE_SHIFT);
-	}
+	while ((vr = next_overlap(vr, start, end, &s, &e)))
+		drop_pages(s, (e - s) >> PAGE_SHIFT);
 }
 
 int do_madvise(unsigned long start, unsigned long len, int advice)
@@ -775,7 +820,7 @@ static int set_brk_locked(unsigned long new)
 	if (new < HEAP_START || new > HEAP_END - GUARD_SIZE)
 		return -ENOMEM;
 	if (new_top > old_top &&
-	    vm_acct_charge((new_top - old_top) >> PAGE_SHIFT))
+	    vm_acct_charge((new_top - old_top) >> PAGE_SHIFT, 0))
 		return -ENOMEM;
 	if (new_top < old_top) {
 		drop_pages(new_top, (old_top - new_top) >> PAGE_SHIFT);

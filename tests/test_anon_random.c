@@ -34,6 +34,7 @@
 #include <rvmem/fault-inject.h>
 #include <rvmem/ktest.h>
 #include <rvmem/memlayout.h>
+#include <rvmem/param.h>
 #include <rvmem/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/vmstat.h>
@@ -44,6 +45,7 @@
 #define RANDOM_OPS	1000000
 #define LEVELS_OPS	50000	/* the runs under Sv48 and Sv57 */
 #define FAILING_OPS	200000	/* with allocations failing */
+#define STRICT_OPS	200000	/* under vm.overcommit_memory=2 */
 #define CHECK_EVERY	8192
 #define MAX_ERRORS	10
 #define WIN_PAGES	8192	/* the modelled part of the mmap window */
@@ -59,6 +61,7 @@ enum {
 	P_GUARD = 4,		/* the guard after the region below it */
 	P_STACKGUARD = 8,	/* a stack's lowest page: faults refused */
 	P_TOUCHED = 16,		/* a page is mapped here */
+	P_START = 32,		/* the first page of a region */
 };
 
 struct mpage {
@@ -80,6 +83,8 @@ struct model {
 	unsigned int nr_stacks;
 	u64 rng;
 	bool failing;		/* fault injection armed: -ENOMEM may come */
+	bool strict;		/* vm.overcommit_memory=2 */
+	unsigned long limit;	/* CommitLimit, pages */
 	unsigned long ops, errors, faults, flushes, failed;
 	unsigned long data0;	/* mm_data_pages() at the start */
 };
@@ -255,6 +260,13 @@ static void model_drop(struct model *m, struct mpage *mp)
 	mp->content = 0;
 }
 
+/* A region that goes on at @page is split there. */
+static void split_at(struct model *m, unsigned long page)
+{
+	if (page < WIN_PAGES && (m->win[page].flags & P_MAPPED))
+		m->win[page].flags |= P_START;
+}
+
 /* munmap in the model; Return: pages that were touched. */
 static unsigned long model_unmap(struct model *m, unsigned long page,
 				 unsigned long n)
@@ -272,6 +284,7 @@ static unsigned long model_unmap(struct model *m, unsigned long page,
 		if (p + 1 < WIN_PAGES)
 			m->win[p + 1].flags &= ~P_GUARD;
 	}
+	split_at(m, page + n);
 	return dropped;
 }
 
@@ -284,6 +297,28 @@ static void model_map(struct model *m, unsigned long page, unsigned long n,
 		m->win[p].flags = P_MAPPED | (acct ? P_ACCT : 0);
 		m->win[p].prot = prot;
 	}
+	m->win[page].flags |= P_START;
+}
+
+/* Pages charged to the commit total in [@page, @page + @n). */
+static unsigned long charged(const struct model *m, unsigned long page,
+			     unsigned long n)
+{
+	unsigned long p, sum = 0;
+
+	for (p = page; p < page + n; p++)
+		sum += !!(m->win[p].flags & P_ACCT);
+	return sum;
+}
+
+/*
+ * Would strict overcommit refuse to charge @pages, @freed pages about to
+ * be uncharged (a fixed mapping's predecessors)?
+ */
+static bool over_limit(const struct model *m, unsigned long pages,
+		       unsigned long freed)
+{
+	return m->strict && model_committed(m) - freed + pages > m->limit;
 }
 
 static bool page_busy(const struct model *m, unsigned long p)
@@ -467,6 +502,7 @@ static void op_mmap(struct model *m)
 {
 	unsigned long n = random_pages(m), hint = 0, start, before, inj;
 	int prot = rnd(m, 8), flags = MAP_ANONYMOUS, kind = rnd(m, 20);
+	bool acct, refused;
 	long page;
 
 	flags |= rnd(m, 10) ? MAP_PRIVATE : MAP_SHARED;
@@ -483,12 +519,21 @@ static void op_mmap(struct model *m)
 	page = predict_place(m, n, flags, hint);
 	if (page < 0)
 		return;		/* the window is full */
+	acct = (prot & PROT_WRITE) && (!(flags & MAP_NORESERVE) || m->strict);
+	refused = acct && over_limit(m, n, flags & MAP_FIXED ?
+				     charged(m, page, n) : 0);
 	before = host_tlb_flushes.global;
 	inj = injected();
 	start = vm_mmap(hint, n * PAGE_SIZE - rnd(m, PAGE_SIZE), prot, flags,
 			-1, 0);
 	if (injected_since(m, inj, start))
 		return;
+	if (refused) {
+		if (start != (unsigned long)-ENOMEM)
+			model_error(m, "mmap of %lu pages over CommitLimit = "
+				    "%#lx", n, start);
+		return;
+	}
 	if (start != win_va(page)) {
 		model_error(m, "mmap(%#lx, %lu pages, prot %d, flags %#x) = "
 			    "%#lx, model %#lx", hint, n, prot, flags, start,
@@ -501,8 +546,7 @@ static void op_mmap(struct model *m)
 	} else if (page + n < WIN_PAGES) {
 		m->win[page + n].flags |= P_GUARD;
 	}
-	model_map(m, page, n, prot, (prot & PROT_WRITE) &&
-		  !(flags & MAP_NORESERVE));
+	model_map(m, page, n, prot, acct);
 	if (flags & MAP_POPULATE)
 		populate(m, page, n, prot, inj);
 	check_range(m, start - PAGE_SIZE, n + 2);
@@ -543,33 +587,61 @@ static bool covered(const struct model *m, unsigned long page,
 	return true;
 }
 
+/*
+ * mprotect in the model, region by region as anon.c walks them: split at
+ * the range's edges, charge or uncharge, protect. Under strict
+ * overcommit the charge of a region may be refused: the regions before
+ * it stay changed. Return: the result mprotect must give.
+ */
+static int model_mprotect(struct model *m, unsigned long page,
+			  unsigned long n, int prot)
+{
+	unsigned long p = page, end, q;
+	bool acct = prot & PROT_WRITE;
+
+	if (!covered(m, page, n))
+		return -ENOMEM;
+	split_at(m, page);
+	while (p < page + n) {
+		for (end = p + 1; end < WIN_PAGES &&
+		     (m->win[end].flags & (P_MAPPED | P_START)) == P_MAPPED;
+		     end++)
+			;
+		if (end > page + n) {
+			split_at(m, page + n);
+			end = page + n;
+		}
+		if (acct && !(m->win[p].flags & P_ACCT) &&
+		    over_limit(m, end - p, 0))
+			return -ENOMEM;
+		for (q = p; q < end; q++) {
+			m->win[q].prot = prot;
+			m->win[q].flags &= ~P_ACCT;
+			m->win[q].flags |= acct ? P_ACCT : 0;
+		}
+		p = end;
+	}
+	return 0;
+}
+
 static void op_mprotect(struct model *m)
 {
 	unsigned long n, page = random_range(m, &n), p, before, inj;
 	int prot = rnd(m, 8), want, err;
-	bool touched = false;
 
 	p = 1 + rnd(m, 64);
 	n = min(n, p);
-	want = covered(m, page, n) ? 0 : -ENOMEM;
 	before = host_tlb_flushes.global;
 	inj = injected();
 	err = do_mprotect(win_va(page), n * PAGE_SIZE, prot);
-	if (err != want && injected_since(m, inj, err))
+	if (injected_since(m, inj, err))
 		return;
+	want = model_mprotect(m, page, n, prot);
 	if (err != want)
 		model_error(m, "mprotect(%#lx, %lu pages, %d) = %d, model %d",
 			    win_va(page), n, prot, err, want);
-	if (err)
-		return;
-	for (p = page; p < page + n; p++) {
-		m->win[p].prot = prot;
-		m->win[p].flags &= ~P_ACCT;
-		m->win[p].flags |= prot & PROT_WRITE ? P_ACCT : 0;
-		touched |= m->win[p].flags & P_TOUCHED;
-	}
 	/* Every region in range is flushed, mapped pages or not. */
-	if (host_tlb_flushes.global == before)
+	if (!err && host_tlb_flushes.global == before)
 		model_error(m, "mprotect: no TLB flush");
 	check_range(m, win_va(page) - PAGE_SIZE, n + 2);
 }
@@ -625,6 +697,8 @@ static void op_brk(struct model *m)
 {
 	unsigned long brk = HEAP_START + rnd(m, HEAP_PAGES * PAGE_SIZE);
 	unsigned long before = host_tlb_flushes.global, old = m->brk, got;
+	long grow = (long)(PAGE_ALIGN(brk) - PAGE_ALIGN(old)) >> PAGE_SHIFT;
+	bool refused = grow > 0 && over_limit(m, grow, 0);
 	int err;
 
 	switch (rnd(m, 8)) {
@@ -635,15 +709,18 @@ static void op_brk(struct model *m)
 		return;
 	case 1: case 2: case 3:
 		got = do_sbrk((long)(brk - old));
-		if (got != old)
-			model_error(m, "sbrk(%ld) = %#lx, model %#lx",
-				    (long)(brk - old), got, old);
+		if (got != (refused ? (unsigned long)-ENOMEM : old))
+			model_error(m, "sbrk(%ld) = %#lx, model %#lx%s",
+				    (long)(brk - old), got, old,
+				    refused ? " refused" : "");
 		break;
 	default:
 		err = do_brk(brk);
-		if (err)
+		if (err != (refused ? -ENOMEM : 0))
 			model_error(m, "brk(%#lx) = %d", brk, err);
 	}
+	if (refused)
+		return;
 	check_flush(m, before, model_brk(m, brk), "brk");
 	check_range(m, HEAP_START, HEAP_PAGES);
 }
@@ -673,6 +750,11 @@ static void op_stack(struct model *m)
 	top = anon_map_stack(size, 2 + m->nr_stacks);
 	if (!top && injected_since(m, inj, -ENOMEM))
 		return;
+	if (over_limit(m, n, 0)) {
+		if (top)
+			model_error(m, "a stack over CommitLimit at %#lx", top);
+		return;
+	}
 	if (top != win_va(page + n)) {
 		model_error(m, "anon_map_stack(%lu) = %#lx, model %#lx", size,
 			    top, win_va(page + n));
@@ -772,22 +854,37 @@ static void teardown(struct ktest *t, struct model *m, unsigned long tables)
 	KTEST_EXPECT_EQ(t, nr_pagetable_pages, tables);
 }
 
+/* Apply kernel parameters, as on the command line. */
+static void set_params(const char *line)
+{
+	char buf[100], *argv[4] = { "test" };
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	parse_bootargs(buf, __start_kernel_params, __stop_kernel_params -
+		       __start_kernel_params, argv, ARRAY_SIZE(argv));
+}
+
 static void anon_run(struct ktest *t, unsigned int levels, unsigned long ops,
-		     u64 fixed_seed, bool failing)
+		     u64 fixed_seed, bool failing, bool strict)
 {
 	static struct model m;
 	char name[32];
-	unsigned long tables;
+	unsigned long tables, refused;
 
 	KTEST_ASSERT_TRUE(t, mm_fixture_boot_vm(MiB(64), levels));
 	memset(&m, 0, sizeof(m));
-	snprintf(name, sizeof(name), "anon Sv%u%s", va_bits(levels),
-		 failing ? ", failing" : "");
+	snprintf(name, sizeof(name), "anon Sv%u%s%s", va_bits(levels),
+		 failing ? ", failing" : "", strict ? ", strict" : "");
 	m.rng = mm_test_seed(name, fixed_seed);
 	m.brk = HEAP_START;
 	m.data0 = mm_data_pages();
 	tables = nr_pagetable_pages;
 	m.failing = failing;
+	m.strict = strict;
+	if (strict)
+		set_params("vm.overcommit_memory=2 vm.overcommit_ratio=20");
+	m.limit = vm_commit_limit();
+	refused = vm_events_sum(OVERCOMMIT_REFUSED);
 	if (failing) {
 		fault_attr_set(&fail_page_alloc, 53, 100, 0, -1);
 		fault_attr_set(&failslab, 7, 100, 0, -1);
@@ -799,9 +896,11 @@ static void anon_run(struct ktest *t, unsigned int levels, unsigned long ops,
 	}
 	fault_attr_set(&fail_page_alloc, 0, 0, 0, 0);
 	fault_attr_set(&failslab, 0, 0, 0, 0);
+	set_params("vm.overcommit_memory=0 vm.overcommit_ratio=50");
 	printk("        # %lu ops: %lu touches sent to the fault path, "
-	       "%lu flushes, %lu failed\n", m.ops, m.faults, m.flushes,
-	       m.failed);
+	       "%lu flushes, %lu failed, %lu refused\n", m.ops, m.faults,
+	       m.flushes, m.failed, vm_events_sum(OVERCOMMIT_REFUSED) -
+	       refused);
 	KTEST_EXPECT_EQ(t, m.errors, 0);
 	teardown(t, &m, tables);
 	KTEST_EXPECT_EQ(t, m.errors, 0);
@@ -816,14 +915,14 @@ static void anon_run(struct ktest *t, unsigned int levels, unsigned long ops,
  */
 static void anon_random_vs_model(struct ktest *t)
 {
-	anon_run(t, 3, RANDOM_OPS, 0xa11c0001, false);
+	anon_run(t, 3, RANDOM_OPS, 0xa11c0001, false, false);
 }
 
 /* The same, shorter, under Sv48 and Sv57 (deeper walks, other tables). */
 static void anon_random_sv48_sv57(struct ktest *t)
 {
-	anon_run(t, 4, LEVELS_OPS, 0xa11c0002, false);
-	anon_run(t, 5, LEVELS_OPS, 0xa11c0003, false);
+	anon_run(t, 4, LEVELS_OPS, 0xa11c0002, false, false);
+	anon_run(t, 5, LEVELS_OPS, 0xa11c0003, false, false);
 }
 
 /*
@@ -835,13 +934,27 @@ static void anon_random_sv48_sv57(struct ktest *t)
  */
 static void anon_random_failing(struct ktest *t)
 {
-	anon_run(t, 3, FAILING_OPS, 0xa11c0004, true);
+	anon_run(t, 3, FAILING_OPS, 0xa11c0004, true, false);
+}
+
+/*
+ * STRICT_OPS of the same under vm.overcommit_memory=2 with CommitLimit
+ * a fifth of RAM, so that mmap, mprotect, brk and stacks meet it often.
+ * Expect a refusal exactly where the charge would pass the limit (a
+ * fixed mapping counting what it replaces as freed, as Linux does), an
+ * mprotect refused at a region to have changed the regions before it,
+ * and Committed_AS to follow the model.
+ */
+static void anon_random_strict(struct ktest *t)
+{
+	anon_run(t, 3, STRICT_OPS, 0xa11c0005, false, true);
 }
 
 static const struct ktest_case anon_random_cases[] = {
 	KTEST_CASE(anon_random_vs_model),
 	KTEST_CASE(anon_random_sv48_sv57),
 	KTEST_CASE(anon_random_failing),
+	KTEST_CASE(anon_random_strict),
 	{}
 };
 

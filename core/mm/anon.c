@@ -723,16 +723,15 @@ int vm_munmap(unsigned long start, unsigned long len)
 /* Does the union of regions cover [start, end) without a hole? */
 static bool range_covered(unsigned long start, unsigned long end)
 {
-	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+	struct vm_range *vr = NULL;
+	unsigned long s, e, covered = start;
 
-	for (; vr && start < end; vr = vm_space_next(&mmap_space, vr)) {
-		if (vr->end <= start)
-			continue;
-		if (vr->start > start)
+	while ((vr = next_overlap(vr, start, end, &s, &e))) {
+		if (s > covered)
 			return false;
-		start = vr->end;
+		covered = e;
 	}
-	return start >= end;
+	return covered >= end;
 }
 
 /* Give region @r protection *@arg, charging or uncharging its pages. */

@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host random test of vmalloc (core/mm/vmalloc.c): a seeded run of
- * vmalloc(), vzalloc(), __vmalloc_align(), vmap(), ioremap(), their
- * frees and purges, over four harts (a hart switch before every
- * operation, so blocks, pools and frees cross harts), checked against a
- * model of the live areas, on a kernel_pgtable walked in software.
+ * vmalloc(), vzalloc(), __vmalloc_align(), vmap(), ioremap(),
+ * vmalloc_stack(), their frees and purges, over four harts (a hart
+ * switch before every operation, so blocks, pools and frees cross
+ * harts), checked against a model of the live areas, on a
+ * kernel_pgtable walked in software.
  *
  * Each live area remembers its pages (their pfns as first mapped, or the
  * caller's for vmap, or the physical range for ioremap). After each
  * operation the area it made or freed is checked: every page mapped to
- * the same frame with the right leaf bits, vmalloc_to_page() agreeing,
- * the content written at allocation intact (zeroes for vzalloc), the
- * guard page after it unmapped; a freed area's entries gone at once.
- * A bitmap of pfns catches a frame given to two live areas. Every
- * CHECK_EVERY operations all live areas, VmallocUsed, and that no two
- * areas (guards included) share a page of address space are checked. At the end all is freed and purged: every page must be back
- * but the tables vmalloc keeps (page tables, the block index, empty
- * blocks kept for reuse: see vmalloc.c).
+ * the same frame with the right leaf bits, the content written at
+ * allocation intact (zeroes for vzalloc), the guard page after it (and
+ * below a stack) unmapped; a freed area's entries gone at once. A bitmap
+ * of pfns catches a frame given to two live areas. Every CHECK_EVERY
+ * operations all live areas (vmalloc_to_page() agreeing too),
+ * VmallocUsed, and that no two areas share a page of address space,
+ * guards included, are checked. At the end all is freed (stacks stay)
+ * and purged: every page must be back but the stacks and what vmalloc
+ * keeps (page tables, the block index, empty blocks kept for reuse).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@
 #include <rvmem/memlayout.h>
 #include <rvmem/pgtable.h>
 #include <rvmem/printk.h>
+#include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
 #include <rvmem/vmstat.h>
 
@@ -42,13 +45,15 @@
 #define MAX_ERRORS	10
 #define MAX_LIVE	1024
 #define MAX_LIVE_PAGES	6000	/* of ~15000 free pages */
+#define MAX_STACKS	8	/* never freed: vmalloc_stack() is for harts */
 #define NR_HARTS	4
 #define IO_PHYS		0x10000000UL	/* outside RAM: a device */
 /* vmalloc.c's block index: one table page per GiB that blocks use. */
 #define INDEX_SPAN_SHIFT	30
 #define NR_SPANS	((VMALLOC_END - VMALLOC_START) >> INDEX_SPAN_SHIFT)
 
-enum kind { K_VMALLOC, K_VZALLOC, K_ALIGN, K_VMAP, K_IOREMAP };
+/* Up to K_STACK, the pages are vmalloc's own (VmallocUsed). */
+enum kind { K_VMALLOC, K_VZALLOC, K_ALIGN, K_STACK, K_VMAP, K_IOREMAP };
 
 struct area {
 	unsigned long addr;	/* what the call returned */
@@ -64,6 +69,8 @@ struct area {
 struct run {
 	struct area live[MAX_LIVE];
 	unsigned int nr_live;
+	struct area stacks[MAX_STACKS];
+	unsigned int nr_stacks;
 	unsigned long live_pages;	/* vmalloc'd, not vmap or ioremap */
 	unsigned long *pfn_owned;
 	bool span_used[NR_SPANS];
@@ -219,6 +226,8 @@ static void area_span(const struct area *a, unsigned long span[2])
 {
 	span[0] = area_base(a);
 	span[1] = span[0] + (a->pages + 1) * PAGE_SIZE;
+	if (a->kind == K_STACK)
+		span[0] -= PAGE_SIZE;	/* its guard below */
 }
 
 static int cmp_span(const void *x, const void *y)
@@ -235,13 +244,15 @@ static int cmp_span(const void *x, const void *y)
  */
 static void check_disjoint(struct run *r)
 {
-	static unsigned long spans[MAX_LIVE][2];
-	unsigned int i;
+	static unsigned long spans[MAX_LIVE + MAX_STACKS][2];
+	unsigned int i, n = r->nr_live + r->nr_stacks;
 
 	for (i = 0; i < r->nr_live; i++)
 		area_span(&r->live[i], spans[i]);
-	qsort(spans, r->nr_live, sizeof(spans[0]), cmp_span);
-	for (i = 0; i < r->nr_live; i++) {
+	for (i = 0; i < r->nr_stacks; i++)
+		area_span(&r->stacks[i], spans[r->nr_live + i]);
+	qsort(spans, n, sizeof(spans[0]), cmp_span);
+	for (i = 0; i < n; i++) {
 		if (spans[i][0] < VMALLOC_START || spans[i][1] > VMALLOC_END)
 			run_error(r, "%#lx-%#lx outside the vmalloc window",
 				  spans[i][0], spans[i][1]);
@@ -388,7 +399,7 @@ static void run_alloc(struct run *r)
 		return;
 	check_guard(r, a);
 	note_span(r, a);
-	if (a->kind <= K_ALIGN)
+	if (a->kind <= K_STACK)
 		r->live_pages += a->pages;
 	r->nr_live++;
 	r->allocs++;
@@ -423,10 +434,10 @@ static void run_free(struct run *r)
 				  "free", a.kind, a.addr, p);
 			break;
 		}
-		if (a.kind <= K_ALIGN)
+		if (a.kind <= K_STACK)
 			pfn_change(r, a.pfns[p], false);
 	}
-	if (a.kind <= K_ALIGN)
+	if (a.kind <= K_STACK)
 		r->live_pages -= a.pages;
 	if (a.kind == K_VMAP)
 		free_vmap_pages(r, &a);
@@ -456,12 +467,48 @@ static void run_describe(struct run *r)
 			  buf);
 }
 
+/*
+ * A hart stack of 1 to 8 pages: guarded above and below, and described
+ * so. Stacks are never freed; they stay to the end of the run.
+ */
+static void run_stack(struct run *r)
+{
+	struct area *a = &r->stacks[r->nr_stacks];
+	unsigned long below, injected0 = injected();
+	char buf[200];
+
+	*a = (struct area){ .kind = K_STACK, .tag = 16 + rnd(r, 240),
+			    .pages = 1 + rnd(r, 8) };
+	a->pfns = calloc(a->pages, sizeof(*a->pfns));
+	a->addr = (unsigned long)vmalloc_stack(a->pages * PAGE_SIZE,
+					       smp_processor_id());
+	if (!a->addr) {
+		if (!r->failing || injected() == injected0)
+			run_error(r, "vmalloc_stack of %lu pages failed",
+				  a->pages);
+		free(a->pfns);
+		return;
+	}
+	if (!adopt_pages(r, a))
+		return;
+	below = a->addr - PAGE_SIZE;
+	check_guard(r, a);
+	if (!unmapped(below) || !vmalloc_describe(below, buf, sizeof(buf)) ||
+	    !strstr(buf, "guard page below the stack"))
+		run_error(r, "stack %#lx: guard below mapped or described as "
+			  "\"%s\"", a->addr, buf);
+	r->live_pages += a->pages;
+	r->nr_stacks++;
+}
+
 static void check_all(struct run *r)
 {
 	unsigned int i;
 
 	for (i = 0; i < r->nr_live; i++)
 		check_area(r, &r->live[i], true);
+	for (i = 0; i < r->nr_stacks; i++)
+		check_area(r, &r->stacks[i], true);
 	check_disjoint(r);
 	if (nr_vmalloc_pages != r->live_pages)
 		run_error(r, "VmallocUsed %lu pages, model %lu",
@@ -481,6 +528,8 @@ static void run_step(struct run *r)
 		run_invalid(r);
 	} else if (x == 2 && r->nr_live) {
 		run_describe(r);
+	} else if (x == 3 && r->nr_stacks < MAX_STACKS && !rnd(r, 100)) {
+		run_stack(r);
 	} else if (!r->nr_live || (r->nr_live < MAX_LIVE &&
 				   r->live_pages < MAX_LIVE_PAGES &&
 				   x < (fill ? 70 : 40))) {
@@ -497,6 +546,15 @@ static unsigned long spans_used(const struct run *r)
 
 	for (i = 0; i < NR_SPANS; i++)
 		n += r->span_used[i];
+	return n;
+}
+
+static unsigned long stack_pages(const struct run *r)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < r->nr_stacks; i++)
+		n += r->stacks[i].pages;
 	return n;
 }
 
@@ -531,15 +589,20 @@ static void vmalloc_run(struct ktest *t, unsigned long ops, u64 fixed_seed,
 		run_free(&r);
 	host_hart_enter(0);
 	vm_unmap_aliases();
+	check_all(&r);		/* the stacks, and VmallocUsed */
 	printk("        # %lu ops: %lu areas made, %lu freed, %lu failed, "
-	       "%lu purges (%lu asked for)\n", r.ops, r.allocs, r.frees,
-	       r.failed, vm_events_sum(VMALLOC_PURGE) - purges0, r.purges);
+	       "%u stacks, %lu purges (%lu asked for)\n", r.ops, r.allocs,
+	       r.frees, r.failed, r.nr_stacks,
+	       vm_events_sum(VMALLOC_PURGE) - purges0, r.purges);
 	KTEST_EXPECT_EQ(t, r.errors, 0);
-	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, 0);
+	KTEST_EXPECT_EQ(t, nr_vmalloc_pages, stack_pages(&r));
 	/* One flush at most a purge: nothing else flushes every hart. */
 	KTEST_EXPECT_TRUE(t, host_tlb_flushes.global - flushes0 <=
 			  vm_events_sum(VMALLOC_PURGE) - purges0);
-	KTEST_EXPECT_EQ(t, mm_data_pages(), data0 + spans_used(&r));
+	KTEST_EXPECT_EQ(t, mm_data_pages(), data0 + spans_used(&r) +
+			stack_pages(&r));
+	while (r.nr_stacks)
+		free(r.stacks[--r.nr_stacks].pfns);
 	free(r.pfn_owned);
 }
 

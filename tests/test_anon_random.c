@@ -6,9 +6,9 @@
  * model, on a kernel_pgtable that the test walks in software.
  *
  * The model has a record per page of a window at MMAP_START and of the
- * heap: mapped or not, protection, charged to the commit total, a guard
- * page (after a region rvmem placed, or below a stack), touched, and the
- * byte last written. A touch plays the MMU: it walks the page table and,
+ * heap: mapped or not, the first page of a region, protection, charged
+ * to the commit total, a guard page (after a region rvmem placed, or
+ * below a stack), touched, and the byte last written. A touch plays the MMU: it walks the page table and,
  * where the leaf refuses the access, calls anon_handle_fault() as the
  * trap would; a served fault must make the access go through. Where a
  * region lands is predicted (the hint if free, else the lowest gap that
@@ -19,7 +19,10 @@
  * checked to have run exactly when mapped pages changed; every
  * CHECK_EVERY operations all pages, the commit charge, AnonPages and
  * the pages in use are. At the end all is unmapped: every page and every
- * page table but the root must be back.
+ * page table but the root must be back. Two variants: with fault
+ * injection failing allocations (-ENOMEM only where one was injected,
+ * and then nothing changed), and under strict overcommit (every refusal
+ * predicted).
  *
  *   MMAP_START                         + WIN_PAGES     HEAP_START  + brk
  *   |[region][g] [fixed][region][g]  ...|              |[heap......]|

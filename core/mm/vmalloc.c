@@ -185,12 +185,20 @@ static unsigned long lazy_max_pages = LAZY_MAX_PAGES;
 static struct kmem_cache *vm_struct_cache;
 unsigned long nr_vmalloc_pages;
 
+/* From scratch, every list and table: the host tests boot many times. */
 void vmalloc_init(void)
 {
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		INIT_LIST_HEAD(&vmap_pools[cpu].pages);
+	INIT_LIST_HEAD(&lazy_areas);
+	INIT_LIST_HEAD(&vmap_blocks);
+	INIT_LIST_HEAD(&free_blocks);
+	nr_free_blocks = 0;
+	memset(block_index, 0, sizeof(block_index));
+	memset(vb_cur, 0, sizeof(vb_cur));
+	lazy_nr_pages = nr_vmalloc_pages = 0;
 	lazy_max_pages = min(LAZY_MAX_PAGES,
 			     nr_free_pages() >> LAZY_RAM_SHIFT);
 	vm_space_init(&vmap_space, VMALLOC_START, VMALLOC_END);

@@ -29,7 +29,9 @@
  * @offset: 0
  *
  * A region placed by rvmem (not MAP_FIXED) gets an unmapped guard page
- * after it. Return: its start, or -errno (IS_ERR_VALUE()): -EINVAL for
+ * after it.
+ *
+ * Return: its start, or -errno (IS_ERR_VALUE()): -EINVAL for
  * bad arguments, -EBADF or -ENODEV for a file mapping, -ENOMEM when the
  * commit charge or the address space is exhausted.
  */
@@ -37,8 +39,12 @@ unsigned long vm_mmap(unsigned long addr, unsigned long len, int prot,
 		      int flags, int fd, unsigned long offset);
 
 /**
- * vm_munmap() - unmap [@start, @start + @len), as munmap(); the pages
- * mapped there are freed, the regions around keep what lies outside
+ * vm_munmap() - unmap a range, as munmap()
+ * @start: page-aligned start
+ * @len: bytes, rounded up to pages
+ *
+ * The pages mapped there are freed; the regions around keep what lies
+ * outside the range.
  *
  * Return: 0, -EINVAL (unaligned, empty, outside the mmap window) or
  * -ENOMEM (no memory for the region split).
@@ -46,8 +52,10 @@ unsigned long vm_mmap(unsigned long addr, unsigned long len, int prot,
 int vm_munmap(unsigned long start, unsigned long len);
 
 /**
- * do_mprotect() - give [@start, @start + @len) protection @prot, as
- * mprotect()
+ * do_mprotect() - change the protection of a range, as mprotect()
+ * @start: page-aligned start
+ * @len: bytes, rounded up to pages
+ * @prot: the new PROT_* bits
  *
  * Return: 0; -EINVAL for bad arguments; -ENOMEM if part of the range is
  * not mapped (nothing changes) or the commit charge refused a region
@@ -56,9 +64,11 @@ int vm_munmap(unsigned long start, unsigned long len);
 int do_mprotect(unsigned long start, unsigned long len, int prot);
 
 /**
- * do_madvise() - advice on [@start, @start + @len), as madvise():
- * MADV_DONTNEED and MADV_FREE free the pages (the next touch reads
- * zeroes); the other hints are accepted and ignored
+ * do_madvise() - advice on a range, as madvise()
+ * @start: page-aligned start
+ * @len: bytes, rounded up to pages
+ * @advice: MADV_DONTNEED and MADV_FREE free the pages (the next touch
+ *          reads zeroes); the other hints are accepted and ignored
  *
  * Return: 0, -EINVAL for bad arguments or advice, -ENOMEM if part of
  * the range is not mapped (nothing is dropped).
@@ -66,8 +76,8 @@ int do_mprotect(unsigned long start, unsigned long len, int prot);
 int do_madvise(unsigned long start, unsigned long len, int advice);
 
 /**
- * do_brk() - move the heap's break to @brk, as brk(); pages above the
- * new top are freed
+ * do_brk() - move the heap's break, as brk()
+ * @brk: the new break; pages above the new top are freed
  *
  * Return: 0, or -ENOMEM outside the heap window or refused by the
  * commit charge (the break stays).
@@ -75,7 +85,8 @@ int do_madvise(unsigned long start, unsigned long len, int advice);
 int do_brk(unsigned long brk);
 
 /**
- * do_sbrk() - move the break by @incr bytes, as sbrk()
+ * do_sbrk() - move the break by some bytes, as sbrk()
+ * @incr: bytes to move it by, up or (negative) down
  *
  * Return: the old break, or -ENOMEM (IS_ERR_VALUE()) as do_brk().
  */

@@ -40,6 +40,7 @@ SHARED_SOURCES = [
     "core/lib/fault_inject.c",
     "core/lib/fdt.c",
     "core/mm/memblock.c",
+    "core/mm/numa.c",
     "core/mm/page_alloc.c",
     "core/mm/pgtable.c",
     "core/mm/slab.c",

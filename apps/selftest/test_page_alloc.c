@@ -129,8 +129,8 @@ static void page_alloc_zones_match_ram(struct ktest *t)
  */
 static void alloc_pages_every_free_page(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
+	unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS];
 	unsigned long free0, taken;
 	struct list_head held = LIST_HEAD_INIT(held);
 
@@ -350,8 +350,8 @@ static void run_on_hart(void *arg)
  */
 static void alloc_pages_random_on_each_hart(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
+	unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS];
 	size_t bitmap_bytes = DIV_ROUND_UP(max_pfn - memmap_base_pfn,
 					   BITS_PER_LONG) * sizeof(long);
 	unsigned long allocs = 0, fails = 0, errors = 0;

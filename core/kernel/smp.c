@@ -25,6 +25,7 @@
 #include <rvmem/param.h>
 #include <rvmem/printk.h>
 #include <rvmem/mm.h>
+#include <rvmem/numa.h>
 #include <rvmem/smp.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/trap.h>
@@ -90,6 +91,7 @@ static void hart_prepare(unsigned int cpu, u32 hartid)
 	hart_init_tls(h);
 	h->cpu = cpu;
 	h->hartid = hartid;
+	set_cpu_numa_node(cpu, boot_hart_node(&boot_info, hartid));
 	h->trap_stack_top = (unsigned long)trap_stacks[cpu] + TRAP_STACK_SIZE;
 }
 

@@ -20,6 +20,12 @@
  */
 void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn);
 
+/**
+ * zone_pcp_set_node() - point hart @cpu's page lists at the first zones
+ * of its node's zonelists (per_cpu_pages.local_offset)
+ */
+void zone_pcp_set_node(unsigned int cpu);
+
 /** mem_map_bytes - bytes of struct page allocated by free_area_init() */
 extern unsigned long mem_map_bytes;
 
@@ -39,7 +45,7 @@ unsigned long unmap_free_pages(unsigned long start, unsigned long nr,
 
 static inline struct zone *page_zone(const struct page *page)
 {
-	return &zones[page_zonenum(page)];
+	return &zones[page_zone_id(page)];
 }
 
 /*

@@ -424,12 +424,16 @@ static inline bool zone_watermark_fast(const struct zone *z,
 	return zone_watermark_ok(z, order, mark, alloc_flags);
 }
 
-/* Which of a node's zonelists a request uses. */
-static inline unsigned int gfp_zonelist(gfp_t gfp)
+/*
+ * The zonelist of @pgdat a request uses: the DMA32 and THISNODE bits
+ * select it, without a branch.
+ */
+_Static_assert(ZONELIST_FALLBACK_DMA32 == 1 && ZONELIST_NOFALLBACK == 2 &&
+	       __GFP_DMA32 == 1 << 2 && __GFP_THISNODE == 1 << 21,
+	       "gfp bits select the zonelist");
+static inline struct zone **node_zonelist(pg_data_t *pgdat, gfp_t gfp)
 {
-	return (gfp & __GFP_DMA32 ? ZONELIST_FALLBACK_DMA32 :
-				    ZONELIST_FALLBACK) +
-	       (gfp & __GFP_THISNODE ? ZONELIST_NOFALLBACK : 0);
+	return pgdat->node_zonelists[((gfp >> 2) & 1) | ((gfp >> 20) & 2)];
 }
 
 /*
@@ -497,6 +501,7 @@ void zone_pcp_set_node(unsigned int cpu)
 	pg_data_t *pgdat = NODE_DATA(cpu_to_node(cpu));
 	int l;
 
+	per_cpu_pages[cpu].pgdat = pgdat;
 	for (l = 0; l < 2; l++) {
 		struct zone *first = pgdat->node_zonelists[l][0];
 
@@ -505,10 +510,11 @@ void zone_pcp_set_node(unsigned int cpu)
 	}
 }
 
-static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
-					   int nid, unsigned int alloc_flags)
+/* The first zone of @z that is above its watermark and has the block. */
+static struct page *get_page_from_freelist(struct zone **z,
+					   unsigned int order,
+					   unsigned int alloc_flags)
 {
-	struct zone **z = NODE_DATA(nid)->node_zonelists[gfp_zonelist(gfp)];
 	unsigned int wmark = alloc_flags & ALLOC_WMARK_MASK;
 
 	for (; *z; z++) {
@@ -554,17 +560,17 @@ static unsigned long __alloc_pages_direct_reclaim(gfp_t gfp)
 
 static noinline struct page *__alloc_pages_slowpath(gfp_t gfp,
 						    unsigned int order,
-						    int nid)
+						    struct zone **zonelist)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
 	unsigned int retries = 0;
 	struct page *page;
 
-	page = get_page_from_freelist(gfp, order, nid, alloc_flags);
+	page = get_page_from_freelist(zonelist, order, alloc_flags);
 	while (!page && retries++ < MAX_RECLAIM_RETRIES) {
 		unsigned long progress = __alloc_pages_direct_reclaim(gfp);
 
-		page = get_page_from_freelist(gfp, order, nid, alloc_flags);
+		page = get_page_from_freelist(zonelist, order, alloc_flags);
 		if (!progress || (gfp & __GFP_NORETRY))
 			break;
 	}
@@ -709,26 +715,27 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 }
 
 /*
- * Everything alloc_pages() does not do inline. @nid: the node to start
- * at, NUMA_NO_NODE for the calling hart's.
+ * Everything alloc_pages() does not do inline. @pgdat: the node to
+ * start at, NULL for the calling hart's.
  */
 static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
-					   int nid, unsigned long caller)
+					   pg_data_t *pgdat,
+					   unsigned long caller)
 {
 	struct page *page = NULL;
+	struct zone **zonelist;
 
-	if (nid == NUMA_NO_NODE)
-		nid = numa_node_id();
-	if (unlikely(!node_online(nid)))
-		goto fail;
+	if (!pgdat)
+		pgdat = this_hart()->pcp->pgdat;
+	zonelist = node_zonelist(pgdat, gfp);
 	if (unlikely(READ_ONCE(fail_page_alloc.enabled)) &&
 	    should_fail_alloc_page(gfp, order))
 		goto fail;
 	if (likely(order <= MAX_PAGE_ORDER)) {
-		page = get_page_from_freelist(gfp, order, nid,
+		page = get_page_from_freelist(zonelist, order,
 					      ALLOC_WMARK_LOW);
 		if (unlikely(!page))
-			page = __alloc_pages_slowpath(gfp, order, nid);
+			page = __alloc_pages_slowpath(gfp, order, zonelist);
 	}
 	if (likely(page)) {
 		count_vm_events(PGALLOC_DMA32 + page_zonenum(page), 1UL << order);
@@ -737,7 +744,7 @@ static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	}
 fail:
 	if (!(gfp & __GFP_NOWARN))
-		warn_alloc(gfp, order, nid, caller);
+		warn_alloc(gfp, order, pgdat->node_id, caller);
 	return NULL;
 }
 
@@ -772,12 +779,20 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	WRITE_ONCE(page->flags, page->flags ^ PCP_TO_HEAD);
 	return page;
 slow:
-	return __alloc_pages(gfp, order, NUMA_NO_NODE, frameless_ret_ip());
+	return __alloc_pages(gfp, order, NULL, frameless_ret_ip());
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
-	return __alloc_pages(gfp, order, nid, _RET_IP_);
+	if (nid == NUMA_NO_NODE)
+		return __alloc_pages(gfp, order, NULL, _RET_IP_);
+	if (unlikely(!node_online(nid))) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("alloc_pages_node(%d): no such node (online: "
+				"%#lx)\n", nid, node_online_map);
+		return NULL;
+	}
+	return __alloc_pages(gfp, order, NODE_DATA(nid), _RET_IP_);
 }
 
 /*
@@ -855,15 +870,14 @@ void __frameless __free_pages(struct page *page, unsigned int order)
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 {
-	struct page *page = __alloc_pages(gfp, order, NUMA_NO_NODE, _RET_IP_);
+	struct page *page = __alloc_pages(gfp, order, NULL, _RET_IP_);
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
 
 unsigned long get_zeroed_page(gfp_t gfp)
 {
-	struct page *page = __alloc_pages(gfp | __GFP_ZERO, 0, NUMA_NO_NODE,
-					  _RET_IP_);
+	struct page *page = __alloc_pages(gfp | __GFP_ZERO, 0, NULL, _RET_IP_);
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
@@ -917,7 +931,7 @@ void *alloc_pages_exact(size_t size, gfp_t gfp)
 
 	if (!size || order > MAX_PAGE_ORDER)
 		return NULL;
-	page = __alloc_pages(gfp, order, NUMA_NO_NODE, _RET_IP_);
+	page = __alloc_pages(gfp, order, NULL, _RET_IP_);
 	if (!page)
 		return NULL;
 	split_page(page, order, _RET_IP_);

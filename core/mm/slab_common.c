@@ -136,8 +136,15 @@ static void calculate_sheaf_capacity(struct kmem_cache *s)
 		return;
 	s->sheaf_capacity = clamp(SLAB_SHEAF_BYTES / s->size, 2u,
 				  (unsigned int)SLAB_SHEAF_MAX);
-	s->barn.max = clamp(SLAB_BARN_BYTES / (s->sheaf_capacity * s->size),
-			    2u, (unsigned int)SLAB_BARN_MAX);
+}
+
+/* Full sheaves a barn keeps: about SLAB_BARN_BYTES of objects. */
+static unsigned int calculate_barn_max(const struct kmem_cache *s)
+{
+	if (!s->sheaf_capacity)
+		return 0;
+	return clamp(SLAB_BARN_BYTES / (s->sheaf_capacity * s->size), 2u,
+		     (unsigned int)SLAB_BARN_MAX);
 }
 
 /* Where the free pointer goes, and the object stride before alignment. */
@@ -159,8 +166,9 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 			unsigned int size, unsigned int align,
 			slab_flags_t flags, void (*ctor)(void *))
 {
+	unsigned int cpu, barn_max;
 	unsigned long irqflags;
-	unsigned int cpu;
+	int nid;
 
 	if (!name || !size || size > (PAGE_SIZE << MAX_PAGE_ORDER) / 2 ||
 	    (align & (align - 1)) || align > PAGE_SIZE)
@@ -177,12 +185,18 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 		return -EINVAL;
 	calculate_recip(s);
 	calculate_sheaf_capacity(s);
+	barn_max = calculate_barn_max(s);
 	s->random = slab_random(s);
 	s->lock = (spinlock_t)SPINLOCK_INIT;
-	INIT_LIST_HEAD(&s->partial);
-	INIT_LIST_HEAD(&s->full);
-	INIT_LIST_HEAD(&s->barn.full);
-	INIT_LIST_HEAD(&s->barn.empty);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct kmem_cache_node *n = get_node(s, nid);
+
+		INIT_LIST_HEAD(&n->partial);
+		INIT_LIST_HEAD(&n->full);
+		INIT_LIST_HEAD(&n->barn.full);
+		INIT_LIST_HEAD(&n->barn.empty);
+		n->barn.max = barn_max;
+	}
 	for (cpu = 0; cpu < slab_nr_cpus; cpu++)
 		slab_cpu_init(&s->cpu[cpu]);
 	irqflags = spin_lock_irqsave(&slab_caches_lock);
@@ -233,14 +247,19 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *info)
 	unsigned long flags = spin_lock_irqsave(&s->lock), free = 0;
 	struct list_head *pos;
 	unsigned int cpu;
+	int nid;
 
-	list_for_each(pos, &s->partial)
-		free += s->objects - slab_inuse(list_entry(pos, struct page,
-							    lru));
 	info->barn_objs = 0;
-	list_for_each(pos, &s->barn.full)
-		info->barn_objs += list_entry(pos, struct slab_sheaf,
-					      list)->nr;
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct kmem_cache_node *n = get_node(s, nid);
+
+		list_for_each(pos, &n->partial)
+			free += s->objects -
+				slab_inuse(list_entry(pos, struct page, lru));
+		list_for_each(pos, &n->barn.full)
+			info->barn_objs += list_entry(pos, struct slab_sheaf,
+						      list)->nr;
+	}
 	info->cpu_objs = 0;
 	info->frees = 0;
 	for (cpu = 0; cpu < slab_nr_cpus; cpu++) {
@@ -359,9 +378,10 @@ void kmem_cache_init(void)
 			kmalloc_caches[kmalloc_index((i + 1) * 8)];
 }
 
-void *kmalloc_large(size_t size, gfp_t gfp)
+/* kmalloc_large() from node @nid first (NUMA_NO_NODE: the caller's). */
+static void *__kmalloc_large(size_t size, gfp_t gfp, int nid,
+			     unsigned long caller)
 {
-	unsigned long caller = _RET_IP_;
 	struct page *page;
 	unsigned int order;
 	char sym[64];
@@ -377,13 +397,25 @@ void *kmalloc_large(size_t size, gfp_t gfp)
 		return NULL;
 	}
 	order = order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
-	page = alloc_pages(gfp | __GFP_COMP, order);
+	gfp |= __GFP_COMP;
+	page = nid == NUMA_NO_NODE ? alloc_pages(gfp, order) :
+				     alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
 	page->private = LARGE_KMALLOC_MARK;
 	__atomic_fetch_add(&large_kmalloc_pages, 1UL << order,
 			   __ATOMIC_RELAXED);
 	return page_address(page);
+}
+
+void *kmalloc_large(size_t size, gfp_t gfp)
+{
+	return __kmalloc_large(size, gfp, NUMA_NO_NODE, _RET_IP_);
+}
+
+void *kmalloc_large_node(size_t size, gfp_t gfp, int nid)
+{
+	return __kmalloc_large(size, gfp, nid, _RET_IP_);
 }
 
 size_t large_kmalloc_size(const struct page *page, const void *x)

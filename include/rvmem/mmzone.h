@@ -78,6 +78,7 @@ struct pcp_list {
  * @local_offset: where, in @lists, the first zone of the hart's node's
  *                zonelist starts (bytes): [0] for plain requests, [1]
  *                for __GFP_DMA32; alloc_pages() pops that list
+ * @pgdat: the hart's node, whose zonelists its plain requests walk
  *
  * Only its own hart touches it, with interrupts off; padded to whole
  * cache lines so no other hart's data shares one.
@@ -85,6 +86,7 @@ struct pcp_list {
 struct per_cpu_pages {
 	struct pcp_list lists[NR_ZONEIDS][NR_PCP_ORDERS];
 	unsigned int local_offset[2];
+	struct pglist_data *pgdat;
 } __attribute__((aligned(64)));
 
 /**

@@ -106,6 +106,10 @@ GUEST_MATRIX = [
     ("dynamic", 1, "16G", True, "-- page_alloc_deferred"),
     # Svnapot, Svpbmt and Svinval on: ioremap's PBMT, sinval.vma flushes.
     ("dynamic", 4, "128M", True, "", {"ext": True}),
+    # NUMA (ci/qemu.py --numa): two nodes, the second across 4 GiB (both
+    # zones); four nodes at distances 20, 30 and 40, one hart each.
+    ("dynamic", 4, "4G", True, "", {"numa": 2}),
+    ("jump", 4, "1G", True, "", {"numa": 4}),
 ]
 GUEST_ARGS_NAMES = {"no4lvl": ",sv39", "smp.test_stray_entry": ",stray-entry",
                     "-- page_alloc_deferred": ",page_alloc_deferred"}
@@ -241,7 +245,8 @@ def guest_name(fw, harts, mem, sstc, append, machine=None):
     return "guest[fw_%s,%dh,%s%s%s%s]" % (
         fw, harts, mem, "" if sstc else ",no-sstc",
         GUEST_ARGS_NAMES.get(append, ""),
-        "".join("," + (k if v is True else v)
+        "".join("," + (k if v is True else
+                       v if isinstance(v, str) else "%s%s" % (k, v))
                 for k, v in sorted((machine or {}).items())))
 
 

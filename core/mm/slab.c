@@ -33,7 +33,7 @@
  * pushes onto the freeing hart's sheaf whatever the object's node (the
  * fast path stays node-blind: a check there would cost about a tenth
  * of kfree()), and a flush returns each object to its own slab and so
- * to its own node's lists. kmem_cache_alloc_node() for another node
+ * to its own node's lists. kmem_cache_alloc_node() naming a node
  * bypasses the sheaves and takes an object from that node's slabs.
  *
  * A slab's struct pages say whose it is: each has PG_slab and
@@ -644,9 +644,9 @@ __slab_fastpath void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
- * An object of @s from node @nid's slabs, for a request the sheaves do
- * not serve: another node's, or __GFP_THISNODE (a sheaf may hold objects
- * of other nodes that this hart freed). @caller: for debug caches.
+ * An object of @s from node @nid's slabs, for a request that names a
+ * node: the sheaves may hold objects of other nodes that this hart
+ * freed, so they cannot promise one. @caller: for debug caches.
  */
 static noinline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 				      int nid, unsigned int orig_size,
@@ -669,17 +669,10 @@ static noinline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 	return zero_object(s, object, gfp);
 }
 
-/* This hart's node is @nid as far as the sheaves go. */
-static __always_inline bool sheaf_serves_node(int nid, gfp_t gfp)
-{
-	return nid == NUMA_NO_NODE ||
-	       (nid == numa_node_id() && !(gfp & __GFP_THISNODE));
-}
-
 __slab_fastpath void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp,
 					      int nid)
 {
-	if (sheaf_serves_node(nid, gfp))
+	if (nid == NUMA_NO_NODE)
 		return slab_alloc(s, gfp, 0);
 	return slab_alloc_node(s, gfp, nid, 0, _RET_IP_);
 }
@@ -691,7 +684,7 @@ __slab_fastpath void *__kmalloc_node(size_t size, gfp_t gfp, int nid)
 	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large_node(size, gfp, nid);
 	s = kmalloc_size_caches[(size - 1) >> 3];
-	if (sheaf_serves_node(nid, gfp))
+	if (nid == NUMA_NO_NODE)
 		return slab_alloc(s, gfp, size);
 	return slab_alloc_node(s, gfp, nid, size, _RET_IP_);
 }

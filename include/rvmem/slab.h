@@ -228,11 +228,12 @@ static __always_inline void *kmalloc(size_t size, gfp_t gfp)
  * @gfp: GFP flags; __GFP_THISNODE fails rather than take another node
  * @nid: the node, or NUMA_NO_NODE (-1) for the calling hart's
  *
- * The calling hart's own node is served from its sheaves, as
- * kmem_cache_alloc() is; another node (or __GFP_THISNODE) takes the
- * locked path: an object from that node's slabs, or a new slab of that
- * node's pages (of the nearest node's, without __GFP_THISNODE, when it
- * has none left).
+ * NUMA_NO_NODE is kmem_cache_alloc(), served from this hart's sheaves.
+ * A named node, even the caller's own, takes the locked path: an object
+ * from that node's slabs, or a new slab of that node's pages (of the
+ * nearest node's, without __GFP_THISNODE, when it has none left). The
+ * sheaves cannot promise a node: a hart's frees land in its own sheaf,
+ * whichever node the object is on.
  * Return: the object, or NULL. Context: as kmem_cache_alloc().
  */
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid);

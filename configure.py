@@ -92,6 +92,7 @@ HOST_SOURCES = [
     "tests/test_fdt.c",
     "tests/test_memblock.c",
     "tests/test_page_alloc.c",
+    "tests/test_page_alloc_numa.c",
     "tests/test_page_alloc_random.c",
     "tests/test_params.c",
     "tests/test_ratelimit.c",

@@ -478,6 +478,19 @@ BROKEN_DTBS = [
 ]
 
 
+# A NUMA tree (QEMU -numa: 2 nodes of 64 MiB, 4 harts) broken one way each.
+BROKEN_NUMA_DTBS = [
+    ("numa-node-range", r"cannot boot: fdt: /memory@80000000: numa-node-id "
+                        r"9 is out of range, rvmem takes nodes 0 to 3"),
+    ("numa-cpu-unknown", r"cannot boot: fdt: /cpus/cpu@3: numa-node-id 2, "
+                         r"but no memory node has that numa-node-id"),
+    ("numa-partial", r"cannot boot: fdt: /cpus/cpu@3 has no numa-node-id "
+                     r"but /memory@\w+ has one"),
+    ("numa-distance", r"cannot boot: fdt: /distance-map: distance-matrix "
+                      r"entry 0: node 0 to 0 is 5"),
+]
+
+
 def check_boot(name, status, text, want_status, must, must_not):
     problems = []
     if status != want_status:
@@ -497,21 +510,28 @@ def run_boot_case(builddir, case):
     return [check_boot(name, status, text, want, must, must_not)]
 
 
-def dump_base_dtb(tmp):
-    """QEMU's own tree, made once before the jobs that corrupt it run."""
-    base = os.path.join(tmp, "virt.dtb")
+def dump_base_dtb(tmp, numa=0):
+    """QEMU's own tree, made once before the jobs that corrupt it run;
+    with @numa nodes (4 harts, 64 MiB each), virt-numa.dtb."""
+    base = os.path.join(tmp, "virt-numa.dtb" if numa else "virt.dtb")
+    nodes, mem = ([], "128M")
+    if numa:
+        nodes, mem = qemu.numa_args(numa, 4, "128M")
     subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + base,
-                    "-m", "128M", "-nographic"], check=True,
-                   capture_output=True)
+                    "-smp", "4" if numa else "1", "-m", mem] + nodes +
+                   ["-nographic"], check=True, capture_output=True)
     return base
 
 
-def run_broken_dtb(builddir, base, kind, pattern):
+def run_broken_dtb(builddir, base, kind, pattern, machine=None):
+    """Boot hello with @base broken as @kind on the machine it came from
+    (@machine: qemu.boot() options)."""
     tmp = os.path.dirname(base)
     broken = os.path.join(tmp, kind + ".dtb")
     with open(base, "rb") as f, open(broken, "wb") as g:
         g.write(brokendtb.make_broken_dtb(f.read(), kind))
-    status, text = boot(qemu.image_path("hello", builddir), dtb=broken)
+    status, text = boot(qemu.image_path("hello", builddir), dtb=broken,
+                        **(machine or {}))
     return [check_boot("broken_dtb_" + kind, status, text, KERNEL_FAILURE,
                        [pattern], [r"Hello from"])]
 
@@ -719,6 +739,10 @@ def jobs(builddir, tmp):
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
+    base = dump_base_dtb(tmp, numa=2)
+    for kind, pattern in BROKEN_NUMA_DTBS:
+        yield run_broken_dtb, (builddir, base, kind, pattern,
+                               {"harts": 4, "numa": 2, "mem": "128M"})
 
 
 def main():

@@ -459,6 +459,21 @@ BOOT_CASES = [
      KERNEL_FAILURE,
      [r"BUG: Bad page state: freeing a page that is not allocated .* "
       r"freed by (do_bad_page_free\S*|main)\+0x\w+"], []),
+    # NUMA placement (allocbench --numa): 4 nodes, 2 harts each; every
+    # hart's pages and objects on its own node, every alloc_pages_node()
+    # and kmalloc_node() on the node named. numa=off: one node, booting.
+    ("allocbench_numa", "allocbench",
+     {"harts": 8, "numa": 4, "mem": "1G", "append": "-- --numa"}, 0,
+     [r"numa placement: 4 nodes online, 8 harts"] +
+     [r"^ +%d +%d +\d+ +100%% +\d+ +100%%$" % (h, h // 2)
+      for h in range(8)] +
+     [r'"node": %d, "alloc_pages_node": 256, "on_node": 256, '
+      r'"kmalloc_node": 256, "kmalloc_on_node": 256' % n for n in range(4)],
+     []),
+    ("allocbench_numa_off", "allocbench",
+     {"harts": 4, "numa": 2, "mem": "512M", "append": "numa=off -- --numa"},
+     0, [r"numa=off: the tree's nodes are ignored",
+         r"numa placement: 1 nodes online, 4 harts"], []),
     ("too_little_ram", "hello", {"mem": "8M"}, KERNEL_FAILURE,
      [r"cannot boot: fdt: only 8192 KiB of RAM"], [r"Hello from"]),
 ]

@@ -91,7 +91,7 @@ static void hart_prepare(unsigned int cpu, u32 hartid)
 	hart_init_tls(h);
 	h->cpu = cpu;
 	h->hartid = hartid;
-	set_cpu_numa_node(cpu, boot_hart_node(&boot_info, hartid));
+	numa_add_cpu(cpu, hartid);
 	h->trap_stack_top = (unsigned long)trap_stacks[cpu] + TRAP_STACK_SIZE;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <rvmem/mmzone.h>
 #include <rvmem/numa.h>
+#include <rvmem/param.h>
 #include <rvmem/printk.h>
 #include "internal.h"
 
@@ -31,6 +32,17 @@ static struct numa_memblk numa_memblks[BOOT_MAX_MEM_RANGES];
 static unsigned int nr_numa_memblks;
 
 unsigned long node_online_map = 1;
+static bool numa_off;
+
+static int setup_numa(const char *val)
+{
+	if (!val || strcmp(val, "off"))
+		return -EINVAL;
+	numa_off = true;
+	return 0;
+}
+KERNEL_PARAM(param_numa, "numa", setup_numa,
+	     "numa=off: ignore the device tree's NUMA nodes (one node 0)");
 u8 cpu_to_node_map[NR_CPUS];
 u8 numa_distance[MAX_NUMNODES][MAX_NUMNODES];
 
@@ -72,6 +84,12 @@ void set_cpu_numa_node(unsigned int cpu, int nid)
 	zone_pcp_set_node(cpu);
 }
 
+void numa_add_cpu(unsigned int cpu, u32 hartid)
+{
+	set_cpu_numa_node(cpu, nr_numa_memblks ?
+			  boot_hart_node(&boot_info, hartid) : 0);
+}
+
 /* One boot log line per node: its RAM, its harts and its distances. */
 static void numa_report(const struct boot_info *bi)
 {
@@ -105,14 +123,17 @@ void numa_init(const struct boot_info *bi)
 	numa_reset();
 	if (!bi->numa)
 		return;
+	if (numa_off) {
+		pr_info("numa=off: the tree's nodes are ignored, all is node 0\n");
+		return;
+	}
 	for (i = 0; i < bi->nr_mem; i++)
 		numa_add_memblk(bi->mem[i].nid, bi->mem[i].base,
 				bi->mem[i].base + bi->mem[i].size);
 	for (a = 0; a < MAX_NUMNODES; a++)
 		for (b = 0; b < MAX_NUMNODES; b++)
 			numa_set_distance(a, b, bi->distance[a][b]);
-	set_cpu_numa_node(smp_processor_id(),
-			  boot_hart_node(bi, this_hart()->hartid));
+	numa_add_cpu(smp_processor_id(), this_hart()->hartid);
 	numa_report(bi);
 }
 

@@ -82,6 +82,14 @@ void numa_set_distance(int from, int to, int distance);
 void set_cpu_numa_node(unsigned int cpu, int nid);
 
 /**
+ * numa_add_cpu() - hart @cpu, firmware id @hartid, joins the node
+ * boot_info gives it (node 0 without NUMA, or with numa=off)
+ *
+ * Context: as set_cpu_numa_node(); boot_info filled.
+ */
+void numa_add_cpu(unsigned int cpu, u32 hartid);
+
+/**
  * numa_init() - take the nodes, distances and the boot hart's node from
  * the board description
  * @bi: the board description (all node 0 unless @bi->numa)

@@ -693,7 +693,7 @@ def gdb_checks(out, log):
     mem = re.search(r"MemTotal: +(\d+) kB\nMemFree: +(\d+) kB",
                     out.get("rvmem-meminfo", ""))
     pages = 0
-    for line in re.findall(r"^Node 0, zone +\S+((?: +\d+)+)$",
+    for line in re.findall(r"^Node \d+, zone +\S+((?: +\d+)+)$",
                            out.get("rvmem-buddyinfo", ""), re.M):
         pages += sum(int(n) << o for o, n in enumerate(line.split()))
     harts = re.findall(r"^\d+ +\d+ +0x[0-9a-f]+",

@@ -95,7 +95,7 @@ static void numa_topology_matches_tree(struct ktest *t)
  */
 static void alloc_node_places_on_node(struct ktest *t)
 {
-	static const unsigned int orders[] = { 0, 3, 5, MAX_PAGE_ORDER };
+	static const unsigned int orders[] = { 0, 3, 6 };
 	struct kmem_cache *cache = kmem_cache_create("numa_test", 200, 0, 0,
 						     NULL);
 	unsigned int i;

@@ -4,7 +4,8 @@
  * node parts of core/mm/page_alloc.c), booted by mm_fixture on simulated
  * RAM split into nodes: zonelists ordered by distance, fallback to the
  * nearest node when one is exhausted, a hart's plain allocations from
- * its own node, remote frees going home, and layouts refused.
+ * its own node, remote frees going home, layouts refused, and the slab
+ * allocator's per-node slabs.
  *
  * Layout "three": 64 MiB per node from 0x80000000, the first 2 MiB
  * reserved; node 0 is 30 from node 1 and 20 from node 2, nodes 1 and 2
@@ -15,7 +16,9 @@
 #include <rvmem/ktest.h>
 #include <rvmem/list.h>
 #include <rvmem/numa.h>
+#include <rvmem/slab.h>
 
+#include "../core/mm/internal.h"
 #include "mm_fixture.h"
 
 #define NOWARN		__GFP_NOWARN
@@ -224,11 +227,71 @@ static void numa_layout_rejected(struct ktest *t)
 	KTEST_EXPECT_EQ(t, num_online_nodes(), 1);
 }
 
+/* The node whose 64 MiB of the "three" layout hold @x. */
+static int object_node(const void *x)
+{
+	return (__pa(x) - MM_VIRT_BASE) / NODE_SIZE;
+}
+
+/*
+ * Slab on three nodes: a hart on node 1 gets node-1 kmalloc objects;
+ * kmalloc_node() (small and large) and kmem_cache_alloc_node() land on
+ * the node named, each on its node's slab lists. An object of node 2
+ * freed by a hart on node 0 goes home when the cache shrinks: expect
+ * every slab gone after. With node 1 emptied by __GFP_THISNODE, expect
+ * kmalloc_node(1, __GFP_THISNODE) to fail and plain kmalloc_node(1) to
+ * come from node 2, the nearest.
+ */
+static void numa_slab_per_node(struct ktest *t)
+{
+	struct list_head held = LIST_HEAD_INIT(held);
+	struct kmem_cache *s;
+	struct slabinfo info;
+	void *local, *small, *large, *obj, *far;
+
+	KTEST_ASSERT_TRUE(t, boot_three() > 0);
+	kmem_cache_init();
+	s = kmem_cache_create("numa", 96, 0, 0, NULL);
+	KTEST_ASSERT_TRUE(t, s != NULL);
+	set_cpu_numa_node(0, 1);
+	local = kmem_cache_alloc(s, GFP_KERNEL);
+	set_cpu_numa_node(0, 0);
+	small = kmalloc_node(64, GFP_KERNEL, 2);
+	large = kmalloc_node(MiB(1), GFP_KERNEL, 1);
+	obj = kmem_cache_alloc_node(s, GFP_KERNEL, 2);
+	KTEST_ASSERT_TRUE(t, local && small && large && obj);
+	KTEST_EXPECT_EQ(t, object_node(local), 1);
+	KTEST_EXPECT_EQ(t, object_node(small), 2);
+	KTEST_EXPECT_EQ(t, object_node(large), 1);
+	KTEST_EXPECT_EQ(t, object_node(obj), 2);
+	KTEST_EXPECT_EQ(t, get_node(s, 2)->nr_partial, 1);
+	KTEST_EXPECT_EQ(t, get_node(s, 0)->nr_partial, 0);
+	kmem_cache_free(s, obj);	/* node 2's, onto node 0's hart */
+	kmem_cache_free(s, local);
+	kfree(small);
+	kfree(large);
+	kmem_cache_shrink(s);
+	get_slabinfo(s, &info);
+	KTEST_EXPECT_EQ(t, info.num_slabs, 0);
+
+	exhaust_node(1, &held);
+	KTEST_EXPECT_TRUE(t, !kmem_cache_alloc_node(s, GFP_KERNEL |
+						    __GFP_THISNODE | NOWARN,
+						    1));
+	far = kmem_cache_alloc_node(s, GFP_KERNEL | NOWARN, 1);
+	KTEST_ASSERT_TRUE(t, far != NULL);
+	KTEST_EXPECT_EQ(t, object_node(far), 2);
+	kmem_cache_free(s, far);
+	give_back(&held);
+	kmem_cache_destroy(s);
+}
+
 static const struct ktest_case page_alloc_numa_cases[] = {
 	KTEST_CASE(numa_zonelists_by_distance),
 	KTEST_CASE(numa_fallback_when_node_exhausted),
 	KTEST_CASE(numa_plain_alloc_follows_hart_node),
 	KTEST_CASE(numa_layout_rejected),
+	KTEST_CASE(numa_slab_per_node),
 	{}
 };
 

@@ -12,7 +12,8 @@ and the host-side tests (DIR/host/rvmem-tests, ASan and UBSan). --app adds
 a folder of unmodified C sources from anywhere (DIR/apps/FOLDER.elf),
 compiled without the kernel's warnings, with FLAGS last. Python 3
 standard library only; build.ninja regenerates when this file changes,
-or when a file comes or goes in an --app folder.
+when an app folder comes or goes in apps/, or when a file comes or goes
+in an app folder or an --app folder (ninja sees a folder's mtime).
 """
 import argparse
 import os
@@ -77,6 +78,7 @@ GUEST_SOURCES = [
     "platform/riscv/entry.S",
     "platform/riscv/processor.c",
     "platform/riscv/sbi.c",
+    "platform/riscv/smp.c",
     "platform/riscv/timer.c",
     "platform/riscv/tlbflush.c",
     "platform/virt/setup.c",
@@ -119,6 +121,13 @@ HOSTBENCH_SOURCES = [
 PAGING_LEVELS = {"sv39": 3, "sv48": 4, "sv57": 5, "auto": 5}
 
 DTB_FIXTURES = ["tests/dtb/qemu-virt-4hart.dts"]
+
+# Apps see include/ only; the kernel's own headers, core/include/rvmem/
+# internal/, are on the path of the kernel, the host tests and the apps
+# named here: selftest tests allocator internals (zones, memblock, page
+# tables) from inside the guest, like the host tests (doc/design.md).
+INTERNAL_INCLUDES = "-Icore/include"
+APPS_WITH_INTERNALS = {"selftest"}
 
 # Objects an app links beyond the kernel's and its own: allocbench
 # measures picolibc's malloc, renamed picolibc_malloc & co., which no
@@ -195,6 +204,11 @@ def obj(builddir, variant, src):
 def apps():
     return sorted(d for d in os.listdir("apps")
                   if os.path.isdir(os.path.join("apps", d)))
+
+
+def app_folders():
+    """apps/ and each app's folder: build.ninja depends on their listings."""
+    return ["apps"] + [os.path.join("apps", app) for app in apps()]
 
 
 def app_sources(app):
@@ -283,15 +297,17 @@ def write_rules(n, args):
                "-Iinclude -Iplatform/riscv/include" % (args.isa, GUEST_CFLAGS,
                                                        opt, defines))
     n.variable("guest_cflags", "$target_cflags " + GUEST_WARNINGS)
+    n.variable("internal_cflags", INTERNAL_INCLUDES)
     n.variable("foreign_cflags", ninja_escape(args.app_cflags))
-    n.variable("host_cflags", "%s %s -Iinclude -Iplatform/host/include -Iplatform/riscv/include -Iplatform/host "
+    n.variable("host_cflags", "%s %s -Iinclude %s -Iplatform/host/include -Iplatform/riscv/include -Iplatform/host "
                "-Iplatform/virt -DTEST_DTB_DIR='\"%s/tests/dtb\"'"
-               % (HOST_CFLAGS, defines, args.builddir))
+               % (HOST_CFLAGS, defines, INTERNAL_INCLUDES, args.builddir))
     n.line()
     n.rule("configure", "python3 configure.py " +
            ninja_escape(shlex.join(regenerate_argv(args))),
            "CONFIGURE", generator="1")
-    n.rule("cc", "${cross}gcc -MMD -MF $out.d $guest_cflags -c $in -o $out",
+    n.rule("cc", "${cross}gcc -MMD -MF $out.d $guest_cflags $internal_cflags "
+           "-c $in -o $out",
            "CC $out", depfile="$out.d", deps="gcc")
     n.rule("foreign_cc", "${cross}gcc -MMD -MF $out.d $target_cflags "
            "-iquote $top $foreign_cflags -c $in -o $out", "CC $out",
@@ -356,9 +372,10 @@ def write_guest(n, builddir, foreign):
     for app in apps():
         objs = kernel_objs + [os.path.join(builddir, "guest", o)
                               for o in APP_EXTRA_OBJECTS.get(app, [])]
+        flags = {} if app in APPS_WITH_INTERNALS else {"internal_cflags": ""}
         for src in app_sources(app):
             objs.append(obj(builddir, "guest", src))
-            n.build([objs[-1]], "cc", [src])
+            n.build([objs[-1]], "cc", [src], variables=flags)
         images.append(write_image(n, builddir, app, objs, empty))
     for app, top in sorted(foreign.items()):
         objs = list(kernel_objs)
@@ -421,6 +438,7 @@ def main():
         n.line("ninja_required_version = 1.10")
         write_rules(n, args)
         n.build([args.ninja], "configure", ["configure.py"],
+                app_folders() +
                 [d for top in foreign.values() for d in foreign_tree(top)[0]])
         n.line()
         outputs = (write_guest(n, args.builddir, foreign) +

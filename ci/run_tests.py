@@ -24,6 +24,11 @@ Three parts, each a list of named cases:
              without gdb-multiarch, which ci/setup.sh installs)
   link/...   every app's malloc is rvmem's: no app but allocbench (which
              measures it, renamed) links picolibc's own malloc
+  layers/... includes point one way (ci/check_layers.py): core/ no SBI or
+             board header, apps no kernel-internal one (selftest aside)
+  kerneldoc/...  Linux's scripts/kernel-doc -Wall finds nothing to say
+             about the public headers (ci/kerneldoc.py)
+  configure/...  a new folder in apps/ makes ninja rerun configure.py
 
 Every QEMU run has a timeout; a hang is a failure. Output: a line per
 failed case with its log (every case with -v), then `N passed, N failed`.
@@ -43,6 +48,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 import brokendtb  # noqa: E402
+import check_layers  # noqa: E402
+import kerneldoc  # noqa: E402
 import qemu  # noqa: E402
 
 BOOT_TIMEOUT = 60
@@ -577,6 +584,57 @@ def run_link_check(builddir):
     return out
 
 
+def run_layer_check(builddir):
+    """One case per rule of ci/check_layers.py, with its violations."""
+    out = {}
+    for rule, ok, msg in check_layers.check():
+        ok_so_far, lines = out.get(rule, (True, []))
+        out[rule] = (ok_so_far and ok, lines + ([] if ok else [msg]))
+    return [Result("layers/" + rule, ok, "\n".join(lines))
+            for rule, (ok, lines) in sorted(out.items())]
+
+
+def run_kerneldoc(builddir):
+    try:
+        status, problems = kerneldoc.check(kerneldoc.public_headers())
+    except kerneldoc.Missing as e:
+        return [Result("kerneldoc/public_headers", False, str(e))]
+    return [Result("kerneldoc/public_headers", not problems and not status,
+                   "\n".join(problems))]
+
+
+def run_configure_regen(builddir):
+    """A new folder in apps/, or a new file in an app's folder, makes
+    ninja rerun configure.py, so its image is in build.ninja without a
+    manual configure. Runs on a copy of configure.py and apps/ in a
+    temporary folder: only the manifest is rebuilt, nothing compiled."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(os.path.join(root, "configure.py"), tmp)
+        shutil.copytree(os.path.join(root, "apps"), os.path.join(tmp, "apps"))
+        status, log = run_program(["python3", os.path.join(tmp, "configure.py"),
+                                   "--builddir", "b"])
+        for case, path, want in (
+                ("new_app", "apps/newapp/main.c", "b/apps/newapp.elf:"),
+                ("new_source", "apps/hello/extra.c",
+                 "b/guest/apps/hello/extra.o:")):
+            os.makedirs(os.path.dirname(os.path.join(tmp, path)),
+                        exist_ok=True)
+            with open(os.path.join(tmp, path), "w") as f:
+                f.write("int main(void) { return 0; }\n")
+            status2, text = run_program(["ninja", "-C", tmp, "build.ninja"])
+            with open(os.path.join(tmp, "build.ninja")) as f:
+                found = any(l.startswith("build " + want)
+                            for l in f.read().splitlines())
+            out.append(Result("configure/%s_reconfigures" % case,
+                              status == 0 and status2 == 0 and found,
+                              "configure: %s\nninja: %s\nbuild.ninja %s "
+                              "an edge for %s" % (log, text, "has" if found
+                                                  else "lacks", want[:-1])))
+    return out
+
+
 def build_beside(builddir, suffix, app, options):
     """Configure BUILDDIR-@suffix with @options and its own ninja file,
     so the user's build.ninja stays as it is, and build only @app's
@@ -748,6 +806,9 @@ def jobs(builddir, tmp):
         yield run_boot_case, (builddir, case)
     yield run_bench_gate, (builddir,)
     yield run_link_check, (builddir,)
+    yield run_layer_check, (builddir,)
+    yield run_kerneldoc, (builddir,)
+    yield run_configure_regen, (builddir,)
     yield run_isa_build, (builddir,)
     yield run_outoftree_build, (builddir,)
     yield run_gdb, (builddir,)
@@ -809,6 +870,12 @@ def job_name(fn, args):
         return "bench"
     if fn is run_link_check:
         return "link"
+    if fn is run_layer_check:
+        return "layers"
+    if fn is run_kerneldoc:
+        return "kerneldoc"
+    if fn is run_configure_regen:
+        return "configure"
     if fn is run_isa_build:
         return "isa"
     if fn is run_outoftree_build:

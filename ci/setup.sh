@@ -5,11 +5,14 @@
 #	ci/setup.sh [--gdb]	(--gdb: accepted for old callers; gdb-multiarch
 #				is always installed, as run_tests.py's gdb/
 #				cases use it)
+#
+# linux-source-6.12 brings Linux's scripts/kernel-doc (a Perl script,
+# extracted by ci/kerneldoc.py for run_tests.py's kerneldoc/ case).
 set -eu
 
 packages="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
 qemu-system-misc opensbi device-tree-compiler ninja-build python3 \
-gdb-multiarch"
+gdb-multiarch linux-source-6.12 perl xz-utils"
 
 missing=""
 for p in $packages; do

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <rvmem/gfp.h>
 #include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 
 #include "host.h"
 #include "mm_fixture.h"

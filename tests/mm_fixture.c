@@ -6,8 +6,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <rvmem/memblock.h>
-#include <rvmem/numa.h>
+#include <rvmem/internal/memblock.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/printk.h>
 
 #include "host.h"

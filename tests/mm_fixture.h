@@ -17,8 +17,8 @@
 
 #include <pthread.h>
 #include <rvmem/boot.h>
-#include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mm.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/types.h>
 
 #define MiB(x)		((u64)(x) << 20)

@@ -109,20 +109,20 @@ static bool tree_ok(struct ktest *t, struct avl_root *root, long expect_nodes,
 		c.what = "root has a parent";
 	check_subtree(root->node, NULL, &c, aug);
 	if (c.what) {
-		__ktest_fail(t, __FILE__, __LINE__, "%s wrong at key %ld",
-			     c.what, c.key);
+		ktest_fail(t, __FILE__, __LINE__, "%s wrong at key %ld",
+			   c.what, c.key);
 		return false;
 	}
 	if (c.nodes != expect_nodes) {
-		__ktest_fail(t, __FILE__, __LINE__, "%ld nodes, expected %ld",
-			     c.nodes, expect_nodes);
+		ktest_fail(t, __FILE__, __LINE__, "%ld nodes, expected %ld",
+			   c.nodes, expect_nodes);
 		return false;
 	}
 	for (n = avl_first(root); n; prev = n, n = avl_next(n), fwd++) {
 		if (prev && to_item(n)->key < to_item(prev)->key) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "avl_next out of order at %ld",
-				     to_item(n)->key);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "avl_next out of order at %ld",
+				   to_item(n)->key);
 			return false;
 		}
 		if (fwd > expect_nodes)
@@ -131,18 +131,18 @@ static bool tree_ok(struct ktest *t, struct avl_root *root, long expect_nodes,
 	for (n = avl_last(root), prev = NULL; n;
 	     prev = n, n = avl_prev(n), back++) {
 		if (prev && to_item(n)->key > to_item(prev)->key) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "avl_prev out of order at %ld",
-				     to_item(n)->key);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "avl_prev out of order at %ld",
+				   to_item(n)->key);
 			return false;
 		}
 		if (back > expect_nodes)
 			break;
 	}
 	if (fwd != expect_nodes || back != expect_nodes) {
-		__ktest_fail(t, __FILE__, __LINE__,
-			     "walks saw %ld forward, %ld back, expected %ld",
-			     fwd, back, expect_nodes);
+		ktest_fail(t, __FILE__, __LINE__,
+			   "walks saw %ld forward, %ld back, expected %ld",
+			   fwd, back, expect_nodes);
 		return false;
 	}
 	return true;

@@ -16,7 +16,7 @@
 #include <rvmem/fault-inject.h>
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 

@@ -165,6 +165,14 @@ static int parse(u32 boot_hartid)
 			       sizeof(err));
 }
 
+static struct boot_poweroff po;
+
+/* The finisher of the blob board_parse_fdt() accepted. */
+static int parse_poweroff(void)
+{
+	return board_parse_poweroff(blob, blob_size, &po);
+}
+
 /* Byte offset in the blob of the structure-block offset @off. */
 static size_t in_blob(int off)
 {
@@ -729,8 +737,9 @@ static void board_parse_fdt_qemu_virt(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, starts_with(bi.isa, "rv64imafdch_zicsr"));
 	KTEST_EXPECT_STREQ(t, bi.bootargs, "");
 	KTEST_EXPECT_STREQ(t, bi.stdout_path, "/soc/serial@10000000");
-	KTEST_EXPECT_EQ(t, bi.poweroff.kind, BOOT_POWEROFF_SIFIVE_TEST);
-	KTEST_EXPECT_EQ(t, bi.poweroff.addr, 0x100000);
+	KTEST_ASSERT_EQ(t, parse_poweroff(), 0);
+	KTEST_EXPECT_EQ(t, po.kind, BOOT_POWEROFF_SIFIVE_TEST);
+	KTEST_EXPECT_EQ(t, po.addr, 0x100000);
 	KTEST_EXPECT_EQ(t, parse(4), -EINVAL);
 	KTEST_EXPECT_STREQ(t, err, "fdt: boot hart 4 not found under /cpus");
 }
@@ -757,8 +766,9 @@ static void board_parse_fdt_minimal(struct ktest *t)
 	KTEST_EXPECT_STREQ(t, bi.isa, "rv64imafdc_zicsr");
 	KTEST_EXPECT_STREQ(t, boot_mmu_name(bi.mmu), "sv48");
 	KTEST_EXPECT_STREQ(t, bi.bootargs, "hello");
-	KTEST_EXPECT_EQ(t, bi.poweroff.addr, 0x100000);
-	KTEST_EXPECT_EQ(t, bi.poweroff.kind, BOOT_POWEROFF_SIFIVE_TEST);
+	KTEST_ASSERT_EQ(t, parse_poweroff(), 0);
+	KTEST_EXPECT_EQ(t, po.addr, 0x100000);
+	KTEST_EXPECT_EQ(t, po.kind, BOOT_POWEROFF_SIFIVE_TEST);
 }
 
 /* Expect a bad header to be named with the blob's address. */
@@ -1201,8 +1211,9 @@ static void board_parse_fdt_syscon_poweroff(struct ktest *t)
 	add_soc_test(0x0a);
 	finish();
 	KTEST_ASSERT_EQ(t, parse(0), 0);
-	KTEST_EXPECT_EQ(t, bi.poweroff.kind, BOOT_POWEROFF_SIFIVE_TEST);
-	KTEST_EXPECT_EQ(t, bi.poweroff.addr, 0x100008);
+	KTEST_ASSERT_EQ(t, parse_poweroff(), 0);
+	KTEST_EXPECT_EQ(t, po.kind, BOOT_POWEROFF_SIFIVE_TEST);
+	KTEST_EXPECT_EQ(t, po.addr, 0x100008);
 
 	minimal_begin();
 	add_poweroff(0x33, 0x8);
@@ -1220,7 +1231,8 @@ static void board_parse_fdt_syscon_not_test(struct ktest *t)
 	add_poweroff(0x100, 0);		/* cpu@0 */
 	finish();
 	KTEST_ASSERT_EQ(t, parse(0), 0);
-	KTEST_EXPECT_EQ(t, bi.poweroff.kind, BOOT_POWEROFF_NONE);
+	KTEST_ASSERT_EQ(t, parse_poweroff(), 0);
+	KTEST_EXPECT_EQ(t, po.kind, BOOT_POWEROFF_NONE);
 }
 
 /* Expect a bare "sifive,test0" node under 1/1 cells to be the finisher. */
@@ -1241,8 +1253,9 @@ static void board_parse_fdt_sifive_test(struct ktest *t)
 	fb_end_node(&fb);
 	finish();
 	KTEST_ASSERT_EQ(t, parse(0), 0);
-	KTEST_EXPECT_EQ(t, bi.poweroff.kind, BOOT_POWEROFF_SIFIVE_TEST);
-	KTEST_EXPECT_EQ(t, bi.poweroff.addr, 0x300100000ULL);
+	KTEST_ASSERT_EQ(t, parse_poweroff(), 0);
+	KTEST_EXPECT_EQ(t, po.kind, BOOT_POWEROFF_SIFIVE_TEST);
+	KTEST_EXPECT_EQ(t, po.addr, 0x300100000ULL);
 }
 
 /* Expect no finisher at all to be fine (KVM: SBI SRST). */
@@ -1251,7 +1264,8 @@ static void board_parse_fdt_no_finisher(struct ktest *t)
 	minimal_begin();
 	finish();
 	KTEST_ASSERT_EQ(t, parse(0), 0);
-	KTEST_EXPECT_EQ(t, bi.poweroff.kind, BOOT_POWEROFF_NONE);
+	KTEST_ASSERT_EQ(t, parse_poweroff(), 0);
+	KTEST_EXPECT_EQ(t, po.kind, BOOT_POWEROFF_NONE);
 	KTEST_EXPECT_STREQ(t, bi.stdout_path, "/soc/serial@10000000");
 }
 

@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <rvmem/ktest.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 
 #include "mm_fixture.h"
 

@@ -15,7 +15,7 @@
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/list.h>
-#include <rvmem/numa.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/slab.h>
 
 #include "../core/mm/internal.h"
@@ -240,16 +240,19 @@ static int object_node(const void *x)
  * freed by a hart on node 0 goes home when the cache shrinks: expect
  * every slab gone after. With node 1 emptied by __GFP_THISNODE, expect
  * kmalloc_node(1, __GFP_THISNODE) to fail and plain kmalloc_node(1) to
- * come from node 2, the nearest.
+ * come from node 2, the nearest; and every page back at the end.
  */
 static void numa_slab_per_node(struct ktest *t)
 {
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	struct list_head held = LIST_HEAD_INIT(held);
+	struct list_head *pos;
 	struct kmem_cache *s;
 	struct slabinfo info;
 	void *local, *small, *large, *obj, *far;
 
 	KTEST_ASSERT_TRUE(t, boot_three() > 0);
+	buddyinfo_snapshot(before);
 	kmem_cache_init();
 	s = kmem_cache_create("numa", 96, 0, 0, NULL);
 	KTEST_ASSERT_TRUE(t, s != NULL);
@@ -284,6 +287,11 @@ static void numa_slab_per_node(struct ktest *t)
 	kmem_cache_free(s, far);
 	give_back(&held);
 	kmem_cache_destroy(s);
+	slab_drain_cpu(0);	/* nothing of this arena left to later boots */
+	list_for_each(pos, &slab_caches)
+		kmem_cache_shrink(list_entry(pos, struct kmem_cache, list));
+	KTEST_EXPECT_EQ(t, slab_nr_pages(), 0);
+	KTEST_EXPECT_TRUE(t, mm_recovered(before));
 }
 
 static const struct ktest_case page_alloc_numa_cases[] = {

@@ -19,7 +19,7 @@
 #include <rvmem/ktest.h>
 #include <rvmem/list.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 
 #include "mm_fixture.h"
 
@@ -40,14 +40,14 @@ struct env {
 static bool env_init(struct ktest *t, struct env *e, unsigned int levels)
 {
 	if (!mm_fixture_boot_small(MiB(32))) {
-		__ktest_fail(t, __FILE__, __LINE__, "boot failed");
+		ktest_fail(t, __FILE__, __LINE__, "boot failed");
 		return false;
 	}
 	e->tables0 = nr_pagetable_pages;
 	e->free0 = mm_free_total();
 	if (pgtable_init(&e->pt, levels)) {
-		__ktest_fail(t, __FILE__, __LINE__, "pgtable_init(%u) failed",
-			     levels);
+		ktest_fail(t, __FILE__, __LINE__, "pgtable_init(%u) failed",
+			   levels);
 		return false;
 	}
 	return true;
@@ -88,15 +88,15 @@ static long count_tables(struct ktest *t, pte_t *table, int level,
 		valid++;
 		if (pte_leaf(e)) {
 			if (level > 2) {
-				__ktest_fail(t, __FILE__, __LINE__,
-					     "leaf at level %d", level);
+				ktest_fail(t, __FILE__, __LINE__,
+					   "leaf at level %d", level);
 				return -1;
 			}
 			continue;
 		}
 		if (level == 0) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "table pointer at level 0");
+			ktest_fail(t, __FILE__, __LINE__,
+				   "table pointer at level 0");
 			return -1;
 		}
 		sub = count_tables(t, __va(pte_to_pa(e)), level - 1, false);
@@ -105,9 +105,9 @@ static long count_tables(struct ktest *t, pte_t *table, int level,
 		n += sub;
 	}
 	if (virt_to_page(table)->counters != valid || (!root && !valid)) {
-		__ktest_fail(t, __FILE__, __LINE__,
-			     "table at level %d: counters %u, %u valid", level,
-			     virt_to_page(table)->counters, valid);
+		ktest_fail(t, __FILE__, __LINE__,
+			   "table at level %d: counters %u, %u valid", level,
+			   virt_to_page(table)->counters, valid);
 		return -1;
 	}
 	return n;
@@ -121,9 +121,9 @@ static bool tables_ok(struct ktest *t, const struct env *e)
 	if (n < 0)
 		return false;
 	if (n != (long)(nr_pagetable_pages - e->tables0)) {
-		__ktest_fail(t, __FILE__, __LINE__,
-			     "%ld tables in the tree, %lu counted", n,
-			     nr_pagetable_pages - e->tables0);
+		ktest_fail(t, __FILE__, __LINE__,
+			   "%ld tables in the tree, %lu counted", n,
+			   nr_pagetable_pages - e->tables0);
 		return false;
 	}
 	return true;
@@ -147,24 +147,24 @@ static bool mapped_as(struct ktest *t, struct pgtable *pt, unsigned long va,
 		phys_addr_t got;
 
 		if (!e || level > 2) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "%#lx not mapped (level %u)", v, level);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "%#lx not mapped (level %u)", v, level);
 			return false;
 		}
 		lsize = level_size(level);
 		lstart = ALIGN_DOWN(v, lsize);
 		if (pte_to_pa(e) + (v - lstart) != pa + (v - va) ||
 		    pte_prot(e) != prot) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "%#lx: pa %#lx prot %#lx, expected %#lx "
-				     "%#lx", v, pte_to_pa(e) + (v - lstart),
-				     pte_prot(e), pa + (v - va), prot);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "%#lx: pa %#lx prot %#lx, expected %#lx "
+				   "%#lx", v, pte_to_pa(e) + (v - lstart),
+				   pte_prot(e), pa + (v - va), prot);
 			return false;
 		}
 		if (!pgtable_translate(pt, v + 0x123, &got) ||
 		    got != pa + (v - va) + 0x123) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "translate(%#lx) wrong", v + 0x123);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "translate(%#lx) wrong", v + 0x123);
 			return false;
 		}
 		if (count && lstart >= va && lstart + lsize <= end)
@@ -186,8 +186,8 @@ static bool unmapped(struct ktest *t, struct pgtable *pt, unsigned long va,
 	for (off = 0; off < size; off += P) {
 		if (pgtable_walk(pt, va + off, NULL) ||
 		    pgtable_translate(pt, va + off, &pa)) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "%#lx still mapped", va + off);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "%#lx still mapped", va + off);
 			return false;
 		}
 	}
@@ -947,9 +947,9 @@ static bool shadow_ok(struct ktest *t, struct pgtable *pt, unsigned long base,
 
 		if (!e) {
 			if (sh->pa[i]) {
-				__ktest_fail(t, __FILE__, __LINE__,
-					     "op %lu: %#lx unmapped, shadow "
-					     "has pa %#lx", op, va, sh->pa[i]);
+				ktest_fail(t, __FILE__, __LINE__,
+					   "op %lu: %#lx unmapped, shadow "
+					   "has pa %#lx", op, va, sh->pa[i]);
 				return false;
 			}
 			i++;
@@ -965,12 +965,12 @@ static bool shadow_ok(struct ktest *t, struct pgtable *pt, unsigned long base,
 
 			if (sh->pa[j] != pa ||
 			    sh->prot[j] != prot_id(pte_prot(e))) {
-				__ktest_fail(t, __FILE__, __LINE__,
-					     "op %lu: %#lx level %u pa %#lx "
-					     "prot %#lx, shadow %#lx %u", op,
-					     base + j * P, level, pa,
-					     pte_prot(e), sh->pa[j],
-					     sh->prot[j]);
+				ktest_fail(t, __FILE__, __LINE__,
+					   "op %lu: %#lx level %u pa %#lx "
+					   "prot %#lx, shadow %#lx %u", op,
+					   base + j * P, level, pa,
+					   pte_prot(e), sh->pa[j],
+					   sh->prot[j]);
 				return false;
 			}
 		}
@@ -1073,10 +1073,10 @@ static void pgtable_random_vs_shadow(struct ktest *t)
 						sh.prot[j] = prot_id(prot);
 			}
 			if (err != expect) {
-				__ktest_fail(t, __FILE__, __LINE__,
-					     "op %lu (%lu) pages %lu+%lu: %d, "
-					     "expected %d", i, op, first, n,
-					     err, expect);
+				ktest_fail(t, __FILE__, __LINE__,
+					   "op %lu (%lu) pages %lu+%lu: %d, "
+					   "expected %d", i, op, first, n,
+					   err, expect);
 				goto done;
 			}
 			/* The op's edges and a sample of its inside. */
@@ -1250,9 +1250,9 @@ static bool maps_pages(struct ktest *t, struct pgtable *pt, unsigned long va,
 	for (i = 0; i < n; i++) {
 		if (!pgtable_translate(pt, va + i * P, &pa) ||
 		    pa != page_to_phys(pages[i])) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "page %lu at %#lx not mapped to its page",
-				     i, va + i * P);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "page %lu at %#lx not mapped to its page",
+				   i, va + i * P);
 			return false;
 		}
 	}

@@ -75,42 +75,42 @@ static bool space_ok(struct ktest *t, const struct vm_space *s,
 	for (r = vm_space_first(s); r; r = vm_space_next(s, r), i++) {
 		if (r->start < prev || r->start >= r->end || top(r) < r->end ||
 		    top(r) > s->end) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "range %lu [%#lx, %#lx)+%#lx misplaced "
-				     "(previous top %#lx)", i, r->start,
-				     r->end, r->guard, prev);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "range %lu [%#lx, %#lx)+%#lx misplaced "
+				   "(previous top %#lx)", i, r->start,
+				   r->end, r->guard, prev);
 			return false;
 		}
 		if (r->gap != r->start - prev) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "range %lu at %#lx: gap %#lx, expected "
-				     "%#lx", i, r->start, r->gap,
-				     r->start - prev);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "range %lu at %#lx: gap %#lx, expected "
+				   "%#lx", i, r->start, r->gap,
+				   r->start - prev);
 			return false;
 		}
 		if (model && (i >= n || model[i] != r)) {
-			__ktest_fail(t, __FILE__, __LINE__,
-				     "range %lu at %#lx is not the model's", i,
-				     r->start);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "range %lu at %#lx is not the model's", i,
+				   r->start);
 			return false;
 		}
 		prev = top(r);
 	}
 	if (s->sentinel.gap != s->end - prev) {
-		__ktest_fail(t, __FILE__, __LINE__,
-			     "sentinel gap %#lx, expected %#lx",
-			     s->sentinel.gap, s->end - prev);
+		ktest_fail(t, __FILE__, __LINE__,
+			   "sentinel gap %#lx, expected %#lx",
+			   s->sentinel.gap, s->end - prev);
 		return false;
 	}
 	if (i != s->nr_ranges || (model && i != n)) {
-		__ktest_fail(t, __FILE__, __LINE__,
-			     "walked %lu ranges, nr_ranges %lu, model %lu", i,
-			     s->nr_ranges, n);
+		ktest_fail(t, __FILE__, __LINE__,
+			   "walked %lu ranges, nr_ranges %lu, model %lu", i,
+			   s->nr_ranges, n);
 		return false;
 	}
 	max_gap_of(s->tree.node, &bad);
 	if (bad) {
-		__ktest_fail(t, __FILE__, __LINE__, "a max_gap is stale");
+		ktest_fail(t, __FILE__, __LINE__, "a max_gap is stale");
 		return false;
 	}
 	return true;
@@ -670,12 +670,12 @@ static void vm_space_alloc_random(struct ktest *t)
 					expect = expect_hit ? -EEXIST : 0;
 				err = vm_space_insert(&s, r);
 				if (err != expect) {
-					__ktest_fail(t, __FILE__, __LINE__,
-						     "op %lu: insert [%#lx, "
-						     "%#lx)+%#lx gave %d, "
-						     "expected %d", i,
-						     r->start, r->end,
-						     r->guard, err, expect);
+					ktest_fail(t, __FILE__, __LINE__,
+						   "op %lu: insert [%#lx, "
+						   "%#lx)+%#lx gave %d, "
+						   "expected %d", i,
+						   r->start, r->end,
+						   r->guard, err, expect);
 					free(r);
 					goto out;
 				}
@@ -685,12 +685,12 @@ static void vm_space_alloc_random(struct ktest *t)
 				err = vm_space_alloc(&s, r, size, align);
 				if (err != (want ? 0 : -ENOMEM) ||
 				    (!err && r->start != want)) {
-					__ktest_fail(t, __FILE__, __LINE__,
-						     "op %lu: alloc %#lx "
-						     "align %#lx guard %#lx: "
-						     "%d at %#lx, model %#lx",
-						     i, size, align, r->guard,
-						     err, r->start, want);
+					ktest_fail(t, __FILE__, __LINE__,
+						   "op %lu: alloc %#lx "
+						   "align %#lx guard %#lx: "
+						   "%d at %#lx, model %#lx",
+						   i, size, align, r->guard,
+						   err, r->start, want);
 					if (err)
 						free(r);
 					else
@@ -728,17 +728,17 @@ static void vm_space_alloc_random(struct ktest *t)
 			want = model_overlap(&m, addr, addr + 1);
 			got = vm_space_find(&s, addr);
 			if (got != want) {
-				__ktest_fail(t, __FILE__, __LINE__,
-					     "op %lu: find(%#lx) wrong", i,
-					     addr);
+				ktest_fail(t, __FILE__, __LINE__,
+					   "op %lu: find(%#lx) wrong", i,
+					   addr);
 				goto out;
 			}
 			want = model_overlap(&m, addr, addr + MiB(1));
 			got = vm_space_first_overlap(&s, addr, addr + MiB(1));
 			if (got != want) {
-				__ktest_fail(t, __FILE__, __LINE__,
-					     "op %lu: first_overlap(%#lx) "
-					     "wrong", i, addr);
+				ktest_fail(t, __FILE__, __LINE__,
+					   "op %lu: first_overlap(%#lx) "
+					   "wrong", i, addr);
 				goto out;
 			}
 		}

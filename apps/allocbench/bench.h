@@ -75,6 +75,15 @@ int work_pair(const struct workload *w);
 int work_burst_fifo(const struct workload *w);
 int work_burst_lifo(const struct workload *w);
 int work_random_live(const struct workload *w);
+int work_binary_trees(const struct workload *w);
+
+/* Nodes of one round of short-lived trees (depths 4, 6, 8, 10), and of
+ * the long-lived one: binary_trees' ops are BINARY_TREES_NODES(rounds). */
+#define BINARY_TREES_ROUND_NODES	(31 + 127 + 511 + 2047)
+#define BINARY_TREES_LONG_DEPTH	10
+#define BINARY_TREES_NODES(rounds) \
+	((rounds) * BINARY_TREES_ROUND_NODES + \
+	 (2UL << BINARY_TREES_LONG_DEPTH) - 1)
 
 /* Loops of their own, and state for some (work_kernel.c). */
 int pages_setup(const struct workload *w);

@@ -53,6 +53,8 @@ static const struct workload workloads[] = {
 	MALLOC_STYLE("burst_fifo_64", 25600, 64, work_burst_fifo),
 	MALLOC_STYLE("burst_lifo_64", 25600, 64, work_burst_lifo),
 	MALLOC_STYLE("random_live", 50000, 0, work_random_live),
+	MALLOC_STYLE("binary_trees", BINARY_TREES_NODES(20), 24,
+		     work_binary_trees),
 	WORK("kmem_cache_pair_64", PAIR_OPS, 64, work_pair, rvmem_kmem_cache),
 	PAGES(0), PAGES(1), PAGES(2), PAGES(3), PAGES(4), PAGES(5), PAGES(6),
 	PAGES(7), PAGES(8), PAGES(9), PAGES(10),

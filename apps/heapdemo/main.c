@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include <rvmem/anon.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
 #include <rvmem/vmalloc.h>
 
 #define REGION		(1UL << 30)
@@ -34,7 +33,7 @@ static void snap(struct snapshot *s)
 {
 	s->free = nr_free_pages();
 	s->anon = nr_anon_pages();
-	s->tables = READ_ONCE(nr_pagetable_pages);
+	s->tables = nr_page_tables();
 }
 
 static void show(const char *when, const struct snapshot *s)

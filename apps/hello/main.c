@@ -42,8 +42,8 @@ static void show_memory(void)
 static void show_platform(void)
 {
 	printf("SBI: spec %lu.%lu, implementation %s (id %lu, version %#lx)\n",
-	       (sbi_info.spec_version >> 24) & 0x7f,
-	       sbi_info.spec_version & 0xffffff,
+	       sbi_spec_major(sbi_info.spec_version),
+	       sbi_spec_minor(sbi_info.spec_version),
 	       sbi_impl_name(sbi_info.impl_id), sbi_info.impl_id,
 	       sbi_info.impl_version);
 	printf("ISA: %s; MMU: %s; Sstc: %s; timebase: %llu Hz\n",

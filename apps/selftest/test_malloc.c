@@ -10,9 +10,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvmem/fault-inject.h>
 #include <rvmem/ktest.h>
 #include <rvmem/mm.h>
 #include <rvmem/printk.h>
+#include <rvmem/slab.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
 
@@ -21,6 +23,8 @@
 #define HART_OPS	20000
 #define HART_SLOTS	64
 #define ENOMEM_MAX_RAM	(512UL << 20)
+#define STATS_BLOCKS	100
+#define SLAB_FILL_MAX	100000	/* objects before failslab must bite */
 
 /* Expect malloc(0) to be a unique pointer free() takes, free(NULL) to do
  * nothing, and every size to be at least 16-aligned (max_align_t). */
@@ -296,6 +300,76 @@ static void malloc_enomem_and_recovery(struct ktest *t)
 	vm_unmap_aliases();	/* leave no lazily freed pages to later suites */
 }
 
+/*
+ * Expect the C heap's figures to follow what is live: STATS_BLOCKS
+ * mallocs of 100 bytes add that many 128-byte objects to what is in use
+ * and to mallinfo(), a vmalloc-sized block adds its pages to what the
+ * heap holds and to the peak, and freeing everything takes both back.
+ */
+static void malloc_statistics(struct ktest *t)
+{
+	struct c_heap_stats before, during, after;
+	void *blocks[STATS_BLOCKS], *big;
+	size_t in_use0 = mallinfo().uordblks;
+	unsigned int i;
+
+	c_heap_get_stats(&before);
+	for (i = 0; i < STATS_BLOCKS; i++)
+		blocks[i] = malloc(100);
+	big = malloc(1 << 20);
+	KTEST_ASSERT_TRUE(t, big != NULL);
+	c_heap_get_stats(&during);
+	KTEST_EXPECT_EQ(t, during.allocs - before.allocs, STATS_BLOCKS + 1);
+	KTEST_EXPECT_EQ(t, during.bytes_in_use - before.bytes_in_use - (1 << 20),
+			STATS_BLOCKS * 128);
+	KTEST_EXPECT_EQ(t, mallinfo().uordblks - in_use0,
+			STATS_BLOCKS * 128 + (1 << 20));
+	KTEST_EXPECT_TRUE(t, during.pages >= before.pages + 256);
+	KTEST_EXPECT_TRUE(t, during.peak_pages >= during.pages);
+	for (i = 0; i < STATS_BLOCKS; i++)
+		free(blocks[i]);
+	free(big);
+	c_heap_get_stats(&after);
+	KTEST_EXPECT_EQ(t, after.bytes_in_use, before.bytes_in_use);
+	KTEST_EXPECT_EQ(t, after.frees - before.frees, STATS_BLOCKS + 1);
+	KTEST_EXPECT_TRUE(t, after.pages + 256 <= during.pages);
+	KTEST_EXPECT_EQ(t, after.peak_pages, during.peak_pages);
+	malloc_stats();
+}
+
+/*
+ * Expect a slab-sized malloc() to use up the objects its cache has, then
+ * fail with ENOMEM, not just NULL, once the cache cannot grow (failslab
+ * fails every new slab), and to work again when the pressure is gone.
+ */
+static void malloc_enomem_small(struct ktest *t)
+{
+	void **chain = malloc(4000), **p;	/* a slab's worth to use up */
+	unsigned long n = 0;
+
+	KTEST_ASSERT_TRUE(t, chain != NULL);
+	*chain = NULL;
+	fault_attr_set(&failslab, 1, 100, 0, -1);
+	errno = 0;
+	while (n < SLAB_FILL_MAX && (p = malloc(4000))) {
+		*p = chain;
+		chain = p;
+		n++;
+	}
+	fault_attr_set(&failslab, 1, 0, 0, 0);
+	KTEST_EXPECT_TRUE(t, n > 0 && n < SLAB_FILL_MAX);
+	KTEST_EXPECT_EQ(t, errno, ENOMEM);
+	while (chain) {
+		p = *chain;
+		free(chain);
+		chain = p;
+	}
+	printk("        # %lu objects of malloc-4k before NULL\n", n);
+	p = malloc(4000);
+	KTEST_EXPECT_TRUE(t, p != NULL);
+	free(p);
+}
+
 static const struct ktest_case malloc_cases[] = {
 	KTEST_CASE(malloc_c_semantics),
 	KTEST_CASE(calloc_zeroes_and_checks_overflow),
@@ -304,6 +378,8 @@ static const struct ktest_case malloc_cases[] = {
 	KTEST_CASE(malloc_random_model),
 	KTEST_CASE(malloc_on_every_hart),
 	KTEST_CASE(malloc_enomem_and_recovery),
+	KTEST_CASE(malloc_statistics),
+	KTEST_CASE(malloc_enomem_small),
 	{}
 };
 

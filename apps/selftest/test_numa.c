@@ -11,7 +11,7 @@
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/numa.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>

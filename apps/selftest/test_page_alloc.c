@@ -12,9 +12,9 @@
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/list.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/numa.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>

@@ -18,7 +18,7 @@
 #include <rvmem/ktest.h>
 #include <rvmem/memlayout.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
 #include <rvmem/smp.h>

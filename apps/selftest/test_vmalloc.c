@@ -10,7 +10,7 @@
 #include <string.h>
 #include <rvmem/ktest.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>

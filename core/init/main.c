@@ -17,14 +17,12 @@
 #include <asm/cpufeature.h>
 #include <asm/csr.h>
 #include <asm/irqflags.h>
-#include <asm/sbi.h>
-#include <asm/timer.h>
 #include <rvmem/boot.h>
-#include <rvmem/mm.h>
+#include <rvmem/internal/mm.h>
 #include <rvmem/param.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <rvmem/printk.h>
-#include <rvmem/smp.h>
+#include <rvmem/internal/smp.h>
 #include <rvmem/thread.h>
 
 #define RVMEM_VERSION	"0.1.0"
@@ -54,32 +52,12 @@ static int set_maxcpus(const char *val)
 KERNEL_PARAM(param_maxcpus, "maxcpus", set_maxcpus,
 	     "maxcpus=N: bring up at most N harts (N >= 1)");
 
-static void print_sbi(void)
-{
-	pr_info("SBI: spec v%lu.%lu, %s; extensions:%s%s%s%s%s%s\n",
-		(sbi_info.spec_version >> 24) & 0x7f,
-		sbi_info.spec_version & 0xffffff,
-		platform->firmware ? platform->firmware() : "unknown firmware",
-		sbi_info.has_time ? " TIME" : "", sbi_info.has_ipi ? " IPI" : "",
-		sbi_info.has_rfence ? " RFENCE" : "",
-		sbi_info.has_hsm ? " HSM" : "", sbi_info.has_srst ? " SRST" : "",
-		sbi_info.has_dbcn ? " DBCN" : "");
-	pr_info("console: %s; timer: %s\n",
-		sbi_info.has_dbcn ? "SBI DBCN" : "SBI legacy putchar",
-		timer_has_sstc ? "Sstc stimecmp" : "SBI TIME");
-	if (sbi_info.impl_id == SBI_IMPL_KVM)
-		pr_info("running as a KVM guest: no firmware of our own, "
-			"SBI served by the hypervisor%s\n",
-			boot_info.poweroff.kind == BOOT_POWEROFF_NONE ?
-			", no test finisher (poweroff via SBI SRST)" : "");
-}
-
 static void print_banner(void)
 {
 	pr_info("version %s on %s, boot hart %u; built for %s\n",
 		RVMEM_VERSION, platform->name, this_hart()->hartid,
 		RVMEM_ISA);
-	print_sbi();
+	platform_banner();
 	pr_info("cpu: %u harts, isa %s, mmu %s, timebase %lu Hz\n",
 		boot_info.nr_harts_listed, boot_info.isa,
 		boot_mmu_name(boot_info.mmu),

@@ -16,8 +16,8 @@
 extern const struct ktest_suite __start_ktest_suites[] __attribute__((weak));
 extern const struct ktest_suite __stop_ktest_suites[] __attribute__((weak));
 
-void __ktest_fail(struct ktest *t, const char *file, int line,
-		  const char *fmt, ...)
+void ktest_fail(struct ktest *t, const char *file, int line,
+		const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;

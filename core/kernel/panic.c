@@ -9,7 +9,7 @@
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 #include <rvmem/panic.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <rvmem/smp.h>
 #include <rvmem/trap.h>
 

@@ -7,7 +7,7 @@
  * QEMU's own exit code carries it too when a test finisher exists).
  */
 #include <asm/processor.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <rvmem/printk.h>
 
 /* In .data, like the finisher's address: poweroff never relies on bss. */

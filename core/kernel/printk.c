@@ -9,7 +9,7 @@
  */
 #include <stdio.h>
 #include <rvmem/param.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <rvmem/printk.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/trap.h>

@@ -3,10 +3,11 @@
  * Hart bring-up and cross-calls.
  *
  * The boot hart is cpu 0. smp_boot_secondaries() gives every other hart in
- * boot_info a struct hart and a stack and starts it through SBI HSM; the
- * hart sets up its trap vector and timer, says it is online and idles in
- * wfi with interrupts on, serving cross-calls. A hart the firmware sends
- * to _start instead joins through hart_starting (see entry.S).
+ * boot_info a struct hart and a stack and starts it through the platform
+ * (<asm/smp.h>: SBI HSM on RISC-V); the hart sets up its trap vector and
+ * timer, says it is online and idles in wfi with interrupts on, serving
+ * cross-calls. A hart the firmware sends to _start instead joins through
+ * hart_starting (see platform/riscv/entry.S).
  *
  * Lock order: call_lock, then console_lock (a called function may print).
  * call_lock serialises cross-call senders; a target's call slot is written
@@ -15,20 +16,18 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <asm/csr.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
-#include <asm/sbi.h>
+#include <asm/smp.h>
 #include <asm/timer.h>
+#include <rvmem/internal/smp.h>
+#include <rvmem/internal/trap.h>
 #include <rvmem/memlayout.h>
 #include <rvmem/panic.h>
-#include <rvmem/param.h>
 #include <rvmem/printk.h>
 #include <rvmem/mm.h>
-#include <rvmem/numa.h>
-#include <rvmem/smp.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/spinlock.h>
-#include <rvmem/trap.h>
 #include <rvmem/vmalloc.h>
 
 #define HART_START_TIMEOUT_US	5000000	/* generous: QEMU harts are host threads */
@@ -55,17 +54,6 @@ u8 boot_stack[HART_STACK_SIZE] __attribute__((aligned(16)));
 static u8 trap_stacks[NR_CPUS][TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
 static DEFINE_SPINLOCK(call_lock);
-extern char _start[], secondary_entry[];
-static bool test_stray_entry;
-
-static int set_test_stray_entry(const char *val)
-{
-	return param_set_flag(val, &test_stray_entry);
-}
-KERNEL_PARAM(param_test_stray_entry, "smp.test_stray_entry",
-	     set_test_stray_entry,
-	     "smp.test_stray_entry: start cpu 1 at _start with a1 = the FDT, "
-	     "as OpenSBI < 1.3 may, and cpu 2 there before its start");
 
 /* Linker-script symbols: only their addresses carry values. */
 extern const u8 __tdata_source[], __tdata_size[], __tbss_offset[],
@@ -109,8 +97,7 @@ static int hart_alloc_stack(struct hart *h)
 static void hart_go_online(struct hart *h)
 {
 	trap_init();
-	timer_init();
-	csr_set(sie, SIE_SSIE);
+	arch_hart_init();
 	__atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
 }
@@ -119,7 +106,7 @@ void smp_init_boot_hart(u32 hartid)
 {
 	hart_prepare(0, hartid);
 	hart_set_stack(&harts[0], (unsigned long)boot_stack);
-	__asm__ __volatile__("mv tp, %0" :: "r"(&harts[0]));
+	set_this_hart(&harts[0]);
 	hart_go_online(&harts[0]);
 }
 
@@ -192,47 +179,20 @@ static bool hart_is_online(struct hart *h)
 
 static bool hart_is_stopped(struct hart *h)
 {
-	return sbi_hart_status(h->hartid) == SBI_HSM_STOPPED;
-}
-
-static bool hart_is_started(struct hart *h)
-{
-	return sbi_hart_status(h->hartid) == SBI_HSM_STARTED;
+	return arch_hart_stopped(h->hartid);
 }
 
 /*
- * Where HSM starts @h: secondary_entry with a1 = @h. Under
- * smp.test_stray_entry, cpu 1 goes where OpenSBI < 1.3 sends a hart when
- * it loses its race: _start, with a1 = the FDT.
- */
-static unsigned long hart_start_addr(struct hart *h, unsigned long *arg)
-{
-	if (test_stray_entry && h->cpu == 1) {
-		*arg = boot_info.fdt_base;
-		return (unsigned long)_start;
-	}
-	*arg = (unsigned long)h;
-	return (unsigned long)secondary_entry;
-}
-
-/*
- * Start @h through HSM and wait until it is online. A hart already
- * running (SBI_ERR_ALREADY_AVAILABLE) is one the firmware sent to _start:
- * it is waiting there for hart_starting and joins as well.
+ * Start @h and wait until it is online. hart_starting names it meanwhile,
+ * for the case where the firmware sends it to _start instead.
  */
 static int hart_start(struct hart *h)
 {
-	unsigned long addr, arg;
-	int err, ret = 0;
+	int ret;
 
 	__atomic_store_n(&hart_starting, h, __ATOMIC_RELEASE);
-	addr = hart_start_addr(h, &arg);
-	err = sbi_hart_start(h->hartid, addr, arg);
-	if (err && err != SBI_ERR_ALREADY_AVAILABLE) {
-		pr_err("smp: hart %u: SBI hart_start failed (%d)\n",
-		       h->hartid, err);
-		ret = -EIO;
-	} else if (!wait_for(hart_is_online, h, HART_START_TIMEOUT_US)) {
+	ret = arch_hart_start(h);
+	if (!ret && !wait_for(hart_is_online, h, HART_START_TIMEOUT_US)) {
 		pr_err("smp: hart %u did not come online\n", h->hartid);
 		ret = -ETIMEDOUT;
 	}
@@ -240,27 +200,11 @@ static int hart_start(struct hart *h)
 	return ret;
 }
 
-/*
- * smp.test_stray_entry, cpu 2: a hart at _start before its HSM start, as
- * a firmware that releases every hart at the cold entry would leave it.
- * Start @h there with a1 = the FDT and wait until the firmware counts it
- * as started; its real start then finds it running.
- */
-static void hart_start_stray(struct hart *h)
-{
-	int err = sbi_hart_start(h->hartid, (unsigned long)_start,
-				 boot_info.fdt_base);
-
-	pr_info("smp: test: hart %u sent to _start (%d)\n", h->hartid, err);
-	if (!err && !wait_for(hart_is_started, h, HART_START_TIMEOUT_US))
-		pr_err("smp: test: hart %u did not start\n", h->hartid);
-}
-
 void smp_boot_secondaries(unsigned int max)
 {
 	unsigned int i, cpu = 1;
 
-	if (!sbi_info.has_hsm) {
+	if (!arch_can_start_harts()) {
 		pr_warn("smp: no SBI HSM; running on the boot hart only\n");
 		return;
 	}
@@ -273,8 +217,6 @@ void smp_boot_secondaries(unsigned int max)
 			       boot_info.hartid[i]);
 			break;
 		}
-		if (test_stray_entry && cpu == 2)
-			hart_start_stray(&harts[cpu]);
 		if (!hart_start(&harts[cpu]))
 			cpu++;
 	}
@@ -295,8 +237,7 @@ void smp_ipi_interrupt(void)
 		drain_local_pages(NULL);	/* its lists would be lost */
 		__atomic_store_n(&h->online, false, __ATOMIC_RELEASE);
 		__atomic_sub_fetch(&nr_cpus_online, 1, __ATOMIC_RELAXED);
-		sbi_hart_stop();
-		panic("smp: SBI hart_stop returned on hart %u", h->hartid);
+		arch_hart_stop();
 	}
 	if (h->call_done != seq) {
 		h->call_fn(h->call_arg);
@@ -315,7 +256,7 @@ static void call_post(struct hart *h, void (*fn)(void *), void *arg)
 	h->call_fn = fn;
 	h->call_arg = arg;
 	__atomic_store_n(&h->call_seq, h->call_seq + 1, __ATOMIC_RELEASE);
-	sbi_send_ipi(h->hartid);
+	arch_send_ipi(h->hartid);
 }
 
 static void call_wait(struct hart *h)
@@ -365,7 +306,7 @@ void smp_call_on(unsigned int cpu, void (*fn)(void *arg), void *arg)
 
 void smp_kick(unsigned int cpu)
 {
-	sbi_send_ipi(harts[cpu].hartid);
+	arch_send_ipi(harts[cpu].hartid);
 }
 
 int smp_stop_hart(unsigned int cpu)
@@ -376,7 +317,7 @@ int smp_stop_hart(unsigned int cpu)
 	    !hart_is_online(h))
 		return -EINVAL;
 	h->stop_requested = true;
-	sbi_send_ipi(h->hartid);
+	arch_send_ipi(h->hartid);
 	return wait_for(hart_is_stopped, h, HART_START_TIMEOUT_US) ? 0 : -EIO;
 }
 

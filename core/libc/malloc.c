@@ -4,8 +4,9 @@
  * app (and picolibc itself: stdio buffers, strdup, qsort) gets per-hart
  * slabs instead of a single-threaded free list on the brk heap.
  *
- *   size <= MALLOC_PAGES_MAX   kmalloc(): a slab object (up to 8 KiB) or
- *                              a block of pages
+ *   size <= 8 KiB              a slab object from the C heap's own
+ *                              caches, malloc-16 to malloc-8k
+ *   size <= MALLOC_PAGES_MAX   a block of pages
  *   larger                     vmalloc(): whole pages, mapped on demand
  *                              of the size, unmapped and returned on free
  *
@@ -16,11 +17,10 @@
  * naming the caller of free(): free() tail-calls them, so the return
  * address they see is the app's.
  *
- * Statistics (calls, and the bytes of vmalloc() blocks) are per hart,
- * written only by their hart and summed on read: no shared line is
- * written on the fast path. Slab objects and blocks of pages are not
- * counted in bytes (that would cost a ksize() per free): slabinfo and
- * meminfo's Slab show them.
+ * Statistics cost nothing per call: the slab allocator already counts
+ * the malloc-* caches' objects per hart, and the page blocks and
+ * vmalloc() areas are counted on their slow paths. malloc_stats() and
+ * mallinfo() read them; meminfo's CHeap line is the pages they hold.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -30,24 +30,10 @@
 #include <rvmem/mm.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
-#include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
 
 #define MALLOC_MIN_SIZE		16	/* every class from 16 up is 16-aligned */
 #define MALLOC_PAGES_MAX	(128 * 1024)	/* above: vmalloc() */
-
-struct malloc_hart_stats {
-	unsigned long mallocs;
-	unsigned long frees;
-	long vmalloc_bytes;	/* vmalloc() blocks: allocated - freed */
-} __attribute__((aligned(64)));
-
-static struct malloc_hart_stats malloc_stats_of[NR_CPUS];
-
-static inline struct malloc_hart_stats *this_stats(void)
-{
-	return &malloc_stats_of[smp_processor_id()];
-}
 
 /* Pages of a vmalloc() area from @p up to its guard page. */
 static size_t vmalloc_usable_size(const void *p)
@@ -72,37 +58,38 @@ static noinline void *nomem(void)
 	return NULL;
 }
 
-/* Past the slabs: pages up to MALLOC_PAGES_MAX, then vmalloc(). */
+/*
+ * Past the slabs: pages up to MALLOC_PAGES_MAX, then vmalloc(). And 0
+ * bytes, which C wants a unique pointer for: the smallest object.
+ */
 static noinline void *malloc_large(size_t size, size_t align, gfp_t gfp)
 {
 	void *p;
 
+	if (!size)
+		return __malloc_slab(1, gfp);
 	if (size <= MALLOC_PAGES_MAX)
-		p = kmalloc(size, gfp);
+		p = __malloc_large(size, gfp);
 	else if (size <= SIZE_MAX / 2)
 		p = __vmalloc_align(size, align, gfp);
 	else
 		p = NULL;
 	if (!p)
 		return nomem();
-	this_stats()->mallocs++;
 	if (is_vmalloc_addr(p))
-		this_stats()->vmalloc_bytes += vmalloc_usable_size(p);
+		c_heap_count_vmalloc(vmalloc_usable_size(p));
 	return p;
 }
 
-/* Slab sizes straight to kmalloc(); @gfp may add __GFP_ZERO. */
-static inline void *c_alloc(size_t size, gfp_t gfp)
+/*
+ * Slab sizes tail-call the slab allocator, which sets errno itself on
+ * failure; @gfp may add __GFP_ZERO.
+ */
+static __always_inline void *c_alloc(size_t size, gfp_t gfp)
 {
-	void *p;
-
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
 		return malloc_large(size, PAGE_SIZE, gfp);
-	p = kmalloc(size < MALLOC_MIN_SIZE ? MALLOC_MIN_SIZE : size, gfp);
-	if (unlikely(!p))
-		return nomem();
-	this_stats()->mallocs++;
-	return p;
+	return __malloc_slab(size, gfp);
 }
 
 void *malloc(size_t size)
@@ -112,15 +99,13 @@ void *malloc(size_t size)
 
 static noinline void free_vmalloc(void *p)
 {
-	this_stats()->vmalloc_bytes -= vmalloc_usable_size(p);
+	c_heap_count_vmalloc(-(long)vmalloc_usable_size(p));
 	vfree(p);
 }
 
+/* kfree() takes NULL and every slab object and page block. */
 void free(void *p)
 {
-	if (unlikely(ZERO_OR_NULL_PTR(p)))
-		return;
-	this_stats()->frees++;
 	if (unlikely((long)p < 0))	/* the upper half: a vmalloc() area */
 		free_vmalloc(p);
 	else
@@ -210,28 +195,18 @@ void *pvalloc(size_t size)
 	return aligned_alloc(PAGE_SIZE, ALIGN(size ? size : 1, PAGE_SIZE));
 }
 
-/* Every hart's counts, summed. */
-static void malloc_totals(struct malloc_hart_stats *sum)
-{
-	unsigned int cpu;
-
-	memset(sum, 0, sizeof(*sum));
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		sum->mallocs += READ_ONCE(malloc_stats_of[cpu].mallocs);
-		sum->frees += READ_ONCE(malloc_stats_of[cpu].frees);
-		sum->vmalloc_bytes += READ_ONCE(malloc_stats_of[cpu].vmalloc_bytes);
-	}
-}
-
 /* Defined so that no app call pulls picolibc's own malloc in. */
 struct mallinfo mallinfo(void)
 {
 	struct mallinfo mi = { 0 };
-	struct malloc_hart_stats sum;
+	struct c_heap_stats st;
 
-	malloc_totals(&sum);
-	mi.hblkhd = sum.vmalloc_bytes;
-	mi.ordblks = sum.mallocs - sum.frees;
+	c_heap_get_stats(&st);
+	mi.arena = (st.pages << PAGE_SHIFT) - st.vmalloc_bytes;
+	mi.hblkhd = st.vmalloc_bytes;
+	mi.usmblks = st.peak_pages << PAGE_SHIFT;	/* as glibc: the peak */
+	mi.uordblks = st.bytes_in_use;
+	mi.fordblks = (st.pages << PAGE_SHIFT) - st.bytes_in_use;
 	return mi;
 }
 
@@ -244,11 +219,14 @@ int mallopt(int param, int value)
 
 void malloc_stats(void)
 {
-	struct malloc_hart_stats sum;
+	struct c_heap_stats st;
 
-	malloc_totals(&sum);
-	printk("malloc: %lu allocations, %lu frees, %lu live; %ld bytes in "
-	       "vmalloc blocks (the rest: see slabinfo)\n",
-	       sum.mallocs, sum.frees, sum.mallocs - sum.frees,
-	       sum.vmalloc_bytes);
+	c_heap_get_stats(&st);
+	printk("malloc: %lu calls (%lu allocations, %lu frees), %lu live; "
+	       "%lu bytes in use (by size class); the C heap holds %lu kB, "
+	       "peak %lu kB (%lu kB of it in vmalloc areas now)\n",
+	       st.allocs + st.frees, st.allocs, st.frees,
+	       st.allocs - st.frees, st.bytes_in_use,
+	       st.pages << (PAGE_SHIFT - 10),
+	       st.peak_pages << (PAGE_SHIFT - 10), st.vmalloc_bytes >> 10);
 }

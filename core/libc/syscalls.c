@@ -19,11 +19,10 @@
 #include <unistd.h>
 #include <asm/page.h>
 #include <asm/processor.h>
-#include <asm/sbi.h>
 #include <asm/timer.h>
 #include <rvmem/boot.h>
 #include <rvmem/panic.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
 
@@ -44,16 +43,16 @@ ssize_t read(int fd, void *buf, size_t count)
 {
 	char *p = buf;
 	size_t n = 0;
-	long c;
+	int c;
 
 	if (fd != STDIN_FILENO) {
 		errno = EBADF;
 		return -1;
 	}
-	if (!sbi_info.has_legacy_getchar)
-		return 0;	/* no console input: end of file */
 	while (n < count) {
-		c = sbi_console_getchar();
+		c = platform_console_getchar();
+		if (c == -ENODEV)
+			break;		/* no console input: end of file */
 		if (c < 0) {
 			if (n)
 				break;

@@ -46,7 +46,7 @@
 #include <rvmem/memlayout.h>
 #include <rvmem/mm.h>
 #include <rvmem/param.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>

@@ -19,7 +19,7 @@
 #include <rvmem/anon.h>
 #include <rvmem/fault.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/sections.h>
 #include <rvmem/smp.h>
 #include <rvmem/trap.h>

@@ -11,11 +11,11 @@
 
 #include <errno.h>
 #include <rvmem/boot.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/mm.h>
-#include <rvmem/numa.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/panic.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
 #include <rvmem/slab.h>

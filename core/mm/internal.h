@@ -5,9 +5,9 @@
 #ifndef CORE_MM_INTERNAL_H
 #define CORE_MM_INTERNAL_H
 
-#include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
-#include <rvmem/numa.h>
+#include <rvmem/internal/mm.h>
+#include <rvmem/internal/mmzone.h>
+#include <rvmem/internal/numa.h>
 
 /**
  * __free_pages_core() - hand free boot memory to the buddy allocator
@@ -60,6 +60,7 @@ static inline struct zone *page_zone(const struct page *page)
 				 SLAB_POISON | SLAB_STORE_USER)
 /* Internal: no sheaves; every object goes through the locked path. */
 #define SLAB_NO_SHEAVES		((slab_flags_t)0x80000000u)
+#define SLAB_C_HEAP		((slab_flags_t)0x40000000u)	/* malloc-* */
 #define SLAB_LOCKED_PATH	(SLAB_DEBUG_FLAGS | SLAB_NO_SHEAVES)
 #define SLAB_MAX_EMPTY		2	/* empty slabs a cache keeps */
 #define SLAB_SHEAF_MAX		124	/* most objects a sheaf holds: 1 KiB a sheaf */
@@ -233,6 +234,9 @@ void slab_vm_events(unsigned long *frees, unsigned long *active);
 extern struct kmem_cache_static slab_sheaf_cache;
 #define KMALLOC_SIZE_SLOTS	(KMALLOC_MAX_CACHE_SIZE / 8)
 extern struct kmem_cache *kmalloc_size_caches[KMALLOC_SIZE_SLOTS];
+extern struct kmem_cache *malloc_size_caches[KMALLOC_SIZE_SLOTS];
+/* slab_common.c: the C heap's slabs as they are made and discarded */
+void c_heap_account(long pages);
 extern unsigned int slab_nr_cpus;	/* harts a cache has sheaves for */
 extern struct list_head slab_caches;
 extern spinlock_t slab_caches_lock;

@@ -21,7 +21,7 @@
 #include <errno.h>
 #include <string.h>
 #include <asm/page.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/param.h>
 #include <rvmem/printk.h>
 #include "internal.h"

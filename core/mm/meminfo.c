@@ -11,15 +11,20 @@
 #include <string.h>
 #include <rvmem/anon.h>
 #include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/numa.h>
 #include <rvmem/param.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/vmalloc.h>
 #include <rvmem/vmstat.h>
 #include "internal.h"
+
+unsigned long nr_page_tables(void)
+{
+	return READ_ONCE(nr_pagetable_pages);
+}
 
 /* Per node, as /sys/devices/system/node/nodeN/meminfo: only with NUMA. */
 static void show_node_meminfo(void)
@@ -41,19 +46,22 @@ static void show_node_meminfo(void)
 
 void show_meminfo(void)
 {
+	struct c_heap_stats c_heap;
 	struct sysinfo si;
 	unsigned long pcp = 0;
 	struct zone *zone;
 
 	si_meminfo(&si);
+	c_heap_get_stats(&c_heap);
 	for_each_zone(zone)
 		pcp += zone_pcp_count(zone);
 	printk("MemTotal:       %8lu kB\n", K(si.totalram));
 	printk("MemFree:        %8lu kB\n", K(si.freeram));
 	printk("PerHartLists:   %8lu kB\n", K(pcp));
 	printk("Slab:           %8lu kB\n", K(slab_nr_pages()));
+	printk("CHeap:          %8lu kB\n", K(c_heap.pages));
 	printk("AnonPages:      %8lu kB\n", K(nr_anon_pages()));
-	printk("PageTables:     %8lu kB\n", K(READ_ONCE(nr_pagetable_pages)));
+	printk("PageTables:     %8lu kB\n", K(nr_page_tables()));
 	printk("VmallocUsed:    %8lu kB\n", K(READ_ONCE(nr_vmalloc_pages)));
 	printk("CommitLimit:    %8lu kB\n", K(vm_commit_limit()));
 	printk("Committed_AS:   %8lu kB\n", K(READ_ONCE(vm_committed_pages)));

@@ -12,8 +12,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <rvmem/mmzone.h>
-#include <rvmem/numa.h>
+#include <rvmem/internal/mmzone.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/param.h>
 #include <rvmem/printk.h>
 #include "internal.h"

@@ -56,7 +56,7 @@
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 #include <rvmem/fault-inject.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/numa.h>
 #include <rvmem/param.h>
 #include <rvmem/panic.h>

@@ -6,8 +6,9 @@
  * except the kernel image, mapped with 4 KiB pages so each section gets
  * only what it needs (W^X): text R-X, rodata and the symbol table R--,
  * data and bss RW-. Memory marked no-map (firmware) and page 0 are not
- * mapped at all. The board's test finisher is identity-mapped too, so
- * poweroff works the same with the MMU on.
+ * mapped at all. The device ranges the board lists in boot_info.mmio (the
+ * virt board's test finisher) are identity-mapped as device memory, so
+ * the board's own pointers work the same with the MMU on.
  *
  * The mode: the deepest of Sv57, Sv48 and Sv39 that the build
  * (--paging), the device tree's mmu-type (an upper bound: QEMU says sv48
@@ -23,11 +24,11 @@
 #include <asm/cpufeature.h>
 #include <asm/tlbflush.h>
 #include <rvmem/boot.h>
-#include <rvmem/memblock.h>
+#include <rvmem/internal/memblock.h>
 #include <rvmem/mm.h>
 #include <rvmem/panic.h>
 #include <rvmem/param.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
 
@@ -115,13 +116,20 @@ static int map_ram(void)
 	return err;
 }
 
-static int map_finisher(void)
+/* The board's device ranges, at the addresses it uses with the MMU off. */
+static int map_mmio(void)
 {
-	unsigned long pa = ALIGN_DOWN(boot_info.poweroff.addr, PAGE_SIZE);
+	unsigned int i;
+	int err = 0;
 
-	if (boot_info.poweroff.kind == BOOT_POWEROFF_NONE)
-		return 0;
-	return map_identity(pa, pa + PAGE_SIZE, PAGE_KERNEL_IO, 0);
+	for (i = 0; !err && i < boot_info.nr_mmio; i++) {
+		const struct boot_range *r = &boot_info.mmio[i];
+		unsigned long start = ALIGN_DOWN(r->base, PAGE_SIZE);
+
+		err = map_identity(start, PAGE_ALIGN(r->base + r->size),
+				   PAGE_KERNEL_IO, 0);
+	}
+	return err;
 }
 
 /* The deepest mode the build, the device tree and the parameters allow. */
@@ -172,7 +180,7 @@ static int build_kernel_pgtable(unsigned int levels)
 	if (!err)
 		err = map_ram();
 	if (!err)
-		err = map_finisher();
+		err = map_mmio();
 	return err;
 }
 

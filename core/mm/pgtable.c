@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <rvmem/gfp.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 
 struct pgtable kernel_pgtable;
 unsigned long nr_pagetable_pages;

@@ -125,9 +125,17 @@ static inline void *get_freepointer_checked(struct kmem_cache *s,
 	return next;
 }
 
-void slab_list_add(struct kmem_cache *s, struct page *page)
+/* The slab lists of the node @page (a slab's first page) is on. */
+static inline struct kmem_cache_node *slab_node(struct kmem_cache *s,
+						const struct page *page)
 {
-	struct kmem_cache_node *n = get_node(s, page_to_nid(page));
+	return get_node(s, page_to_nid(page));
+}
+
+/* slab_list_add() onto @n, the slab's node's lists. */
+static void __slab_list_add(struct kmem_cache *s, struct kmem_cache_node *n,
+			    struct page *page)
+{
 	unsigned int inuse = slab_inuse(page);
 
 	if (inuse == s->objects) {
@@ -143,9 +151,9 @@ void slab_list_add(struct kmem_cache *s, struct page *page)
 	}
 }
 
-void slab_list_del(struct kmem_cache *s, struct page *page)
+static void __slab_list_del(struct kmem_cache *s, struct kmem_cache_node *n,
+			    struct page *page)
 {
-	struct kmem_cache_node *n = get_node(s, page_to_nid(page));
 	unsigned int inuse = slab_inuse(page);
 
 	list_del(&page->lru);
@@ -153,6 +161,16 @@ void slab_list_del(struct kmem_cache *s, struct page *page)
 		n->nr_partial--;
 	if (!inuse)
 		n->nr_empty--;
+}
+
+void slab_list_add(struct kmem_cache *s, struct page *page)
+{
+	__slab_list_add(s, slab_node(s, page), page);
+}
+
+void slab_list_del(struct kmem_cache *s, struct page *page)
+{
+	__slab_list_del(s, slab_node(s, page), page);
 }
 
 /* Mark the slab's pages as @s's (or, with NULL, no longer a slab). */
@@ -178,6 +196,8 @@ static void discard_slab(struct kmem_cache *s, struct page *page)
 	page->counters = 0;
 	s->nr_slabs--;
 	__atomic_fetch_sub(&slab_pages, 1UL << s->order, __ATOMIC_RELAXED);
+	if (s->flags & SLAB_C_HEAP)
+		c_heap_account(-(1L << s->order));
 	__free_pages(page, s->order);
 }
 
@@ -229,6 +249,8 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid)
 				(char *)object + s->size : NULL);
 	}
 	__atomic_fetch_add(&slab_pages, 1UL << s->order, __ATOMIC_RELAXED);
+	if (s->flags & SLAB_C_HEAP)
+		c_heap_account(1L << s->order);
 	return page;
 }
 
@@ -256,14 +278,14 @@ static unsigned int refill_from_slabs(struct kmem_cache *s, void **objects,
 		unsigned long base = slab_base(page);
 		void *x = page->freelist;
 
-		slab_list_del(s, page);
+		__slab_list_del(s, node, page);
 		while (x && n < max) {
 			objects[n++] = x;
 			x = get_freepointer_checked(s, base, x);
 			page->counters++;
 		}
 		page->freelist = x;
-		slab_list_add(s, page);
+		__slab_list_add(s, node, page);
 	}
 	return n;
 }
@@ -281,14 +303,15 @@ static void flush_to_slabs(struct kmem_cache *s, void **objects,
 	for (i = 0; i < n; i++) {
 		void *x = objects[i];
 		struct page *page = slab_head(s, virt_to_slab_page(x));
+		struct kmem_cache_node *n = slab_node(s, page);
 
 		if (unlikely(x == page->freelist || !slab_inuse(page)))
 			slab_bad_pointer(s, page, x, 0);
 		set_freepointer(s, x, page->freelist);
 		page->freelist = x;
-		slab_list_del(s, page);
+		__slab_list_del(s, n, page);
 		page->counters--;
-		slab_list_add(s, page);
+		__slab_list_add(s, n, page);
 	}
 }
 
@@ -452,6 +475,14 @@ static void *zero_object(struct kmem_cache *s, void *object, gfp_t gfp)
 	return object;
 }
 
+/* Out of memory: the C heap's caches also say so in errno, as C's do. */
+static noinline void *slab_alloc_failed(struct kmem_cache *s)
+{
+	if (s->flags & SLAB_C_HEAP)
+		errno = ENOMEM;
+	return NULL;
+}
+
 /*
  * This hart's main sheaf is empty (or it has none, or the cache has no
  * sheaves). Entered from the fast path with interrupts off (@flags to
@@ -469,8 +500,9 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	DEBUG_ASSERT(irqs_disabled());
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
-		return debug_slab_alloc(s, gfp, orig_size, NUMA_NO_NODE,
-					_RET_IP_);
+		object = debug_slab_alloc(s, gfp, orig_size, NUMA_NO_NODE,
+					  _RET_IP_);
+		return object ? object : slab_alloc_failed(s);
 	}
 	c = this_cpu_slab(s);
 	if (!c->main) {
@@ -486,6 +518,8 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	else		/* nothing free in sheaves or slabs, or no sheaves */
 		object = alloc_from_slabs(s, gfp, &flags, NUMA_NO_NODE);
 	local_irq_restore(flags);
+	if (unlikely(!object))
+		return slab_alloc_failed(s);
 	return zero_object(s, object, gfp);
 }
 
@@ -730,6 +764,18 @@ __slab_fastpath void *__kmalloc(size_t size, gfp_t gfp)
 	if (unlikely(last >= KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, gfp);
 	return slab_alloc(kmalloc_size_caches[last >> 3], gfp, last + 1);
+}
+
+/*
+ * The C heap's caches by the same 8-byte steps, from malloc-16 up (its
+ * minimum alignment): malloc() is kmalloc() from its own caches, so the
+ * C heap shows apart in slabinfo and meminfo at no cost per call.
+ */
+struct kmem_cache *malloc_size_caches[KMALLOC_SIZE_SLOTS];
+
+__slab_fastpath void *__malloc_slab(size_t size, gfp_t gfp)
+{
+	return slab_alloc(malloc_size_caches[(size - 1) >> 3], gfp, size);
 }
 
 __slab_fastpath void kfree(const void *x)

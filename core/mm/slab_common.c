@@ -7,8 +7,15 @@
  * slabinfo.
  *
  * A large kmalloc() is one block of alloc_pages(): PG_head with its order
- * set by the page allocator, and page->private = LARGE_KMALLOC_MARK so
- * kfree() can tell it from any other block (whose private is 0).
+ * set by the page allocator, and page->private = LARGE_KMALLOC_MARK (or
+ * MALLOC_LARGE_MARK, the C heap's) so kfree() can tell it from any other
+ * block (whose private is 0).
+ *
+ * The C heap (core/libc/malloc.c) has caches of its own, malloc-16 to
+ * malloc-8k (SLAB_C_HEAP), so its share shows apart at no cost per call:
+ * its objects in use are read from those caches as slabinfo reads them,
+ * and the pages it holds (slabs, page blocks, vmalloc areas) are counted
+ * as they are taken and given back, on slow paths only.
  *
  * Locking: slab_caches_lock protects the list of caches; a cache's own
  * numbers are read under its lock (get_slabinfo()).
@@ -33,8 +40,24 @@
 #define SLAB_MIN_OBJECTS	8	/* preferred fewest objects a slab */
 #define L1_CACHE_BYTES		64
 #define LARGE_KMALLOC_MARK	0x6b6d616c6c6f63UL	/* "kmalloc" */
+#define MALLOC_LARGE_MARK	0x6d616c6c6f63UL	/* "malloc" */
 
 static unsigned long large_kmalloc_pages;
+
+/*
+ * The C heap's page blocks, vmalloc() areas and pages: shared atomics,
+ * on slow paths only.
+ */
+static struct {
+	unsigned long large_allocs;
+	unsigned long large_frees;
+	unsigned long large_bytes;
+	unsigned long vmalloc_allocs;
+	unsigned long vmalloc_frees;
+	unsigned long vmalloc_bytes;
+	long pages;
+	long peak_pages;
+} c_heap;
 
 /*
  * Fault injection (failslab=, Linux's mm/failslab.c), asked by new_slab():
@@ -333,6 +356,15 @@ static const char *const kmalloc_names[KMALLOC_SHIFT_HIGH + 1] = {
 	"kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k", "kmalloc-8k",
 };
 
+/* The C heap's: no 8-byte class, as malloc() aligns to 16. */
+#define MALLOC_INDEX_MIN	4	/* malloc-16 */
+static struct kmem_cache_static malloc_storage[KMALLOC_SHIFT_HIGH + 1];
+static const char *const malloc_names[KMALLOC_SHIFT_HIGH + 1] = {
+	NULL, "malloc-96", "malloc-192", NULL, "malloc-16", "malloc-32",
+	"malloc-64", "malloc-128", "malloc-256", "malloc-512", "malloc-1k",
+	"malloc-2k", "malloc-4k", "malloc-8k",
+};
+
 static unsigned int kmalloc_size(unsigned int index)
 {
 	return index == 1 ? 96 : index == 2 ? 192 : 1u << index;
@@ -353,6 +385,18 @@ static void create_boot_cache(struct kmem_cache_static *c, const char *name,
 		panic("kmem_cache_init: cannot create %s", name);
 }
 
+/* A kmalloc (or malloc) cache of kmalloc_size(@index) bytes. */
+static void create_kmalloc_cache(struct kmem_cache_static *c,
+				 const char *name, unsigned int index,
+				 slab_flags_t flags)
+{
+	unsigned int size = kmalloc_size(index);
+
+	/* powers of two stay naturally aligned, even with debug */
+	create_boot_cache(c, name, size,
+			  min(size & -size, (unsigned int)PAGE_SIZE), flags);
+}
+
 void kmem_cache_init(void)
 {
 	unsigned int i;
@@ -361,26 +405,46 @@ void kmem_cache_init(void)
 	INIT_LIST_HEAD(&slab_caches);
 	slab_pages = 0;
 	large_kmalloc_pages = 0;
+	memset(&c_heap, 0, sizeof(c_heap));
 	/* every hart the device tree lists; the host's threads play any */
 	slab_nr_cpus = boot_info.nr_harts ? boot_info.nr_harts : NR_CPUS;
 	create_boot_cache(&slab_sheaf_cache, "kmem_sheaf",
 			  sizeof(struct slab_sheaf), 0, SLAB_NO_SHEAVES);
-	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
-		unsigned int size = kmalloc_size(i);
+	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++)
+		create_kmalloc_cache(&kmalloc_storage[i], kmalloc_names[i], i,
+				     0);
+	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++)
+		if (malloc_names[i])
+			create_kmalloc_cache(&malloc_storage[i],
+					     malloc_names[i], i, SLAB_C_HEAP);
+	for (i = 0; i < KMALLOC_SIZE_SLOTS; i++) {
+		unsigned int index = kmalloc_index((i + 1) * 8);
 
-		/* powers of two stay naturally aligned, even with debug */
-		create_boot_cache(&kmalloc_storage[i], kmalloc_names[i], size,
-				  min(size & -size, (unsigned int)PAGE_SIZE),
-				  0);
+		kmalloc_size_caches[i] = kmalloc_caches[index];
+		malloc_size_caches[i] = &malloc_storage[index ==
+			KMALLOC_SHIFT_LOW ? MALLOC_INDEX_MIN : index].s;
 	}
-	for (i = 0; i < KMALLOC_SIZE_SLOTS; i++)
-		kmalloc_size_caches[i] =
-			kmalloc_caches[kmalloc_index((i + 1) * 8)];
 }
 
-/* kmalloc_large() from node @nid first (NUMA_NO_NODE: the caller's). */
-static void *__kmalloc_large(size_t size, gfp_t gfp, int nid,
-			     unsigned long caller)
+/* Count the C heap's pages, and the most it ever held. */
+void c_heap_account(long pages)
+{
+	long now = __atomic_add_fetch(&c_heap.pages, pages, __ATOMIC_RELAXED);
+	long peak = READ_ONCE(c_heap.peak_pages);
+
+	while (now > peak &&
+	       !__atomic_compare_exchange_n(&c_heap.peak_pages, &peak, now,
+					    true, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+}
+
+/*
+ * Pages from the buddy allocator, marked as a large kmalloc or malloc,
+ * from node @nid first (NUMA_NO_NODE: the caller's).
+ */
+static void *large_alloc(size_t size, gfp_t gfp, unsigned long mark,
+			 int nid, unsigned long caller)
 {
 	struct page *page;
 	unsigned int order;
@@ -402,7 +466,13 @@ static void *__kmalloc_large(size_t size, gfp_t gfp, int nid,
 				     alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
-	page->private = LARGE_KMALLOC_MARK;
+	page->private = mark;
+	if (mark == MALLOC_LARGE_MARK) {
+		__atomic_fetch_add(&c_heap.large_allocs, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&c_heap.large_bytes, PAGE_SIZE << order,
+				   __ATOMIC_RELAXED);
+		c_heap_account(1L << order);
+	}
 	__atomic_fetch_add(&large_kmalloc_pages, 1UL << order,
 			   __ATOMIC_RELAXED);
 	return page_address(page);
@@ -410,17 +480,29 @@ static void *__kmalloc_large(size_t size, gfp_t gfp, int nid,
 
 void *kmalloc_large(size_t size, gfp_t gfp)
 {
-	return __kmalloc_large(size, gfp, NUMA_NO_NODE, _RET_IP_);
+	return large_alloc(size, gfp, LARGE_KMALLOC_MARK, NUMA_NO_NODE,
+			   _RET_IP_);
 }
 
 void *kmalloc_large_node(size_t size, gfp_t gfp, int nid)
 {
-	return __kmalloc_large(size, gfp, nid, _RET_IP_);
+	return large_alloc(size, gfp, LARGE_KMALLOC_MARK, nid, _RET_IP_);
+}
+
+void *__malloc_large(size_t size, gfp_t gfp)
+{
+	return large_alloc(size, gfp, MALLOC_LARGE_MARK, NUMA_NO_NODE,
+			   _RET_IP_);
+}
+
+static bool is_large_mark(unsigned long private)
+{
+	return private == LARGE_KMALLOC_MARK || private == MALLOC_LARGE_MARK;
 }
 
 size_t large_kmalloc_size(const struct page *page, const void *x)
 {
-	if (!page || !PageHead(page) || page->private != LARGE_KMALLOC_MARK ||
+	if (!page || !PageHead(page) || !is_large_mark(page->private) ||
 	    x != page_address(page))
 		return 0;
 	return PAGE_SIZE << page->order;
@@ -432,10 +514,16 @@ void kfree_large(struct page *page, const void *x)
 	if (!page)
 		kfree_invalid(x, "not in RAM", caller);
 	if (!large_kmalloc_size(page, x))
-		kfree_invalid(x, PageHead(page) && page->private ==
-			      LARGE_KMALLOC_MARK ? "inside a large kmalloc "
-			      "block" : "not from kmalloc (or freed already)",
-			      caller);
+		kfree_invalid(x, PageHead(page) &&
+			      is_large_mark(page->private) ? "inside a large "
+			      "kmalloc block" : "not from kmalloc (or freed "
+			      "already)", caller);
+	if (page->private == MALLOC_LARGE_MARK) {
+		__atomic_fetch_add(&c_heap.large_frees, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_sub(&c_heap.large_bytes,
+				   PAGE_SIZE << page->order, __ATOMIC_RELAXED);
+		c_heap_account(-(1L << page->order));
+	}
 	page->private = 0;
 	__atomic_fetch_sub(&large_kmalloc_pages, 1UL << page->order,
 			   __ATOMIC_RELAXED);
@@ -539,6 +627,43 @@ void slab_vm_events(unsigned long *frees, unsigned long *active)
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
+void c_heap_count_vmalloc(long bytes)
+{
+	if (bytes > 0)
+		__atomic_fetch_add(&c_heap.vmalloc_allocs, 1,
+				   __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&c_heap.vmalloc_frees, 1,
+				   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c_heap.vmalloc_bytes, bytes, __ATOMIC_RELAXED);
+	c_heap_account(bytes / (long)PAGE_SIZE);
+}
+
+void c_heap_get_stats(struct c_heap_stats *st)
+{
+	unsigned int i;
+
+	st->vmalloc_bytes = READ_ONCE(c_heap.vmalloc_bytes);
+	st->allocs = READ_ONCE(c_heap.large_allocs) +
+		     READ_ONCE(c_heap.vmalloc_allocs);
+	st->frees = READ_ONCE(c_heap.large_frees) +
+		    READ_ONCE(c_heap.vmalloc_frees);
+	st->bytes_in_use = READ_ONCE(c_heap.large_bytes) + st->vmalloc_bytes;
+	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
+		struct kmem_cache *s = &malloc_storage[i].s;
+		struct slabinfo info;
+
+		if (!malloc_names[i])
+			continue;
+		get_slabinfo(s, &info);
+		st->allocs += info.frees + info.active_objs;
+		st->frees += info.frees;
+		st->bytes_in_use += info.active_objs * s->object_size;
+	}
+	st->pages = READ_ONCE(c_heap.pages);
+	st->peak_pages = READ_ONCE(c_heap.peak_pages);
+}
+
 void show_slabinfo(void)
 {
 	unsigned long flags = spin_lock_irqsave(&slab_caches_lock);
@@ -562,7 +687,11 @@ void show_slabinfo(void)
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	printk("%-18s %7s %8s %8s %6s %6s %6s %5s %8luK\n", "kmalloc-large",
 	       "-", "-", "-", "-", "-", "-", "-",
-	       READ_ONCE(large_kmalloc_pages) << (PAGE_SHIFT - 10));
+	       (READ_ONCE(large_kmalloc_pages) - (READ_ONCE(c_heap.large_bytes)
+		>> PAGE_SHIFT)) << (PAGE_SHIFT - 10));
+	printk("%-18s %7s %8s %8s %6s %6s %6s %5s %8luK\n", "malloc-large",
+	       "-", "-", "-", "-", "-", "-", "-",
+	       READ_ONCE(c_heap.large_bytes) >> 10);
 	printk("(harts, barn: free objects in the harts' sheaves and in the "
 	       "barn; kmem_sheaf holds the sheaves, %zu bytes each, at most "
 	       "two a hart a cache)\n", sizeof(struct slab_sheaf));

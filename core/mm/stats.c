@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 #include <rvmem/mm.h>
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/printk.h>
 #include "internal.h"
 

@@ -9,7 +9,7 @@
  */
 #include <asm/tlbflush.h>
 #include <rvmem/mm.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include "internal.h"
 
 unsigned long unmap_free_pages(unsigned long start, unsigned long nr,

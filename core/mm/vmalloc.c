@@ -56,7 +56,7 @@
 #include <rvmem/memlayout.h>
 #include <rvmem/mm.h>
 #include <rvmem/panic.h>
-#include <rvmem/pgtable.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/ratelimit.h>
 #include <rvmem/slab.h>

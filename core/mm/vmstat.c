@@ -4,7 +4,7 @@
  * What is counted where, and why pgfree and slab_free are derived rather
  * than counted: include/rvmem/vmstat.h.
  */
-#include <rvmem/mmzone.h>
+#include <rvmem/internal/mmzone.h>
 #include <rvmem/printk.h>
 #include <rvmem/vmstat.h>
 #include "internal.h"

@@ -22,8 +22,8 @@
  * a handler may change where the trapped code resumes (probes do).
  */
 #include <asm/csr.h>
-#include <rvmem/smp.h>
-#include <rvmem/trap.h>
+#include <rvmem/internal/smp.h>
+#include <rvmem/internal/trap.h>
 
 	.option arch, +zicsr
 

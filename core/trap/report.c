@@ -5,7 +5,7 @@
  */
 #include <asm/processor.h>
 #include <rvmem/panic.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <rvmem/printk.h>
 #include <rvmem/smp.h>
 #include <rvmem/trap.h>

@@ -13,9 +13,9 @@
 #include <asm/timer.h>
 #include <rvmem/fault.h>
 #include <rvmem/panic.h>
-#include <rvmem/platform.h>
-#include <rvmem/smp.h>
-#include <rvmem/trap.h>
+#include <rvmem/internal/platform.h>
+#include <rvmem/internal/smp.h>
+#include <rvmem/internal/trap.h>
 
 extern char trap_entry[];
 

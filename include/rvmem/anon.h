@@ -74,7 +74,4 @@ unsigned long vm_commit_limit(void);
 /** show_anon_regions() - print every region: range, protection, pages */
 void show_anon_regions(void);
 
-/** anon_init() - set up the mmap window and the heap; boot, after slab */
-void anon_init(void);
-
 #endif /* RVMEM_ANON_H */

@@ -13,6 +13,7 @@
 #define NR_CPUS			16	/* harts rvmem can run on */
 #define BOOT_MAX_MEM_RANGES	16
 #define BOOT_MAX_RESERVED	32
+#define BOOT_MAX_MMIO		4
 #define BOOT_MIN_RAM		(16UL << 20)	/* less than this will not boot */
 #define NODES_SHIFT		2	/* Linux's riscv default */
 #define MAX_NUMNODES		(1 << NODES_SHIFT)	/* NUMA nodes */
@@ -21,6 +22,8 @@
 
 /**
  * struct boot_range - a physical range [@base, @base + @size)
+ * @base: its first byte's address
+ * @size: its length in bytes
  * @nid: RAM only: the NUMA node it belongs to (0 without NUMA)
  */
 struct boot_range {
@@ -42,24 +45,6 @@ enum boot_mmu {
 	BOOT_MMU_SV39,
 	BOOT_MMU_SV48,
 	BOOT_MMU_SV57,
-};
-
-enum boot_poweroff_kind {
-	BOOT_POWEROFF_NONE,	/* no finisher: use SBI SRST (KVM guests) */
-	BOOT_POWEROFF_SIFIVE_TEST,
-};
-
-/**
- * struct boot_poweroff - the test finisher that ends QEMU with a status
- * @kind: which device, or BOOT_POWEROFF_NONE
- * @addr: physical address of its 32-bit control register
- *
- * Found either as a "sifive,test0"/"sifive,test1" node or through a
- * "syscon-poweroff" node's regmap pointing at one.
- */
-struct boot_poweroff {
-	enum boot_poweroff_kind kind;
-	u64 addr;
 };
 
 /**
@@ -89,7 +74,10 @@ struct boot_clock {
  * @timebase_hz: /cpus timebase-frequency
  * @bootargs: /chosen bootargs, or "" (points into the blob)
  * @stdout_path: /chosen stdout-path, or ""
- * @poweroff: the test finisher, if any
+ * @mmio: device ranges the board itself uses with the MMU on (its
+ *        poweroff register): paging_init() identity-maps them as device
+ *        memory, so the board's addresses stay valid once paging is on
+ * @nr_mmio: entries in @mmio
  * @realtime: the wall-clock time read at boot, if the board has a clock
  * @numa: the tree gives NUMA nodes (numa-node-id); else all is node 0
  * @hart_node: the NUMA node of each hart in @hartid
@@ -111,7 +99,8 @@ struct boot_info {
 	u64 timebase_hz;
 	const char *bootargs;
 	const char *stdout_path;
-	struct boot_poweroff poweroff;
+	struct boot_range mmio[BOOT_MAX_MMIO];
+	unsigned int nr_mmio;
 	struct boot_clock realtime;
 	bool numa;
 	u8 hart_node[NR_CPUS];

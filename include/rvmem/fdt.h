@@ -105,6 +105,10 @@ const void *fdt_getprop(const void *fdt, int offset, const char *name,
 
 /**
  * fdt_getprop_string() - a property that must be a NUL-terminated string
+ * @fdt: the blob
+ * @offset: the node's offset
+ * @name: the property's name
+ * @errp: set to 0 or to the error when NULL is returned
  *
  * Return: the string, or NULL if missing (*@errp = -FDT_ERR_NOTFOUND) or
  * not terminated within its length (*@errp = -FDT_ERR_BADVALUE).
@@ -114,6 +118,9 @@ const char *fdt_getprop_string(const void *fdt, int offset, const char *name,
 
 /**
  * fdt_getprop_u32() - a property that must be exactly one cell
+ * @fdt: the blob
+ * @offset: the node's offset
+ * @name: the property's name
  * @out: value on success
  *
  * Return: 0, -FDT_ERR_NOTFOUND, or -FDT_ERR_BADVALUE for a wrong size.
@@ -124,11 +131,17 @@ int fdt_getprop_u32(const void *fdt, int offset, const char *name, u32 *out);
  * fdt_stringlist_contains() - is @str one of the strings in a string list
  * @list: property value ("a\0b\0")
  * @len: its length
+ * @str: the string to look for, whole
+ *
+ * Return: true if @str is one of them.
  */
 bool fdt_stringlist_contains(const char *list, int len, const char *str);
 
 /**
  * fdt_node_check_compatible() - does a node's "compatible" list @compat
+ * @fdt: the blob
+ * @offset: the node's offset
+ * @compat: the compatible string to look for
  *
  * Return: 0 if it does, 1 if it does not, negative on error.
  */
@@ -137,6 +150,9 @@ int fdt_node_check_compatible(const void *fdt, int offset, const char *compat);
 /**
  * fdt_node_offset_by_compatible() - next node after @start (-1: from the
  * beginning) whose compatible list contains @compat
+ * @fdt: the blob
+ * @start: the node to search after, or -1
+ * @compat: the compatible string to look for
  *
  * Return: node offset, -FDT_ERR_NOTFOUND, or another negative error.
  */
@@ -148,6 +164,8 @@ int fdt_node_offset_by_phandle(const void *fdt, u32 phandle);
 
 /**
  * fdt_cells() - #address-cells or #size-cells of a node (for its children)
+ * @fdt: the blob
+ * @offset: the node's offset
  * @name: "#address-cells" or "#size-cells"
  *
  * Return: the value (defaults 2 and 1 when absent, as the spec says), or
@@ -159,6 +177,8 @@ int fdt_cells(const void *fdt, int offset, const char *name);
  * fdt_read_cells() - read @cells big-endian 32-bit cells as one number
  * @p: first cell (any alignment)
  * @cells: 1 or 2
+ *
+ * Return: the number, the first cell most significant.
  */
 u64 fdt_read_cells(const void *p, int cells);
 

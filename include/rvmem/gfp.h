@@ -114,6 +114,8 @@ void free_pages(unsigned long addr, unsigned int order);
 
 /**
  * alloc_pages_exact() - @size bytes of contiguous pages, page-aligned
+ * @size: bytes wanted
+ * @gfp: GFP_* flags, as for alloc_pages()
  *
  * Allocates the enclosing power-of-two block and frees its tail pages at
  * once, so exactly DIV_ROUND_UP(@size, PAGE_SIZE) pages stay in use.

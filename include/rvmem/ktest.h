@@ -52,38 +52,49 @@ struct ktest_suite {
 	static const struct ktest_suite var \
 	__used __section("ktest_suites") __attribute__((aligned(8)))
 
-void __ktest_fail(struct ktest *t, const char *file, int line,
-		  const char *fmt, ...) __printf(4, 5);
+/**
+ * ktest_fail() - record a failed expectation of the current case
+ * @t: the case
+ * @file: source file of the check (__FILE__)
+ * @line: its line (__LINE__)
+ * @fmt: printf format of what was expected and what was found
+ *
+ * The EXPECT and ASSERT macros call it; a helper that checks something
+ * they cannot express (a tree's shape, a region list) calls it too.
+ * Prints a KTAP comment with @file:@line and the message.
+ */
+void ktest_fail(struct ktest *t, const char *file, int line,
+		const char *fmt, ...) __printf(4, 5);
 
 #define KTEST_EXPECT_TRUE(t, cond) do {					\
 	if (!(cond))							\
-		__ktest_fail(t, __FILE__, __LINE__,			\
-			     "expected %s", #cond);			\
+		ktest_fail(t, __FILE__, __LINE__,			\
+			   "expected %s", #cond);			\
 } while (0)
 
 #define KTEST_EXPECT_EQ(t, a, b) do {					\
 	long long __a = (long long)(a), __b = (long long)(b);		\
 	if (__a != __b)							\
-		__ktest_fail(t, __FILE__, __LINE__,			\
-			     "expected %s == %s (%lld vs %lld)",	\
-			     #a, #b, __a, __b);				\
+		ktest_fail(t, __FILE__, __LINE__,			\
+			   "expected %s == %s (%lld vs %lld)",		\
+			   #a, #b, __a, __b);				\
 } while (0)
 
 #define KTEST_EXPECT_NE(t, a, b) do {					\
 	long long __a = (long long)(a), __b = (long long)(b);		\
 	if (__a == __b)							\
-		__ktest_fail(t, __FILE__, __LINE__,			\
-			     "expected %s != %s (both %lld)",		\
-			     #a, #b, __a);				\
+		ktest_fail(t, __FILE__, __LINE__,			\
+			   "expected %s != %s (both %lld)",		\
+			   #a, #b, __a);				\
 } while (0)
 
 #define KTEST_EXPECT_STREQ(t, a, b) do {				\
 	const char *__a = (a), *__b = (b);				\
 	if (!__a || !__b || __builtin_strcmp(__a, __b))			\
-		__ktest_fail(t, __FILE__, __LINE__,			\
-			     "expected %s == %s (\"%s\" vs \"%s\")",	\
-			     #a, #b, __a ? __a : "(null)",		\
-			     __b ? __b : "(null)");			\
+		ktest_fail(t, __FILE__, __LINE__,			\
+			   "expected %s == %s (\"%s\" vs \"%s\")",	\
+			   #a, #b, __a ? __a : "(null)",		\
+			   __b ? __b : "(null)");			\
 } while (0)
 
 #define KTEST_ASSERT_TRUE(t, cond) do {					\

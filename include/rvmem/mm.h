@@ -147,34 +147,6 @@ static inline int page_to_nid(const struct page *page)
 }
 
 /**
- * mm_init() - bring up memblock and the page allocator from boot_info
- *
- * Context: boot hart, once, before other harts start. A machine with too
- * little free memory ends the boot here (boot_fail()).
- */
-void mm_init(void);
-
-/**
- * paging_init() - build the kernel mapping and turn the MMU on (Sv48 or
- * Sv39; see core/mm/paging.c)
- *
- * Context: boot hart, after the page allocator is up (mm_init()).
- */
-void paging_init(void);
-
-/**
- * free_area_init() - size the zones from memblock and allocate mem_map
- *
- * Initialises the struct pages of each zone's first DEFERRED_EAGER_PAGES
- * in one pass (free pages clean, the rest PageReserved); the others are
- * initialised on demand, when the zone's free lists run dry (or by
- * deferred_init_all()), and never handed out before.
- * Context: boot, after all memblock_add/reserve calls.
- * Return: 0, or -ENOMEM (with a message) if mem_map does not fit.
- */
-int free_area_init(void);
-
-/**
  * deferred_init_all() - initialise every struct page still deferred and
  * put its free pages on the free lists
  *
@@ -183,16 +155,15 @@ int free_area_init(void);
  */
 void deferred_init_all(void);
 
-/**
- * setup_per_zone_wmarks() - derive min/low/high watermarks and per-hart
- * list sizes from each zone's managed pages (like min_free_kbytes)
- *
- * Context: after memblock_free_all().
- */
-void setup_per_zone_wmarks(void);
-
 /** nr_free_pages() - pages free in the buddy lists of all zones */
 unsigned long nr_free_pages(void);
+
+/**
+ * nr_page_tables() - pages holding page tables, all trees (PageTables)
+ *
+ * Return: the count now; another hart may change it at once.
+ */
+unsigned long nr_page_tables(void);
 
 /**
  * struct sysinfo - the memory part of Linux's sysinfo(2), in pages
@@ -222,13 +193,14 @@ void show_free_areas(void);
 /** show_meminfo() - print MemTotal, MemFree and the mm's own overhead */
 void show_meminfo(void);
 
+struct zone;
+
 /**
  * drain_local_pages() - return this hart's per-hart lists to the buddy
  * @zone: only this zone's list, or NULL for every zone
  *
  * Context: any; touches only the calling hart's lists, interrupts off.
  */
-struct zone;
 void drain_local_pages(struct zone *zone);
 
 /**

@@ -28,14 +28,17 @@ void __noreturn panic(const char *fmt, ...) __printf(1, 2);
  * boot_fail() - stop a boot that cannot go on (bad device tree, too little
  * memory): one line "rvmem: cannot boot: ...", then power off with
  * EXIT_KERNEL_FAILURE. No backtrace: the kernel is not at fault.
+ * @fmt: printf format of what stops the boot, then its arguments
  */
 void __noreturn boot_fail(const char *fmt, ...) __printf(1, 2);
 
 /**
  * panic_enter() - claim the right to report a fatal error
  *
- * Masks interrupts and takes the console over. Return: true for the first
- * hart to call it (or that hart again), false for any other.
+ * Masks interrupts and takes the console over.
+ *
+ * Return: true for the first hart to call it (or that hart again), false
+ * for any other.
  */
 bool panic_enter(void);
 

@@ -19,8 +19,11 @@
 
 /**
  * printk() - format and print a message
+ * @fmt: printf format (pr_fmt() prefixes added by the pr_* macros), then
+ *       its arguments
  *
- * Return: number of characters printed. Context: any, interrupts too.
+ * Context: any, interrupts too.
+ * Return: number of characters printed.
  */
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
@@ -42,7 +45,7 @@ void console_write(const char *s, size_t len);
  */
 void console_break_lock(void);
 
-/**
+/*
  * console_quiet - drop pr_info() output (the "quiet" boot parameter);
  * warnings and errors are always printed
  */

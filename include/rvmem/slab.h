@@ -115,8 +115,10 @@ void kmem_cache_free(struct kmem_cache *s, void *x);
  * @s: the cache
  *
  * Every hart first empties its sheaves into the slabs (through a
- * cross-call), then the cache's shared sheaves follow. Return: 0.
+ * cross-call), then the cache's shared sheaves follow.
  * Context: interrupts enabled, no locks held.
+ *
+ * Return: 0.
  */
 int kmem_cache_shrink(struct kmem_cache *s);
 
@@ -149,15 +151,6 @@ void kmem_cache_destroy(struct kmem_cache *s);
 unsigned int kmem_cache_size(const struct kmem_cache *s);
 
 /**
- * kmem_cache_init() - create the kmalloc caches
- *
- * Applies the slub_debug boot parameter, which must have been parsed.
- * Context: boot hart, once, after setup_per_zone_wmarks() and before any
- * other slab call.
- */
-void kmem_cache_init(void);
-
-/**
  * __kmalloc() - kmalloc() of a size known only at run time
  * @size: bytes
  * @gfp: GFP flags
@@ -175,6 +168,67 @@ void *__kmalloc(size_t size, gfp_t gfp);
  * Return: as kmalloc(). Context: as kmalloc().
  */
 void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp, size_t size);
+
+/**
+ * __malloc_slab() - the C heap's allocation of up to a slab object
+ * @size: 1 to KMALLOC_MAX_CACHE_SIZE bytes
+ * @gfp: GFP flags
+ *
+ * As kmalloc(), but from the C heap's own caches (malloc-16 up to
+ * malloc-8k, at least 16-byte aligned), so slabinfo and meminfo show
+ * the C heap apart from the kernel's kmalloc(); kfree() frees it.
+ * Return: the object, or NULL with errno = ENOMEM. Context: as kmalloc().
+ */
+void *__malloc_slab(size_t size, gfp_t gfp);
+
+/**
+ * __malloc_large() - the C heap's block of whole pages
+ * @size: bytes, above KMALLOC_MAX_CACHE_SIZE
+ * @gfp: GFP flags
+ *
+ * As a kmalloc() that large, counted as the C heap's; kfree() frees it.
+ * Return: the block (aligned to its power-of-two size), or NULL.
+ * Context: as kmalloc().
+ */
+void *__malloc_large(size_t size, gfp_t gfp);
+
+/**
+ * c_heap_count_vmalloc() - count a vmalloc() area of the C heap
+ * @bytes: its size, positive when allocated, negative when freed
+ *
+ * The C heap's slabs and page blocks are counted where they are made;
+ * its vmalloc() areas, which the slab allocator does not see, here.
+ * Context: any; on slow paths only (shared atomics).
+ */
+void c_heap_count_vmalloc(long bytes);
+
+/**
+ * struct c_heap_stats - what the C heap holds
+ * @allocs: objects, page blocks and vmalloc() areas handed out, ever
+ * @frees: of those, freed
+ * @bytes_in_use: bytes of the live ones, by size class
+ * @vmalloc_bytes: of those, in vmalloc() areas
+ * @pages: pages the C heap holds now (slabs, page blocks, vmalloc areas)
+ * @peak_pages: the most it ever held
+ */
+struct c_heap_stats {
+	unsigned long allocs;
+	unsigned long frees;
+	unsigned long bytes_in_use;
+	unsigned long vmalloc_bytes;
+	unsigned long pages;
+	unsigned long peak_pages;
+};
+
+/**
+ * c_heap_get_stats() - read the C heap's figures
+ * @st: filled in
+ *
+ * The slab part is summed over the malloc-* caches and every hart, as
+ * slabinfo does, so it is a snapshot while other harts allocate.
+ * Context: may sleep on the caches' locks; not from interrupts.
+ */
+void c_heap_get_stats(struct c_heap_stats *st);
 
 /* The kmalloc caches by kmalloc_index(); index 0 is unused. */
 extern struct kmem_cache *const kmalloc_caches[KMALLOC_SHIFT_HIGH + 1];
@@ -240,6 +294,9 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid);
 
 /**
  * __kmalloc_node() - kmalloc_node() of any size
+ * @size: bytes
+ * @gfp: GFP flags
+ * @nid: the node, or NUMA_NO_NODE (-1) for the calling hart's
  *
  * Return: as kmalloc_node(). Context: as kmalloc().
  */

@@ -24,16 +24,14 @@
 
 #define TRAP_STACK_SIZE		4096	/* per hart, for traps on a bad sp */
 
-/* Offsets the assembly uses; asserted in core/kernel/smp.c. */
-#define HART_OFF_HARTID		(HART_TLS_SIZE + 4)
-#define HART_OFF_STACK_TOP	(HART_TLS_SIZE + 8)
-#define HART_OFF_STACK_BASE	(HART_TLS_SIZE + 16)
-#define HART_OFF_TRAP_STACK	(HART_TLS_SIZE + 24)
-#define HART_OFF_IRQ_SP		(HART_TLS_SIZE + 32)
-
 #ifndef __ASSEMBLER__
 #include <rvmem/boot.h>
 #include <rvmem/types.h>
+
+struct per_cpu_pages;
+
+/* What a cross-call or a piece of app work runs, as in Linux. */
+typedef void (*smp_call_func_t)(void *arg);
 
 /**
  * struct hart - per-hart state (tp points here while the hart runs)
@@ -67,8 +65,6 @@
  * @work_arg: its argument
  * @work_released: the running work called smp_work_done() (this hart's)
  */
-struct per_cpu_pages;
-
 struct hart {
 	u8 tls[HART_TLS_SIZE] __attribute__((aligned(16)));
 	unsigned int cpu;
@@ -80,7 +76,7 @@ struct hart {
 	unsigned long app_stack_base;
 	unsigned long app_stack_top;
 	volatile bool online;
-	void (*volatile call_fn)(void *arg);
+	volatile smp_call_func_t call_fn;
 	void *volatile call_arg;
 	volatile unsigned long call_seq;
 	volatile unsigned long call_done;
@@ -93,17 +89,13 @@ struct hart {
 	bool probe_faulted;
 	struct per_cpu_pages *pcp;
 	int busy;
-	void (*volatile work_fn)(void *arg);
+	volatile smp_call_func_t work_fn;
 	void *work_arg;
 	bool work_released;
 };
 
 extern struct hart harts[NR_CPUS];
 extern unsigned int nr_cpus_online;
-/* The hart HSM is starting, for one that arrives at _start instead. */
-extern struct hart *hart_starting;
-/* How many harts entered _start: 1, more if the firmware misdirected. */
-extern u32 hart_lottery;
 
 #include <asm/current.h>
 
@@ -112,15 +104,6 @@ static inline unsigned int smp_processor_id(void)
 {
 	return this_hart()->cpu;
 }
-
-/**
- * smp_boot_secondaries() - start every other hart in boot_info via HSM
- * @max: start at most this many harts in all (the boot hart included)
- *
- * Context: boot hart, once. Waits until each started hart is online (or
- * reports the ones that did not come up within five seconds).
- */
-void smp_boot_secondaries(unsigned int max);
 
 /**
  * on_each_hart() - run @fn(@arg) on every online hart, the caller included
@@ -135,11 +118,14 @@ void on_each_hart(void (*fn)(void *arg), void *arg);
 /**
  * smp_call_on() - run @fn(@arg) on one online hart and wait for it
  * @cpu: logical id (may be the caller's own)
+ * @fn: function; runs in interrupt context on another hart
+ * @arg: its argument
  */
 void smp_call_on(unsigned int cpu, void (*fn)(void *arg), void *arg);
 
 /**
- * smp_kick() - wake hart @cpu from cpu_wait_event() (an IPI, no call)
+ * smp_kick() - wake a hart from cpu_wait_event() (an IPI, no call)
+ * @cpu: its logical id
  */
 void smp_kick(unsigned int cpu);
 
@@ -193,19 +179,6 @@ void smp_work_done(void);
  */
 void smp_run_on_app_stack(unsigned long base, unsigned long top,
 			  void (*fn)(void *arg), void *arg);
-
-/**
- * smp_switch_boot_stack() - move the boot hart to a guarded vmalloc stack
- * and continue in @fn there (which must not return)
- *
- * Context: boot hart, after vmalloc_init(), interrupts off.
- */
-void __noreturn smp_switch_boot_stack(void (*fn)(void));
-
-/* Called by the platform. */
-void smp_init_boot_hart(u32 hartid);
-void __noreturn secondary_start(struct hart *h);
-void smp_ipi_interrupt(void);
 
 #endif /* !__ASSEMBLER__ */
 #endif /* RVMEM_SMP_H */

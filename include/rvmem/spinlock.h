@@ -28,6 +28,7 @@ static inline bool spin_trylock(spinlock_t *lock)
 
 /**
  * spin_lock_contended() - wait for a lock another hart holds, then take it
+ * @lock: the lock
  *
  * Out of line so the uncontended spin_lock() stays a single AMO.
  */

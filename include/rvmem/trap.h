@@ -32,12 +32,6 @@ struct pt_regs {
 	unsigned long pad;
 };
 
-/** trap_init() - point this hart's stvec at the trap entry */
-void trap_init(void);
-
-/** do_trap() - called by the trap entry with the saved frame */
-void do_trap(struct pt_regs *regs);
-
 /** trap_cause_name() - "illegal instruction", "supervisor timer", ... */
 const char *trap_cause_name(unsigned long scause);
 

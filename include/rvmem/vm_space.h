@@ -38,6 +38,8 @@ struct vm_range {
 
 /**
  * struct vm_space - a window [@start, @end) of addresses
+ * @start: its first address
+ * @end: one past its last
  * @tree: busy ranges by address, @sentinel last
  * @sentinel: empty range at @end that owns the final gap
  * @nr_ranges: busy ranges, the sentinel not counted
@@ -69,6 +71,8 @@ int vm_space_alloc(struct vm_space *s, struct vm_range *r,
 
 /**
  * vm_space_insert() - place @r at its own @r->start .. @r->end + guard
+ * @s: the window
+ * @r: the range, start, end and guard set
  *
  * Return: 0, -EINVAL outside the window or not page-aligned, -EEXIST if
  * it overlaps.
@@ -80,6 +84,8 @@ void vm_space_remove(struct vm_space *s, struct vm_range *r);
 
 /**
  * vm_space_find() - the range whose [start, end + guard) holds @addr
+ * @s: the window
+ * @addr: any address
  *
  * Return: the range, or NULL (the sentinel is never returned).
  */
@@ -87,6 +93,9 @@ struct vm_range *vm_space_find(const struct vm_space *s, unsigned long addr);
 
 /**
  * vm_space_first_overlap() - lowest range overlapping [@start, @end)
+ * @s: the window
+ * @start: first address
+ * @end: one past the last
  *
  * Return: the range, or NULL.
  */

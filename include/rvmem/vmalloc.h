@@ -28,6 +28,7 @@ struct page;
 
 /**
  * vmalloc() - allocate @size bytes of virtually contiguous memory
+ * @size: bytes (rounded up to whole pages)
  *
  * Return: the address (page-aligned), or NULL with a warning.
  */
@@ -38,13 +39,21 @@ void *vzalloc(unsigned long size);
 
 /**
  * __vmalloc() - vmalloc() with GFP flags for the backing pages
+ * @size: bytes (rounded up to whole pages)
  * @gfp: e.g. GFP_KERNEL | __GFP_NOWARN
+ *
+ * Return: the address (page-aligned), or NULL (with a warning unless
+ * @gfp has __GFP_NOWARN).
  */
 void *__vmalloc(unsigned long size, gfp_t gfp);
 
 /**
  * __vmalloc_align() - __vmalloc() with the area's start aligned
+ * @size: bytes (rounded up to whole pages)
  * @align: a power of two, at least PAGE_SIZE (rounded up to it)
+ * @gfp: as for __vmalloc()
+ *
+ * Return: the address, a multiple of @align, or NULL.
  */
 void *__vmalloc_align(unsigned long size, unsigned long align, gfp_t gfp);
 
@@ -68,6 +77,7 @@ void vm_unmap_aliases(void);
 /**
  * vmap() - map @count pages contiguously in the vmalloc area
  * @pages: the pages (they stay owned by the caller)
+ * @count: how many, at most what the vmalloc window holds
  * @prot: PAGE_KERNEL, PAGE_KERNEL_RO, ...
  *
  * Return: the address, or NULL.
@@ -79,6 +89,8 @@ void vunmap(const void *addr);
 
 /**
  * ioremap() - map device registers [@phys, @phys + @size)
+ * @phys: physical address, any alignment
+ * @size: bytes
  *
  * With Svpbmt the pages are memory type IO (uncached, strongly
  * ordered) whatever the physical memory attributes say; without it the
@@ -99,6 +111,7 @@ bool is_vmalloc_addr(const void *addr);
 /**
  * vmalloc_stack() - a hart stack: @size bytes with an unmapped guard page
  * below (and the usual one above)
+ * @size: bytes, a page multiple
  * @cpu: the hart it is for (shown in reports)
  *
  * Return: the stack's lowest address, or NULL.
@@ -108,7 +121,9 @@ void *vmalloc_stack(unsigned long size, unsigned int cpu);
 /**
  * vmalloc_describe() - name what lies at @addr if it is in the vmalloc
  * window: an area, its guard page, a stack's guard page
+ * @addr: any address
  * @buf: output, one phrase
+ * @len: its size
  *
  * Return: true if @addr is in the window (@buf set).
  */
@@ -119,8 +134,5 @@ void show_vmallocinfo(void);
 
 /** nr_vmalloc_pages - pages backing vmalloc areas (VmallocUsed) */
 extern unsigned long nr_vmalloc_pages;
-
-/** vmalloc_init() - set up the window; boot, after paging_init() */
-void vmalloc_init(void);
 
 #endif /* RVMEM_VMALLOC_H */

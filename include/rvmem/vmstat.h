@@ -36,6 +36,7 @@
  * @VMALLOC_PURGE: lazy vmalloc purges
  * @OVERCOMMIT_REFUSED: mappings or heap growth refused by the
  *                      overcommit policy
+ * @NR_VM_EVENT_ITEMS: the number of counters
  */
 enum vm_event_item {
 	PGALLOC_DMA32,
@@ -63,6 +64,8 @@ extern struct vm_event_state vm_event_states[NR_CPUS];
 
 /**
  * count_vm_events() - add @delta to @item on this hart
+ * @item: the counter
+ * @delta: how much
  *
  * Context: any, with this hart's counters written by this hart only; a
  * plain read-modify-write, so an interrupt handler must not count on a

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <asm/page.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>

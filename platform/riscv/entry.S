@@ -16,7 +16,8 @@
  * the boot hart publishes before every HSM start, to name its hartid, and
  * enters secondary_entry with it as HSM would have.
  */
-#include <rvmem/smp.h>
+#include <asm/csr.h>
+#include <rvmem/internal/smp.h>
 
 	.option arch, +zicsr
 
@@ -25,7 +26,7 @@
 _start:
 	rdinstret t2			/* the boot's cost counts from here */
 	csrw	sie, zero
-	csrci	sstatus, 2		/* SR_SIE */
+	csrci	sstatus, SR_SIE
 	la	t0, hart_lottery
 	li	t1, 1
 	amoadd.w t1, t1, (t0)
@@ -77,7 +78,7 @@ stray_entry:
 	.globl secondary_entry
 secondary_entry:
 	csrw	sie, zero
-	csrci	sstatus, 2
+	csrci	sstatus, SR_SIE
 	.option push
 	.option norelax
 	la	gp, __global_pointer$

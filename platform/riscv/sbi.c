@@ -7,9 +7,15 @@
  * any hart afterwards. Nothing here assumes OpenSBI: under KVM the same
  * calls reach the in-kernel SBI (or the VMM, for console and SRST).
  */
+#define pr_fmt(fmt) "rvmem: " fmt	/* banner lines, as start_kernel()'s */
+
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <asm/sbi.h>
+#include <asm/timer.h>
 #include <rvmem/memlayout.h>
+#include <rvmem/printk.h>
 
 struct sbi_info sbi_info;
 
@@ -68,6 +74,57 @@ const char *sbi_impl_name(unsigned long impl_id)
 	};
 
 	return impl_id < ARRAY_SIZE(names) ? names[impl_id] : "unknown";
+}
+
+/* "OpenSBI v1.1", or the name and raw version of another implementation */
+static const char *sbi_firmware(void)
+{
+	static char buf[96];
+	unsigned long v = sbi_info.impl_version;
+
+	if (sbi_info.impl_id == SBI_IMPL_OPENSBI)
+		snprintf(buf, sizeof(buf), "%s v%lu.%lu",
+			 sbi_impl_name(sbi_info.impl_id),
+			 v >> OPENSBI_VERSION_MAJOR_SHIFT,
+			 v & OPENSBI_VERSION_MINOR_MASK);
+	else
+		snprintf(buf, sizeof(buf), "%s (version 0x%lx)",
+			 sbi_impl_name(sbi_info.impl_id), v);
+	return buf;
+}
+
+void sbi_show_info(void)
+{
+	pr_info("SBI: spec v%lu.%lu, %s; extensions:%s%s%s%s%s%s\n",
+		sbi_spec_major(sbi_info.spec_version),
+		sbi_spec_minor(sbi_info.spec_version), sbi_firmware(),
+		sbi_info.has_time ? " TIME" : "", sbi_info.has_ipi ? " IPI" : "",
+		sbi_info.has_rfence ? " RFENCE" : "",
+		sbi_info.has_hsm ? " HSM" : "", sbi_info.has_srst ? " SRST" : "",
+		sbi_info.has_dbcn ? " DBCN" : "");
+	pr_info("console: %s; timer: %s\n",
+		sbi_info.has_dbcn ? "SBI DBCN" : "SBI legacy putchar",
+		timer_has_sstc ? "Sstc stimecmp" : "SBI TIME");
+}
+
+int sbi_err_to_errno(long err)
+{
+	switch (err) {
+	case SBI_SUCCESS:
+		return 0;
+	case SBI_ERR_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case SBI_ERR_INVALID_PARAM:
+		return -EINVAL;
+	case SBI_ERR_DENIED:
+		return -EPERM;
+	case SBI_ERR_INVALID_ADDRESS:
+		return -EFAULT;
+	case SBI_ERR_ALREADY_AVAILABLE:
+		return -EALREADY;
+	default:
+		return -EIO;
+	}
 }
 
 /* Bytes copied per DBCN write from a buffer outside the identity map */

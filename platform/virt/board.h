@@ -9,6 +9,25 @@
 
 #include <rvmem/boot.h>
 
+enum boot_poweroff_kind {
+	BOOT_POWEROFF_NONE,	/* no finisher: use SBI SRST (KVM guests) */
+	BOOT_POWEROFF_SIFIVE_TEST,
+};
+
+/**
+ * struct boot_poweroff - the test finisher that ends QEMU with a status
+ * @kind: which device, or BOOT_POWEROFF_NONE
+ * @addr: physical address of its 32-bit control register
+ *
+ * Found either as a "sifive,test0"/"sifive,test1" node or through a
+ * "syscon-poweroff" node's regmap pointing at one.
+ */
+struct boot_poweroff {
+	enum boot_poweroff_kind kind;
+	u64 addr;
+};
+
+
 /**
  * board_parse_fdt() - describe the machine from its device tree
  * @fdt: the blob OpenSBI handed over (a1 at entry)
@@ -19,7 +38,8 @@
  *	/memreserve/ block and /reserved-memory, usable harts under /cpus
  *	(the first NR_CPUS, always including @boot_hartid), timebase, the boot
  *	hart's ISA string and MMU type, /chosen bootargs and stdout-path
- *	(pointing into the blob, "" when absent) and the test finisher
+ *	(pointing into the blob, "" when absent); the test finisher's
+ *	nodes are checked too (board_parse_poweroff() returns it)
  * @err: on failure, one line (no newline) naming the node or property at
  *	fault and what is wrong with it
  * @errlen: size of @err

@@ -34,6 +34,7 @@ struct fdt_parse {
 	char *err;
 	size_t errlen;
 	char path[128];		/* scratch for path_of() */
+	struct boot_poweroff poweroff;	/* the finisher, once found */
 };
 
 static __printf(2, 3) int parse_error(struct fdt_parse *p, const char *fmt,
@@ -786,8 +787,8 @@ static int reg_base(struct fdt_parse *p, int node, u64 *base)
 
 static void set_poweroff(struct fdt_parse *p, u64 addr)
 {
-	p->bi->poweroff.kind = BOOT_POWEROFF_SIFIVE_TEST;
-	p->bi->poweroff.addr = addr;
+	p->poweroff.kind = BOOT_POWEROFF_SIFIVE_TEST;
+	p->poweroff.addr = addr;
 }
 
 /* @node is a syscon-poweroff: use it if its regmap is a SiFive test. */
@@ -920,6 +921,6 @@ int board_parse_poweroff(const void *fdt, size_t max_size,
 		ret = check_structure(&p);
 	if (!ret)
 		ret = parse_poweroff(&p);
-	*out = bi.poweroff;
+	*out = p.poweroff;
 	return ret;
 }

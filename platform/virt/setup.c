@@ -3,23 +3,26 @@
  * The QEMU/KVM virt board: from firmware entry to start_kernel().
  *
  * virt_boot() runs on the boot hart with the MMU off. It probes SBI,
- * installs the board's console and poweroff hooks, sets up the hart,
- * parses the device tree into boot_info, reads the real-time clock and
- * hands over to core/. A device
- * tree the kernel cannot use ends the boot here with one clear message and
- * a failure exit.
+ * installs the board's console, banner and poweroff hooks, sets up the
+ * hart, parses the device tree into boot_info, lists the finisher among
+ * the MMIO ranges core/ maps, reads the real-time clock and hands over to
+ * core/. A device tree the kernel cannot use ends the boot here with one
+ * clear message and a failure exit.
  */
+#define pr_fmt(fmt) "rvmem: " fmt	/* banner lines, as start_kernel()'s */
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <asm/csr.h>
+#include <asm/page.h>
 #include <asm/sbi.h>
 #include <rvmem/boot.h>
 #include <rvmem/panic.h>
 #include <rvmem/param.h>
-#include <rvmem/platform.h>
+#include <rvmem/internal/platform.h>
 #include <rvmem/printk.h>
-#include <rvmem/smp.h>
+#include <rvmem/internal/smp.h>
 #include "board.h"
 
 /* The blob must fit in this much; QEMU's is about 8 KiB. */
@@ -40,7 +43,8 @@
 /*
  * In .data, not bss: poweroff must find the finisher whatever happened to
  * bss (a hart entering _start twice once cleared it, and QEMU then exited
- * 0 through SRST for a failed boot).
+ * 0 through SRST for a failed boot). Its page is identity-mapped
+ * (boot_info.mmio), so the same address serves with the MMU off and on.
  */
 static u64 finisher_addr __section(".data");
 
@@ -85,25 +89,32 @@ static void virt_poweroff(int status)
 	sbi_system_shutdown(status != 0);
 }
 
-static const char *virt_firmware(void)
+static int virt_console_getchar(void)
 {
-	static char buf[96];
-	unsigned long v = sbi_info.impl_version;
+	long c;
 
-	if (sbi_info.impl_id == SBI_IMPL_OPENSBI)
-		snprintf(buf, sizeof(buf), "%s v%lu.%lu",
-			 sbi_impl_name(sbi_info.impl_id), v >> 16, v & 0xffff);
-	else
-		snprintf(buf, sizeof(buf), "%s (version 0x%lx)",
-			 sbi_impl_name(sbi_info.impl_id), v);
-	return buf;
+	if (!sbi_info.has_legacy_getchar)
+		return -ENODEV;
+	c = sbi_console_getchar();
+	return c < 0 ? -EAGAIN : (int)c;
+}
+
+static void virt_banner(void)
+{
+	sbi_show_info();
+	if (sbi_info.impl_id == SBI_IMPL_KVM)
+		pr_info("running as a KVM guest: no firmware of our own, "
+			"SBI served by the hypervisor%s\n",
+			finisher_addr ? "" :
+			", no test finisher (poweroff via SBI SRST)");
 }
 
 static const struct platform_ops virt_ops = {
 	.name = "riscv-virtio (QEMU/KVM virt)",
 	.console_write = sbi_console_write,
+	.console_getchar = virt_console_getchar,
 	.poweroff = virt_poweroff,
-	.firmware = virt_firmware,
+	.banner = virt_banner,
 };
 
 static void __noreturn virt_bad_fdt(const char *msg)
@@ -115,11 +126,21 @@ static void __noreturn virt_bad_fdt(const char *msg)
 	boot_fail("%s", msg);
 }
 
+/* The finisher's page, for paging_init() to map as device memory. */
+static void add_finisher_mmio(struct boot_info *bi)
+{
+	bi->mmio[bi->nr_mmio++] = (struct boot_range){
+		.base = ALIGN_DOWN(finisher_addr, PAGE_SIZE),
+		.size = PAGE_SIZE,
+	};
+}
+
 void __noreturn virt_boot(unsigned long hartid, unsigned long fdt_pa);
 
 void virt_boot(unsigned long hartid, unsigned long fdt_pa)
 {
 	const void *fdt = (const void *)fdt_pa;
+	struct boot_poweroff poweroff;
 	char err[160];
 
 	sbi_init();
@@ -132,12 +153,13 @@ void virt_boot(unsigned long hartid, unsigned long fdt_pa)
 		virt_bad_fdt(err);
 	}
 	/* Find the finisher first, so even a bad tree exits with a status. */
-	if (!board_parse_poweroff(fdt, FDT_MAX_SIZE, &boot_info.poweroff))
-		finisher_addr = boot_info.poweroff.addr;
+	if (!board_parse_poweroff(fdt, FDT_MAX_SIZE, &poweroff))
+		finisher_addr = poweroff.addr;
 	if (board_parse_fdt(fdt, FDT_MAX_SIZE, hartid, &boot_info, err,
 			    sizeof(err)))
 		virt_bad_fdt(err);
-	finisher_addr = boot_info.poweroff.addr;
+	if (finisher_addr)
+		add_finisher_mmio(&boot_info);
 	read_realtime(fdt, &boot_info.realtime);
 	start_kernel();
 }

@@ -176,9 +176,11 @@ class Pte(RvmemCommand):
         levels = ulong(pt["levels"])
         table = ulong(pt["root"])
         u64p = gdb.lookup_type("unsigned long").pointer()
-        gdb.write("va %#x, Sv%d, root %#x\n" % (va, 12 + 9 * levels, table))
+        gdb.write("va %#x, Sv%d, root %#x\n"
+                  % (va, PAGE_SHIFT + LEVEL_BITS * levels, table))
         for level in range(levels - 1, -1, -1):
-            index = (va >> (PAGE_SHIFT + LEVEL_BITS * level)) & 511
+            index = ((va >> (PAGE_SHIFT + LEVEL_BITS * level)) &
+                     ((1 << LEVEL_BITS) - 1))
             slot = table + 8 * index
             pte = ulong(gdb.Value(slot).cast(u64p).dereference())
             pa = ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << PAGE_SHIFT

@@ -8,13 +8,20 @@
 #ifndef ASM_CSR_H
 #define ASM_CSR_H
 
+/* An unsigned long constant in C, a plain number in assembly. */
+#ifdef __ASSEMBLER__
+#define _UL(x)		x
+#else
+#define _UL(x)		x##UL
+#endif
+
 /* sstatus */
-#define SR_SIE		(1UL << 1)	/* interrupts enabled */
-#define SR_SPIE		(1UL << 5)	/* SIE before the trap */
-#define SR_SPP		(1UL << 8)	/* trapped from S-mode */
-#define SR_FS		(3UL << 13)	/* FPU state: off, we have no FPU use */
-#define SR_SUM		(1UL << 18)
-#define SR_MXR		(1UL << 19)
+#define SR_SIE		(_UL(1) << 1)	/* interrupts enabled */
+#define SR_SPIE		(_UL(1) << 5)	/* SIE before the trap */
+#define SR_SPP		(_UL(1) << 8)	/* trapped from S-mode */
+#define SR_FS		(_UL(3) << 13)	/* FPU state: off, we have no FPU use */
+#define SR_SUM		(_UL(1) << 18)
+#define SR_MXR		(_UL(1) << 19)
 
 /* sie / sip */
 #define IRQ_S_SOFT	1

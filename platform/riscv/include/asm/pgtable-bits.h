@@ -55,6 +55,7 @@
 
 #ifndef __ASSEMBLER__
 #include <asm/cpufeature.h>
+#include <asm/page-size.h>
 #include <rvmem/types.h>
 
 /* Device memory: uncached and in order where Svpbmt says so per page. */
@@ -67,31 +68,31 @@ typedef u64 pgprot_t;
 
 /** PX() - the table index of @va at @level (0 = the 4 KiB level) */
 #define PX(level, va) \
-	(((unsigned long)(va) >> (12 + LEVEL_BITS * (level))) & \
+	(((unsigned long)(va) >> (PAGE_SHIFT + LEVEL_BITS * (level))) & \
 	 (PTRS_PER_TABLE - 1))
 
 /** level_size() - bytes one entry at @level covers */
 static inline unsigned long level_size(unsigned int level)
 {
-	return 1UL << (12 + LEVEL_BITS * level);
+	return 1UL << (PAGE_SHIFT + LEVEL_BITS * level);
 }
 
 /** va_bits() - virtual address bits with @levels levels: 39, 48 or 57 */
 static inline unsigned int va_bits(unsigned int levels)
 {
-	return 12 + LEVEL_BITS * levels;
+	return PAGE_SHIFT + LEVEL_BITS * levels;
 }
 
 /* Three shifts: the PPN field alone, without loading a 44-bit mask. */
 static inline phys_addr_t pte_to_pa(pte_t pte)
 {
 	return ((pte >> PTE_PPN_SHIFT) << (64 - PTE_PPN_BITS)) >>
-	       (64 - PTE_PPN_BITS - 12);
+	       (64 - PTE_PPN_BITS - PAGE_SHIFT);
 }
 
 static inline pte_t pa_to_pte(phys_addr_t pa, pgprot_t prot)
 {
-	return ((pa >> 12) << PTE_PPN_SHIFT) | prot;
+	return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | prot;
 }
 
 /* Holds a frame: valid, or a PROT_NONE leaf. */

@@ -44,6 +44,15 @@ enum sbi_base_fid {
 #define SBI_HSM_STARTED			0
 #define SBI_HSM_STOPPED			1
 
+/* sbi_get_spec_version(): bit 31 reserved, major in 30:24, minor in 23:0 */
+#define SBI_SPEC_VERSION_MAJOR_SHIFT	24
+#define SBI_SPEC_VERSION_MAJOR_MASK	0x7f
+#define SBI_SPEC_VERSION_MINOR_MASK	0xffffff
+
+/* OpenSBI's implementation version: major << 16 | minor */
+#define OPENSBI_VERSION_MAJOR_SHIFT	16
+#define OPENSBI_VERSION_MINOR_MASK	0xffff
+
 /* Implementation ids (SBI spec, "Base extension") */
 #define SBI_IMPL_OPENSBI		1
 #define SBI_IMPL_KVM			3
@@ -78,6 +87,45 @@ struct sbi_info {
 };
 
 extern struct sbi_info sbi_info;
+
+/**
+ * sbi_spec_major() - the major number of an SBI spec version
+ * @version: sbi_info.spec_version
+ *
+ * Return: 1 for spec v1.0.
+ */
+static inline unsigned long sbi_spec_major(unsigned long version)
+{
+	return (version >> SBI_SPEC_VERSION_MAJOR_SHIFT) &
+	       SBI_SPEC_VERSION_MAJOR_MASK;
+}
+
+/**
+ * sbi_spec_minor() - the minor number of an SBI spec version
+ * @version: sbi_info.spec_version
+ *
+ * Return: 0 for spec v1.0.
+ */
+static inline unsigned long sbi_spec_minor(unsigned long version)
+{
+	return version & SBI_SPEC_VERSION_MINOR_MASK;
+}
+
+/**
+ * sbi_show_info() - log the SBI version, implementation and extensions,
+ * and which of them the console and the timer use
+ *
+ * Context: after sbi_init() and the boot hart's timer_init().
+ */
+void sbi_show_info(void);
+
+/**
+ * sbi_err_to_errno() - the errno for an SBI error
+ * @err: SBI_SUCCESS or an SBI_ERR_* code
+ *
+ * Return: 0, or a negative errno (-EIO for a code without a closer one).
+ */
+int sbi_err_to_errno(long err);
 
 /** sbi_init() - probe the base extension and the extensions rvmem uses */
 void sbi_init(void);

@@ -16,8 +16,8 @@
  * owns (see pgtable_leaf_entry()). Lock order: region locks (vmalloc,
  * anon) -> pt->lock -> zone->lock.
  */
-#ifndef RVMEM_PGTABLE_H
-#define RVMEM_PGTABLE_H
+#ifndef RVMEM_INTERNAL_PGTABLE_H
+#define RVMEM_INTERNAL_PGTABLE_H
 
 #include <asm/pgtable-bits.h>
 #include <rvmem/list.h>
@@ -230,4 +230,4 @@ void pgtable_set_leaves(pte_t *entry, struct page *const *pages,
 unsigned long pgtable_clear_leaves(pte_t *entry, unsigned long nr,
 				   struct list_head *pages);
 
-#endif /* RVMEM_PGTABLE_H */
+#endif /* RVMEM_INTERNAL_PGTABLE_H */

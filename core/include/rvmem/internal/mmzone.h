@@ -16,8 +16,8 @@
  * PCP_MAX_ORDER also sit on per-hart lists (pcp), so the common case
  * takes no lock and writes no cache line another hart writes.
  */
-#ifndef RVMEM_MMZONE_H
-#define RVMEM_MMZONE_H
+#ifndef RVMEM_INTERNAL_MMZONE_H
+#define RVMEM_INTERNAL_MMZONE_H
 
 #include <rvmem/boot.h>
 #include <rvmem/list.h>
@@ -216,4 +216,4 @@ void buddyinfo_snapshot(unsigned long out[NR_ZONEIDS][NR_PAGE_ORDERS]);
 bool buddyinfo_equal(unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS],
 		     unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS]);
 
-#endif /* RVMEM_MMZONE_H */
+#endif /* RVMEM_INTERNAL_MMZONE_H */

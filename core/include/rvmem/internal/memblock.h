@@ -12,8 +12,8 @@
  * All ranges are half-open: [@base, @base + @size). Context: boot hart
  * only, before other harts run; nothing here takes a lock.
  */
-#ifndef RVMEM_MEMBLOCK_H
-#define RVMEM_MEMBLOCK_H
+#ifndef RVMEM_INTERNAL_MEMBLOCK_H
+#define RVMEM_INTERNAL_MEMBLOCK_H
 
 #include <rvmem/types.h>
 
@@ -176,4 +176,4 @@ void memblock_dump_all(void);
  */
 unsigned long memblock_free_all(void);
 
-#endif /* RVMEM_MEMBLOCK_H */
+#endif /* RVMEM_INTERNAL_MEMBLOCK_H */

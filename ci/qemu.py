@@ -4,8 +4,9 @@ command for people.
 
     ci/qemu.py APP [--harts N] [--mem SIZE] [--firmware dynamic|jump]
                [--append "BOOTARGS"] [--dtb FILE] [--mmu sv39|sv48|sv57]
-               [--ext] [--no-sstc] [--icount] [--numa NODES]
-               [--timeout SECONDS] [--gdb] [--builddir DIR] [--dry-run]
+               [--ext] [--cpu-props PROPS] [--no-sstc] [--icount]
+               [--numa NODES] [--timeout SECONDS] [--gdb]
+               [--builddir DIR] [--dry-run]
 
 APP is a name in apps/ (the image DIR/apps/APP.elf) or a path to an ELF.
 The command exits with the app's exit status (QEMU's test finisher
@@ -14,10 +15,12 @@ carries it), or 124 when the timeout ends a hung guest.
 --mmu boots with QEMU's own device tree for the same machine, dumped and
 with every hart's mmu-type changed: QEMU 7.2's rv64 hart takes Sv57 in
 satp, but its tree says riscv,sv48. --ext turns on the Svnapot, Svpbmt
-and Svinval extensions (off by default in QEMU). --numa N splits RAM
-and harts evenly over N NUMA nodes (QEMU then gives every memory and cpu
-node a numa-node-id, and a distance-map): node i is 10 * (1 + |i - j|)
-from node j, so the distances differ and order the fallbacks.
+and Svinval extensions (off by default in QEMU); --cpu-props adds -cpu
+properties of one's own ("svnapot=true" turns on Svnapot alone). --numa
+N splits RAM and harts evenly over N NUMA nodes (QEMU then gives every
+memory and cpu node a numa-node-id, and a distance-map): node i is
+10 * (1 + |i - j|) from node j, so the distances differ and order the
+fallbacks.
 """
 import argparse
 import os
@@ -63,10 +66,12 @@ def set_mmu_type(blob, mmu):
     return bytes(out)
 
 
-def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False):
+def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False,
+                  cpu_props=""):
     """Dump QEMU's tree for this machine to @path with mmu-type @mmu."""
     subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + path,
-                    "-cpu", cpu_model(sstc, ext), "-smp", str(harts),
+                    "-cpu", cpu_model(sstc, ext, cpu_props),
+                    "-smp", str(harts),
                     "-m", mem, "-nographic"], check=True,
                    capture_output=True)
     with open(path, "rb") as f:
@@ -141,7 +146,8 @@ def boot(image, timeout=60, mmu=None, **kwargs):
             kwargs["dtb"] = os.path.join(tmp, "mmu.dtb")
             write_mmu_dtb(kwargs["dtb"], mmu, kwargs.get("harts", 1),
                           kwargs.get("mem", "128M"), kwargs.get("sstc", True),
-                          kwargs.get("ext", False))
+                          kwargs.get("ext", False),
+                          kwargs.get("cpu_props", ""))
         return run(command(image, **kwargs), timeout)
 
 
@@ -173,6 +179,8 @@ def main():
                    help="QEMU's own tree with this mmu-type")
     p.add_argument("--ext", action="store_true",
                    help="harts with Svnapot, Svpbmt and Svinval")
+    p.add_argument("--cpu-props", default="",
+                   help="more -cpu properties, e.g. svnapot=true")
     p.add_argument("--no-sstc", action="store_true",
                    help="hide Sstc, so the timer goes through SBI TIME")
     p.add_argument("--icount", action="store_true",
@@ -194,9 +202,11 @@ def main():
         dtb = a.dtb
         if a.mmu:
             dtb = os.path.join(tmp, "mmu.dtb")
-            write_mmu_dtb(dtb, a.mmu, a.harts, a.mem, not a.no_sstc, a.ext)
+            write_mmu_dtb(dtb, a.mmu, a.harts, a.mem, not a.no_sstc, a.ext,
+                          a.cpu_props)
         cmd = command(image, a.harts, a.mem, a.firmware, a.append, dtb,
-                      not a.no_sstc, a.icount, a.gdb, a.ext, numa=a.numa)
+                      not a.no_sstc, a.icount, a.gdb, a.ext, a.cpu_props,
+                      numa=a.numa)
         if a.dry_run:
             print(" ".join("'%s'" % c if " " in c or not c else c
                            for c in cmd))

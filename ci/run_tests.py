@@ -20,7 +20,8 @@ Three parts, each a list of named cases:
              from outside apps/ builds without the kernel's warnings
              and boots
   gdb/...    scripts/gdb/rvmem.py's commands on hello stopped at main,
-             checked against its boot log and the identity map (fails
+             checked against its boot log, the identity map and its
+             vmallocinfo at exit (fails
              without gdb-multiarch, which ci/setup.sh installs)
   link/...   every app's malloc is rvmem's: no app but allocbench (which
              measures it, renamed) links picolibc's own malloc
@@ -111,8 +112,12 @@ GUEST_MATRIX = [
     ("jump", 4, "128M", True, "smp.test_stray_entry"),
     # Deferred struct pages: over 15 GiB taken without writing a page.
     ("dynamic", 1, "16G", True, "-- page_alloc_deferred"),
-    # Svnapot, Svpbmt and Svinval on: ioremap's PBMT, sinval.vma flushes.
+    # Svnapot, Svpbmt and Svinval on: ioremap's PBMT, sinval.vma flushes,
+    # 64 KiB NAPOT leaves; Svnapot alone under Sv39 and Sv57 too.
     ("dynamic", 4, "128M", True, "", {"ext": True}),
+    ("dynamic", 1, "128M", True, "no4lvl", {"cpu_props": "svnapot=true"}),
+    ("jump", 2, "128M", True, "", {"mmu": "sv57",
+                                   "cpu_props": "svnapot=true"}),
     # NUMA (ci/qemu.py --numa): two nodes, the second across 4 GiB (both
     # zones); four nodes at distances 20, 30 and 40, one hart each.
     ("dynamic", 4, "4G", True, "", {"numa": 2}),
@@ -269,11 +274,14 @@ def run_guest(builddir, fw, harts, mem, sstc, append, machine=None):
 
 def check_paging(name, append, machine, text):
     """The boot log names the mode the matrix entry asks for, and the
-    extensions in use: Svpbmt and Svinval on an ext boot, none else."""
+    extensions in use: all three on an ext boot, Svnapot alone where only
+    it is on, none else."""
+    machine = machine or {}
     mode = "Sv39" if "no4lvl" in append else \
-        (machine or {}).get("mmu", "sv48").capitalize()
-    ext = "Svpbmt Svinval" if (machine or {}).get("ext") else \
-        "no Svpbmt/Svinval"
+        machine.get("mmu", "sv48").capitalize()
+    ext = "Svpbmt Svinval Svnapot" if machine.get("ext") else \
+        "Svnapot" if machine.get("cpu_props") == "svnapot=true" else \
+        "no Svpbmt/Svinval/Svnapot"
     line = "paging: %s on; %s in use;" % (mode, ext)
     ok = re.search(r"^" + re.escape(line), text, re.M) is not None
     return Result(name + "/paging_" + mode.lower(), ok,
@@ -324,8 +332,8 @@ BOOT_CASES = [
       r"Sv48 on", r"smp: 2 of 2 harts online"], []),
     # mmu-type bounds the mode; no5lvl caps it at Sv48, no4lvl at Sv39.
     ("paging_sv57", "hello", {"mmu": "sv57", "harts": 2}, 0,
-     [r"paging: Sv57 on; no Svpbmt/Svinval in use; kernel mapping uses "
-      r"\d+ page-table pages",
+     [r"paging: Sv57 on; no Svpbmt/Svinval/Svnapot in use; kernel mapping "
+      r"uses \d+ page-table pages",
       r"smp: 2 of 2 harts online"], [r"refused"]),
     ("paging_no5lvl", "hello", {"mmu": "sv57", "append": "no5lvl"}, 0,
      [r"paging: Sv48 on"], []),
@@ -706,10 +714,17 @@ def run_bench_gate(builddir):
 
 
 # gdb/...: scripts/gdb/rvmem.py's commands on a guest stopped at main,
-# each checked against what the kernel prints or what must hold.
+# each checked against what the kernel prints or what must hold. The
+# guest has Svnapot, so the direct map past the kernel image has NAPOT
+# leaves (GDB_NAPOT_VA: the first 64 KiB-aligned address past _end),
+# and prints its vmallocinfo at exit (mm.report=1).
 GDB_HARTS = 2
+GDB_NAPOT_VA = "((unsigned long)_end + 0xffff) & ~0xffffUL"
 GDB_COMMANDS = ["rvmem-meminfo", "rvmem-buddyinfo", "rvmem-slabinfo",
-                "rvmem-harts", "rvmem-pte main", "rvmem-page main"]
+                "rvmem-harts", "rvmem-pte main", "rvmem-page main",
+                "rvmem-pte " + GDB_NAPOT_VA, "rvmem-vmallocinfo"]
+VMALLOCINFO_LINE = re.compile(
+    r"^0x[0-9a-f]+-0x[0-9a-f]+ +\d+ .* pages=\d+ .*$", re.M)
 
 
 def gdb_session(builddir, tmp):
@@ -722,7 +737,9 @@ def gdb_session(builddir, tmp):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                           "..", "scripts", "gdb", "rvmem.py")
     guest = ["timeout", str(BOOT_TIMEOUT)] + [
-        a for a in qemu.command(image, harts=GDB_HARTS) if a != "-nographic"
+        a for a in qemu.command(image, harts=GDB_HARTS, append="mm.report=1",
+                                cpu_props="svnapot=true")
+        if a != "-nographic"
     ] + ["-display", "none", "-serial", "file:" + console,
          "-gdb", "stdio", "-S"]
     argv = ["gdb-multiarch", "-batch", "-nx", image,
@@ -758,8 +775,17 @@ def gdb_checks(out, log):
                        out.get("rvmem-harts", ""), re.M)
     va = re.search(r"^va (0x[0-9a-f]+),", out.get("rvmem-pte main", ""),
                    re.M)
-    leaf = re.search(r"^L\d .* V\S\SX\S+ pa \S+ \(leaf\)\npa of va: (\S+)$",
+    leaf = re.search(r"^L\d .* V\S\SX\S+ pa \S+ \(leaf[^)]*\)\n"
+                     r"(?:NAPOT group: .*\n)?pa of va: (\S+)$",
                      out.get("rvmem-pte main", ""), re.M)
+    napot_out = out.get("rvmem-pte " + GDB_NAPOT_VA, "")
+    napot_va = re.search(r"^va (0x[0-9a-f]+),", napot_out, re.M)
+    napot = re.search(r"^L0 .* \(leaf, 64K NAPOT\)\nNAPOT group: va "
+                      r"(0x[0-9a-f]+)-.*\npa of va: (\S+)$", napot_out, re.M)
+    report = log.split("mm report at exit:", 1)
+    kernel_vmalloc = VMALLOCINFO_LINE.findall(report[-1]) \
+        if len(report) == 2 else []
+    gdb_vmalloc = VMALLOCINFO_LINE.findall(out.get("rvmem-vmallocinfo", ""))
     pfn = re.search(r"pfn (0x[0-9a-f]+) flags",
                     out.get("rvmem-page main", ""))
     va = int(va.group(1), 16) if va else -1
@@ -777,6 +803,12 @@ def gdb_checks(out, log):
          "main's leaf is executable and maps it to itself (identity map)"),
         ("page_text", pfn and int(pfn.group(1), 16) == va >> 12,
          "main's struct page has pfn = &main >> 12"),
+        ("pte_napot", napot and napot_va and
+         napot.group(1) == napot_va.group(1) == napot.group(2),
+         "the first 64 KiB past _end: a NAPOT leaf mapping it to itself"),
+        ("vmallocinfo", kernel_vmalloc and gdb_vmalloc == kernel_vmalloc,
+         "rvmem-vmallocinfo prints the lines of the kernel's vmallocinfo "
+         "at exit (%d), no more, no less" % len(kernel_vmalloc)),
     ]
 
 

@@ -6,9 +6,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <rvmem/anon.h>
 #include <rvmem/internal/memblock.h>
 #include <rvmem/internal/numa.h>
+#include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
+#include <rvmem/slab.h>
+#include <rvmem/vmalloc.h>
 
 #include "host.h"
 #include "mm_fixture.h"
@@ -65,6 +69,7 @@ unsigned long mm_fixture_boot(const struct boot_range *ram, int nr_ram,
 	int err;
 
 	mm_fixture_arena(ram[0].base, end - ram[0].base);
+	nr_pagetable_pages = 0;		/* the old arena's tables are gone */
 	if (!add_nodes(ram, nr_ram) || !add_ranges(ram, nr_ram, false) ||
 	    !add_ranges(resv, nr_resv, true))
 		return 0;
@@ -100,6 +105,37 @@ unsigned long mm_fixture_boot_small(phys_addr_t size)
 	const struct boot_range resv = { .base = MM_VIRT_BASE, .size = MiB(2) };
 
 	return mm_fixture_boot(&ram, 1, &resv, 1);
+}
+
+unsigned long mm_fixture_boot_vm(phys_addr_t size, unsigned int levels)
+{
+	unsigned long released = mm_fixture_boot_small(size);
+
+	if (!released)
+		return 0;
+	kmem_cache_init();
+	if (pgtable_init(&kernel_pgtable, levels)) {
+		printk("mm_fixture: pgtable_init(%u) failed\n", levels);
+		return 0;
+	}
+	vmalloc_init();
+	anon_init();
+	return released;
+}
+
+void *mm_fixture_kaddr(unsigned long va)
+{
+	phys_addr_t pa;
+
+	if (!pgtable_translate(&kernel_pgtable, va, &pa))
+		return NULL;
+	return __va(pa);
+}
+
+unsigned long mm_data_pages(void)
+{
+	return mm_managed_total() - mm_free_total() -
+	       READ_ONCE(nr_pagetable_pages) - slab_nr_pages();
 }
 
 unsigned long mm_free_total(void)
@@ -152,6 +188,18 @@ bool mm_buddy_model_take(unsigned long nr_free[NR_PAGE_ORDERS],
 	while (o-- > order)
 		nr_free[o]++;
 	return true;
+}
+
+u64 mm_test_seed(const char *run, u64 fixed)
+{
+	const char *env = getenv("RVMEM_SEED");
+	u64 seed = env ? strtoull(env, NULL, 0) : fixed;
+
+	if (!seed)
+		seed = fixed;	/* xorshift never leaves 0 */
+	printk("        # %s: seed %#llx (RVMEM_SEED=%#llx replays it)\n",
+	       run, (unsigned long long)seed, (unsigned long long)seed);
+	return seed;
 }
 
 void handoff_init(struct handoff *h, size_t elem)

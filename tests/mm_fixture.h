@@ -70,6 +70,33 @@ unsigned long mm_fixture_boot_4g(void);
  */
 unsigned long mm_fixture_boot_small(phys_addr_t size);
 
+/**
+ * mm_fixture_boot_vm() - mm_fixture_boot_small(@size), then the rest of
+ * the guest's mm_init(): slab, an empty kernel_pgtable of @levels levels,
+ * vmalloc and the anonymous regions
+ *
+ * Nothing is reached through kernel_pgtable on the host: a test walks it
+ * in software (mm_fixture_kaddr()) to see what a hart would.
+ * Return: as mm_fixture_boot().
+ */
+unsigned long mm_fixture_boot_vm(phys_addr_t size, unsigned int levels);
+
+/**
+ * mm_fixture_kaddr() - where the host reaches what kernel address @va
+ * maps to, by a walk of kernel_pgtable
+ *
+ * Return: the host address, or NULL if @va is not mapped (a PROT_NONE
+ * leaf counts as mapped).
+ */
+void *mm_fixture_kaddr(unsigned long va);
+
+/**
+ * mm_data_pages() - pages allocated from the page allocator that are
+ * neither page tables nor slabs: what vmalloc areas and anonymous
+ * regions are backed by, and any other direct alloc_pages() user
+ */
+unsigned long mm_data_pages(void);
+
 /** mm_free_total() - pages free in every zone's buddy and per-hart lists */
 unsigned long mm_free_total(void);
 
@@ -112,6 +139,13 @@ static inline u64 mm_rand(u64 *state)
 	*state = x;
 	return x * 0x2545F4914F6CDD1DULL;
 }
+
+/**
+ * mm_test_seed() - the seed for a random run: $RVMEM_SEED if set (decimal
+ * or 0x hex), else @fixed; printed either way, so a failure can be
+ * replayed with RVMEM_SEED=N rvmem-tests SUITE
+ */
+u64 mm_test_seed(const char *run, u64 fixed);
 
 /*
  * A bounded queue through which test threads pass objects to each other

@@ -9,7 +9,8 @@
  *   LO  = 0x40000000       (1 GiB, lower half)
  *   HI  = 0xffffffc000000000 (lowest upper-half address of Sv39)
  *   PA0 = 0x2000000000     (1 GiB aligned "physical" base)
- * Leaf levels: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB.
+ * Leaf levels: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB; a tree with napot set
+ * also has 64 KiB NAPOT groups of level-0 entries.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -67,10 +68,37 @@ static void env_done(struct ktest *t, struct env *e)
 	KTEST_EXPECT_EQ(t, mm_free_total(), e->free0);
 }
 
+/* NAPOT entries counted by count_tables() since the last reset. */
+static unsigned long napot_seen;
+
+/*
+ * Is @table[@i] (level 0, N set) the first of an aligned group of 16
+ * identical entries whose PPN[3:0] says 64 KiB, or one of the other 15.
+ */
+static bool napot_group_ok(struct ktest *t, const pte_t *table,
+			   unsigned int i)
+{
+	const pte_t *first = table + ALIGN_DOWN(i, NAPOT_PTES);
+	unsigned int j;
+
+	for (j = 0; j < NAPOT_PTES; j++)
+		if (first[j] != table[i])
+			break;
+	if (j < NAPOT_PTES || (pte_to_pa(table[i]) >> PAGE_SHIFT) %
+			      NAPOT_PTES != NAPOT_PPN_BITS) {
+		ktest_fail(t, __FILE__, __LINE__, "entry %u: NAPOT group "
+			   "not 16 identical 64 KiB entries", i);
+		return false;
+	}
+	napot_seen++;
+	return true;
+}
+
 /*
  * Walk the tree itself: every table page's counters must equal its valid
  * entries, no table but the root may be empty, no leaf may sit at a level
- * above 2 (max_level never exceeds 2 here).
+ * above 2 (max_level never exceeds 2 here), an entry with N set must be
+ * a level-0 leaf in a whole NAPOT group.
  * Return: the number of table pages, or -1 (after a failure report).
  */
 static long count_tables(struct ktest *t, pte_t *table, int level,
@@ -86,6 +114,8 @@ static long count_tables(struct ktest *t, pte_t *table, int level,
 		if (!pte_present(e))
 			continue;
 		valid++;
+		if (pte_napot(e) && (level || !napot_group_ok(t, table, i)))
+			return -1;
 		if (pte_leaf(e)) {
 			if (level > 2) {
 				ktest_fail(t, __FILE__, __LINE__,
@@ -153,11 +183,11 @@ static bool mapped_as(struct ktest *t, struct pgtable *pt, unsigned long va,
 		}
 		lsize = level_size(level);
 		lstart = ALIGN_DOWN(v, lsize);
-		if (pte_to_pa(e) + (v - lstart) != pa + (v - va) ||
+		if (pte_leaf_pa(e, level, v) != pa + (v - va) ||
 		    pte_prot(e) != prot) {
 			ktest_fail(t, __FILE__, __LINE__,
 				   "%#lx: pa %#lx prot %#lx, expected %#lx "
-				   "%#lx", v, pte_to_pa(e) + (v - lstart),
+				   "%#lx", v, pte_leaf_pa(e, level, v),
 				   pte_prot(e), pa + (v - va), prot);
 			return false;
 		}
@@ -960,8 +990,7 @@ static bool shadow_ok(struct ktest *t, struct pgtable *pt, unsigned long base,
 		j = (ALIGN_DOWN(va, lsize) - base) / P;
 		last = min(j + lsize / P, first + n);
 		for (j = i; j < last; j++) {
-			phys_addr_t pa = pte_to_pa(e) +
-					 ((base + j * P) & (lsize - 1));
+			phys_addr_t pa = pte_leaf_pa(e, level, base + j * P);
 
 			if (sh->pa[j] != pa ||
 			    sh->prot[j] != prot_id(pte_prot(e))) {
@@ -1006,15 +1035,16 @@ static void rnd_range(u64 *rng, unsigned long *first, unsigned long *n)
 }
 
 /*
- * For each mode, 4,000 seeded ops on a 2 GiB window (at LO in Sv39's
+ * For each mode, without and with NAPOT groups, 4,000 seeded ops on a
+ * 2 GiB window (at LO in Sv39's
  * lower half, at HI in Sv48's upper half): map (pa congruent to va
  * modulo 1 GiB mostly, else modulo a page), unmap and protect of random
  * ranges shaped to hit 1 GiB, 2 MiB and 4 KiB leaves and their edges.
  * Expect map to succeed iff no page of its range is in the shadow (else
  * -EEXIST with nothing changed), the pages at each op's edges and 32
  * inside it to agree with the shadow after it, the whole window and
- * every table counter every 250 ops, and only the root left after
- * unmapping everything.
+ * every table counter every 250 ops (every NAPOT group whole), and only
+ * the root left after unmapping everything; with NAPOT, groups made.
  */
 static void pgtable_random_vs_shadow(struct ktest *t)
 {
@@ -1028,13 +1058,16 @@ static void pgtable_random_vs_shadow(struct ktest *t)
 	sh.prot = calloc(RND_PAGES, 1);
 	if (!sh.pa || !sh.prot)
 		goto out;
-	for (m = 0; m < ARRAY_SIZE(modes); m++) {
-		const unsigned long base = modes[m] == 3 ? LO : HI;
+	for (m = 0; m < 2 * ARRAY_SIZE(modes); m++) {
+		const unsigned int levels = modes[m % ARRAY_SIZE(modes)];
+		const unsigned long base = levels == 3 ? LO : HI;
 		unsigned long i, j, maps = 0, eexist = 0;
 
 		memset(sh.pa, 0, RND_PAGES * sizeof(sh.pa[0]));
-		if (!env_init(t, &e, modes[m]))
+		if (!env_init(t, &e, levels))
 			goto out;
+		e.pt.napot = m >= ARRAY_SIZE(modes);
+		napot_seen = 0;
 		for (i = 0; i < ops; i++) {
 			unsigned long first, n, op = mm_rand(&rng) % 10;
 			pgprot_t prot = rnd_prots[mm_rand(&rng) % 4];
@@ -1098,6 +1131,7 @@ static void pgtable_random_vs_shadow(struct ktest *t)
 		}
 		KTEST_EXPECT_TRUE(t, maps > 100);
 		KTEST_EXPECT_TRUE(t, eexist > 100);
+		KTEST_EXPECT_EQ(t, napot_seen != 0, e.pt.napot);
 		KTEST_EXPECT_EQ(t, pgtable_unmap(&e.pt, base, GiB(2)), 0);
 		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
 done:
@@ -1336,7 +1370,7 @@ static void pgtable_leaf_entries(struct ktest *t)
 		KTEST_ASSERT_TRUE(t, take_pages(pages, 3));
 		entry = pgtable_leaf_entry(pt, HI + 5 * P);
 		KTEST_ASSERT_TRUE(t, entry != NULL);
-		pgtable_set_leaves(entry, pages, 3, PAGE_KERNEL);
+		pgtable_set_leaves(&e.pt, entry, pages, 3, PAGE_KERNEL);
 		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, HI + 5 * P, pages, 3));
 		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
 		KTEST_EXPECT_EQ(t, virt_to_page(entry)->counters, 3);
@@ -1350,6 +1384,217 @@ static void pgtable_leaf_entries(struct ktest *t)
 		KTEST_EXPECT_EQ(t, pgtable_map_pages(pt, LO, pages, 1,
 						     PAGE_KERNEL), -EEXIST);
 		put_pages(pages, 3);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   LO            LO+64K    LO+128K-P LO+128K LO+2M-64K LO+2M
+ *   [ group      ][ group  ...       ][4K x 15 ...     ][4K]
+ * With napot, map [LO, LO+2M-4K) at PA0 with max_level 0: expect 31
+ * NAPOT groups and 15 plain 4 KiB leaves, each page at its pa and every
+ * translation inside a group right; a map 64 KiB-aligned in va but not
+ * in pa gets no group; a tree without napot none at all.
+ */
+static void pgtable_napot_map_lookup(struct ktest *t)
+{
+	const unsigned long size = MiB(2) - P;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+		unsigned int level = 99;
+		phys_addr_t pa;
+		pte_t pte;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		pt->napot = true;
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO, PA0, size, PAGE_KERNEL,
+					       0), 0);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, LO, size, PA0,
+					       PAGE_KERNEL, NULL));
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, LO, size), 31);
+		pte = pgtable_walk(pt, LO + 3 * P, &level);
+		KTEST_EXPECT_TRUE(t, pte_napot(pte));
+		KTEST_EXPECT_EQ(t, level, 0);
+		KTEST_EXPECT_EQ(t, pte, pgtable_walk(pt, LO + 15 * P, NULL));
+		KTEST_EXPECT_TRUE(t, pgtable_translate(pt, LO + 0xabcd, &pa));
+		KTEST_EXPECT_EQ(t, pa, PA0 + 0xabcd);
+		KTEST_EXPECT_TRUE(t, !pte_napot(pgtable_walk(pt, LO + size - P,
+							     NULL)));
+		napot_seen = 0;
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, napot_seen, 31 * NAPOT_PTES);
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, HI, PA0 + P, MiB(1),
+					       PAGE_KERNEL, 0), 0);
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, HI, MiB(1)), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, HI, MiB(1)), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, size), 0);
+		pt->napot = false;
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO, PA0, size, PAGE_KERNEL,
+					       0), 0);
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, LO, size), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, size), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ *   LO      LO+64K  LO+64K+5P          LO+128K          LO+192K
+ *   [ group ][ 5 x 4K ][RO][ 10 x 4K  ][ group         ]
+ * Protect one page of the middle of three groups read-only: expect only
+ * that group split, into 16 plain leaves with its frames, that page RO
+ * and the rest as they were; protecting the whole split group back keeps
+ * it plain, protecting whole groups keeps them groups. Then unmap one
+ * page of the last group: expect it split, that page gone and its
+ * neighbours mapped.
+ */
+static void pgtable_napot_split(struct ktest *t)
+{
+	const unsigned long x = LO + NAPOT_SIZE + 5 * P;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		pt->napot = true;
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO, PA0, 3 * NAPOT_SIZE,
+					       PAGE_KERNEL, 0), 0);
+		KTEST_EXPECT_EQ(t, pgtable_protect(pt, x, P, PAGE_KERNEL_RO),
+				0);
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, LO,
+							3 * NAPOT_SIZE), 2);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, LO, x - LO, PA0,
+					       PAGE_KERNEL, NULL));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, x, P, PA0 + (x - LO),
+					       PAGE_KERNEL_RO, NULL));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, x + P,
+					       LO + 3 * NAPOT_SIZE - x - P,
+					       PA0 + (x + P - LO), PAGE_KERNEL,
+					       NULL));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_protect(pt, LO, 3 * NAPOT_SIZE,
+						   PAGE_KERNEL_RO), 0);
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, LO,
+							3 * NAPOT_SIZE), 2);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, LO, 3 * NAPOT_SIZE, PA0,
+					       PAGE_KERNEL_RO, NULL));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO + 2 * NAPOT_SIZE +
+						 9 * P, P), 0);
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, LO + 2 * NAPOT_SIZE +
+					      9 * P, P));
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, LO,
+							3 * NAPOT_SIZE), 1);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, LO + 2 * NAPOT_SIZE,
+					       9 * P, PA0 + 2 * NAPOT_SIZE,
+					       PAGE_KERNEL_RO, NULL));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, LO + 2 * NAPOT_SIZE +
+					       10 * P, 6 * P, PA0 + 2 *
+					       NAPOT_SIZE + 10 * P,
+					       PAGE_KERNEL_RO, NULL));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, 3 * NAPOT_SIZE), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ * With napot, unmap one page of a 2 MiB leaf: expect the split table to
+ * hold 31 NAPOT groups and the 15 plain leaves left of the group that
+ * page was in.
+ */
+static void pgtable_napot_split_2m(struct ktest *t)
+{
+	const unsigned long x = LO + MiB(1) + 3 * P;
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		pt->napot = true;
+		KTEST_ASSERT_EQ(t, pgtable_map(pt, LO, PA0, MiB(2),
+					       PAGE_KERNEL_EXEC, 2), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, x, P), 0);
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, LO, MiB(2)), 31);
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, LO, x - LO, PA0,
+					       PAGE_KERNEL_EXEC, NULL));
+		KTEST_EXPECT_TRUE(t, unmapped(t, pt, x, P));
+		KTEST_EXPECT_TRUE(t, mapped_as(t, pt, x + P,
+					       LO + MiB(2) - x - P,
+					       PA0 + (x + P - LO),
+					       PAGE_KERNEL_EXEC, NULL));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, LO, MiB(2)), 0);
+		KTEST_EXPECT_EQ(t, extra_tables(&e), 0);
+		env_done(t, &e);
+	}
+}
+
+/*
+ * With napot, pgtable_map_pages() of 40 pages at HI: an order-4 block
+ * (16 pages in frame order), 16 single pages, then 8 of another block:
+ * expect one NAPOT group, for the block only; clearing 20 pages from
+ * HI+10P (part of the group, then singles) to split the group first and
+ * hand back each page's own frame, in order. The block mapped again at
+ * HI+64P: expect an unmap of its fourth page to gather that page.
+ */
+static void pgtable_napot_map_pages(struct ktest *t)
+{
+	static struct page *pages[40];
+	unsigned int m;
+	struct env e;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct pgtable *pt = &e.pt;
+		struct page *block, *tail;
+		LIST_HEAD(got);
+		unsigned long i;
+
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		pt->napot = true;
+		block = alloc_pages(GFP_KERNEL, NAPOT_ORDER);
+		tail = alloc_pages(GFP_KERNEL, NAPOT_ORDER);
+		KTEST_ASSERT_TRUE(t, block && tail);
+		for (i = 0; i < 16; i++)
+			pages[i] = block + i;
+		KTEST_ASSERT_TRUE(t, take_pages(pages + 16, 16));
+		for (i = 0; i < 8; i++)
+			pages[32 + i] = tail + i;
+		KTEST_ASSERT_EQ(t, pgtable_map_pages(pt, HI, pages, 40,
+						     PAGE_KERNEL), 0);
+		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, HI, pages, 40));
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, HI, 40 * P), 1);
+		KTEST_EXPECT_TRUE(t, pte_napot(pgtable_walk(pt, HI + 9 * P,
+							    NULL)));
+		KTEST_EXPECT_EQ(t, pgtable_clear_pages(pt, HI + 10 * P, 20,
+						       &got), 20);
+		KTEST_EXPECT_TRUE(t, list_is(&got, pages + 10, 20));
+		KTEST_EXPECT_EQ(t, pgtable_napot_leaves(pt, HI, 40 * P), 0);
+		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, HI, pages, 10));
+		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, HI + 30 * P, pages + 30,
+						10));
+		KTEST_EXPECT_TRUE(t, tables_ok(t, &e));
+		INIT_LIST_HEAD(&got);
+		KTEST_ASSERT_EQ(t, pgtable_map_pages(pt, HI + 64 * P, pages, 16,
+						     PAGE_KERNEL), 0);
+		KTEST_EXPECT_EQ(t, pgtable_unmap_gather(pt, HI + 67 * P, P,
+							&got), 1);
+		KTEST_EXPECT_TRUE(t, list_is(&got, pages + 3, 1));
+		KTEST_EXPECT_TRUE(t, maps_pages(t, pt, HI + 68 * P, pages + 4,
+						12));
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, HI + 64 * P, 16 * P), 0);
+		KTEST_EXPECT_EQ(t, pgtable_clear_pages(pt, HI, 40, NULL), 20);
+		__free_pages(block, NAPOT_ORDER);
+		__free_pages(tail, NAPOT_ORDER);
+		put_pages(pages + 16, 16);
+		KTEST_EXPECT_EQ(t, pgtable_unmap(pt, HI, 40 * P), 0);
 		env_done(t, &e);
 	}
 }
@@ -1377,6 +1622,10 @@ static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_unmap_gather_pages),
 	KTEST_CASE(pgtable_map_pages_runs),
 	KTEST_CASE(pgtable_leaf_entries),
+	KTEST_CASE(pgtable_napot_map_lookup),
+	KTEST_CASE(pgtable_napot_split),
+	KTEST_CASE(pgtable_napot_split_2m),
+	KTEST_CASE(pgtable_napot_map_pages),
 	{}
 };
 

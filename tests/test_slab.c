@@ -172,14 +172,17 @@ static void krealloc_and_kstrdup(struct ktest *t)
 }
 
 /*
- * kvmalloc: small sizes come from kmalloc; with no vmalloc linked in, a
- * size beyond the largest block fails quietly. Expect kvfree to free.
+ * kvmalloc: small sizes come from kmalloc, a size beyond the largest
+ * block from vmalloc (core/mm/vmalloc.c on a software-walked page
+ * table). Expect kvfree to free either, the vmalloc pages once purged.
  */
 static void kvmalloc_uses_kmalloc(struct ktest *t)
 {
-	void *p;
+	unsigned long size = PAGE_SIZE << (MAX_PAGE_ORDER + 1), off, data;
+	char *p;
 
-	KTEST_ASSERT_TRUE(t, slab_boot());
+	KTEST_ASSERT_TRUE(t, mm_fixture_boot_vm(MiB(64), 3));
+	data = mm_data_pages();
 	p = kvzalloc(100, GFP_KERNEL);
 	KTEST_ASSERT_TRUE(t, p != NULL);
 	KTEST_EXPECT_EQ(t, ksize(p), 128);
@@ -187,13 +190,15 @@ static void kvmalloc_uses_kmalloc(struct ktest *t)
 	p = kvmalloc(40000, GFP_KERNEL);
 	KTEST_ASSERT_TRUE(t, p != NULL);
 	kvfree(p);
-	/* Past the largest block: vmalloc's turn (the host's, here). */
-	p = kvmalloc(PAGE_SIZE << (MAX_PAGE_ORDER + 1), GFP_KERNEL);
+	p = kvmalloc(size, GFP_KERNEL);
 	KTEST_ASSERT_TRUE(t, p != NULL);
 	KTEST_EXPECT_TRUE(t, is_vmalloc_addr(p));
-	memset(p, 1, PAGE_SIZE << (MAX_PAGE_ORDER + 1));
+	for (off = 0; off < size; off += PAGE_SIZE)
+		KTEST_ASSERT_TRUE(t, mm_fixture_kaddr((unsigned long)p + off));
+	KTEST_EXPECT_EQ(t, mm_data_pages(), data + (size >> PAGE_SHIFT));
 	kvfree(p);
-	KTEST_EXPECT_TRUE(t, slab_recovered());
+	vm_unmap_aliases();
+	KTEST_EXPECT_EQ(t, mm_data_pages(), data);
 }
 
 static unsigned int ctor_calls;

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <asm/cpufeature.h>
 #include <asm/tlbflush.h>
 #include <rvmem/anon.h>
 #include <rvmem/boot.h>
@@ -519,6 +520,207 @@ static void brk_grows_and_shrinks(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, sbrk(0) == old);
 }
 
+/*
+ * Check the NAPOT group mapping @va (64 KiB-aligned): its 16 entries
+ * identical, each page translating to the group's frame plus its offset.
+ * Return: the group's first frame, or 0 after a failure report.
+ */
+static phys_addr_t check_napot_group(struct ktest *t, unsigned long va)
+{
+	pte_t first = pgtable_walk(&kernel_pgtable, va, NULL);
+	phys_addr_t base = pte_leaf_pa(first, 0, 0), pa;
+	unsigned long i;
+
+	KTEST_EXPECT_TRUE(t, IS_ALIGNED(base, NAPOT_SIZE));
+	for (i = 0; i < NAPOT_PTES; i++) {
+		unsigned long at = va + i * PAGE_SIZE;
+
+		if (pgtable_walk(&kernel_pgtable, at, NULL) != first ||
+		    !pgtable_translate(&kernel_pgtable, at + 8, &pa) ||
+		    pa != base + i * PAGE_SIZE + 8) {
+			ktest_fail(t, __FILE__, __LINE__, "%#lx: not entry "
+				   "%lu of the NAPOT group at %#lx", at, i,
+				   va);
+			return 0;
+		}
+	}
+	return base;
+}
+
+/*
+ * Expect the direct map to use 64 KiB NAPOT leaves where it has 4 KiB
+ * ones (the 2 MiB around the kernel image) if and only if the hart has
+ * Svnapot, and every such leaf to map its 64 KiB to itself.
+ */
+static void napot_direct_map(struct ktest *t)
+{
+	unsigned long groups = 0, va, i;
+	unsigned int level;
+
+	for (i = 0; i < boot_info.nr_mem; i++) {
+		unsigned long end = boot_info.mem[i].base +
+				    boot_info.mem[i].size;
+
+		for (va = boot_info.mem[i].base; va < end;
+		     va = (va | (level_size(level) - 1)) + 1) {
+			pte_t pte = pgtable_walk(&kernel_pgtable, va, &level);
+
+			if (!pte)
+				level = 0;	/* no-map firmware */
+			else if (pte_napot(pte) && IS_ALIGNED(va, NAPOT_SIZE)) {
+				KTEST_EXPECT_EQ(t, check_napot_group(t, va),
+						va);
+				groups++;
+			}
+		}
+	}
+	KTEST_EXPECT_EQ(t, groups != 0, kernel_pgtable.napot);
+	KTEST_EXPECT_EQ(t, riscv_has_extension(RISCV_ISA_EXT_SVNAPOT),
+			kernel_pgtable.napot);
+}
+
+/*
+ * Write each page of @nr at @p through its vmalloc address; expect every
+ * 64 KiB stretch of it to be a NAPOT leaf where the tree has them, and
+ * every page to read back through the direct map at the frame the walk
+ * gives, the frame vmalloc_to_page() names.
+ */
+static void check_vmalloc_napot(struct ktest *t, u8 *p, unsigned long nr)
+{
+	unsigned long i, groups = 0;
+	phys_addr_t pa;
+
+	for (i = 0; i < nr; i++)
+		p[i * PAGE_SIZE + 7] = (u8)(i + 1);
+	for (i = 0; i + NAPOT_PTES <= nr; i += NAPOT_PTES) {
+		unsigned long va = (unsigned long)p + i * PAGE_SIZE;
+
+		if (pte_napot(pgtable_walk(&kernel_pgtable, va, NULL)) &&
+		    check_napot_group(t, va))
+			groups++;
+	}
+	for (i = 0; i < nr; i++) {
+		u8 *at = p + i * PAGE_SIZE;
+
+		KTEST_ASSERT_TRUE(t, pgtable_translate(&kernel_pgtable,
+						       (unsigned long)at, &pa));
+		KTEST_EXPECT_EQ(t, pa, page_to_phys(vmalloc_to_page(at)));
+		KTEST_EXPECT_EQ(t, ((u8 *)__va(pa))[7], (u8)(i + 1));
+	}
+	KTEST_EXPECT_EQ(t, groups, kernel_pgtable.napot ? nr / NAPOT_PTES : 0);
+	KTEST_EXPECT_EQ(t, pgtable_napot_leaves(&kernel_pgtable,
+						(unsigned long)p,
+						nr * PAGE_SIZE), groups);
+}
+
+/*
+ * Expect vmalloc pieces (16, 32 pages) and areas (48, 300 pages) at
+ * 64 KiB-aligned addresses, mapped with NAPOT leaves under Svnapot, and
+ * every page translating right either way.
+ */
+static void napot_vmalloc_translations(struct ktest *t)
+{
+	static const unsigned long pages[] = { 16, 32, 48, 300 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		u8 *p = vmalloc(pages[i] * PAGE_SIZE);
+
+		KTEST_ASSERT_TRUE(t, p != NULL);
+		if (kernel_pgtable.napot)
+			KTEST_EXPECT_TRUE(t, IS_ALIGNED((unsigned long)p,
+							NAPOT_SIZE));
+		check_vmalloc_napot(t, p, pages[i]);
+		vfree(p);
+	}
+}
+
+/*
+ * Expect an mprotect of one 4 KiB page inside a NAPOT leaf to split that
+ * leaf into 16 plain entries that map the same frames, to make only that
+ * page read-only, and to leave the next leaf whole.
+ */
+static void napot_split_protect(struct ktest *t)
+{
+	const unsigned long nr = 48;
+	u8 *p = vmalloc(nr * PAGE_SIZE), *ro;
+	phys_addr_t before[16], pa;
+	unsigned long i;
+
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	check_vmalloc_napot(t, p, nr);
+	ro = p + 21 * PAGE_SIZE;
+	for (i = 0; i < 16; i++)
+		pgtable_translate(&kernel_pgtable, (unsigned long)p +
+				  (16 + i) * PAGE_SIZE, &before[i]);
+	KTEST_ASSERT_EQ(t, pgtable_protect(&kernel_pgtable, (unsigned long)ro,
+					   PAGE_SIZE, PAGE_KERNEL_RO), 0);
+	flush_tlb_kernel_range((unsigned long)ro, (unsigned long)ro +
+			       PAGE_SIZE);
+	for (i = 0; i < 16; i++) {
+		u8 *at = p + (16 + i) * PAGE_SIZE;
+
+		KTEST_EXPECT_TRUE(t, !pte_napot(pgtable_walk(&kernel_pgtable,
+						(unsigned long)at, NULL)));
+		KTEST_EXPECT_TRUE(t, pgtable_translate(&kernel_pgtable,
+						       (unsigned long)at, &pa));
+		KTEST_EXPECT_EQ(t, pa, before[i]);
+		KTEST_EXPECT_EQ(t, at[7], (u8)(16 + i + 1));
+		KTEST_EXPECT_EQ(t, writable(at), at != ro);
+	}
+	KTEST_EXPECT_EQ(t, pgtable_napot_leaves(&kernel_pgtable,
+						(unsigned long)p,
+						nr * PAGE_SIZE),
+			kernel_pgtable.napot ? 2 : 0);
+	pgtable_protect(&kernel_pgtable, (unsigned long)ro, PAGE_SIZE,
+			PAGE_KERNEL);
+	flush_tlb_kernel_range((unsigned long)ro, (unsigned long)ro +
+			       PAGE_SIZE);
+	KTEST_EXPECT_TRUE(t, writable(ro));
+	vfree(p);
+}
+
+/*
+ * Expect an unmap of one 4 KiB page inside a NAPOT leaf to split it, to
+ * take only that page away (the others keep their frames and data), and
+ * to hand back that page's own frame.
+ */
+static void napot_split_unmap(struct ktest *t)
+{
+	const unsigned long nr = 48;
+	u8 *p = vmalloc(nr * PAGE_SIZE), *hole;
+	struct page *expect;
+	LIST_HEAD(pages);
+	unsigned long i;
+
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	check_vmalloc_napot(t, p, nr);
+	hole = p + 37 * PAGE_SIZE;
+	expect = vmalloc_to_page(hole);
+	KTEST_ASSERT_EQ(t, pgtable_unmap_gather(&kernel_pgtable,
+						(unsigned long)hole,
+						PAGE_SIZE, &pages), 1);
+	flush_tlb_kernel_range((unsigned long)hole, (unsigned long)hole +
+			       PAGE_SIZE);
+	KTEST_EXPECT_TRUE(t, pages.next == &expect->lru);
+	KTEST_EXPECT_TRUE(t, !readable(hole));
+	for (i = 32; i < 48; i++) {
+		u8 *at = p + i * PAGE_SIZE;
+
+		if (at == hole)
+			continue;
+		KTEST_EXPECT_TRUE(t, !pte_napot(pgtable_walk(&kernel_pgtable,
+						(unsigned long)at, NULL)));
+		KTEST_EXPECT_EQ(t, at[7], (u8)(i + 1));
+	}
+	KTEST_EXPECT_EQ(t, pgtable_napot_leaves(&kernel_pgtable,
+						(unsigned long)p,
+						nr * PAGE_SIZE),
+			kernel_pgtable.napot ? 2 : 0);
+	__free_page(expect);	/* vfree() frees the pages still mapped */
+	vfree(p);
+}
+
 static const struct ktest_case vm_cases[] = {
 	KTEST_CASE(paging_kernel_permissions),
 	KTEST_CASE(paging_mode_and_leaves),
@@ -538,6 +740,10 @@ static const struct ktest_case vm_cases[] = {
 	KTEST_CASE(madvise_dontneed_rezeroes),
 	KTEST_CASE(mmap_fixed_replaces),
 	KTEST_CASE(mmap_rejects_bad_arguments),
+	KTEST_CASE(napot_direct_map),
+	KTEST_CASE(napot_vmalloc_translations),
+	KTEST_CASE(napot_split_protect),
+	KTEST_CASE(napot_split_unmap),
 	KTEST_CASE(brk_grows_and_shrinks),
 	{}
 };

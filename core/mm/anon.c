@@ -10,8 +10,11 @@
  * already-present page is not ours (another hart raced us), allocate,
  * zero, map, undo on failure. It walks the page table once, to the leaf
  * slot, and fills it lock-free (pgtable_pte_slot()/pgtable_pte_fill()).
- * munmap, mprotect and madvise split regions at their edges; pages leave
- * through unmap_free_pages().
+ * vm_munmap(), do_mprotect() and do_madvise() split regions at their
+ * edges (walk_regions()); pages leave through unmap_free_pages(). These
+ * are the kernel's names (Linux's) with -errno returns; the POSIX calls
+ * (mmap, munmap, mprotect, madvise, brk, sbrk) are thin wrappers in
+ * core/libc/mman.c, so this file builds on the host too.
  *
  * Overcommit is Linux's vm.overcommit_memory: 0 refuses a single mapping
  * larger than RAM, 1 never refuses, 2 refuses when the commit charge of
@@ -40,7 +43,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 #include <asm/tlbflush.h>
 #include <rvmem/anon.h>
 #include <rvmem/memlayout.h>
@@ -165,11 +167,14 @@ unsigned long nr_anon_pages(void)
 	return sum;
 }
 
+/* From scratch, every field: the host tests boot many times over. */
 void anon_init(void)
 {
 	vm_space_init(&mmap_space, MMAP_START, MMAP_END);
 	heap.range.start = heap.range.end = HEAP_START;
 	heap_brk = HEAP_START;
+	memset(anon_harts, 0, sizeof(anon_harts));
+	vm_committed_pages = 0;
 	region_cache = kmem_cache_create("anon_region",
 					 sizeof(struct anon_region), 0,
 					 SLAB_PANIC, NULL);
@@ -188,13 +193,17 @@ unsigned long vm_commit_limit(void)
 	return si.totalram * overcommit_ratio / 100;
 }
 
-/* Charge @pages to the commit total, or say no. Write lock held. */
-static int vm_acct_charge(unsigned long pages)
+/*
+ * Charge @pages to the commit total, or say no. @freed pages are about
+ * to be uncharged (what a fixed mapping replaces): strict mode counts
+ * them gone already, as Linux's mmap_region() does. Write lock held.
+ */
+static int vm_acct_charge(unsigned long pages, unsigned long freed)
 {
 	struct sysinfo si;
 
 	if (overcommit_memory == 2 &&
-	    vm_committed_pages + pages > vm_commit_limit())
+	    vm_committed_pages - freed + pages > vm_commit_limit())
 		goto refuse;
 	if (overcommit_memory == 0) {
 		si_meminfo(&si);
@@ -469,16 +478,19 @@ static void remove_region(struct anon_region *r)
 }
 
 /*
- * Cut [start, end) out of every region; what remains on either side
- * stays a region. At most the first and the last region split, so two
- * spares are enough. Write lock held.
+ * Split the regions [start, end) meets at its edges, then call @fn on
+ * each region inside, in address order, until one fails (@fn may free
+ * its region). At most the first and the last region split, so two
+ * spares are enough. Write lock held. Return: 0, or @fn's error.
  */
-static void unmap_range_locked(unsigned long start, unsigned long end,
-			       struct spares *sp)
+static int walk_regions(unsigned long start, unsigned long end,
+			struct spares *sp,
+			int (*fn)(struct anon_region *r, void *arg), void *arg)
 {
 	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+	int err = 0;
 
-	while (vr && vr->start < end) {
+	while (!err && vr && vr->start < end) {
 		struct anon_region *r = container_of(vr, struct anon_region,
 						     range);
 
@@ -491,8 +503,53 @@ static void unmap_range_locked(unsigned long start, unsigned long end,
 		if (r->range.end > end)		/* keep the part above */
 			split_region(r, end, sp);
 		vr = vm_space_next(&mmap_space, &r->range);
-		remove_region(r);
+		err = fn(r, arg);
 	}
+	return err;
+}
+
+static int unmap_region(struct anon_region *r, void *arg)
+{
+	remove_region(r);
+	return 0;
+}
+
+/* Cut [start, end) out of every region. Write lock held. */
+static void unmap_range_locked(unsigned long start, unsigned long end,
+			       struct spares *sp)
+{
+	walk_regions(start, end, sp, unmap_region, NULL);
+}
+
+/*
+ * The region after @vr (NULL: the first) that shares pages with
+ * [start, end), the pages shared in [*s, *e). Lock held.
+ */
+static struct vm_range *next_overlap(struct vm_range *vr, unsigned long start,
+				     unsigned long end, unsigned long *s,
+				     unsigned long *e)
+{
+	vr = vr ? vm_space_next(&mmap_space, vr) :
+		  vm_space_first_overlap(&mmap_space, start, end);
+	for (; vr && vr->start < end; vr = vm_space_next(&mmap_space, vr)) {
+		*s = max(vr->start, start);
+		*e = min(vr->end, end);
+		if (*s < *e)
+			return vr;
+	}
+	return NULL;
+}
+
+/* Pages of accounted regions in [start, end). Write lock held. */
+static unsigned long accounted_in(unsigned long start, unsigned long end)
+{
+	struct vm_range *vr = NULL;
+	unsigned long s, e, pages = 0;
+
+	while ((vr = next_overlap(vr, start, end, &s, &e)))
+		if (container_of(vr, struct anon_region, range)->accounted)
+			pages += (e - s) >> PAGE_SHIFT;
+	return pages;
 }
 
 static bool range_in_window(unsigned long start, unsigned long len)
@@ -501,12 +558,27 @@ static bool range_in_window(unsigned long start, unsigned long len)
 	       start + len <= MMAP_END;
 }
 
+/*
+ * A fixed mapping at @addr takes the guard page there, if any: the
+ * region just below loses its guard. Else it would fail where nothing
+ * is mapped, after unmapping what was. Write lock held.
+ */
+static void take_guard(unsigned long addr)
+{
+	struct vm_range *vr = vm_space_find(&mmap_space, addr);
+
+	if (vr && vr->end <= addr)
+		reshape(container_of(vr, struct anon_region, range),
+			vr->start, vr->end, 0);
+}
+
 /* Place @r: at a fixed address, at the hint if free, else anywhere. */
 static int place_region(struct anon_region *r, unsigned long addr,
 			unsigned long len, int flags, struct spares *sp)
 {
 	if (flags & MAP_FIXED) {
 		unmap_range_locked(addr, addr + len, sp);
+		take_guard(addr);
 		r->range = (struct vm_range){ .start = addr,
 					      .end = addr + len };
 		return vm_space_insert(&mmap_space, &r->range);
@@ -522,8 +594,21 @@ static int place_region(struct anon_region *r, unsigned long addr,
 	return vm_space_alloc(&mmap_space, &r->range, len, PAGE_SIZE);
 }
 
-static int check_mmap(unsigned long addr, size_t len, int prot, int flags,
-		      int fd, off_t offset)
+/* Charge new region @r; a fixed one frees the charge of what it replaces. */
+static int charge_region(const struct anon_region *r, unsigned long addr,
+			 unsigned long len, int flags)
+{
+	unsigned long freed = 0;
+
+	if (!r->accounted)
+		return 0;
+	if (flags & MAP_FIXED)
+		freed = accounted_in(addr, addr + len);
+	return vm_acct_charge(len >> PAGE_SHIFT, freed);
+}
+
+static int check_mmap(unsigned long addr, unsigned long len, int prot,
+		      int flags, int fd, unsigned long offset)
 {
 	if (!(flags & MAP_ANONYMOUS))
 		return fd < 0 ? -EBADF : -ENODEV;	/* no files here */
@@ -547,23 +632,22 @@ static void populate(unsigned long start, unsigned long end, int prot)
 			break;	/* as Linux: the mapping stands regardless */
 }
 
-static void *mmap_fail(int err, struct anon_region *r, struct spares *sp)
+static unsigned long mmap_fail(int err, struct anon_region *r,
+			       struct spares *sp)
 {
 	if (r)
 		kmem_cache_free(region_cache, r);
 	put_spares(sp);
-	errno = -err;
-	return MAP_FAILED;
+	return (unsigned long)err;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd,
-	   off_t offset)
+unsigned long vm_mmap(unsigned long addr, unsigned long len, int prot,
+		      int flags, int fd, unsigned long offset)
 {
 	struct spares sp = { 0 };
 	struct anon_region *r;
 	unsigned long lock_flags;
-	int err = check_mmap((unsigned long)addr, len, prot, flags, fd,
-			     offset);
+	int err = check_mmap(addr, len, prot, flags, fd, offset);
 
 	if (err)
 		return mmap_fail(err, NULL, &sp);
@@ -574,9 +658,9 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 	r->prot = prot;
 	r->accounted = needs_accounting(prot, flags);
 	lock_flags = anon_write_lock();
-	err = r->accounted ? vm_acct_charge(len >> PAGE_SHIFT) : 0;
+	err = charge_region(r, addr, len, flags);
 	if (!err) {
-		err = place_region(r, (unsigned long)addr, len, flags, &sp);
+		err = place_region(r, addr, len, flags, &sp);
 		if (err && r->accounted)
 			vm_acct_uncharge(len >> PAGE_SHIFT);
 	}
@@ -586,156 +670,127 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 	put_spares(&sp);
 	if (flags & MAP_POPULATE)
 		populate(r->range.start, r->range.end, prot);
-	return (void *)r->range.start;
+	return r->range.start;
 }
 
 unsigned long anon_map_stack(size_t size, unsigned int tid)
 {
 	size_t len = PAGE_ALIGN(size) + GUARD_SIZE;
-	void *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long base = vm_mmap(0, len, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned long flags;
 
-	if (base == MAP_FAILED)
+	if (IS_ERR_VALUE(base))
 		return 0;
 	flags = anon_write_lock();
-	find_region((unsigned long)base)->stack_tid = tid;
+	find_region(base)->stack_tid = tid;
 	anon_write_unlock(flags);
-	return (unsigned long)base + len;
+	return base + len;
 }
 
 void anon_unmap_stack(unsigned long top, size_t size)
 {
 	size_t len = PAGE_ALIGN(size) + GUARD_SIZE;
 
-	munmap((void *)(top - len), len);
+	vm_munmap(top - len, len);
 }
 
-static int check_range(void *addr, size_t len)
+static int check_range(unsigned long start, unsigned long len)
 {
-	unsigned long start = (unsigned long)addr;
-
 	if (!IS_ALIGNED(start, PAGE_SIZE) || !len ||
 	    !range_in_window(start, PAGE_ALIGN(len)))
 		return -EINVAL;
 	return 0;
 }
 
-int munmap(void *addr, size_t len)
+int vm_munmap(unsigned long start, unsigned long len)
 {
-	unsigned long start = (unsigned long)addr, flags;
 	struct spares sp = { 0 };
-	int err = check_range(addr, len);
+	unsigned long flags;
+	int err = check_range(start, len);
 
 	if (!err)
 		err = get_spares(&sp);
-	if (err) {
-		put_spares(&sp);
-		errno = -err;
-		return -1;
+	if (!err) {
+		flags = anon_write_lock();
+		unmap_range_locked(start, start + PAGE_ALIGN(len), &sp);
+		anon_write_unlock(flags);
 	}
-	flags = anon_write_lock();
-	unmap_range_locked(start, start + PAGE_ALIGN(len), &sp);
-	anon_write_unlock(flags);
 	put_spares(&sp);
-	return 0;
+	return err;
 }
 
 /* Does the union of regions cover [start, end) without a hole? */
 static bool range_covered(unsigned long start, unsigned long end)
 {
-	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+	struct vm_range *vr = NULL;
+	unsigned long s, e, covered = start;
 
-	for (; vr && start < end; vr = vm_space_next(&mmap_space, vr)) {
-		if (vr->end <= start)
-			continue;
-		if (vr->start > start)
+	while ((vr = next_overlap(vr, start, end, &s, &e))) {
+		if (s > covered)
 			return false;
-		start = vr->end;
+		covered = e;
 	}
-	return start >= end;
+	return covered >= end;
 }
 
-/* Give [start, end) of the covered regions protection @prot. */
-static int protect_locked(unsigned long start, unsigned long end, int prot,
-			  struct spares *sp)
+/* Give region @r protection *@arg, charging or uncharging its pages. */
+static int protect_region(struct anon_region *r, void *arg)
 {
-	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+	int prot = *(int *)arg;
+	bool acct = needs_accounting(prot, 0);
 
-	while (vr && vr->start < end) {
-		struct anon_region *r = container_of(vr, struct anon_region,
-						     range);
-		bool acct = needs_accounting(prot, 0);
-
-		if (vr->end <= start) {
-			vr = vm_space_next(&mmap_space, vr);
-			continue;
-		}
-		if (r->range.start < start)
-			r = split_region(r, start, sp);
-		if (r->range.end > end)
-			split_region(r, end, sp);
-		if (acct && !r->accounted && vm_acct_charge(region_pages(r)))
-			return -ENOMEM;
-		if (!acct && r->accounted)
-			vm_acct_uncharge(region_pages(r));
-		r->accounted = acct;
-		r->prot = prot;
-		pgtable_protect(&kernel_pgtable, r->range.start,
-				r->range.end - r->range.start,
-				region_pgprot(prot));
-		flush_tlb_kernel_range(r->range.start, r->range.end);
-		vr = vm_space_next(&mmap_space, &r->range);
-	}
+	if (acct && !r->accounted && vm_acct_charge(region_pages(r), 0))
+		return -ENOMEM;
+	if (!acct && r->accounted)
+		vm_acct_uncharge(region_pages(r));
+	r->accounted = acct;
+	r->prot = prot;
+	pgtable_protect(&kernel_pgtable, r->range.start,
+			r->range.end - r->range.start, region_pgprot(prot));
+	flush_tlb_kernel_range(r->range.start, r->range.end);
 	return 0;
 }
 
-int mprotect(void *addr, size_t len, int prot)
+int do_mprotect(unsigned long start, unsigned long len, int prot)
 {
-	unsigned long start = (unsigned long)addr, end, flags;
 	struct spares sp = { 0 };
-	int err = check_range(addr, len);
+	unsigned long end, flags;
+	int err = check_range(start, len);
 
 	if (!err && (prot & ~PROT_ALL))
 		err = -EINVAL;
 	if (!err)
 		err = get_spares(&sp);
-	if (err)
-		goto out;
-	end = start + PAGE_ALIGN(len);
-	flags = anon_write_lock();
-	err = range_covered(start, end) ? protect_locked(start, end, prot,
-							 &sp) : -ENOMEM;
-	anon_write_unlock(flags);
-out:
-	put_spares(&sp);
-	if (err) {
-		errno = -err;
-		return -1;
+	if (!err) {
+		end = start + PAGE_ALIGN(len);
+		flags = anon_write_lock();
+		err = range_covered(start, end) ?
+		      walk_regions(start, end, &sp, protect_region, &prot) :
+		      -ENOMEM;
+		anon_write_unlock(flags);
 	}
-	return 0;
+	put_spares(&sp);
+	return err;
 }
 
 /* MADV_DONTNEED: drop the pages; the next touch reads zeroes. */
 static void dontneed_locked(unsigned long start, unsigned long end)
 {
-	struct vm_range *vr = vm_space_first_overlap(&mmap_space, start, end);
+	struct vm_range *vr = NULL;
+	unsigned long s, e;
 
-	for (; vr && vr->start < end; vr = vm_space_next(&mmap_space, vr)) {
-		unsigned long s = max(vr->start, start), e = min(vr->end, end);
-
-		if (s < e)
-			drop_pages(s, (e - s) >> PAGE_SHIFT);
-	}
+	while ((vr = next_overlap(vr, start, end, &s, &e)))
+		drop_pages(s, (e - s) >> PAGE_SHIFT);
 }
 
-int madvise(void *addr, size_t len, int advice)
+int do_madvise(unsigned long start, unsigned long len, int advice)
 {
-	unsigned long start = (unsigned long)addr, end, flags;
-	int err = check_range(addr, len);
+	unsigned long end, flags;
+	int err = check_range(start, len);
 
 	if (err)
-		goto fail;
+		return err;
 	end = start + PAGE_ALIGN(len);
 	switch (advice) {
 	case MADV_NORMAL:
@@ -750,15 +805,10 @@ int madvise(void *addr, size_t len, int advice)
 		if (!err)
 			dontneed_locked(start, end);
 		anon_write_unlock(flags);
-		if (!err)
-			return 0;
-		goto fail;
+		return err;
 	default:
-		err = -EINVAL;
+		return -EINVAL;
 	}
-fail:
-	errno = -err;
-	return -1;
 }
 
 /* Move the break to @new; pages above the new top are freed. */
@@ -769,7 +819,7 @@ static int set_brk_locked(unsigned long new)
 	if (new < HEAP_START || new > HEAP_END - GUARD_SIZE)
 		return -ENOMEM;
 	if (new_top > old_top &&
-	    vm_acct_charge((new_top - old_top) >> PAGE_SHIFT))
+	    vm_acct_charge((new_top - old_top) >> PAGE_SHIFT, 0))
 		return -ENOMEM;
 	if (new_top < old_top) {
 		drop_pages(new_top, (old_top - new_top) >> PAGE_SHIFT);
@@ -780,31 +830,23 @@ static int set_brk_locked(unsigned long new)
 	return 0;
 }
 
-int brk(void *addr)
+int do_brk(unsigned long brk)
 {
 	unsigned long flags = anon_write_lock();
-	int err = set_brk_locked((unsigned long)addr);
+	int err = set_brk_locked(brk);
 
 	anon_write_unlock(flags);
-	if (err) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return 0;
+	return err;
 }
 
-void *sbrk(ptrdiff_t incr)
+unsigned long do_sbrk(long incr)
 {
 	unsigned long flags = anon_write_lock();
 	unsigned long old = heap_brk;
 	int err = set_brk_locked(old + incr);
 
 	anon_write_unlock(flags);
-	if (err) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	return (void *)old;
+	return err ? (unsigned long)err : old;
 }
 
 void show_anon_regions(void)

@@ -3,7 +3,7 @@
  * meminfo: where the memory went, as /proc/meminfo says it, and the
  * mm.report boot parameter that prints it (with buddyinfo and the C
  * heap's counts) at exit.
- * Guest only: it reads the counters of paging, vmalloc and anon memory.
+ * Guest only: the report at exit includes the C heap's malloc_stats().
  */
 #include <errno.h>
 #include <malloc.h>

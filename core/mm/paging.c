@@ -2,13 +2,15 @@
 /*
  * paging_init(): the kernel's own mapping, and switching the MMU on.
  *
- * RAM is identity-mapped with the largest leaves that fit (1 GiB, 2 MiB),
- * except the kernel image, mapped with 4 KiB pages so each section gets
- * only what it needs (W^X): text R-X, rodata and the symbol table R--,
- * data and bss RW-. Memory marked no-map (firmware) and page 0 are not
- * mapped at all. The device ranges the board lists in boot_info.mmio (the
- * virt board's test finisher) are identity-mapped as device memory, so
- * the board's own pointers work the same with the MMU on.
+ * RAM is identity-mapped with the largest leaves that fit (1 GiB, 2 MiB,
+ * and, where the hart has Svnapot, 64 KiB NAPOT groups at the edges of
+ * 2 MiB ranges), except the kernel image, mapped with 4 KiB pages (64 KiB
+ * groups where a section has them) so each section gets only what it
+ * needs (W^X): text R-X, rodata and the symbol table R--, data and bss
+ * RW-. Memory marked no-map (firmware) and page 0 are not mapped at
+ * all. The device ranges the board lists in boot_info.mmio (the virt
+ * board's test finisher) are identity-mapped as device memory, so the
+ * board's own pointers work the same with the MMU on.
  *
  * The mode: the deepest of Sv57, Sv48 and Sv39 that the build
  * (--paging), the device tree's mmu-type (an upper bound: QEMU says sv48
@@ -16,7 +18,8 @@
  * allow, and that the hart accepts. As in Linux, the hart is asked by
  * writing satp and reading it back: a mode it lacks leaves satp as it was.
  * The log line also names the extensions the mappings and flushes use
- * (Svpbmt for device memory, Svinval for runs of pages).
+ * (Svpbmt for device memory, Svinval for runs of pages, Svnapot for
+ * 64 KiB leaves).
  */
 #define pr_fmt(fmt) "paging: " fmt
 
@@ -175,6 +178,7 @@ static int build_kernel_pgtable(unsigned int levels)
 {
 	int err = pgtable_init(&kernel_pgtable, levels);
 
+	kernel_pgtable.napot = riscv_has_extension(RISCV_ISA_EXT_SVNAPOT);
 	if (!err)
 		err = map_kernel_image();
 	if (!err)
@@ -198,11 +202,12 @@ void paging_init(void)
 	if (!arch_enable_paging(__pa(kernel_pgtable.root), levels))
 		boot_fail("paging: the hart refused Sv%u after accepting it",
 			  va_bits(levels));
-	pr_info("Sv%u on;%s%s%s in use; kernel mapping uses %lu page-table "
-		"pages (%lu KiB)\n", va_bits(levels),
-		riscv_isa_ext ? "" : " no Svpbmt/Svinval",
+	pr_info("Sv%u on;%s%s%s%s in use; kernel mapping uses %lu "
+		"page-table pages (%lu KiB)\n", va_bits(levels),
+		riscv_isa_ext ? "" : " no Svpbmt/Svinval/Svnapot",
 		riscv_has_extension(RISCV_ISA_EXT_SVPBMT) ? " Svpbmt" : "",
 		riscv_has_extension(RISCV_ISA_EXT_SVINVAL) ? " Svinval" : "",
+		riscv_has_extension(RISCV_ISA_EXT_SVNAPOT) ? " Svnapot" : "",
 		nr_pagetable_pages - before,
 		(nr_pagetable_pages - before) << (PAGE_SHIFT - 10));
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Sv39/Sv48/Sv57 page tables: map, unmap, protect and walk, with 4 KiB, 2 MiB
- * and 1 GiB leaves.
+ * and 1 GiB leaves, and 64 KiB NAPOT groups (Svnapot) in trees that allow
+ * them.
  *
  * One recursive walker serves unmap and protect: it visits the entries of
  * a range level by level, splits a huge leaf the range covers only in
@@ -10,6 +11,15 @@
  * page->counters. Invariant: a table page is in the tree iff its count is
  * nonzero or it is a root, except that pgtable_clear() and the vmalloc runs
  * below leave empty tables: the vmalloc window keeps its tables for good.
+ *
+ * NAPOT groups: 16 last-level entries that map 64 KiB of aligned frames
+ * as one (asm/pgtable-bits.h). They are made wherever a mapping's virtual
+ * and physical addresses are 64 KiB-aligned for 64 KiB (pgtable_map(), a
+ * 2 MiB leaf split, pgtable_set_leaves() given 16 frames in order), and
+ * taken apart into 16 plain entries before anything changes part of one:
+ * the 16 entries must stay identical, or a hart could cache the group
+ * from one entry and reach a page another entry no longer maps. The
+ * split changes no translation, so it needs no flush of its own.
  */
 #define pr_fmt(fmt) "pgtable: " fmt
 
@@ -61,6 +71,33 @@ static pte_t *next_table(pte_t entry)
 	return __va(pte_to_pa(entry));
 }
 
+/* @entry's index in its table (tables are page-aligned). */
+static unsigned long entry_index(const pte_t *entry)
+{
+	return ((unsigned long)entry / sizeof(pte_t)) % PTRS_PER_TABLE;
+}
+
+/* Write @val to @nr entries from @entry: one leaf, or a NAPOT group. */
+static void set_entries(pte_t *entry, unsigned long nr, pte_t val)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		set_entry(&entry[i], val);
+}
+
+/* Turn the NAPOT group @entry is in into 16 plain entries, same frames. */
+static noinline void split_napot(pte_t *entry)
+{
+	pte_t *first = entry - entry_index(entry) % NAPOT_PTES;
+	phys_addr_t base = pte_leaf_pa(*first, 0, 0);
+	pgprot_t prot = pte_prot(*first);
+	unsigned long i;
+
+	for (i = 0; i < NAPOT_PTES; i++)
+		WRITE_ONCE(first[i], pa_to_pte(base + i * PAGE_SIZE, prot));
+}
+
 int pgtable_init(struct pgtable *pt, unsigned int levels)
 {
 	if (levels < PGTABLE_MIN_LEVELS || levels > PGTABLE_MAX_LEVELS)
@@ -69,6 +106,7 @@ int pgtable_init(struct pgtable *pt, unsigned int levels)
 	if (!pt->root)
 		return -ENOMEM;
 	pt->levels = levels;
+	pt->napot = false;
 	pt->lock = (spinlock_t)SPINLOCK_INIT;
 	return 0;
 }
@@ -133,6 +171,28 @@ static unsigned int pick_level(unsigned long va, phys_addr_t pa,
 	return level;
 }
 
+/* Entries the piece at @level takes: a NAPOT group where it fits, or 1. */
+static unsigned long piece_entries(const struct pgtable *pt,
+				   unsigned int level, unsigned long va,
+				   phys_addr_t pa, unsigned long left)
+{
+	if (!level && pt->napot && IS_ALIGNED(va | pa, NAPOT_SIZE) &&
+	    left >= NAPOT_SIZE)
+		return NAPOT_PTES;
+	return 1;
+}
+
+/* Is none of @entry[0..@nr) present. */
+static bool entries_empty(const pte_t *entry, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (pte_present(entry[i]))
+			return false;
+	return true;
+}
+
 static int unmap_locked(struct pgtable *pt, unsigned long va,
 			unsigned long last);
 static bool range_valid(const struct pgtable *pt, unsigned long va,
@@ -152,16 +212,20 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 	while (done < size) {
 		unsigned int level = pick_level(va + done, pa + done,
 						size - done, max_level);
+		unsigned long nr = piece_entries(pt, level, va + done,
+						 pa + done, size - done);
 		pte_t *entry = walk_alloc(pt, va + done, level);
 
-		if (!entry || entry == ERR_EXISTS || pte_present(*entry)) {
+		if (!entry || entry == ERR_EXISTS ||
+		    !entries_empty(entry, nr)) {
 			err = entry ? -EEXIST : -ENOMEM;
 			/* Out of memory: tables made for this piece go too. */
 			undo = done + (entry ? 0 : level_size(level));
 			break;
 		}
-		set_entry(entry, pa_to_pte(pa + done, prot));
-		done += level_size(level);
+		set_entries(entry, nr, nr > 1 ? napot_pte(pa + done, prot) :
+					 pa_to_pte(pa + done, prot));
+		done += nr * level_size(level);
 	}
 	if (undo)
 		unmap_locked(pt, va, va + undo - 1);
@@ -214,19 +278,26 @@ int pgtable_pte_fill(struct pgtable *pt, pte_t *slot, unsigned long va,
 	return 0;
 }
 
-/* Replace a huge leaf by a table of 512 leaves one level down. */
-static int split_leaf(pte_t *entry, unsigned int level)
+/*
+ * Replace a huge leaf by a table of 512 leaves one level down: 4 KiB
+ * ones in NAPOT groups where the tree allows them.
+ */
+static int split_leaf(const struct pgtable *pt, pte_t *entry,
+		      unsigned int level)
 {
 	pte_t *table = alloc_table();
 	phys_addr_t pa = pte_to_pa(*entry);
 	pgprot_t prot = pte_prot(*entry);
-	unsigned int i;
+	unsigned long i, nr = level == 1 && pt->napot ? NAPOT_PTES : 1;
 
 	if (!table)
 		return -ENOMEM;
-	for (i = 0; i < PTRS_PER_TABLE; i++)
-		set_entry(&table[i], pa_to_pte(pa + i * level_size(level - 1),
-					       prot));
+	for (i = 0; i < PTRS_PER_TABLE; i += nr) {
+		phys_addr_t at = pa + i * level_size(level - 1);
+
+		set_entries(&table[i], nr, nr > 1 ? napot_pte(at, prot) :
+						  pa_to_pte(at, prot));
+	}
 	WRITE_ONCE(*entry, pa_to_pte(__pa(table), _PAGE_VALID));
 	return 0;
 }
@@ -240,43 +311,71 @@ struct walk_op {
 	unsigned long *removed;		/* unmap: count the leaves */
 };
 
-/* Unmap or re-protect one leaf. */
-static void leaf_op(pte_t *entry, const struct walk_op *op)
+/*
+ * Unmap or re-protect the leaf at @level that maps @va: @nr entries, 16
+ * for a whole NAPOT group (which stays one when re-protected).
+ */
+static void leaf_op(pte_t *entry, unsigned long nr, unsigned int level,
+		    unsigned long va, const struct walk_op *op)
 {
-	phys_addr_t pa = pte_to_pa(*entry);
+	unsigned long i;
 
-	if (!op->unmap) {
-		set_entry(entry, pa_to_pte(pa, op->prot));
-		return;
+	for (i = 0; i < nr; i++, va += PAGE_SIZE) {
+		phys_addr_t pa = pte_leaf_pa(entry[i], level, va);
+
+		if (!op->unmap) {
+			set_entry(&entry[i], (entry[i] & ~pte_prot(entry[i])) |
+					     op->prot);
+			continue;
+		}
+		if (op->pages)
+			list_add_tail(&pfn_to_page(pa >> PAGE_SHIFT)->lru,
+				      op->pages);
+		if (op->removed)
+			(*op->removed)++;
+		set_entry(&entry[i], 0);
 	}
-	if (op->pages)
-		list_add_tail(&pfn_to_page(pa >> PAGE_SHIFT)->lru, op->pages);
-	if (op->removed)
-		(*op->removed)++;
-	set_entry(entry, 0);
+}
+
+/*
+ * Entries the walker takes as one leaf at @entry: a NAPOT group that
+ * [@va, @last] covers whole, or one entry (after splitting a group it
+ * covers only in part).
+ */
+static unsigned long walk_entries(pte_t *entry, unsigned int level,
+				  unsigned long va, unsigned long last)
+{
+	if (level || !pte_napot(*entry))
+		return 1;
+	if (IS_ALIGNED(va, NAPOT_SIZE) && (va | (NAPOT_SIZE - 1)) <= last)
+		return NAPOT_PTES;
+	split_napot(entry);
+	return 1;
 }
 
 /*
  * Visit [va, last] at @level (inclusive: a range may end at the top of the
  * address space, where an exclusive end would wrap to 0).
  */
-static int walk_range(pte_t *table, unsigned int level, unsigned long va,
-		      unsigned long last, const struct walk_op *op)
+static int walk_range(const struct pgtable *pt, pte_t *table,
+		      unsigned int level, unsigned long va, unsigned long last,
+		      const struct walk_op *op)
 {
 	for (;;) {
 		pte_t *entry = &table[PX(level, va)];
-		unsigned long entry_last = (va | (level_size(level) - 1));
-		bool whole = IS_ALIGNED(va, level_size(level)) &&
-			     entry_last <= last;
+		unsigned long nr = walk_entries(entry, level, va, last);
+		unsigned long size = nr * level_size(level);
+		unsigned long entry_last = va | (size - 1);
+		bool whole = IS_ALIGNED(va, size) && entry_last <= last;
 		int err = 0;
 
 		if (pte_present(*entry) && pte_leaf(*entry) && whole) {
-			leaf_op(entry, op);
+			leaf_op(entry, nr, level, va, op);
 		} else if (pte_present(*entry)) {
 			/* A leaf that did not split stays as it was. */
-			if (pte_leaf(*entry) && split_leaf(entry, level))
+			if (pte_leaf(*entry) && split_leaf(pt, entry, level))
 				return -ENOMEM;
-			err = walk_range(next_table(*entry), level - 1, va,
+			err = walk_range(pt, next_table(*entry), level - 1, va,
 					 min(entry_last, last), op);
 			if (!op->keep_tables &&
 			    table_page(next_table(*entry))->counters == 0) {
@@ -297,7 +396,7 @@ static int unmap_locked(struct pgtable *pt, unsigned long va,
 {
 	const struct walk_op op = { .unmap = true };
 
-	return walk_range(pt->root, pt->levels - 1, va, last, &op);
+	return walk_range(pt, pt->root, pt->levels - 1, va, last, &op);
 }
 
 /* A page-aligned, non-empty, non-wrapping, canonical [va, va + size). */
@@ -319,7 +418,7 @@ static int walk_locked(struct pgtable *pt, unsigned long va,
 	if (!range_valid(pt, va, size))
 		return -EINVAL;
 	flags = spin_lock_irqsave(&pt->lock);
-	err = walk_range(pt->root, pt->levels - 1, va, va + size - 1, op);
+	err = walk_range(pt, pt->root, pt->levels - 1, va, va + size - 1, op);
 	spin_unlock_irqrestore(&pt->lock, flags);
 	return err;
 }
@@ -396,8 +495,20 @@ bool pgtable_translate(struct pgtable *pt, unsigned long va, phys_addr_t *pa)
 
 	if (!entry)
 		return false;
-	*pa = pte_to_pa(entry) + (va & (level_size(level) - 1));
+	*pa = pte_leaf_pa(entry, level, va);
 	return true;
+}
+
+unsigned long pgtable_napot_leaves(struct pgtable *pt, unsigned long va,
+				   unsigned long size)
+{
+	unsigned long off, n = 0;
+
+	/* By offset: an end at the top of the address space cannot wrap. */
+	for (off = ALIGN(va, NAPOT_SIZE) - va; off + NAPOT_SIZE <= size;
+	     off += NAPOT_SIZE)
+		n += pte_napot(pgtable_walk(pt, va + off, NULL));
+	return n;
 }
 
 /*
@@ -436,15 +547,69 @@ pte_t *pgtable_leaf_entry(struct pgtable *pt, unsigned long va)
 	return entry == ERR_EXISTS ? NULL : entry;
 }
 
-void pgtable_set_leaves(pte_t *entry, struct page *const *pages,
-			unsigned long nr, pgprot_t prot)
+static void set_plain_leaves(pte_t *entry, struct page *const *pages,
+			     unsigned long nr, pgprot_t prot)
 {
 	unsigned long i;
 
 	for (i = 0; i < nr; i++)
 		WRITE_ONCE(entry[i], pa_to_pte(page_to_phys(pages[i]), prot));
-	table_page(entry)->counters += nr;
 }
+
+/*
+ * Do @pages[0..@left) start with 64 KiB of aligned frames in order, and
+ * @entry with a group's first slot.
+ */
+static bool napot_run(const pte_t *entry, struct page *const *pages,
+		      unsigned long left)
+{
+	unsigned long i;
+
+	if (left < NAPOT_PTES || entry_index(entry) % NAPOT_PTES ||
+	    page_to_pfn(pages[0]) % NAPOT_PTES)
+		return false;
+	/* mem_map is one array: frames in order have struct pages in order. */
+	for (i = 1; i < NAPOT_PTES; i++)
+		if (pages[i] != pages[0] + i)
+			return false;
+	return true;
+}
+
+/*
+ * pgtable_set_leaves() where the tree has NAPOT groups: a group wherever
+ * napot_run() finds one, single entries elsewhere. Out of line, so runs
+ * in a tree without them pay nothing for it.
+ */
+static noinline void set_leaves_napot(pte_t *entry, struct page *const *pages,
+				      unsigned long nr, pgprot_t prot)
+{
+	unsigned long i, j;
+
+	for (i = 0; i < nr; i++) {
+		if (!napot_run(&entry[i], &pages[i], nr - i)) {
+			set_plain_leaves(&entry[i], &pages[i], 1, prot);
+			continue;
+		}
+		for (j = 0; j < NAPOT_PTES; j++)
+			WRITE_ONCE(entry[i + j],
+				   napot_pte(page_to_phys(pages[i]), prot));
+		i += NAPOT_PTES - 1;
+	}
+}
+
+void pgtable_set_leaves(const struct pgtable *pt, pte_t *entry,
+			struct page *const *pages, unsigned long nr,
+			pgprot_t prot)
+{
+	table_page(entry)->counters += nr;
+	if (pt->napot)
+		set_leaves_napot(entry, pages, nr, prot);
+	else
+		set_plain_leaves(entry, pages, nr, prot);
+}
+
+static unsigned long clear_leaves_napot(pte_t *entry, unsigned long nr,
+					struct list_head *pages);
 
 unsigned long pgtable_clear_leaves(pte_t *entry, unsigned long nr,
 				   struct list_head *pages)
@@ -456,6 +621,8 @@ unsigned long pgtable_clear_leaves(pte_t *entry, unsigned long nr,
 
 		if (!pte_present(old))
 			continue;
+		if (unlikely(pte_napot(old)))
+			break;
 		WRITE_ONCE(entry[i], 0);
 		cleared++;
 		if (pages)
@@ -463,7 +630,26 @@ unsigned long pgtable_clear_leaves(pte_t *entry, unsigned long nr,
 						   PAGE_SHIFT)->lru, pages);
 	}
 	table_page(entry)->counters -= cleared;
+	if (unlikely(i < nr))
+		cleared += clear_leaves_napot(&entry[i], nr - i, pages);
 	return cleared;
+}
+
+/*
+ * pgtable_clear_leaves() from a NAPOT entry on: split every group the
+ * run touches (those it takes in part too) into plain entries for the
+ * same frames, then clear them as plain ones.
+ */
+static noinline unsigned long clear_leaves_napot(pte_t *entry,
+						 unsigned long nr,
+						 struct list_head *pages)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (pte_napot(entry[i]))
+			split_napot(&entry[i]);
+	return pgtable_clear_leaves(entry, nr, pages);
 }
 
 int pgtable_map_pages(struct pgtable *pt, unsigned long va,
@@ -486,7 +672,7 @@ int pgtable_map_pages(struct pgtable *pt, unsigned long va,
 			break;
 		}
 		n = leaf_run(at, nr - done);
-		pgtable_set_leaves(entry, pages + done, n, prot);
+		pgtable_set_leaves(pt, entry, pages + done, n, prot);
 	}
 	spin_unlock_irqrestore(&pt->lock, flags);
 	return err;

@@ -13,6 +13,15 @@
  * left count as dirty) and takes another; a retired block whose slots
  * are all dirty goes on the lazy list and is recycled at the next purge.
  *
+ * Where the harts have Svnapot (kernel_pgtable.napot), every 16 pages of
+ * an area at a 64 KiB-aligned address are one order-4 allocation, split
+ * into pages, so they map as one 64 KiB NAPOT leaf: pieces of 16 pages
+ * or more start at a 16-aligned slot, and other areas of 64 KiB or more
+ * are 64 KiB-aligned (stacks excepted: their guard page comes first).
+ * The pages stay order-0 ones for everything else (freeing, pools); a
+ * group whose order-4 allocation fails is made of single pages, mapped
+ * plain. vmallocinfo counts an area's NAPOT leaves (napot=N).
+ *
  * Every other area (larger, aligned, vmap, ioremap, stack) is a struct
  * vm_struct with a range of its own in vmap_space, which always reserves
  * a guard page after the mapped part (stacks also one before). Blocks
@@ -176,12 +185,20 @@ static unsigned long lazy_max_pages = LAZY_MAX_PAGES;
 static struct kmem_cache *vm_struct_cache;
 unsigned long nr_vmalloc_pages;
 
+/* From scratch, every list and table: the host tests boot many times. */
 void vmalloc_init(void)
 {
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		INIT_LIST_HEAD(&vmap_pools[cpu].pages);
+	INIT_LIST_HEAD(&lazy_areas);
+	INIT_LIST_HEAD(&vmap_blocks);
+	INIT_LIST_HEAD(&free_blocks);
+	nr_free_blocks = 0;
+	memset(block_index, 0, sizeof(block_index));
+	memset(vb_cur, 0, sizeof(vb_cur));
+	lazy_nr_pages = nr_vmalloc_pages = 0;
 	lazy_max_pages = min(LAZY_MAX_PAGES,
 			     nr_free_pages() >> LAZY_RAM_SHIFT);
 	vm_space_init(&vmap_space, VMALLOC_START, VMALLOC_END);
@@ -225,6 +242,14 @@ static void list_move_all(struct list_head *from, struct list_head *to)
 	INIT_LIST_HEAD(from);
 }
 
+/* Pooled pages hold old data: zero them where @gfp asks. */
+static void zero_pages(struct page **pages, unsigned long nr, gfp_t gfp)
+{
+	if (gfp & __GFP_ZERO)
+		while (nr--)
+			memset(page_address(pages[nr]), 0, PAGE_SIZE);
+}
+
 /* Take up to @nr pages from this hart's pool into @pages. */
 static unsigned long take_pooled(struct page **pages, unsigned long nr,
 				 gfp_t gfp)
@@ -237,9 +262,66 @@ static unsigned long take_pooled(struct page **pages, unsigned long nr,
 		list_del(&pages[i]->lru);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
-	if (gfp & __GFP_ZERO)
-		for (flags = 0; flags < i; flags++)
-			memset(page_address(pages[flags]), 0, PAGE_SIZE);
+	zero_pages(pages, i, gfp);
+	return i;
+}
+
+/*
+ * Take the first NAPOT_PTES pages of this hart's pool if they make a
+ * 64 KiB group (aligned, in frame order), as a vfree'd group's pages
+ * come back: then a NAPOT area reuses them as the pool's single pages
+ * are reused. Return: whether it did.
+ */
+static bool take_pooled_group(struct page **pages, gfp_t gfp)
+{
+	struct vmap_pool *pool = &vmap_pools[smp_processor_id()];
+	unsigned long flags = spin_lock_irqsave(&pool->lock), i = 0;
+	struct list_head *pos;
+	bool group;
+
+	for (pos = pool->pages.next; i < NAPOT_PTES && pos != &pool->pages;
+	     pos = pos->next, i++) {
+		pages[i] = list_entry(pos, struct page, lru);
+		if (pages[i] != pages[0] + i)	/* mem_map: one array */
+			break;
+	}
+	group = i == NAPOT_PTES && IS_ALIGNED(page_to_pfn(pages[0]),
+					      NAPOT_PTES);
+	for (i = 0; group && i < NAPOT_PTES; i++)
+		list_del(&pages[i]->lru);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (group)
+		zero_pages(pages, NAPOT_PTES, gfp);
+	return group;
+}
+
+/* Does an area of @nr pages at a 64 KiB-aligned address take NAPOT groups. */
+static bool napot_area(unsigned long nr)
+{
+	return kernel_pgtable.napot && nr >= NAPOT_PTES;
+}
+
+/*
+ * Fill @pages with 64 KiB groups, each 16 pages of one order-4 block
+ * (a pooled group, or a new one), while whole groups fit in @nr.
+ * Return: pages filled.
+ */
+static unsigned long alloc_napot_groups(struct page **pages, unsigned long nr,
+					gfp_t gfp)
+{
+	unsigned long i, j;
+
+	for (i = 0; i + NAPOT_PTES <= nr; i += NAPOT_PTES) {
+		void *block;
+
+		if (!(gfp & __GFP_DMA32) && take_pooled_group(pages + i, gfp))
+			continue;
+		block = alloc_pages_exact(NAPOT_SIZE, gfp | __GFP_NOWARN);
+		if (!block)
+			break;	/* fragmented: single pages, mapped plain */
+		for (j = 0; j < NAPOT_PTES; j++)
+			pages[i + j] = virt_to_page(block) + j;
+	}
 	return i;
 }
 
@@ -257,6 +339,31 @@ static int alloc_fresh_pages(struct page **pages, unsigned long nr, gfp_t gfp)
 		}
 	}
 	return 0;
+}
+
+/* alloc_fresh_pages() with NAPOT groups first; out of the plain path. */
+static noinline int alloc_napot_pages(struct page **pages, unsigned long nr,
+				      gfp_t gfp)
+{
+	unsigned long i = alloc_napot_groups(pages, nr, gfp);
+
+	if (!alloc_fresh_pages(pages + i, nr - i, gfp))
+		return 0;
+	while (i--)
+		__free_page(pages[i]);
+	return -ENOMEM;
+}
+
+/*
+ * Pages for @nr entries from a 64 KiB-aligned address: in NAPOT groups
+ * where @napot.
+ */
+static int alloc_area_pages(struct page **pages, unsigned long nr, gfp_t gfp,
+			    bool napot)
+{
+	if (unlikely(napot))
+		return alloc_napot_pages(pages, nr, gfp);
+	return alloc_fresh_pages(pages, nr, gfp);
 }
 
 /* Give @vm a range of @size bytes, and its guard, in vmap_space. */
@@ -451,10 +558,23 @@ static unsigned long vb_map(struct page *const *pages, unsigned int nr,
 		}
 	}
 	slot = vb->next;
-	vb->next += nr + 1;
+	if (unlikely(napot_area(nr))) {
+		slot = ALIGN(slot, NAPOT_PTES);
+		if (slot + nr + 1 > VMAP_BLOCK_PAGES) {
+			vb = replace_block(cur, vb);
+			if (!vb) {
+				local_irq_restore(flags);
+				return 0;
+			}
+			slot = 0;
+		}
+		dirty_slots(vb, slot - vb->next);	/* skipped for good */
+	}
+	vb->next = slot + nr + 1;
 	vb->nr[slot] = nr;
 	vb->caller[slot] = caller;
-	pgtable_set_leaves(vb->ptes + slot, pages, nr, PAGE_KERNEL);
+	pgtable_set_leaves(&kernel_pgtable, vb->ptes + slot, pages, nr,
+			   PAGE_KERNEL);
 	if (vb->next == VMAP_BLOCK_PAGES)
 		*cur = NULL;	/* full: retired as it stands */
 	spin_unlock(&vb->lock);
@@ -469,7 +589,7 @@ static void *vb_alloc(unsigned int nr, gfp_t gfp, unsigned long caller)
 	unsigned long va;
 	unsigned int i;
 
-	if (alloc_fresh_pages(pages, nr, gfp))
+	if (alloc_area_pages(pages, nr, gfp, napot_area(nr)))
 		return NULL;
 	va = vb_map(pages, nr, caller);
 	if (!va) {
@@ -524,6 +644,8 @@ static struct vm_struct *alloc_area(unsigned long size, unsigned long align,
 	INIT_LIST_HEAD(&vm->dead_pages);
 	if (kind == VM_STACK)
 		size += PAGE_SIZE;
+	else if (napot_area(vm->nr_pages))
+		align = max(align, NAPOT_SIZE);
 	if (place_area(vm, size, align)) {
 		kmem_cache_free(vm_struct_cache, vm);
 		return NULL;
@@ -572,7 +694,8 @@ static int map_area_pages(struct vm_struct *vm, gfp_t gfp)
 
 		n = min(vm->nr_pages - done,
 			(unsigned long)(PTRS_PER_TABLE - PX(0, at)));
-		err = alloc_fresh_pages(pages, n, gfp);
+		err = alloc_area_pages(pages, n, gfp, napot_area(n) &&
+				       vm->kind != VM_STACK);
 		if (!err && pgtable_map_pages(&kernel_pgtable, at, pages, n,
 					      PAGE_KERNEL)) {
 			/* Some may be mapped: they go with the purge. */
@@ -956,6 +1079,7 @@ bool vmalloc_describe(unsigned long addr, char *buf, size_t len)
 
 static void print_area(const struct vm_struct *vm)
 {
+	unsigned long napot;
 	char sym[64];
 
 	if (vm->freed)
@@ -967,6 +1091,10 @@ static void print_area(const struct vm_struct *vm)
 	       kind_names[vm->kind]);
 	if (vm->kind == VM_IOREMAP)
 		printk(" phys=%#llx", (unsigned long long)vm->phys);
+	napot = pgtable_napot_leaves(&kernel_pgtable, area_map_start(vm),
+				     vm->nr_pages << PAGE_SHIFT);
+	if (napot)
+		printk(" napot=%lu", napot);
 	printk("\n");
 }
 
@@ -977,10 +1105,11 @@ static void print_block(struct vmap_block *vb)
 	unsigned int slot;
 
 	spin_lock(&vb->lock);
-	for (slot = 0; slot < vb->next && vb->nr[slot];
-	     slot += (vb->nr[slot] & ~PIECE_FREED) + 1)
-		print_area(piece_at(vb, vb->area.range.start +
-				    slot * PAGE_SIZE, &view));
+	/* Slots skipped to align a piece have no piece: nr is 0 there. */
+	for (slot = 0; slot < vb->next; slot++)
+		if (vb->nr[slot])
+			print_area(piece_at(vb, vb->area.range.start +
+					    slot * PAGE_SIZE, &view));
 	spin_unlock(&vb->lock);
 }
 

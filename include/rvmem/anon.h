@@ -3,14 +3,83 @@
  * Anonymous memory: mmap regions and the brk heap, filled with zeroed
  * pages on first touch, with Linux's overcommit policy.
  *
- * The POSIX calls (mmap, munmap, mprotect, madvise, brk, sbrk) are the
- * API; this header is the kernel's side: the fault hook, accounting and
- * reports.
+ * The calls have Linux's kernel names and return -errno; the POSIX calls
+ * apps use (mmap, munmap, mprotect, madvise, brk, sbrk) are thin
+ * wrappers over them in core/libc/mman.c. The rest is the kernel's side:
+ * the fault hook, accounting and reports.
  */
 #ifndef RVMEM_ANON_H
 #define RVMEM_ANON_H
 
 #include <rvmem/types.h>
+
+/* An error in an address return: the top 4095 addresses are -errno. */
+#define MAX_ERRNO		4095
+#define IS_ERR_VALUE(x)		((unsigned long)(x) >= -(unsigned long)MAX_ERRNO)
+
+/**
+ * vm_mmap() - map anonymous memory, as mmap()
+ * @addr: a hint, or with MAP_FIXED the page-aligned address to map at
+ *        (whatever lies there is unmapped first)
+ * @len: bytes, rounded up to pages
+ * @prot: PROT_* bits
+ * @flags: MAP_PRIVATE or MAP_SHARED, MAP_ANONYMOUS, and MAP_FIXED,
+ *         MAP_NORESERVE, MAP_POPULATE
+ * @fd: -1 (there are no files)
+ * @offset: 0
+ *
+ * A region placed by rvmem (not MAP_FIXED) gets an unmapped guard page
+ * after it. Return: its start, or -errno (IS_ERR_VALUE()): -EINVAL for
+ * bad arguments, -EBADF or -ENODEV for a file mapping, -ENOMEM when the
+ * commit charge or the address space is exhausted.
+ */
+unsigned long vm_mmap(unsigned long addr, unsigned long len, int prot,
+		      int flags, int fd, unsigned long offset);
+
+/**
+ * vm_munmap() - unmap [@start, @start + @len), as munmap(); the pages
+ * mapped there are freed, the regions around keep what lies outside
+ *
+ * Return: 0, -EINVAL (unaligned, empty, outside the mmap window) or
+ * -ENOMEM (no memory for the region split).
+ */
+int vm_munmap(unsigned long start, unsigned long len);
+
+/**
+ * do_mprotect() - give [@start, @start + @len) protection @prot, as
+ * mprotect()
+ *
+ * Return: 0; -EINVAL for bad arguments; -ENOMEM if part of the range is
+ * not mapped (nothing changes) or the commit charge refused a region
+ * that became writable (the regions before it have changed).
+ */
+int do_mprotect(unsigned long start, unsigned long len, int prot);
+
+/**
+ * do_madvise() - advice on [@start, @start + @len), as madvise():
+ * MADV_DONTNEED and MADV_FREE free the pages (the next touch reads
+ * zeroes); the other hints are accepted and ignored
+ *
+ * Return: 0, -EINVAL for bad arguments or advice, -ENOMEM if part of
+ * the range is not mapped (nothing is dropped).
+ */
+int do_madvise(unsigned long start, unsigned long len, int advice);
+
+/**
+ * do_brk() - move the heap's break to @brk, as brk(); pages above the
+ * new top are freed
+ *
+ * Return: 0, or -ENOMEM outside the heap window or refused by the
+ * commit charge (the break stays).
+ */
+int do_brk(unsigned long brk);
+
+/**
+ * do_sbrk() - move the break by @incr bytes, as sbrk()
+ *
+ * Return: the old break, or -ENOMEM (IS_ERR_VALUE()) as do_brk().
+ */
+unsigned long do_sbrk(long incr);
 
 enum fault_access {
 	FAULT_READ,

@@ -129,7 +129,10 @@ void *vmalloc_stack(unsigned long size, unsigned int cpu);
  */
 bool vmalloc_describe(unsigned long addr, char *buf, size_t len);
 
-/** show_vmallocinfo() - print every area: range, size, pages, caller */
+/**
+ * show_vmallocinfo() - print every area: range, size, caller, pages,
+ * kind, ioremap's phys, and napot=N where N 64 KiB NAPOT leaves map it
+ */
 void show_vmallocinfo(void);
 
 /** nr_vmalloc_pages - pages backing vmalloc areas (VmallocUsed) */

@@ -7,22 +7,24 @@
  * each thread that plays a hart calls host_hart_enter() first.
  */
 #include <execinfo.h>
-#include <pthread.h>
 #include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <rvmem/internal/platform.h>
+#include <asm/cpufeature.h>
 #include <asm/page.h>
+#include <asm/tlbflush.h>
+#include <rvmem/mm.h>
 #include <rvmem/smp.h>
-#include <rvmem/vmalloc.h>
 #include "host.h"
 
 __thread struct hart *host_this_hart;
 unsigned long host_phys_base, host_virt_base;
 static size_t host_arena_size;
 __thread bool host_irqs_off;
+struct host_tlb_flushes host_tlb_flushes;
 struct hart harts[NR_CPUS];
 
 static char *console_buf;
@@ -118,63 +120,14 @@ void on_each_hart(void (*fn)(void *arg), void *arg)
 	fn(arg);
 }
 
-/*
- * vmalloc on the host: pages from a reserved window of the host's address
- * space, each area with an inaccessible guard page after it, so
- * kvmalloc()'s fallback and is_vmalloc_addr() are real in host tests.
- * core/mm/vmalloc.c itself needs the guest's page tables and is tested in
- * the guest. Areas are never reused: tests allocate few.
- */
-#define HOST_VMALLOC_SIZE	(1UL << 36)
-
-static char *host_vmalloc_base;
-static size_t host_vmalloc_used;
-static pthread_mutex_t host_vmalloc_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void *__vmalloc(unsigned long size, gfp_t gfp)
+/* The guest's is an unrolled store loop; the host's memset serves. */
+void clear_page(void *page)
 {
-	size_t len = ((size + PAGE_SIZE - 1) & PAGE_MASK) + 2 * PAGE_SIZE;
-	char *p = NULL;
-
-	if (!size)
-		return NULL;
-	pthread_mutex_lock(&host_vmalloc_lock);
-	if (!host_vmalloc_base)
-		host_vmalloc_base = mmap(NULL, HOST_VMALLOC_SIZE, PROT_NONE,
-					 MAP_PRIVATE | MAP_ANONYMOUS |
-					 MAP_NORESERVE, -1, 0);
-	if (host_vmalloc_base != MAP_FAILED &&
-	    host_vmalloc_used + len <= HOST_VMALLOC_SIZE) {
-		p = host_vmalloc_base + host_vmalloc_used;
-		host_vmalloc_used += len;
-	}
-	pthread_mutex_unlock(&host_vmalloc_lock);
-	/* [header page: the length][area][guard page] */
-	if (!p || mprotect(p, len - PAGE_SIZE, PROT_READ | PROT_WRITE))
-		return NULL;
-	*(size_t *)p = len;
-	(void)gfp;		/* fresh mmap'd pages read zero anyway */
-	return p + PAGE_SIZE;
+	memset(page, 0, PAGE_SIZE);
 }
 
-void vfree(const void *addr)
-{
-	char *p = (char *)addr - PAGE_SIZE;
-	size_t len;
-
-	if (!addr)
-		return;
-	len = *(size_t *)p;
-	madvise(p, len, MADV_DONTNEED);
-	mprotect(p, len, PROT_NONE);
-}
-
-bool is_vmalloc_addr(const void *addr)
-{
-	return host_vmalloc_base && host_vmalloc_base != MAP_FAILED &&
-	       (const char *)addr >= host_vmalloc_base &&
-	       (const char *)addr < host_vmalloc_base + HOST_VMALLOC_SIZE;
-}
+/* No Svpbmt or Svinval on the host; a test may set a bit to try one. */
+unsigned long riscv_isa_ext;
 
 const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
 {

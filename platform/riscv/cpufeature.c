@@ -13,6 +13,7 @@ unsigned long riscv_isa_ext;
 /* Each as riscv,isa spells it. */
 static const char *const isa_ext[RISCV_ISA_EXT_MAX] = {
 	[RISCV_ISA_EXT_SVINVAL] = "svinval",
+	[RISCV_ISA_EXT_SVNAPOT] = "svnapot",
 	[RISCV_ISA_EXT_SVPBMT] = "svpbmt",
 };
 

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Page tables: Sv39 (3 levels), Sv48 (4 levels) and Sv57 (5 levels) with
- * 4 KiB, 2 MiB and 1 GiB leaves.
+ * 4 KiB, 2 MiB and 1 GiB leaves, and, in a tree with @napot set, 64 KiB
+ * NAPOT groups of 4 KiB entries (Svnapot) wherever a mapping's virtual
+ * and physical addresses are both 64 KiB-aligned for 64 KiB. Every
+ * function here takes a group as the 16 pages it maps: an unmap or
+ * protect of part of one turns it into 16 plain entries first.
  *
  * Table pages come from the page allocator and are counted
  * (nr_pagetable_pages, meminfo PageTables). Each table page's struct page
@@ -34,11 +38,15 @@ struct page;
  * struct pgtable - one page-table tree
  * @root: the top-level table (kernel address)
  * @levels: 3 for Sv39, 4 for Sv48, 5 for Sv57
+ * @napot: map with NAPOT groups where they fit; false after
+ *         pgtable_init(), set by the owner only where the harts that use
+ *         the tree have Svnapot (the N bit is reserved without it)
  * @lock: protects every table of the tree
  */
 struct pgtable {
 	pte_t *root;
 	unsigned int levels;
+	bool napot;
 	spinlock_t lock;
 };
 
@@ -74,7 +82,8 @@ bool pgtable_va_valid(const struct pgtable *pt, unsigned long va);
  *             (3, 512 GiB, under Sv48 and Sv57; 4, 256 TiB, under
  *             Sv57); clamped to the tree's levels
  *
- * Uses the largest leaves that alignment and size allow.
+ * Uses the largest leaves that alignment and size allow (at level 0,
+ * NAPOT groups where @pt->napot and 64 KiB alignment allow).
  * Return: 0; -EINVAL for bad arguments; -EEXIST if something is mapped in
  * the range; -ENOMEM. On error nothing of the range stays mapped.
  */
@@ -163,7 +172,8 @@ int pgtable_protect(struct pgtable *pt, unsigned long va, unsigned long size,
  * pgtable_walk() - find the leaf that maps @va
  * @level: if not NULL, set to the leaf's level
  *
- * Return: the leaf's value, or 0 if @va is not mapped.
+ * Return: the leaf's value (pte_napot() says if it is in a NAPOT group:
+ * then pte_leaf_pa() finds the frame), or 0 if @va is not mapped.
  */
 pte_t pgtable_walk(struct pgtable *pt, unsigned long va, unsigned int *level);
 
@@ -174,10 +184,21 @@ pte_t pgtable_walk(struct pgtable *pt, unsigned long va, unsigned int *level);
  */
 bool pgtable_translate(struct pgtable *pt, unsigned long va, phys_addr_t *pa);
 
+/**
+ * pgtable_napot_leaves() - NAPOT groups that map [@va, @va + @size)
+ *
+ * Return: how many of the 64 KiB-aligned stretches in the range a NAPOT
+ * group maps (vmallocinfo's napot=).
+ */
+unsigned long pgtable_napot_leaves(struct pgtable *pt, unsigned long va,
+				   unsigned long size);
+
 /*
  * Runs of last-level entries (vmalloc's): one walk per leaf table, then
  * the entries of that table in a row. The entries must be 4 KiB ones,
- * empty before they are set; no huge leaf may cover the range.
+ * empty before they are set; no huge leaf may cover the range. Where
+ * @pt->napot, 16 pages in frame order at 64 KiB-aligned frames and a
+ * 64 KiB-aligned address are mapped as a NAPOT group.
  */
 
 /**
@@ -216,10 +237,11 @@ pte_t *pgtable_leaf_entry(struct pgtable *pt, unsigned long va);
 
 /**
  * pgtable_set_leaves() - map @pages[0..@nr) at @entry[0..@nr), entries
- * of one table, and count them in the table's page
+ * of one table of @pt, and count them in the table's page
  */
-void pgtable_set_leaves(pte_t *entry, struct page *const *pages,
-			unsigned long nr, pgprot_t prot);
+void pgtable_set_leaves(const struct pgtable *pt, pte_t *entry,
+			struct page *const *pages, unsigned long nr,
+			pgprot_t prot);
 
 /**
  * pgtable_clear_leaves() - clear @entry[0..@nr) of one table

@@ -11,6 +11,7 @@
 
 enum riscv_isa_ext {
 	RISCV_ISA_EXT_SVINVAL,	/* fine-grained TLB invalidation */
+	RISCV_ISA_EXT_SVNAPOT,	/* 64 KiB NAPOT groups of PTEs (bit 63) */
 	RISCV_ISA_EXT_SVPBMT,	/* page-based memory types (PTE bits 62:61) */
 	RISCV_ISA_EXT_MAX,
 };

@@ -3,9 +3,17 @@
  * Sv39/Sv48/Sv57 page-table entries: bit names and tiny accessors.
  *
  * A PTE is 64 bits: flags in bits 0-7, the physical page number in bits
- * 10-53, Svpbmt's memory type in bits 61-62. A valid entry with none of R, W, X points to the next table level;
- * with any of them it is a leaf (4 KiB at level 0, 2 MiB at level 1,
- * 1 GiB at level 2, 512 GiB at level 3, 256 TiB at level 4).
+ * 10-53, Svpbmt's memory type in bits 61-62, Svnapot's N in bit 63. A
+ * valid entry with none of R, W, X points to the next table level; with
+ * any of them it is a leaf (4 KiB at level 0, 2 MiB at level 1, 1 GiB at
+ * level 2, 512 GiB at level 3, 256 TiB at level 4).
+ *
+ * Svnapot: 16 last-level entries, the 16 of a 64 KiB-aligned stretch of
+ * virtual addresses, may together map one 64 KiB-aligned, 64 KiB frame
+ * range (a NAPOT group). Each of the 16 is then the same PTE: N set and
+ * PPN[3:0] = 0b1000 (which says 64 KiB), the rest of the PPN the range's,
+ * so the hart may cache the whole group as one TLB entry. The hart takes
+ * PPN[3:0] from the virtual address instead.
  */
 #ifndef ASM_PGTABLE_BITS_H
 #define ASM_PGTABLE_BITS_H
@@ -35,6 +43,13 @@
 #define _PAGE_PBMT_SHIFT	61
 #define _PAGE_PBMT_MASK		(3UL << _PAGE_PBMT_SHIFT)
 #define _PAGE_PBMT_IO		(2UL << _PAGE_PBMT_SHIFT)
+
+/* Svnapot: reserved, and must stay 0, without it. */
+#define _PAGE_NAPOT		(1UL << 63)
+#define NAPOT_ORDER		4	/* the only size defined: 64 KiB */
+#define NAPOT_PTES		(1UL << NAPOT_ORDER)
+#define NAPOT_SIZE		(NAPOT_PTES << 12)
+#define NAPOT_PPN_BITS		(NAPOT_PTES >> 1)	/* PPN[3:0] = 0b1000 */
 
 #define PTE_PPN_SHIFT	10
 #define PTE_PPN_BITS	44
@@ -110,6 +125,33 @@ static inline bool pte_leaf(pte_t pte)
 static inline pgprot_t pte_prot(pte_t pte)
 {
 	return pte & (((1UL << PTE_PPN_SHIFT) - 1) | _PAGE_PBMT_MASK);
+}
+
+/** pte_napot() - is @pte one of a NAPOT group's 16 entries */
+static inline bool pte_napot(pte_t pte)
+{
+	return pte & _PAGE_NAPOT;
+}
+
+/** napot_pte() - the entry each of a group mapping @pa (64 KiB-aligned) */
+static inline pte_t napot_pte(phys_addr_t pa, pgprot_t prot)
+{
+	return pa_to_pte(pa, prot) | (NAPOT_PPN_BITS << PTE_PPN_SHIFT) |
+	       _PAGE_NAPOT;
+}
+
+/**
+ * pte_leaf_pa() - the physical address a leaf at @level maps @va to
+ *
+ * A NAPOT entry takes the low bits of its frame from @va too.
+ */
+static inline phys_addr_t pte_leaf_pa(pte_t pte, unsigned int level,
+				      unsigned long va)
+{
+	unsigned long mask = (pte_napot(pte) ? NAPOT_SIZE :
+			      level_size(level)) - 1;
+
+	return (pte_to_pa(pte) & ~mask) | (va & mask);
 }
 
 /** pte_pbmt() - the Svpbmt memory type of @pte, 0 (PMA) to 2 (IO) */

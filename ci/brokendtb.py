@@ -23,6 +23,17 @@ the block sizes as they were:
                 the kernel image (2 MiB at KERNEL_BASE); the only kind that
                 grows the blob (structure and strings blocks, header fixed)
 
+The numa-* kinds take a tree with NUMA nodes (QEMU -numa, as
+ci/qemu.py --numa 2 gives):
+
+  numa-node-range   the first memory node's numa-node-id becomes 9
+  numa-cpu-unknown  the last cpu's numa-node-id names a node without
+                    memory (one past the highest memory node's)
+  numa-partial      the last cpu's numa-node-id property becomes FDT_NOP
+                    tokens: some nodes have an id, that one has none
+  numa-distance     the distance-matrix's first entry (a node to itself)
+                    says 5 instead of 10
+
 OpenSBI 1.1 itself stops, silently, on no-cpus and corrupt-prop (it walks
 /cpus and the whole structure block before starting the next stage): those
 two test rvmem only where it gets the blob without OpenSBI reading it. The
@@ -229,6 +240,42 @@ def _no_map_kernel(out, nodes):
             b"".join(name.encode() + b"\0" for name in names))
 
 
+def _numa_ids(nodes):
+    """The numa-node-id properties of the memory nodes and of the cpus."""
+    mem = [n.props["numa-node-id"] for n in _memory_nodes(nodes)
+           if "numa-node-id" in n.props]
+    cpus = [n.props["numa-node-id"] for n in nodes
+            if n.path.startswith("/cpus/cpu@") and n.path.count("/") == 2
+            and "numa-node-id" in n.props]
+    if not mem or not cpus:
+        raise ValueError("no numa-node-id in the input (boot with -numa)")
+    return mem, cpus
+
+
+def _numa_node_range(out, nodes):
+    struct.pack_into(">I", out, _numa_ids(nodes)[0][0].val, 9)
+
+
+def _numa_cpu_unknown(out, nodes):
+    mem, cpus = _numa_ids(nodes)
+    unknown = max(_u32(p.value, 0) for p in mem) + 1
+    struct.pack_into(">I", out, cpus[-1].val, unknown)
+
+
+def _numa_partial(out, nodes):
+    prop = _numa_ids(nodes)[1][-1]
+    for off in range(prop.tok, prop.val + _align4(prop.len), 4):
+        struct.pack_into(">I", out, off, FDT_NOP)
+
+
+def _numa_distance(out, nodes):
+    maps = [n.props["distance-matrix"] for n in nodes
+            if "distance-matrix" in n.props]
+    if not maps:
+        raise ValueError("no distance-matrix in the input")
+    struct.pack_into(">I", out, maps[0].val + 8, 5)
+
+
 KINDS = {
     "no-memory": _no_memory,
     "tiny-memory": _tiny_memory,
@@ -238,6 +285,10 @@ KINDS = {
     "bad-prop-name": _bad_prop_name,
     "ram-above-4g": _ram_above_4g,
     "no-map-kernel": _no_map_kernel,
+    "numa-node-range": _numa_node_range,
+    "numa-cpu-unknown": _numa_cpu_unknown,
+    "numa-partial": _numa_partial,
+    "numa-distance": _numa_distance,
 }
 
 def make_broken_dtb(blob: bytes, kind: str) -> bytes:

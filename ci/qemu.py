@@ -5,7 +5,7 @@ command for people.
     ci/qemu.py APP [--harts N] [--mem SIZE] [--firmware dynamic|jump]
                [--append "BOOTARGS"] [--dtb FILE] [--mmu sv39|sv48|sv57]
                [--ext] [--cpu-props PROPS] [--no-sstc] [--icount]
-               [--timeout SECONDS] [--gdb]
+               [--numa NODES] [--timeout SECONDS] [--gdb]
                [--builddir DIR] [--dry-run]
 
 APP is a name in apps/ (the image DIR/apps/APP.elf) or a path to an ELF.
@@ -16,7 +16,11 @@ carries it), or 124 when the timeout ends a hung guest.
 with every hart's mmu-type changed: QEMU 7.2's rv64 hart takes Sv57 in
 satp, but its tree says riscv,sv48. --ext turns on the Svnapot, Svpbmt
 and Svinval extensions (off by default in QEMU); --cpu-props adds -cpu
-properties of one's own ("svnapot=true" turns on Svnapot alone).
+properties of one's own ("svnapot=true" turns on Svnapot alone). --numa
+N splits RAM and harts evenly over N NUMA nodes (QEMU then gives every
+memory and cpu node a numa-node-id, and a distance-map): node i is
+10 * (1 + |i - j|) from node j, so the distances differ and order the
+fallbacks.
 """
 import argparse
 import os
@@ -76,14 +80,50 @@ def write_mmu_dtb(path, mmu, harts=1, mem="128M", sstc=True, ext=False,
         f.write(blob)
 
 
+def mem_mib(mem):
+    """A QEMU size ("128M", "2G") in MiB."""
+    scale = {"M": 1, "G": 1024}
+    if mem[-1:].upper() in scale:
+        return int(mem[:-1]) * scale[mem[-1:].upper()]
+    return int(mem) >> 20
+
+
+def numa_args(nodes, harts, mem):
+    """QEMU options for @nodes NUMA nodes: @mem split evenly (whole 4 MiB
+    blocks: rvmem needs node boundaries there), harts in contiguous runs,
+    and distances 10 * (1 + |i - j|)."""
+    per = mem_mib(mem) // nodes // 4 * 4
+    args = []
+    for n in range(nodes):
+        first, last = n * harts // nodes, (n + 1) * harts // nodes - 1
+        args += ["-object", "memory-backend-ram,id=m%d,size=%dM" % (n, per),
+                 "-numa", "node,memdev=m%d,nodeid=%d%s" % (
+                     n, n, ",cpus=%d-%d" % (first, last)
+                     if last >= first else "")]
+    for a in range(nodes):
+        for b in range(a + 1, nodes):
+            args += ["-numa", "dist,src=%d,dst=%d,val=%d" % (
+                a, b, 10 * (1 + b - a))]
+    return args, "%dM" % (per * nodes)
+
+
 def command(image, harts=1, mem="128M", firmware="dynamic", append="",
             dtb=None, sstc=True, icount=False, gdb=False, ext=False,
-            cpu_props=""):
+            cpu_props="", numa=0):
     """The qemu-system-riscv64 command line for one boot. @gdb: wait for
-    gdb on :1234 (-s -S)."""
-    cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu",
+    gdb on :1234 (-s -S). @numa: that many NUMA nodes (numa_args())."""
+    nodes, machine = [], "virt"
+    if numa:
+        nodes, mem = numa_args(numa, harts, mem)
+    if numa > 2:
+        # QEMU 7.2 wires a PLIC per socket (node) wrongly past two and
+        # stops ("unnamed-gpio-out[N] not found"); rvmem takes no device
+        # interrupts, so the APLIC serves as well.
+        machine = "virt,aia=aplic"
+    cmd = ["qemu-system-riscv64", "-M", machine, "-cpu",
            cpu_model(sstc, ext, cpu_props),
-           "-smp", str(harts), "-m", mem, "-nographic", "-monitor", "none",
+           "-smp", str(harts), "-m", mem] + nodes + [
+           "-nographic", "-monitor", "none",
            "-no-reboot",
            "-bios", os.path.join(FIRMWARE_DIR, FIRMWARE[firmware]),
            "-kernel", image]
@@ -145,6 +185,8 @@ def main():
                    help="hide Sstc, so the timer goes through SBI TIME")
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0: deterministic instruction counts")
+    p.add_argument("--numa", type=int, default=0, metavar="NODES",
+                   help="split RAM and harts over this many NUMA nodes")
     p.add_argument("--timeout", type=int, default=0,
                    help="kill QEMU after this many seconds (0: never)")
     p.add_argument("--gdb", action="store_true",
@@ -163,7 +205,8 @@ def main():
             write_mmu_dtb(dtb, a.mmu, a.harts, a.mem, not a.no_sstc, a.ext,
                           a.cpu_props)
         cmd = command(image, a.harts, a.mem, a.firmware, a.append, dtb,
-                      not a.no_sstc, a.icount, a.gdb, a.ext, a.cpu_props)
+                      not a.no_sstc, a.icount, a.gdb, a.ext, a.cpu_props,
+                      numa=a.numa)
         if a.dry_run:
             print(" ".join("'%s'" % c if " " in c or not c else c
                            for c in cmd))

@@ -118,6 +118,10 @@ GUEST_MATRIX = [
     ("dynamic", 1, "128M", True, "no4lvl", {"cpu_props": "svnapot=true"}),
     ("jump", 2, "128M", True, "", {"mmu": "sv57",
                                    "cpu_props": "svnapot=true"}),
+    # NUMA (ci/qemu.py --numa): two nodes, the second across 4 GiB (both
+    # zones); four nodes at distances 20, 30 and 40, one hart each.
+    ("dynamic", 4, "4G", True, "", {"numa": 2}),
+    ("jump", 4, "1G", True, "", {"numa": 4}),
 ]
 GUEST_ARGS_NAMES = {"no4lvl": ",sv39", "smp.test_stray_entry": ",stray-entry",
                     "-- page_alloc_deferred": ",page_alloc_deferred"}
@@ -253,7 +257,8 @@ def guest_name(fw, harts, mem, sstc, append, machine=None):
     return "guest[fw_%s,%dh,%s%s%s%s]" % (
         fw, harts, mem, "" if sstc else ",no-sstc",
         GUEST_ARGS_NAMES.get(append, ""),
-        "".join("," + (k if v is True else v)
+        "".join("," + (k if v is True else
+                       v if isinstance(v, str) else "%s%s" % (k, v))
                 for k, v in sorted((machine or {}).items())))
 
 
@@ -469,6 +474,21 @@ BOOT_CASES = [
      KERNEL_FAILURE,
      [r"BUG: Bad page state: freeing a page that is not allocated .* "
       r"freed by (do_bad_page_free\S*|main)\+0x\w+"], []),
+    # NUMA placement (allocbench --numa): 4 nodes, 2 harts each; every
+    # hart's pages and objects on its own node, every alloc_pages_node()
+    # and kmalloc_node() on the node named. numa=off: one node, booting.
+    ("allocbench_numa", "allocbench",
+     {"harts": 8, "numa": 4, "mem": "1G", "append": "-- --numa"}, 0,
+     [r"numa placement: 4 nodes online, 8 harts"] +
+     [r"^ +%d +%d +\d+ +100%% +\d+ +100%%$" % (h, h // 2)
+      for h in range(8)] +
+     [r'"node": %d, "alloc_pages_node": 256, "on_node": 256, '
+      r'"kmalloc_node": 256, "kmalloc_on_node": 256' % n for n in range(4)],
+     []),
+    ("allocbench_numa_off", "allocbench",
+     {"harts": 4, "numa": 2, "mem": "512M", "append": "numa=off -- --numa"},
+     0, [r"numa=off: the tree's nodes are ignored",
+         r"numa placement: 1 nodes online, 4 harts"], []),
     ("too_little_ram", "hello", {"mem": "8M"}, KERNEL_FAILURE,
      [r"cannot boot: fdt: only 8192 KiB of RAM"], [r"Hello from"]),
 ]
@@ -485,6 +505,19 @@ BROKEN_DTBS = [
                      r"is not in RAM the device tree describes"),
     ("no-map-kernel", r"cannot boot: mm: /reserved-memory/kernel@80200000 is "
                       r"no-map but covers the kernel image"),
+]
+
+
+# A NUMA tree (QEMU -numa: 2 nodes of 64 MiB, 4 harts) broken one way each.
+BROKEN_NUMA_DTBS = [
+    ("numa-node-range", r"cannot boot: fdt: /memory@80000000: numa-node-id "
+                        r"9 is out of range, rvmem takes nodes 0 to 3"),
+    ("numa-cpu-unknown", r"cannot boot: fdt: /cpus/cpu@3: numa-node-id 2, "
+                         r"but no memory node has that numa-node-id"),
+    ("numa-partial", r"cannot boot: fdt: /cpus/cpu@3 has no numa-node-id "
+                     r"but /memory@\w+ has one"),
+    ("numa-distance", r"cannot boot: fdt: /distance-map: distance-matrix "
+                      r"entry 0: node 0 to 0 is 5"),
 ]
 
 
@@ -507,21 +540,28 @@ def run_boot_case(builddir, case):
     return [check_boot(name, status, text, want, must, must_not)]
 
 
-def dump_base_dtb(tmp):
-    """QEMU's own tree, made once before the jobs that corrupt it run."""
-    base = os.path.join(tmp, "virt.dtb")
+def dump_base_dtb(tmp, numa=0):
+    """QEMU's own tree, made once before the jobs that corrupt it run;
+    with @numa nodes (4 harts, 64 MiB each), virt-numa.dtb."""
+    base = os.path.join(tmp, "virt-numa.dtb" if numa else "virt.dtb")
+    nodes, mem = ([], "128M")
+    if numa:
+        nodes, mem = qemu.numa_args(numa, 4, "128M")
     subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + base,
-                    "-m", "128M", "-nographic"], check=True,
-                   capture_output=True)
+                    "-smp", "4" if numa else "1", "-m", mem] + nodes +
+                   ["-nographic"], check=True, capture_output=True)
     return base
 
 
-def run_broken_dtb(builddir, base, kind, pattern):
+def run_broken_dtb(builddir, base, kind, pattern, machine=None):
+    """Boot hello with @base broken as @kind on the machine it came from
+    (@machine: qemu.boot() options)."""
     tmp = os.path.dirname(base)
     broken = os.path.join(tmp, kind + ".dtb")
     with open(base, "rb") as f, open(broken, "wb") as g:
         g.write(brokendtb.make_broken_dtb(f.read(), kind))
-    status, text = boot(qemu.image_path("hello", builddir), dtb=broken)
+    status, text = boot(qemu.image_path("hello", builddir), dtb=broken,
+                        **(machine or {}))
     return [check_boot("broken_dtb_" + kind, status, text, KERNEL_FAILURE,
                        [pattern], [r"Hello from"])]
 
@@ -728,7 +768,7 @@ def gdb_checks(out, log):
     mem = re.search(r"MemTotal: +(\d+) kB\nMemFree: +(\d+) kB",
                     out.get("rvmem-meminfo", ""))
     pages = 0
-    for line in re.findall(r"^Node 0, zone +\S+((?: +\d+)+)$",
+    for line in re.findall(r"^Node \d+, zone +\S+((?: +\d+)+)$",
                            out.get("rvmem-buddyinfo", ""), re.M):
         pages += sum(int(n) << o for o, n in enumerate(line.split()))
     harts = re.findall(r"^\d+ +\d+ +0x[0-9a-f]+",
@@ -807,6 +847,10 @@ def jobs(builddir, tmp):
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
+    base = dump_base_dtb(tmp, numa=2)
+    for kind, pattern in BROKEN_NUMA_DTBS:
+        yield run_broken_dtb, (builddir, base, kind, pattern,
+                               {"harts": 4, "numa": 2, "mem": "128M"})
 
 
 def main():

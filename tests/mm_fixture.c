@@ -8,6 +8,7 @@
 #include <string.h>
 #include <rvmem/anon.h>
 #include <rvmem/internal/memblock.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
@@ -21,6 +22,7 @@ void *mm_fixture_arena(phys_addr_t base, phys_addr_t size)
 	void *arena = host_phys_arena(base, size);
 
 	memblock_reset();
+	numa_reset();
 	return arena;
 }
 
@@ -42,6 +44,23 @@ static bool add_ranges(const struct boot_range *r, int nr, bool reserve)
 	return true;
 }
 
+/* NUMA nodes from @r's nids, if any is not 0 (else all is node 0). */
+static bool add_nodes(const struct boot_range *r, int nr)
+{
+	int i, numa = 0;
+
+	for (i = 0; i < nr; i++)
+		numa |= r[i].nid;
+	for (i = 0; numa && i < nr; i++)
+		if (numa_add_memblk(r[i].nid, r[i].base,
+				    r[i].base + r[i].size)) {
+			printk("mm_fixture: numa_add_memblk(%u): error\n",
+			       r[i].nid);
+			return false;
+		}
+	return true;
+}
+
 unsigned long mm_fixture_boot(const struct boot_range *ram, int nr_ram,
 			      const struct boot_range *resv, int nr_resv)
 {
@@ -51,7 +70,7 @@ unsigned long mm_fixture_boot(const struct boot_range *ram, int nr_ram,
 
 	mm_fixture_arena(ram[0].base, end - ram[0].base);
 	nr_pagetable_pages = 0;		/* the old arena's tables are gone */
-	if (!add_ranges(ram, nr_ram, false) ||
+	if (!add_nodes(ram, nr_ram) || !add_ranges(ram, nr_ram, false) ||
 	    !add_ranges(resv, nr_resv, true))
 		return 0;
 	err = free_area_init();
@@ -71,10 +90,10 @@ unsigned long mm_fixture_boot(const struct boot_range *ram, int nr_ram,
 unsigned long mm_fixture_boot_4g(void)
 {
 	static const struct boot_range ram[] = {
-		{ SZ_4G - MiB(32), MiB(64) },
+		{ .base = SZ_4G - MiB(32), .size = MiB(64) },
 	};
 	static const struct boot_range resv[] = {
-		{ SZ_4G - MiB(32), MiB(2) },
+		{ .base = SZ_4G - MiB(32), .size = MiB(2) },
 	};
 
 	return mm_fixture_boot(ram, ARRAY_SIZE(ram), resv, ARRAY_SIZE(resv));
@@ -82,8 +101,8 @@ unsigned long mm_fixture_boot_4g(void)
 
 unsigned long mm_fixture_boot_small(phys_addr_t size)
 {
-	const struct boot_range ram = { MM_VIRT_BASE, size };
-	const struct boot_range resv = { MM_VIRT_BASE, MiB(2) };
+	const struct boot_range ram = { .base = MM_VIRT_BASE, .size = size };
+	const struct boot_range resv = { .base = MM_VIRT_BASE, .size = MiB(2) };
 
 	return mm_fixture_boot(&ram, 1, &resv, 1);
 }
@@ -122,26 +141,26 @@ unsigned long mm_data_pages(void)
 unsigned long mm_free_total(void)
 {
 	unsigned long sum = 0;
-	int z;
+	struct zone *zone;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		sum += zones[z].free_pages + zone_pcp_count(&zones[z]);
+	for_each_zone(zone)
+		sum += zone->free_pages + zone_pcp_count(zone);
 	return sum;
 }
 
 unsigned long mm_managed_total(void)
 {
 	unsigned long sum = 0;
-	int z;
+	struct zone *zone;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		sum += zones[z].managed_pages;
+	for_each_zone(zone)
+		sum += zone->managed_pages;
 	return sum;
 }
 
-bool mm_recovered(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS])
+bool mm_recovered(unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS])
 {
-	unsigned long now[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long now[NR_ZONEIDS][NR_PAGE_ORDERS];
 	bool same;
 
 	drain_local_pages(NULL);

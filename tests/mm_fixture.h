@@ -39,12 +39,13 @@ void *mm_fixture_arena(phys_addr_t base, phys_addr_t size);
 /**
  * mm_fixture_boot() - boot memblock and the page allocator on a new arena
  * @ram: RAM ranges, ascending; the arena spans the first base to the last
- *       end, and the gaps between ranges are holes
+ *       end, and the gaps between ranges are holes; if any has a nid
+ *       other than 0, each range is that NUMA node's (numa_add_memblk())
  * @nr_ram: entries in @ram, at least one
  * @resv: ranges to reserve before the page allocator starts (may be NULL)
  * @nr_resv: entries in @resv
  *
- * Runs memblock_reset(), memblock_add() and memblock_reserve() for each
+ * Runs memblock_reset(), numa_reset(), memblock_add() and memblock_reserve() for each
  * range, free_area_init(), memblock_free_all() and setup_per_zone_wmarks().
  * Return: the pages memblock_free_all() released, or 0 (with a message
  * naming the step) if a step failed.
@@ -111,7 +112,7 @@ unsigned long mm_managed_total(void);
  * every managed page is free, printing what differs.
  * Return: true if the page allocator is as it was.
  */
-bool mm_recovered(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS]);
+bool mm_recovered(unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS]);
 
 /**
  * mm_buddy_model_take() - predict free_area counts after the buddy hands

@@ -27,7 +27,7 @@
 
 struct walk {
 	struct ktest *t;
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	unsigned long free0;
 	struct kmem_cache *cache;
 	struct pgtable pt;

@@ -1270,6 +1270,103 @@ static void board_parse_fdt_no_finisher(struct ktest *t)
 }
 
 /* Expect an unterminated bootargs to be refused, a missing one to be "". */
+/*
+ * A NUMA tree like QEMU's -numa: two memory nodes of 64 MiB on nodes 0
+ * and 1, four harts two a node, and a distance-map with the given
+ * <from to distance> triples (@nr_cells cells; none: no map).
+ */
+static void numa_tree(const u32 *matrix, int nr_cells)
+{
+	unsigned int i;
+	char name[16];
+
+	root_begin();
+	for (i = 0; i < 2; i++) {
+		u64 base = 0x80000000 + i * MiB(64);
+
+		snprintf(name, sizeof(name), "memory@%llx",
+			 (unsigned long long)base);
+		fb_begin_node(&fb, name);
+		fb_prop_str(&fb, "device_type", "memory");
+		fb_prop_u32(&fb, "numa-node-id", i);
+		fb_prop_cells(&fb, "reg", 4, HI(base), LO(base), 0, MiB(64));
+		fb_end_node(&fb);
+	}
+	if (nr_cells) {
+		u32 be[12];
+		int c;
+
+		for (c = 0; c < nr_cells; c++)
+			be[c] = __builtin_bswap32(matrix[c]);
+		fb_begin_node(&fb, "distance-map");
+		fb_prop_str(&fb, "compatible", "numa-distance-map-v1");
+		fb_prop(&fb, "distance-matrix", be, nr_cells * 4);
+		fb_end_node(&fb);
+	}
+	cpus_begin();
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "cpu@%x", i);
+		fb_begin_node(&fb, name);
+		fb_prop_str(&fb, "device_type", "cpu");
+		fb_prop_u32(&fb, "reg", i);
+		fb_prop_u32(&fb, "numa-node-id", i / 2);
+		fb_prop_str(&fb, "riscv,isa", "rv64imafdc_zicsr");
+		fb_end_node(&fb);
+	}
+	fb_end_node(&fb);
+	finish();
+}
+
+/*
+ * Expect a NUMA tree's nodes on the RAM ranges and harts, its distances
+ * (one direction given: the other the same), and a tree without NUMA to
+ * be node 0 at the default distances.
+ */
+static void board_parse_fdt_numa(struct ktest *t)
+{
+	static const u32 matrix[] = { 0, 0, 10, 0, 1, 25, 1, 1, 10 };
+	unsigned int i;
+
+	numa_tree(matrix, ARRAY_SIZE(matrix));
+	KTEST_ASSERT_EQ(t, parse(0), 0);
+	KTEST_EXPECT_TRUE(t, bi.numa);
+	KTEST_ASSERT_EQ(t, bi.nr_mem, 2);
+	KTEST_EXPECT_EQ(t, bi.mem[0].nid, 0);
+	KTEST_EXPECT_EQ(t, bi.mem[1].nid, 1);
+	for (i = 0; i < 4; i++)
+		KTEST_EXPECT_EQ(t, boot_hart_node(&bi, i), i / 2);
+	KTEST_EXPECT_EQ(t, bi.distance[0][0], LOCAL_DISTANCE);
+	KTEST_EXPECT_EQ(t, bi.distance[0][1], 25);
+	KTEST_EXPECT_EQ(t, bi.distance[1][0], 25);
+	numa_tree(NULL, 0);
+	KTEST_ASSERT_EQ(t, parse(0), 0);
+	KTEST_EXPECT_EQ(t, bi.distance[1][0], REMOTE_DISTANCE);
+	minimal_begin();
+	finish();
+	KTEST_ASSERT_EQ(t, parse(0), 0);
+	KTEST_EXPECT_TRUE(t, !bi.numa);
+	KTEST_EXPECT_EQ(t, bi.mem[0].nid, 0);
+	KTEST_EXPECT_EQ(t, boot_hart_node(&bi, 3), 0);
+}
+
+/* Expect malformed distance-maps refused with the entry named. */
+static void board_parse_fdt_numa_bad_distance(struct ktest *t)
+{
+	static const u32 short_map[] = { 0, 1 };
+	static const u32 too_near[] = { 0, 1, 10 };
+	static const u32 no_node[] = { 0, 2, 20 };
+
+	numa_tree(short_map, ARRAY_SIZE(short_map));
+	KTEST_EXPECT_EQ(t, parse(0), -EINVAL);
+	KTEST_EXPECT_STREQ(t, err, "fdt: /distance-map: distance-matrix is 8 bytes, not a whole number of <from to distance> triples");
+	numa_tree(too_near, ARRAY_SIZE(too_near));
+	KTEST_EXPECT_EQ(t, parse(0), -EINVAL);
+	KTEST_EXPECT_STREQ(t, err, "fdt: /distance-map: distance-matrix entry 0: node 0 to 1 is 10; a node is 10 from itself and 11 to 255 from another");
+	numa_tree(no_node, ARRAY_SIZE(no_node));
+	KTEST_EXPECT_EQ(t, parse(0), -EINVAL);
+	KTEST_EXPECT_STREQ(t, err, "fdt: /distance-map: distance-matrix entry 0 names node 0 to 2, but only nodes with memory exist");
+}
+
 static void board_parse_fdt_chosen(struct ktest *t)
 {
 	root_begin();
@@ -1349,6 +1446,8 @@ KTEST_SUITE(board_fdt_suite) = {
 		KTEST_CASE(board_parse_fdt_sifive_test),
 		KTEST_CASE(board_parse_fdt_no_finisher),
 		KTEST_CASE(board_parse_fdt_chosen),
+		KTEST_CASE(board_parse_fdt_numa),
+		KTEST_CASE(board_parse_fdt_numa_bad_distance),
 		KTEST_CASE(boot_mmu_name_all),
 		KTEST_CASE(boot_isa_has_whole_names),
 		{}

@@ -68,8 +68,8 @@ static void release(struct held *h)
  */
 static void alloc_pages_split_exact(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
+	unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS];
 	unsigned long model[NR_PAGE_ORDERS], free0;
 	struct zone *normal = &zones[ZONE_NORMAL];
 	unsigned int batch0, batch3;
@@ -114,8 +114,8 @@ static void alloc_pages_split_exact(struct ktest *t)
  */
 static void __free_pages_merges_buddies(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
+	unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS];
 	const unsigned int big = PCP_MAX_ORDER + 1;
 	struct page *blk[64];
 	u64 rng = 42;
@@ -165,7 +165,7 @@ static void expect_block(struct ktest *t, const struct page *page,
  */
 static void alloc_pages_natural_alignment(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	struct page *blk[2][NR_PAGE_ORDERS];
 	static const gfp_t gfp[2] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA32 };
 	unsigned int g, o;
@@ -367,7 +367,7 @@ static void alloc_pages_exact_keeps_exact_pages(struct ktest *t)
 		1, PAGE_SIZE, 3 * PAGE_SIZE, 5 * PAGE_SIZE + 1,
 		1000 * PAGE_SIZE,
 	};
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	unsigned long free0 = 0;
 	unsigned int i;
 	void *p;
@@ -442,7 +442,7 @@ static void nr_free_pages_and_si_meminfo(struct ktest *t)
  */
 static void alloc_pages_exhaust_and_recover(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	struct held h[NR_PAGE_ORDERS], atomic;
 	unsigned long got = 0;
 	int o;
@@ -498,7 +498,7 @@ static unsigned long pcp_blocks(unsigned int zone, unsigned int order)
  */
 static void pcp_lists_refill_orders_1_to_3(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	struct zone *normal = &zones[ZONE_NORMAL];
 	unsigned int o;
 

@@ -61,13 +61,13 @@ struct stress {
 static unsigned long *pfn_bitmap;
 
 static const struct boot_range stress_ram[] = {
-	{ SZ_4G - MiB(128), MiB(64) },
-	{ SZ_4G - MiB(60), MiB(124) },
+	{ .base = SZ_4G - MiB(128), .size = MiB(64) },
+	{ .base = SZ_4G - MiB(60), .size = MiB(124) },
 };
 
 static const struct boot_range stress_resv[] = {
-	{ SZ_4G - MiB(128), MiB(2) },
-	{ SZ_4G + MiB(10) + 0x3000, 0x19000 },
+	{ .base = SZ_4G - MiB(128), .size = MiB(2) },
+	{ .base = SZ_4G + MiB(10) + 0x3000, .size = 0x19000 },
 };
 
 static unsigned long stress_boot(void)
@@ -420,7 +420,7 @@ static void stress_init(struct stress *s, u64 seed, unsigned int max_live,
  */
 static void alloc_pages_random_vs_shadow(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	static struct stress s;
 	unsigned long managed;
 
@@ -487,7 +487,7 @@ static void *stress_thread_fn(void *arg)
  */
 static void alloc_pages_smp_random(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	static struct stress_thread st[STRESS_SMP_THREADS];
 	static struct handoff handoff;
 	unsigned long errors = 0, ops = 0, fails = 0;

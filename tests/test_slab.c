@@ -17,7 +17,7 @@
 #include "../core/mm/internal.h"
 #include "mm_fixture.h"
 
-static unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+static unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 
 static bool slab_boot(void)
 {

@@ -520,7 +520,7 @@ static void slab_smp_storm_and_shrink(struct ktest *t)
 {
 	static struct storm_thread th[STORM_THREADS + 1];
 	static struct storm st;
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	unsigned long *p;
 	unsigned int i;
 

@@ -104,6 +104,14 @@ unsigned long producer_consumer_spent(void);
  */
 int run_scaling(const char *prefix);
 
+/**
+ * run_numa() - the NUMA mode: where each hart's allocations land, and
+ * alloc_pages_node()/kmalloc_node() per node (numa.c)
+ *
+ * Return: 0, or 1 if an allocation failed.
+ */
+int run_numa(void);
+
 /* xorshift32: seeded, repeatable. */
 static inline unsigned int bench_rand(unsigned int *x)
 {

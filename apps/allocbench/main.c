@@ -5,6 +5,7 @@
  *
  *	allocbench [WORKLOAD-PREFIX]
  *	allocbench --scaling [WORKLOAD-PREFIX]
+ *	allocbench --numa
  *
  * Each workload runs a warm-up pass and a measured pass and prints one
  * JSON line: workload, allocator, ops, instructions, insn_per_op,
@@ -14,7 +15,8 @@
  * is what CI gates on. insn_per_op is the allocator's alone: the same
  * loop run with the null allocator (harness_per_op) is subtracted.
  * ns_per_op is wall time, meaningful only without -icount, and varies.
- * --scaling runs every hart at once instead (scaling.c).
+ * --scaling runs every hart at once instead (scaling.c); --numa says
+ * where allocations land (numa.c).
  * Exits 1 if an allocator failed during a workload.
  */
 #include <stdio.h>
@@ -174,6 +176,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (argc > 1 && !strcmp(argv[1], "--scaling"))
 		return run_scaling(argc > 2 ? argv[2] : "");
+	if (argc > 1 && !strcmp(argv[1], "--numa"))
+		return run_numa();
 	prefix = argc > 1 ? argv[1] : "";
 	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
 		if (strncmp(workloads[i].name, prefix, strlen(prefix)))

@@ -15,6 +15,7 @@
 #include <rvmem/internal/memblock.h>
 #include <rvmem/mm.h>
 #include <rvmem/internal/mmzone.h>
+#include <rvmem/numa.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
@@ -77,7 +78,7 @@ static unsigned long give_back(struct list_head *held)
 
 static unsigned long page_zone_deferred_pfn(const struct page *page)
 {
-	return zones[page_zonenum(page)].deferred_pfn;
+	return zones[page_zone_id(page)].deferred_pfn;
 }
 
 static unsigned long zones_min(void)
@@ -85,36 +86,43 @@ static unsigned long zones_min(void)
 	unsigned long sum = 0;
 	int z;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
+	for (z = 0; z < NR_ZONEIDS; z++)
 		sum += zones[z].watermark[WMARK_MIN];
 	return sum;
 }
 
 /*
- * Expect each zone to lie on its side of 4 GiB, to manage no more than it
- * holds, and every managed page to be free once the per-hart lists are
- * drained (nothing else allocates while the selftest runs).
+ * Expect each node's zones to lie on their side of 4 GiB, to manage no
+ * more than they hold, and every managed page to be free once the
+ * per-hart lists are drained (nothing else allocates while the selftest
+ * runs).
  */
 static void page_alloc_zones_match_ram(struct ktest *t)
 {
-	struct zone *dma32 = &zones[ZONE_DMA32], *normal = &zones[ZONE_NORMAL];
+	unsigned long managed = 0;
 	struct sysinfo si;
-	int z;
+	int nid, z;
 
-	KTEST_ASSERT_TRUE(t, populated_zone(dma32));
-	KTEST_EXPECT_TRUE(t, zone_end_pfn(dma32) <= DMA32_LIMIT_PFN);
-	if (populated_zone(normal))
-		KTEST_EXPECT_TRUE(t, normal->zone_start_pfn >= DMA32_LIMIT_PFN);
-	for (z = 0; z < MAX_NR_ZONES; z++) {
+	KTEST_ASSERT_TRUE(t, populated_zone(&zones[ZONE_DMA32]));
+	for_each_online_node(nid) {
+		struct zone *dma32 = &NODE_DATA(nid)->node_zones[ZONE_DMA32];
+		struct zone *normal = &NODE_DATA(nid)->node_zones[ZONE_NORMAL];
+
+		KTEST_EXPECT_TRUE(t, zone_end_pfn(dma32) <= DMA32_LIMIT_PFN);
+		if (populated_zone(normal))
+			KTEST_EXPECT_TRUE(t, normal->zone_start_pfn >=
+					  DMA32_LIMIT_PFN);
+	}
+	for (z = 0; z < NR_ZONEIDS; z++) {
 		KTEST_EXPECT_TRUE(t, zones[z].managed_pages <=
 				  zones[z].present_pages);
 		KTEST_EXPECT_TRUE(t, zones[z].present_pages <=
 				  zones[z].spanned_pages);
+		managed += zones[z].managed_pages;
 	}
 	drain_all_pages();
 	si_meminfo(&si);
-	KTEST_EXPECT_EQ(t, si.totalram,
-			dma32->managed_pages + normal->managed_pages);
+	KTEST_EXPECT_EQ(t, si.totalram, managed);
 	KTEST_EXPECT_EQ(t, si.freeram, nr_free_pages());
 	KTEST_EXPECT_TRUE(t, si.freeram <= si.totalram);
 }
@@ -129,8 +137,8 @@ static void page_alloc_zones_match_ram(struct ktest *t)
  */
 static void alloc_pages_every_free_page(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
+	unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS];
 	unsigned long free0, taken;
 	struct list_head held = LIST_HEAD_INIT(held);
 
@@ -350,8 +358,8 @@ static void run_on_hart(void *arg)
  */
 static void alloc_pages_random_on_each_hart(struct ktest *t)
 {
-	unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
+	unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS];
 	size_t bitmap_bytes = DIV_ROUND_UP(max_pfn - memmap_base_pfn,
 					   BITS_PER_LONG) * sizeof(long);
 	unsigned long allocs = 0, fails = 0, errors = 0;
@@ -407,7 +415,7 @@ static unsigned long hart_pcp_pages(unsigned int cpu, unsigned int order)
 	unsigned long sum = 0;
 	int z;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
+	for (z = 0; z < NR_ZONEIDS; z++)
 		sum += pcp_count(&zones[z], cpu, order) << order;
 	return sum;
 }
@@ -458,7 +466,7 @@ static void memmap_deferred_at_boot(struct ktest *t)
 	unsigned long deferred = 0;
 	int z;
 
-	for (z = 0; z < MAX_NR_ZONES; z++) {
+	for (z = 0; z < NR_ZONEIDS; z++) {
 		struct zone *zone = &zones[z];
 
 		if (zone->deferred_pfn >= zone_end_pfn(zone))
@@ -521,7 +529,7 @@ static void alloc_pages_takes_deferred_memory(struct ktest *t)
 	printk("        # took %lu MiB of %lu MiB free\n",
 	       taken >> (20 - PAGE_SHIFT), free0 >> (20 - PAGE_SHIFT));
 	KTEST_EXPECT_EQ(t, bad, 0);
-	for (z = 0; z < MAX_NR_ZONES; z++)
+	for (z = 0; z < NR_ZONEIDS; z++)
 		KTEST_EXPECT_EQ(t, free_pages_in(zones[z].deferred_pfn,
 						 zone_end_pfn(&zones[z])), 0);
 	KTEST_EXPECT_TRUE(t, nr_free_pages() < zones_min());

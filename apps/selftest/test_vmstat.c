@@ -20,7 +20,9 @@ static unsigned long delta(enum vm_event_item item)
 
 /*
  * 8 order-0 pages and one order-5 block allocated and freed; 10
- * kmalloc(64) objects (after a warm-up pair) allocated and freed.
+ * kmalloc(64) objects (after warm-up: 10 allocated and freed, so that
+ * this hart's sheaves hold them and no new slab is needed whatever
+ * earlier suites left) allocated and freed.
  * Expect pgalloc and pgfree +40 each, slab_alloc and slab_free +10.
  */
 static void vmstat_alloc_free(struct ktest *t)
@@ -29,7 +31,10 @@ static void vmstat_alloc_free(struct ktest *t)
 	void *objs[10];
 	unsigned int i;
 
-	kfree(kmalloc(64, GFP_KERNEL));
+	for (i = 0; i < 10; i++)	/* warm-up: objects in this hart's sheaf */
+		objs[i] = kmalloc(64, GFP_KERNEL);
+	for (i = 0; i < 10; i++)
+		kfree(objs[i]);
 	all_vm_events(before);
 	for (i = 0; i < 8; i++)
 		pages[i] = alloc_page(GFP_KERNEL);

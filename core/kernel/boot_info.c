@@ -45,3 +45,13 @@ bool boot_isa_has(const struct boot_info *bi, const char *ext)
 			return true;
 	return false;
 }
+
+unsigned int boot_hart_node(const struct boot_info *bi, u32 hartid)
+{
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_harts; i++)
+		if (bi->hartid[i] == hartid)
+			return bi->hart_node[i];
+	return 0;
+}

@@ -26,6 +26,7 @@
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
 #include <rvmem/mm.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/vmalloc.h>
 
@@ -78,6 +79,7 @@ static void hart_prepare(unsigned int cpu, u32 hartid)
 	hart_init_tls(h);
 	h->cpu = cpu;
 	h->hartid = hartid;
+	numa_add_cpu(cpu, hartid);
 	h->trap_stack_top = (unsigned long)trap_stacks[cpu] + TRAP_STACK_SIZE;
 }
 

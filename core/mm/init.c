@@ -9,9 +9,11 @@
  */
 #define pr_fmt(fmt) "mm: " fmt
 
+#include <errno.h>
 #include <rvmem/boot.h>
 #include <rvmem/internal/memblock.h>
 #include <rvmem/mm.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/panic.h>
 #include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
@@ -113,8 +115,10 @@ static void print_memory_line(void)
 void mm_init(void)
 {
 	phys_addr_t free;
+	int err;
 
 	memblock_from_boot_info(&boot_info);
+	numa_init(&boot_info);
 	free = memblock_free_size();
 	if (memblock.debug)
 		memblock_dump_all();
@@ -122,7 +126,11 @@ void mm_init(void)
 		boot_fail("mm: only %llu KiB free after reservations, rvmem "
 			  "needs at least %lu KiB",
 			  (unsigned long long)(free >> 10), MM_MIN_FREE >> 10);
-	if (free_area_init()) {
+	err = free_area_init();
+	if (err == -EINVAL)
+		boot_fail("mm: the NUMA nodes' memory layout is unusable "
+			  "(see the line above)");
+	if (err) {
 		memblock_dump_all();
 		boot_fail("mm: cannot allocate mem_map");
 	}

@@ -7,6 +7,7 @@
 
 #include <rvmem/internal/mm.h>
 #include <rvmem/internal/mmzone.h>
+#include <rvmem/internal/numa.h>
 
 /**
  * __free_pages_core() - hand free boot memory to the buddy allocator
@@ -19,6 +20,12 @@
  * Context: boot (memblock_free_all()).
  */
 void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn);
+
+/**
+ * zone_pcp_set_node() - point hart @cpu's page lists at the first zones
+ * of its node's zonelists (per_cpu_pages.local_offset)
+ */
+void zone_pcp_set_node(unsigned int cpu);
 
 /** mem_map_bytes - bytes of struct page allocated by free_area_init() */
 extern unsigned long mem_map_bytes;
@@ -39,7 +46,7 @@ unsigned long unmap_free_pages(unsigned long start, unsigned long nr,
 
 static inline struct zone *page_zone(const struct page *page)
 {
-	return &zones[page_zonenum(page)];
+	return &zones[page_zone_id(page)];
 }
 
 /*
@@ -113,6 +120,25 @@ struct slab_barn {
 };
 
 /**
+ * struct kmem_cache_node - a cache's slabs and barn on one NUMA node
+ * @partial: its slabs there with free objects; empty ones at the tail
+ * @full: its slabs there with every object out (in use or in a sheaf)
+ * @nr_partial: slabs on @partial
+ * @nr_empty: of those, slabs with no object out
+ * @barn: full and empty sheaves for the node's harts
+ *
+ * A slab is listed on the node its pages are on (page_to_nid()); a hart
+ * refills its sheaves from its own node's barn and slabs.
+ */
+struct kmem_cache_node {
+	struct list_head partial;
+	struct list_head full;
+	unsigned long nr_partial;
+	unsigned long nr_empty;
+	struct slab_barn barn;
+};
+
+/**
  * struct kmem_cache - a cache of objects of one size
  * @slab_mask: (PAGE_SIZE << @order) - 1: an object's offset in its slab
  *             is its physical address & @slab_mask (slabs are blocks of
@@ -134,14 +160,10 @@ struct slab_barn {
  * @flags: SLAB_* flags (debug flags include the slub_debug ones)
  * @ctor: constructor, or NULL
  * @name: for reports and slabinfo
- * @lock: protects everything below, the barn, and page->freelist,
+ * @lock: protects everything below, the barns, and page->freelist,
  *        counters and lru of the cache's slabs
- * @partial: slabs with free objects; empty ones at the tail
- * @full: slabs with every object out (in use or in a sheaf)
- * @nr_partial: slabs on @partial
- * @nr_empty: of those, slabs with no object out
  * @nr_slabs: all slabs
- * @barn: full and empty sheaves shared by the harts
+ * @node: slab lists and barn per NUMA node
  * @list: on slab_caches
  * @cpu: each hart's sheaves, one cache line each, for the harts that exist
  */
@@ -164,12 +186,8 @@ struct kmem_cache {
 	void (*ctor)(void *object);
 	const char *name;
 	spinlock_t lock;
-	struct list_head partial;
-	struct list_head full;
-	unsigned long nr_partial;
-	unsigned long nr_empty;
 	unsigned long nr_slabs;
-	struct slab_barn barn;
+	struct kmem_cache_node node[MAX_NUMNODES];
 	struct list_head list;
 	struct kmem_cache_cpu cpu[];
 };
@@ -243,11 +261,19 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
  * new_slab() - a slab of @s from the page allocator, all objects free
  * @s: the cache
  * @gfp: GFP flags (__GFP_ZERO is ignored)
+ * @nid: the node to take its pages from first, or NUMA_NO_NODE for the
+ *       calling hart's (the page allocator may fall back to another)
  *
  * Return: the slab's page, on no list and not counted in @s->nr_slabs,
  * or NULL. Context: interrupts as the caller's @gfp allows, no lock held.
  */
-struct page *new_slab(struct kmem_cache *s, gfp_t gfp);
+struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid);
+
+/* The slab lists and barn of @s on node @nid. */
+static inline struct kmem_cache_node *get_node(struct kmem_cache *s, int nid)
+{
+	return &s->node[nid];
+}
 
 /** slab_list_add() - list an inactive slab by its use. @s->lock held. */
 void slab_list_add(struct kmem_cache *s, struct page *page);
@@ -257,8 +283,9 @@ void slab_list_del(struct kmem_cache *s, struct page *page);
 
 /**
  * slab_trim_empty() - free empty slabs until at most @keep are cached
+ * on each node
  * @s: the cache, its lock held
- * @keep: empty slabs to keep
+ * @keep: empty slabs to keep per node
  *
  * Return: pages returned to the page allocator.
  */
@@ -375,12 +402,13 @@ extern slab_flags_t slub_debug;
  * @gfp: GFP flags; __GFP_ZERO zeroes the first @orig_size bytes
  * @orig_size: the bytes asked for, at most @s->object_size (0: all of
  *             them): with red zones, the rest of the object is red zone
+ * @nid: the node to take it from, or NUMA_NO_NODE for the caller's
  * @caller: who asked (recorded with SLAB_STORE_USER)
  *
  * Return: the object, or NULL. Context: as kmem_cache_alloc().
  */
 void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp,
-		       unsigned int orig_size, unsigned long caller);
+		       unsigned int orig_size, int nid, unsigned long caller);
 
 /**
  * slab_debug_resize() - the bytes of an allocated object now in use
@@ -470,6 +498,8 @@ void __noreturn kfree_invalid(const void *x, const char *why,
  * and kfree(), so _RET_IP_ in them is the caller's address.
  */
 void *kmalloc_large(size_t size, gfp_t gfp);
+/* kmalloc_large() from node @nid first, for __kmalloc_node(). */
+void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
 void kfree_large(struct page *page, const void *x);
 
 /**

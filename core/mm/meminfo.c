@@ -12,6 +12,7 @@
 #include <rvmem/anon.h>
 #include <rvmem/mm.h>
 #include <rvmem/internal/mmzone.h>
+#include <rvmem/numa.h>
 #include <rvmem/param.h>
 #include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
@@ -25,17 +26,35 @@ unsigned long nr_page_tables(void)
 	return READ_ONCE(nr_pagetable_pages);
 }
 
+/* Per node, as /sys/devices/system/node/nodeN/meminfo: only with NUMA. */
+static void show_node_meminfo(void)
+{
+	struct sysinfo si;
+	int nid;
+
+	if (num_online_nodes() < 2)
+		return;
+	for_each_online_node(nid) {
+		si_meminfo_node(&si, nid);
+		printk("Node %d MemTotal:       %8lu kB\n", nid,
+		       K(si.totalram));
+		printk("Node %d MemFree:        %8lu kB\n", nid, K(si.freeram));
+		printk("Node %d MemUsed:        %8lu kB\n", nid,
+		       K(si.totalram - si.freeram));
+	}
+}
+
 void show_meminfo(void)
 {
 	struct c_heap_stats c_heap;
 	struct sysinfo si;
 	unsigned long pcp = 0;
-	int z;
+	struct zone *zone;
 
 	si_meminfo(&si);
 	c_heap_get_stats(&c_heap);
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		pcp += zone_pcp_count(&zones[z]);
+	for_each_zone(zone)
+		pcp += zone_pcp_count(zone);
 	printk("MemTotal:       %8lu kB\n", K(si.totalram));
 	printk("MemFree:        %8lu kB\n", K(si.freeram));
 	printk("PerHartLists:   %8lu kB\n", K(pcp));
@@ -47,6 +66,7 @@ void show_meminfo(void)
 	printk("CommitLimit:    %8lu kB\n", K(vm_commit_limit()));
 	printk("Committed_AS:   %8lu kB\n", K(READ_ONCE(vm_committed_pages)));
 	printk("Memmap:         %8lu kB\n", mem_map_bytes >> 10);
+	show_node_meminfo();
 }
 
 static void mm_report(void)

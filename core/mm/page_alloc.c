@@ -9,11 +9,26 @@
  * pfn ^ (1 << order)) while that buddy is free, of the same order and in
  * the same zone.
  *
+ * NUMA: each node has its own zones (zones[] holds them node by node)
+ * and zonelists ordered by node_distance(), built by build_zonelists().
+ * A plain request starts at the calling hart's node and falls back to
+ * the nearest node with memory; alloc_pages_node() starts at the node it
+ * names; __GFP_THISNODE stops at it. Zones never merge blocks across a
+ * node boundary (page_is_buddy() compares zones; node spans start on
+ * MAX_ORDER_NR_PAGES boundaries anyway).
+ *
  * Blocks of orders 0 to PCP_MAX_ORDER are cached per hart, zone and order
  * (struct pcp_list, PG_pcp on the block's first page). An empty list is
  * refilled by splitting one larger block (zone->pcp_batch[order] blocks),
  * a list past its high mark gives a batch back, each under one lock hold.
  * The slow path and a stopping hart drain them.
+ *
+ * A hart has lists for the zones of every node: freeing a page of another
+ * node puts it on this hart's list of that node's zone, as fast as a
+ * local free, and a drain returns it to its own node's buddy. Only
+ * alloc_pages_node() for that node takes from such a list again; plain
+ * allocations pop the list of the first zone in the hart's own node's
+ * zonelist (per_cpu_pages.local_offset), so they stay local.
  *
  * Paths: alloc_pages() pops this hart's list of the preferred zone
  * (fast: no lock, no watermark, no frame); on a miss, for larger orders
@@ -42,6 +57,7 @@
 #include <asm/processor.h>
 #include <rvmem/fault-inject.h>
 #include <rvmem/internal/memblock.h>
+#include <rvmem/numa.h>
 #include <rvmem/param.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
@@ -70,9 +86,9 @@
 #define PCP_TO_HEAD		((1UL << PG_pcp) | (1UL << PG_head))
 
 /*
- * Where a zone's lists start in struct per_cpu_pages (64 bytes a zone),
+ * Where a zone's lists start in struct per_cpu_pages (128 bytes a zone),
  * straight from page->flags: no flag bit lies between the page flags and
- * the zone index, so one shift does it.
+ * the zone id, so one shift does it.
  */
 #define PCP_ZONE_SHIFT		7
 #define PCP_ZONE_OFFSET(flags)	((flags) >> (ZONE_SHIFT - PCP_ZONE_SHIFT))
@@ -87,7 +103,8 @@ _Static_assert(NR_PAGEFLAGS <= ZONE_SHIFT - PCP_ZONE_SHIFT,
 #define DEBUG_PAGES		false
 #endif
 
-struct zone zones[MAX_NR_ZONES];
+struct zone zones[NR_ZONEIDS];
+pg_data_t node_data[MAX_NUMNODES];
 struct page *mem_map;
 struct per_cpu_pages per_cpu_pages[NR_CPUS];
 unsigned long memmap_base_pfn, max_pfn, memmap_pages;
@@ -100,15 +117,17 @@ static const char *const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal" };
  * order and gfp may fail but __GFP_NOFAIL: there is no ignore-gfp-wait
  * or min-order. While it is armed, alloc_pages() sends every request
  * with a gfp flag set to the full path, where it may fail: the fast path
- * already tests the gfp against pcp_slow_gfp (only __GFP_ZERO normally),
+ * already tests the gfp against pcp_slow_gfp (normally __GFP_ZERO, and
+ * __GFP_THISNODE, which the full path's zonelist enforces),
  * so arming costs it nothing. A request with gfp 0 still takes the
  * per-hart list.
  */
-static gfp_t pcp_slow_gfp = __GFP_ZERO;
+#define PCP_SLOW_GFP	(__GFP_ZERO | __GFP_THISNODE)
+static gfp_t pcp_slow_gfp = PCP_SLOW_GFP;
 
 static void fail_page_alloc_armed(bool on)
 {
-	WRITE_ONCE(pcp_slow_gfp, on ? ~(gfp_t)0 : __GFP_ZERO);
+	WRITE_ONCE(pcp_slow_gfp, on ? ~(gfp_t)0 : PCP_SLOW_GFP);
 }
 
 struct fault_attr fail_page_alloc = { .armed = fail_page_alloc_armed };
@@ -239,6 +258,21 @@ static inline struct pcp_list *this_pcp_list_at(unsigned long zone_offset,
 {
 	return (struct pcp_list *)((char *)this_hart()->pcp + zone_offset) +
 	       order;
+}
+
+/*
+ * Where this hart's lists of the first zone for @gfp start: the hart's
+ * own node's Normal (or DMA32) zone, or the nearest populated one.
+ * __GFP_DMA32 is also the byte offset of the DMA32 entry, so the flag
+ * indexes the array as it is.
+ */
+_Static_assert(__GFP_DMA32 == sizeof(((struct per_cpu_pages *)0)->local_offset[0]),
+	       "__GFP_DMA32 indexes per_cpu_pages.local_offset");
+static inline unsigned long pcp_local_offset(const struct per_cpu_pages *pcp,
+					     gfp_t gfp)
+{
+	return *(const unsigned int *)((const char *)pcp->local_offset +
+				       (gfp & __GFP_DMA32));
 }
 
 static inline struct pcp_list *this_pcp_list(unsigned int zone, int order)
@@ -391,35 +425,96 @@ static inline bool zone_watermark_fast(const struct zone *z,
 }
 
 /*
- * The populated zones a request may use, in preference order, ending in
- * NULL: [0] for plain requests (Normal, then DMA32), [1] for __GFP_DMA32.
- * Built by setup_per_zone_wmarks().
+ * The zonelist of @pgdat a request uses: the DMA32 and THISNODE bits
+ * select it, without a branch.
  */
-static struct zone *zonelists[2][MAX_NR_ZONES + 1];
-/* The first zone of each, whose per-hart lists alloc_pages() pops. */
-static unsigned int pcp_zone_offset[2];
+_Static_assert(ZONELIST_FALLBACK_DMA32 == 1 && ZONELIST_NOFALLBACK == 2 &&
+	       __GFP_DMA32 == 1 << 2 && __GFP_THISNODE == 1 << 21,
+	       "gfp bits select the zonelist");
+static inline struct zone **node_zonelist(pg_data_t *pgdat, gfp_t gfp)
+{
+	return pgdat->node_zonelists[((gfp >> 2) & 1) | ((gfp >> 20) & 2)];
+}
 
-static void build_zonelists(void)
+/*
+ * Node @nid's nodes by distance from it, itself first, then nearest
+ * first (ties by node id). Return: how many (the online nodes).
+ */
+static int nodes_by_distance(int nid, int out[MAX_NUMNODES])
+{
+	int n = 0, cand, i;
+
+	for_each_online_node(cand) {
+		for (i = n; i > 0 && node_distance(nid, out[i - 1]) >
+				     node_distance(nid, cand); i--)
+			out[i] = out[i - 1];
+		out[i] = cand;
+		n++;
+	}
+	return n;
+}
+
+/* Append @nid's populated zones of @list's kind to @z. Return: new end. */
+static struct zone **add_node_zones(struct zone **z, int nid, int list)
 {
 	static const enum zone_type order[2][MAX_NR_ZONES] = {
 		{ ZONE_NORMAL, ZONE_DMA32 }, { ZONE_DMA32, ZONE_DMA32 },
 	};
-	int l, i, n;
+	int i;
 
+	for (i = 0; i < MAX_NR_ZONES - (list & 1); i++) {
+		struct zone *zone = &NODE_DATA(nid)->node_zones[order[list & 1][i]];
+
+		if (populated_zone(zone))
+			*z++ = zone;
+	}
+	return z;
+}
+
+/*
+ * The populated zones each node's requests may use, in preference order
+ * (Linux's node order: nearest node first, Normal before DMA32 within
+ * a node), ending in NULL.
+ */
+static void build_zonelists(void)
+{
+	int nid, list, nodes[MAX_NUMNODES], nr, i;
+	unsigned int cpu;
+
+	for_each_online_node(nid) {
+		nr = nodes_by_distance(nid, nodes);
+		for (list = 0; list < MAX_ZONELISTS; list++) {
+			struct zone **z = NODE_DATA(nid)->node_zonelists[list];
+
+			for (i = 0; i < (list < ZONELIST_NOFALLBACK ? nr : 1);
+			     i++)
+				z = add_node_zones(z, nodes[i], list);
+			*z = NULL;
+		}
+	}
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		zone_pcp_set_node(cpu);
+}
+
+void zone_pcp_set_node(unsigned int cpu)
+{
+	pg_data_t *pgdat = NODE_DATA(cpu_to_node(cpu));
+	int l;
+
+	per_cpu_pages[cpu].pgdat = pgdat;
 	for (l = 0; l < 2; l++) {
-		for (i = n = 0; i < MAX_NR_ZONES - l; i++)
-			if (populated_zone(&zones[order[l][i]]))
-				zonelists[l][n++] = &zones[order[l][i]];
-		zonelists[l][n] = NULL;
-		pcp_zone_offset[l] = (n ? zonelists[l][0] - zones :
-				      ZONE_DMA32) << PCP_ZONE_SHIFT;
+		struct zone *first = pgdat->node_zonelists[l][0];
+
+		per_cpu_pages[cpu].local_offset[l] =
+			(first ? first - zones : ZONE_DMA32) << PCP_ZONE_SHIFT;
 	}
 }
 
-static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+/* The first zone of @z that is above its watermark and has the block. */
+static struct page *get_page_from_freelist(struct zone **z,
+					   unsigned int order,
 					   unsigned int alloc_flags)
 {
-	struct zone **z = zonelists[!!(gfp & __GFP_DMA32)];
 	unsigned int wmark = alloc_flags & ALLOC_WMARK_MASK;
 
 	for (; *z; z++) {
@@ -464,17 +559,18 @@ static unsigned long __alloc_pages_direct_reclaim(gfp_t gfp)
 }
 
 static noinline struct page *__alloc_pages_slowpath(gfp_t gfp,
-						    unsigned int order)
+						    unsigned int order,
+						    struct zone **zonelist)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
 	unsigned int retries = 0;
 	struct page *page;
 
-	page = get_page_from_freelist(gfp, order, alloc_flags);
+	page = get_page_from_freelist(zonelist, order, alloc_flags);
 	while (!page && retries++ < MAX_RECLAIM_RETRIES) {
 		unsigned long progress = __alloc_pages_direct_reclaim(gfp);
 
-		page = get_page_from_freelist(gfp, order, alloc_flags);
+		page = get_page_from_freelist(zonelist, order, alloc_flags);
 		if (!progress || (gfp & __GFP_NORETRY))
 			break;
 	}
@@ -493,6 +589,7 @@ static void format_gfp(char *buf, size_t len, gfp_t gfp)
 		{ __GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
 		{ __GFP_NOFAIL, "__GFP_NOFAIL" },
 		{ __GFP_NORETRY, "__GFP_NORETRY" }, { __GFP_COMP, "__GFP_COMP" },
+		{ __GFP_THISNODE, "__GFP_THISNODE" },
 	};
 	size_t i, n = snprintf(buf, len, "%#x(", gfp);
 
@@ -511,25 +608,35 @@ static DEFINE_RATELIMIT_STATE(alloc_warn_rs, "page_alloc: allocation failures",
 			      DEFAULT_RATELIMIT_INTERVAL_US,
 			      DEFAULT_RATELIMIT_BURST);
 
-static noinline void warn_alloc(gfp_t gfp, unsigned int order,
+static noinline void warn_alloc(gfp_t gfp, unsigned int order, int nid,
 				unsigned long caller)
 {
-	char line[400], sym[64];
+	char line[600], sym[64];
+	struct zone *zone;
 	size_t n;
-	int z;
 
 	if (!__ratelimit(&alloc_warn_rs))
 		return;
 	format_gfp(line, sizeof(line), gfp);
 	n = strlen(line);
-	for (z = 0; z < MAX_NR_ZONES && n < sizeof(line); z++)
+	for_each_zone(zone) {
+		char node[16] = "";
+
+		if (n >= sizeof(line))
+			break;
+		if (!node_online(zone_to_nid(zone)))
+			continue;
+		if (num_online_nodes() > 1)
+			snprintf(node, sizeof(node), "node%d ",
+				 zone_to_nid(zone));
 		n += snprintf(line + n, sizeof(line) - n,
-			      "; %s free:%lu min:%lu pcp:%lu", zones[z].name,
-			      zones[z].free_pages, zones[z].watermark[WMARK_MIN],
-			      zone_pcp_count(&zones[z]));
+			      "; %s%s free:%lu min:%lu pcp:%lu", node,
+			      zone->name, zone->free_pages,
+			      zone->watermark[WMARK_MIN], zone_pcp_count(zone));
+	}
 	format_symbol(sym, sizeof(sym), caller);
-	pr_warn("allocation failure: order:%u, mode:%s, caller %s\n", order,
-		line, sym);
+	pr_warn("allocation failure: order:%u, node:%d, mode:%s, caller %s\n",
+		order, nid, line, sym);
 }
 
 static void __noreturn bad_page(const struct page *page, const char *reason,
@@ -607,19 +714,28 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
-/* Everything alloc_pages() does not do inline. */
+/*
+ * Everything alloc_pages() does not do inline. @pgdat: the node to
+ * start at, NULL for the calling hart's.
+ */
 static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
+					   pg_data_t *pgdat,
 					   unsigned long caller)
 {
 	struct page *page = NULL;
+	struct zone **zonelist;
 
+	if (!pgdat)
+		pgdat = this_hart()->pcp->pgdat;
+	zonelist = node_zonelist(pgdat, gfp);
 	if (unlikely(READ_ONCE(fail_page_alloc.enabled)) &&
 	    should_fail_alloc_page(gfp, order))
 		goto fail;
 	if (likely(order <= MAX_PAGE_ORDER)) {
-		page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW);
+		page = get_page_from_freelist(zonelist, order,
+					      ALLOC_WMARK_LOW);
 		if (unlikely(!page))
-			page = __alloc_pages_slowpath(gfp, order);
+			page = __alloc_pages_slowpath(gfp, order, zonelist);
 	}
 	if (likely(page)) {
 		count_vm_events(PGALLOC_DMA32 + page_zonenum(page), 1UL << order);
@@ -628,7 +744,7 @@ static noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	}
 fail:
 	if (!(gfp & __GFP_NOWARN))
-		warn_alloc(gfp, order, caller);
+		warn_alloc(gfp, order, pgdat->node_id, caller);
 	return NULL;
 }
 
@@ -650,8 +766,7 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 		     (gfp & READ_ONCE(pcp_slow_gfp))))
 		goto slow;
 	irq = local_irq_save();
-	pcp = this_pcp_list_at(pcp_zone_offset[!!(gfp & __GFP_DMA32)],
-			       order);
+	pcp = this_pcp_list_at(pcp_local_offset(this_hart()->pcp, gfp), order);
 	page = pcp->head;
 	if (unlikely(!page)) {
 		local_irq_restore(irq);
@@ -664,7 +779,20 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	WRITE_ONCE(page->flags, page->flags ^ PCP_TO_HEAD);
 	return page;
 slow:
-	return __alloc_pages(gfp, order, frameless_ret_ip());
+	return __alloc_pages(gfp, order, NULL, frameless_ret_ip());
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	if (nid == NUMA_NO_NODE)
+		return __alloc_pages(gfp, order, NULL, _RET_IP_);
+	if (unlikely(!node_online(nid))) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("alloc_pages_node(%d): no such node (online: "
+				"%#lx)\n", nid, node_online_map);
+		return NULL;
+	}
+	return __alloc_pages(gfp, order, NODE_DATA(nid), _RET_IP_);
 }
 
 /*
@@ -742,14 +870,14 @@ void __frameless __free_pages(struct page *page, unsigned int order)
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 {
-	struct page *page = __alloc_pages(gfp, order, _RET_IP_);
+	struct page *page = __alloc_pages(gfp, order, NULL, _RET_IP_);
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
 
 unsigned long get_zeroed_page(gfp_t gfp)
 {
-	struct page *page = __alloc_pages(gfp | __GFP_ZERO, 0, _RET_IP_);
+	struct page *page = __alloc_pages(gfp | __GFP_ZERO, 0, NULL, _RET_IP_);
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
@@ -803,7 +931,7 @@ void *alloc_pages_exact(size_t size, gfp_t gfp)
 
 	if (!size || order > MAX_PAGE_ORDER)
 		return NULL;
-	page = __alloc_pages(gfp, order, _RET_IP_);
+	page = __alloc_pages(gfp, order, NULL, _RET_IP_);
 	if (!page)
 		return NULL;
 	split_page(page, order, _RET_IP_);
@@ -835,11 +963,11 @@ static void drain_zone_pages(struct zone *zone)
 void drain_local_pages(struct zone *zone)
 {
 	unsigned long flags = local_irq_save();
-	int z;
+	struct zone *z;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		if (!zone || zone == &zones[z])
-			drain_zone_pages(&zones[z]);
+	for_each_populated_zone(z)
+		if (!zone || zone == z)
+			drain_zone_pages(z);
 	local_irq_restore(flags);
 }
 
@@ -856,10 +984,10 @@ void drain_all_pages(void)
 unsigned long nr_free_pages(void)
 {
 	unsigned long sum = 0;
-	int z;
+	struct zone *zone;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		sum += READ_ONCE(zones[z].free_pages);
+	for_each_zone(zone)
+		sum += READ_ONCE(zone->free_pages);
 	return sum;
 }
 
@@ -874,22 +1002,30 @@ unsigned long zone_pcp_count(const struct zone *zone)
 	return sum;
 }
 
-void si_meminfo(struct sysinfo *val)
+void si_meminfo_node(struct sysinfo *val, int nid)
 {
-	int z;
+	struct zone *zone;
 
-	val->totalram = 0;
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		val->totalram += zones[z].managed_pages;
-	val->freeram = nr_free_pages();
+	val->totalram = val->freeram = 0;
+	for_each_zone(zone) {
+		if (nid != NUMA_NO_NODE && zone_to_nid(zone) != nid)
+			continue;
+		val->totalram += zone->managed_pages;
+		val->freeram += READ_ONCE(zone->free_pages);
+	}
 	val->mem_unit = PAGE_SIZE;
 }
 
-void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS])
+void si_meminfo(struct sysinfo *val)
+{
+	si_meminfo_node(val, NUMA_NO_NODE);
+}
+
+void buddyinfo_snapshot(unsigned long out[NR_ZONEIDS][NR_PAGE_ORDERS])
 {
 	int z, o;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
+	for (z = 0; z < NR_ZONEIDS; z++)
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
 			out[z][o] = READ_ONCE(zones[z].free_area[o].nr_free);
 }
@@ -897,7 +1033,15 @@ void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS])
 /* The zone a pfn lies in, without its struct page (which may be unset). */
 static struct zone *pfn_zone(unsigned long pfn)
 {
-	return &zones[pfn >= zones[ZONE_NORMAL].zone_start_pfn];
+	int nid;
+
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		if (pfn - pgdat->node_start_pfn < pgdat->node_spanned_pages)
+			break;
+	}
+	return &NODE_DATA(nid)->node_zones[pfn >= DMA32_LIMIT_PFN];
 }
 
 /*
@@ -938,28 +1082,26 @@ void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn)
 	}
 }
 
-/* Clean struct pages for [@pfn, @end) with @flags and their zone. */
+/* Clean struct pages for [@pfn, @end) with @flags (zone id included). */
 static void memmap_init_pages(unsigned long pfn, unsigned long end,
 			      unsigned long flags)
 {
-	unsigned long split = zones[ZONE_NORMAL].zone_start_pfn;
-
 	for (; pfn < end; pfn++)
-		*pfn_to_page(pfn) = (struct page){
-			.flags = flags | (unsigned long)(pfn >= split) <<
-				 ZONE_SHIFT,
-		};
+		*pfn_to_page(pfn) = (struct page){ .flags = flags };
 }
 
 /*
- * Initialise the struct pages of [@start, @end) in one pass: pages in
- * memblock's free ranges clean, the others (holes, the kernel, the
- * firmware, mem_map) PageReserved. Then call @fn on each free range.
+ * Initialise the struct pages of [@start, @end), all in @zone, in one
+ * pass: pages in memblock's free ranges clean, the others (holes, the
+ * kernel, the firmware, mem_map) PageReserved. Then call @fn on each
+ * free range.
  */
-static void memmap_init_range(unsigned long start, unsigned long end,
+static void memmap_init_range(struct zone *zone, unsigned long start,
+			      unsigned long end,
 			      void (*fn)(struct zone *, unsigned long,
 					 unsigned long))
 {
+	unsigned long zone_flags = (unsigned long)(zone - zones) << ZONE_SHIFT;
 	unsigned long pfn = start, fs, fe;
 	phys_addr_t s, e;
 	u64 i;
@@ -969,13 +1111,13 @@ static void memmap_init_range(unsigned long start, unsigned long end,
 		fe = clamp(e >> PAGE_SHIFT, start, end);
 		if (fs >= fe)
 			continue;
-		memmap_init_pages(pfn, fs, 1UL << PG_reserved);
-		memmap_init_pages(fs, fe, 0);
+		memmap_init_pages(pfn, fs, zone_flags | 1UL << PG_reserved);
+		memmap_init_pages(fs, fe, zone_flags);
 		if (fn)
-			fn(pfn_zone(fs), fs, fe);
+			fn(zone, fs, fe);
 		pfn = fe;
 	}
-	memmap_init_pages(pfn, end, 1UL << PG_reserved);
+	memmap_init_pages(pfn, end, zone_flags | 1UL << PG_reserved);
 }
 
 /*
@@ -992,21 +1134,21 @@ static bool deferred_grow_zone(struct zone *zone)
 	if (start >= end)
 		return false;
 	end = min(end, start + DEFERRED_CHUNK_PAGES);
-	memmap_init_range(start, end, free_pfn_range);
+	memmap_init_range(zone, start, end, free_pfn_range);
 	WRITE_ONCE(zone->deferred_pfn, end);
 	return true;
 }
 
 void deferred_init_all(void)
 {
-	int z;
+	struct zone *zone;
 
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		unsigned long flags = spin_lock_irqsave(&zones[z].lock);
+	for_each_zone(zone) {
+		unsigned long flags = spin_lock_irqsave(&zone->lock);
 
-		while (deferred_grow_zone(&zones[z]))
+		while (deferred_grow_zone(zone))
 			;
-		spin_unlock_irqrestore(&zones[z].lock, flags);
+		spin_unlock_irqrestore(&zone->lock, flags);
 	}
 }
 
@@ -1043,14 +1185,46 @@ static unsigned long present_pages_in(unsigned long start_pfn,
 	return pages;
 }
 
+/*
+ * Node @nid spans [@start, @end): its zones split there at 4 GiB, and
+ * each zone's first DEFERRED_EAGER_PAGES of struct pages are set up.
+ */
+static void free_area_init_node(int nid, unsigned long start,
+				unsigned long end)
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
+	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end);
+	int z;
+
+	pgdat->node_start_pfn = start;
+	pgdat->node_spanned_pages = end - start;
+	zone_init(&pgdat->node_zones[ZONE_DMA32], ZONE_DMA32, start, split);
+	zone_init(&pgdat->node_zones[ZONE_NORMAL], ZONE_NORMAL, split, end);
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		unsigned long eager = zone->zone_start_pfn +
+				      DEFERRED_EAGER_PAGES;
+
+		zone->present_pages = present_pages_in(zone->zone_start_pfn,
+						       zone_end_pfn(zone));
+		pgdat->node_present_pages += zone->present_pages;
+		zone->deferred_pfn = min(ALIGN(eager, MAX_ORDER_NR_PAGES),
+					 zone_end_pfn(zone));
+		memmap_init_range(zone, zone->zone_start_pfn,
+				  zone->deferred_pfn, NULL);
+	}
+}
+
 int free_area_init(void)
 {
 	unsigned long start = memblock_start_of_DRAM() >> PAGE_SHIFT;
 	unsigned long end = PAGE_ALIGN(memblock_end_of_DRAM()) >> PAGE_SHIFT;
-	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end);
+	unsigned long span_start, span_end;
 	unsigned int cpu;
-	int z;
+	int nid, z;
 
+	if (numa_check_layout())
+		return -EINVAL;
 	mem_map_bytes = PAGE_ALIGN((end - start) * sizeof(struct page));
 	mem_map = __va(memblock_phys_alloc_range(mem_map_bytes, PAGE_SIZE, 0,
 						 MEMBLOCK_ALLOC_ANYWHERE));
@@ -1065,20 +1239,16 @@ int free_area_init(void)
 	memset(per_cpu_pages, 0, sizeof(per_cpu_pages));
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		harts[cpu].pcp = &per_cpu_pages[cpu];
-	zone_init(&zones[ZONE_DMA32], ZONE_DMA32, start, split);
-	zone_init(&zones[ZONE_NORMAL], ZONE_NORMAL, split, end);
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		zones[z].present_pages = present_pages_in(
-			zones[z].zone_start_pfn, zone_end_pfn(&zones[z]));
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &zones[z];
-		unsigned long eager = zone->zone_start_pfn +
-				      DEFERRED_EAGER_PAGES;
-
-		zone->deferred_pfn = min(ALIGN(eager, MAX_ORDER_NR_PAGES),
-					 zone_end_pfn(zone));
-		memmap_init_range(zone->zone_start_pfn, zone->deferred_pfn,
-				  NULL);
+	memset(node_data, 0, sizeof(node_data));
+	for (z = 0; z < NR_ZONEIDS; z++)
+		zone_init(&zones[z], z % MAX_NR_ZONES, 0, 0);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		NODE_DATA(nid)->node_id = nid;
+		NODE_DATA(nid)->node_zones = &zones[nid * MAX_NR_ZONES];
+	}
+	for_each_online_node(nid) {
+		numa_node_span(nid, start, end, &span_start, &span_end);
+		free_area_init_node(nid, span_start, span_end);
 	}
 	return 0;
 }
@@ -1129,12 +1299,12 @@ void setup_per_zone_wmarks(void)
 	unsigned long total = 0, min_free_kbytes, pages_min;
 	int z;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
+	for (z = 0; z < NR_ZONEIDS; z++)
 		total += zones[z].managed_pages;
 	/* min_free_kbytes = sqrt(lowmem_kbytes * 16), 128 KiB to 64 MiB */
 	min_free_kbytes = clamp(int_sqrt(total * (PAGE_SIZE >> 10) * 16),
 				128UL, 65536UL);
-	for (z = 0; z < MAX_NR_ZONES; z++) {
+	for (z = 0; z < NR_ZONEIDS; z++) {
 		struct zone *zone = &zones[z];
 		unsigned long gap;
 

@@ -26,6 +26,16 @@
  * empty ones, so a cache parks at most (2 * harts + s->barn.max) sheaves
  * of objects; a flush starts when the barn is full.
  *
+ * NUMA: each cache keeps its slabs and barn per node (struct
+ * kmem_cache_node), a slab on the node its pages are on. A hart refills
+ * its sheaves from its own node's barn and slabs, and new slabs come
+ * from its own node first, so plain allocations are local. A free
+ * pushes onto the freeing hart's sheaf whatever the object's node (the
+ * fast path stays node-blind: a check there would cost about a tenth
+ * of kfree()), and a flush returns each object to its own slab and so
+ * to its own node's lists. kmem_cache_alloc_node() naming a node
+ * bypasses the sheaves and takes an object from that node's slabs.
+ *
  * A slab's struct pages say whose it is: each has PG_slab and
  * page->private = its kmem_cache (so kfree() needs no compound head on
  * its fast path); the first page also has page->freelist = its free
@@ -115,32 +125,52 @@ static inline void *get_freepointer_checked(struct kmem_cache *s,
 	return next;
 }
 
-void slab_list_add(struct kmem_cache *s, struct page *page)
+/* The slab lists of the node @page (a slab's first page) is on. */
+static inline struct kmem_cache_node *slab_node(struct kmem_cache *s,
+						const struct page *page)
+{
+	return get_node(s, page_to_nid(page));
+}
+
+/* slab_list_add() onto @n, the slab's node's lists. */
+static void __slab_list_add(struct kmem_cache *s, struct kmem_cache_node *n,
+			    struct page *page)
 {
 	unsigned int inuse = slab_inuse(page);
 
 	if (inuse == s->objects) {
-		list_add(&page->lru, &s->full);
+		list_add(&page->lru, &n->full);
 		return;
 	}
-	s->nr_partial++;
+	n->nr_partial++;
 	if (inuse) {
-		list_add(&page->lru, &s->partial);
+		list_add(&page->lru, &n->partial);
 	} else {
-		list_add_tail(&page->lru, &s->partial);
-		s->nr_empty++;
+		list_add_tail(&page->lru, &n->partial);
+		n->nr_empty++;
 	}
 }
 
-void slab_list_del(struct kmem_cache *s, struct page *page)
+static void __slab_list_del(struct kmem_cache *s, struct kmem_cache_node *n,
+			    struct page *page)
 {
 	unsigned int inuse = slab_inuse(page);
 
 	list_del(&page->lru);
 	if (inuse < s->objects)
-		s->nr_partial--;
+		n->nr_partial--;
 	if (!inuse)
-		s->nr_empty--;
+		n->nr_empty--;
+}
+
+void slab_list_add(struct kmem_cache *s, struct page *page)
+{
+	__slab_list_add(s, slab_node(s, page), page);
+}
+
+void slab_list_del(struct kmem_cache *s, struct page *page)
+{
+	__slab_list_del(s, slab_node(s, page), page);
 }
 
 /* Mark the slab's pages as @s's (or, with NULL, no longer a slab). */
@@ -174,19 +204,24 @@ static void discard_slab(struct kmem_cache *s, struct page *page)
 unsigned long slab_trim_empty(struct kmem_cache *s, unsigned long keep)
 {
 	unsigned long freed = 0;
+	int nid;
 
-	while (s->nr_empty > keep) {
-		struct page *page = list_last_entry(&s->partial, struct page,
-						    lru);
+	for_each_online_node(nid) {
+		struct kmem_cache_node *n = get_node(s, nid);
 
-		slab_list_del(s, page);
-		discard_slab(s, page);
-		freed += 1UL << s->order;
+		while (n->nr_empty > keep) {
+			struct page *page = list_last_entry(&n->partial,
+							    struct page, lru);
+
+			slab_list_del(s, page);
+			discard_slab(s, page);
+			freed += 1UL << s->order;
+		}
 	}
 	return freed;
 }
 
-struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
+struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid)
 {
 	struct page *page;
 	unsigned long base;
@@ -194,7 +229,9 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 
 	if (unlikely(READ_ONCE(failslab.enabled)) && should_failslab(s, gfp))
 		return NULL;
-	page = alloc_pages(gfp & ~__GFP_ZERO, s->order);
+	gfp &= ~__GFP_ZERO;
+	page = nid == NUMA_NO_NODE ? alloc_pages(gfp, s->order) :
+				     alloc_pages_node(nid, gfp, s->order);
 	if (!page)
 		return NULL;
 	base = slab_base(page);
@@ -226,28 +263,29 @@ static inline struct page *virt_to_slab_page(const void *x)
 }
 
 /*
- * Take up to @max objects off the partial slabs' free lists into
+ * Take up to @max objects off node @nid's partial slabs' free lists into
  * @objects. Return: how many. s->lock held.
  */
 static unsigned int refill_from_slabs(struct kmem_cache *s, void **objects,
-				      unsigned int max)
+				      unsigned int max, int nid)
 {
+	struct kmem_cache_node *node = get_node(s, nid);
 	unsigned int n = 0;
 
-	while (n < max && s->nr_partial) {
-		struct page *page = list_first_entry(&s->partial, struct page,
-						     lru);
+	while (n < max && node->nr_partial) {
+		struct page *page = list_first_entry(&node->partial,
+						     struct page, lru);
 		unsigned long base = slab_base(page);
 		void *x = page->freelist;
 
-		slab_list_del(s, page);
+		__slab_list_del(s, node, page);
 		while (x && n < max) {
 			objects[n++] = x;
 			x = get_freepointer_checked(s, base, x);
 			page->counters++;
 		}
 		page->freelist = x;
-		slab_list_add(s, page);
+		__slab_list_add(s, node, page);
 	}
 	return n;
 }
@@ -265,14 +303,15 @@ static void flush_to_slabs(struct kmem_cache *s, void **objects,
 	for (i = 0; i < n; i++) {
 		void *x = objects[i];
 		struct page *page = slab_head(s, virt_to_slab_page(x));
+		struct kmem_cache_node *n = slab_node(s, page);
 
 		if (unlikely(x == page->freelist || !slab_inuse(page)))
 			slab_bad_pointer(s, page, x, 0);
 		set_freepointer(s, x, page->freelist);
 		page->freelist = x;
-		slab_list_del(s, page);
+		__slab_list_del(s, n, page);
 		page->counters--;
-		slab_list_add(s, page);
+		__slab_list_add(s, n, page);
 	}
 }
 
@@ -370,6 +409,7 @@ static bool install_cpu_sheaves(struct kmem_cache *s,
  */
 static bool refill_main(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
+	struct slab_barn *barn = &get_node(s, numa_node_id())->barn;
 	struct slab_sheaf *empty = NULL;
 
 	if (c->spare->nr) {
@@ -377,15 +417,16 @@ static bool refill_main(struct kmem_cache *s, struct kmem_cache_cpu *c)
 		return true;
 	}
 	spin_lock(&s->lock);
-	if (s->barn.nr_full) {
+	if (barn->nr_full) {
 		empty = put_main(c);
-		set_main(s, c, barn_get(&s->barn.full, &s->barn.nr_full));
-		if (s->barn.nr_empty < s->barn.max) {
-			barn_put(&s->barn.empty, &s->barn.nr_empty, empty);
+		set_main(s, c, barn_get(&barn->full, &barn->nr_full));
+		if (barn->nr_empty < barn->max) {
+			barn_put(&barn->empty, &barn->nr_empty, empty);
 			empty = NULL;
 		}
 	} else {
-		c->top += refill_from_slabs(s, c->top, c->end - c->top);
+		c->top += refill_from_slabs(s, c->top, c->end - c->top,
+					    numa_node_id());
 	}
 	spin_unlock(&s->lock);
 	if (empty)
@@ -394,32 +435,35 @@ static bool refill_main(struct kmem_cache *s, struct kmem_cache_cpu *c)
 }
 
 /*
- * One object straight from the slabs, or from a new slab, which comes
- * back listed with that object out: reclaim, which may run while the
- * page allocator looks for memory, cannot take it away again. Interrupts
- * off (@flags to restore); they are restored around page allocation.
+ * One object straight from node @nid's slabs (NUMA_NO_NODE: this
+ * hart's node), or from a new slab, which comes back listed with that
+ * object out: reclaim, which may run while the page allocator looks for
+ * memory, cannot take it away again. The new slab is on @nid unless the
+ * page allocator had to fall back. Interrupts off (@flags to restore);
+ * they are restored around page allocation.
  */
 static void *alloc_from_slabs(struct kmem_cache *s, gfp_t gfp,
-			      unsigned long *flags)
+			      unsigned long *flags, int nid)
 {
 	struct page *page;
 	void *object;
 
 	spin_lock(&s->lock);
-	if (refill_from_slabs(s, &object, 1)) {
+	if (refill_from_slabs(s, &object, 1,
+			      nid == NUMA_NO_NODE ? numa_node_id() : nid)) {
 		spin_unlock(&s->lock);
 		return object;
 	}
 	spin_unlock(&s->lock);
 	local_irq_restore(*flags);
-	page = new_slab(s, gfp);
+	page = new_slab(s, gfp, nid);
 	*flags = local_irq_save();
 	if (!page)
 		return NULL;
 	spin_lock(&s->lock);
 	s->nr_slabs++;
 	slab_list_add(s, page);
-	refill_from_slabs(s, &object, 1);
+	refill_from_slabs(s, &object, 1, page_to_nid(page));
 	spin_unlock(&s->lock);
 	return object;
 }
@@ -456,7 +500,8 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	DEBUG_ASSERT(irqs_disabled());
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
-		object = debug_slab_alloc(s, gfp, orig_size, _RET_IP_);
+		object = debug_slab_alloc(s, gfp, orig_size, NUMA_NO_NODE,
+					  _RET_IP_);
 		return object ? object : slab_alloc_failed(s);
 	}
 	c = this_cpu_slab(s);
@@ -471,7 +516,7 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	if (c->top[-1] || (c->main && refill_main(s, c)))
 		object = *--c->top;
 	else		/* nothing free in sheaves or slabs, or no sheaves */
-		object = alloc_from_slabs(s, gfp, &flags);
+		object = alloc_from_slabs(s, gfp, &flags, NUMA_NO_NODE);
 	local_irq_restore(flags);
 	if (unlikely(!object))
 		return slab_alloc_failed(s);
@@ -510,6 +555,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 static bool make_room(struct kmem_cache *s, struct kmem_cache_cpu *c,
 		      bool flush)
 {
+	struct slab_barn *barn = &get_node(s, numa_node_id())->barn;
 	bool done = true;
 
 	if (c->spare->nr < s->sheaf_capacity) {
@@ -517,10 +563,10 @@ static bool make_room(struct kmem_cache *s, struct kmem_cache_cpu *c,
 		return true;
 	}
 	spin_lock(&s->lock);
-	if (s->barn.nr_full < s->barn.max && s->barn.nr_empty) {
-		barn_put(&s->barn.full, &s->barn.nr_full, put_main(c));
-		set_main(s, c, barn_get(&s->barn.empty, &s->barn.nr_empty));
-	} else if (s->barn.nr_full == s->barn.max || flush) {
+	if (barn->nr_full < barn->max && barn->nr_empty) {
+		barn_put(&barn->full, &barn->nr_full, put_main(c));
+		set_main(s, c, barn_get(&barn->empty, &barn->nr_empty));
+	} else if (barn->nr_full == barn->max || flush) {
 		sheaf_flush(s, put_main(c));
 		set_main(s, c, c->main);
 		slab_trim_empty(s, SLAB_MAX_EMPTY);
@@ -535,11 +581,12 @@ static bool make_room(struct kmem_cache *s, struct kmem_cache_cpu *c,
 static bool barn_add_empty(struct kmem_cache *s)
 {
 	struct slab_sheaf *sheaf = alloc_sheaf(GFP_NOWAIT | __GFP_NOWARN);
+	struct slab_barn *barn = &get_node(s, numa_node_id())->barn;
 
 	if (!sheaf)
 		return false;
 	spin_lock(&s->lock);
-	barn_put(&s->barn.empty, &s->barn.nr_empty, sheaf);
+	barn_put(&barn->empty, &barn->nr_empty, sheaf);
 	spin_unlock(&s->lock);
 	return true;
 }
@@ -628,6 +675,52 @@ __slab_fastpath void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp,
 				      size_t size)
 {
 	return slab_alloc(s, gfp, size);
+}
+
+/*
+ * An object of @s from node @nid's slabs, for a request that names a
+ * node: the sheaves may hold objects of other nodes that this hart
+ * freed, so they cannot promise one. @caller: for debug caches.
+ */
+static noinline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
+				      int nid, unsigned int orig_size,
+				      unsigned long caller)
+{
+	unsigned long flags;
+	void *object;
+
+	if (unlikely(!node_online(nid))) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("%s: allocation on node %d, which has no "
+				"memory\n", s->name, nid);
+		return NULL;
+	}
+	if (unlikely(s->flags & SLAB_LOCKED_PATH))
+		return debug_slab_alloc(s, gfp, orig_size, nid, caller);
+	flags = local_irq_save();
+	object = alloc_from_slabs(s, gfp, &flags, nid);
+	local_irq_restore(flags);
+	return zero_object(s, object, gfp);
+}
+
+__slab_fastpath void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp,
+					      int nid)
+{
+	if (nid == NUMA_NO_NODE)
+		return slab_alloc(s, gfp, 0);
+	return slab_alloc_node(s, gfp, nid, 0, _RET_IP_);
+}
+
+__slab_fastpath void *__kmalloc_node(size_t size, gfp_t gfp, int nid)
+{
+	struct kmem_cache *s;
+
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large_node(size, gfp, nid);
+	s = kmalloc_size_caches[(size - 1) >> 3];
+	if (nid == NUMA_NO_NODE)
+		return slab_alloc(s, gfp, size);
+	return slab_alloc_node(s, gfp, nid, size, _RET_IP_);
 }
 
 /*
@@ -758,22 +851,27 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	free_sheaf(spare);
 }
 
-/* Empty @s's barn: objects to the slabs, every sheaf freed. */
+/* Empty @s's barns: objects to the slabs, every sheaf freed. */
 static void barn_shrink(struct kmem_cache *s)
 {
 	struct list_head sheaves = LIST_HEAD_INIT(sheaves);
 	unsigned long flags = spin_lock_irqsave(&s->lock);
+	int nid;
 
-	while (s->barn.nr_full) {
-		struct slab_sheaf *sheaf = barn_get(&s->barn.full,
-						    &s->barn.nr_full);
+	for_each_online_node(nid) {
+		struct slab_barn *barn = &get_node(s, nid)->barn;
 
-		sheaf_flush(s, sheaf);
-		list_add(&sheaf->list, &sheaves);
+		while (barn->nr_full) {
+			struct slab_sheaf *sheaf = barn_get(&barn->full,
+							    &barn->nr_full);
+
+			sheaf_flush(s, sheaf);
+			list_add(&sheaf->list, &sheaves);
+		}
+		while (barn->nr_empty)
+			list_add(&barn_get(&barn->empty,
+					   &barn->nr_empty)->list, &sheaves);
 	}
-	while (s->barn.nr_empty)
-		list_add(&barn_get(&s->barn.empty, &s->barn.nr_empty)->list,
-			 &sheaves);
 	spin_unlock_irqrestore(&s->lock, flags);
 	while (!list_empty(&sheaves)) {
 		struct slab_sheaf *sheaf = list_first_entry(&sheaves,

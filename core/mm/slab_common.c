@@ -159,8 +159,15 @@ static void calculate_sheaf_capacity(struct kmem_cache *s)
 		return;
 	s->sheaf_capacity = clamp(SLAB_SHEAF_BYTES / s->size, 2u,
 				  (unsigned int)SLAB_SHEAF_MAX);
-	s->barn.max = clamp(SLAB_BARN_BYTES / (s->sheaf_capacity * s->size),
-			    2u, (unsigned int)SLAB_BARN_MAX);
+}
+
+/* Full sheaves a barn keeps: about SLAB_BARN_BYTES of objects. */
+static unsigned int calculate_barn_max(const struct kmem_cache *s)
+{
+	if (!s->sheaf_capacity)
+		return 0;
+	return clamp(SLAB_BARN_BYTES / (s->sheaf_capacity * s->size), 2u,
+		     (unsigned int)SLAB_BARN_MAX);
 }
 
 /* Where the free pointer goes, and the object stride before alignment. */
@@ -182,8 +189,9 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 			unsigned int size, unsigned int align,
 			slab_flags_t flags, void (*ctor)(void *))
 {
+	unsigned int cpu, barn_max;
 	unsigned long irqflags;
-	unsigned int cpu;
+	int nid;
 
 	if (!name || !size || size > (PAGE_SIZE << MAX_PAGE_ORDER) / 2 ||
 	    (align & (align - 1)) || align > PAGE_SIZE)
@@ -200,12 +208,18 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 		return -EINVAL;
 	calculate_recip(s);
 	calculate_sheaf_capacity(s);
+	barn_max = calculate_barn_max(s);
 	s->random = slab_random(s);
 	s->lock = (spinlock_t)SPINLOCK_INIT;
-	INIT_LIST_HEAD(&s->partial);
-	INIT_LIST_HEAD(&s->full);
-	INIT_LIST_HEAD(&s->barn.full);
-	INIT_LIST_HEAD(&s->barn.empty);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct kmem_cache_node *n = get_node(s, nid);
+
+		INIT_LIST_HEAD(&n->partial);
+		INIT_LIST_HEAD(&n->full);
+		INIT_LIST_HEAD(&n->barn.full);
+		INIT_LIST_HEAD(&n->barn.empty);
+		n->barn.max = barn_max;
+	}
 	for (cpu = 0; cpu < slab_nr_cpus; cpu++)
 		slab_cpu_init(&s->cpu[cpu]);
 	irqflags = spin_lock_irqsave(&slab_caches_lock);
@@ -256,14 +270,19 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *info)
 	unsigned long flags = spin_lock_irqsave(&s->lock), free = 0;
 	struct list_head *pos;
 	unsigned int cpu;
+	int nid;
 
-	list_for_each(pos, &s->partial)
-		free += s->objects - slab_inuse(list_entry(pos, struct page,
-							    lru));
 	info->barn_objs = 0;
-	list_for_each(pos, &s->barn.full)
-		info->barn_objs += list_entry(pos, struct slab_sheaf,
-					      list)->nr;
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct kmem_cache_node *n = get_node(s, nid);
+
+		list_for_each(pos, &n->partial)
+			free += s->objects -
+				slab_inuse(list_entry(pos, struct page, lru));
+		list_for_each(pos, &n->barn.full)
+			info->barn_objs += list_entry(pos, struct slab_sheaf,
+						      list)->nr;
+	}
 	info->cpu_objs = 0;
 	info->frees = 0;
 	for (cpu = 0; cpu < slab_nr_cpus; cpu++) {
@@ -420,9 +439,12 @@ void c_heap_account(long pages)
 		;
 }
 
-/* Pages from the buddy allocator, marked as a large kmalloc or malloc. */
+/*
+ * Pages from the buddy allocator, marked as a large kmalloc or malloc,
+ * from node @nid first (NUMA_NO_NODE: the caller's).
+ */
 static void *large_alloc(size_t size, gfp_t gfp, unsigned long mark,
-			 unsigned long caller)
+			 int nid, unsigned long caller)
 {
 	struct page *page;
 	unsigned int order;
@@ -439,7 +461,9 @@ static void *large_alloc(size_t size, gfp_t gfp, unsigned long mark,
 		return NULL;
 	}
 	order = order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
-	page = alloc_pages(gfp | __GFP_COMP, order);
+	gfp |= __GFP_COMP;
+	page = nid == NUMA_NO_NODE ? alloc_pages(gfp, order) :
+				     alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
 	page->private = mark;
@@ -456,12 +480,19 @@ static void *large_alloc(size_t size, gfp_t gfp, unsigned long mark,
 
 void *kmalloc_large(size_t size, gfp_t gfp)
 {
-	return large_alloc(size, gfp, LARGE_KMALLOC_MARK, _RET_IP_);
+	return large_alloc(size, gfp, LARGE_KMALLOC_MARK, NUMA_NO_NODE,
+			   _RET_IP_);
+}
+
+void *kmalloc_large_node(size_t size, gfp_t gfp, int nid)
+{
+	return large_alloc(size, gfp, LARGE_KMALLOC_MARK, nid, _RET_IP_);
 }
 
 void *__malloc_large(size_t size, gfp_t gfp)
 {
-	return large_alloc(size, gfp, MALLOC_LARGE_MARK, _RET_IP_);
+	return large_alloc(size, gfp, MALLOC_LARGE_MARK, NUMA_NO_NODE,
+			   _RET_IP_);
 }
 
 static bool is_large_mark(unsigned long private)

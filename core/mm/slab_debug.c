@@ -367,22 +367,25 @@ static void check_live_object(const struct kmem_cache *s,
 }
 
 void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp,
-		       unsigned int orig_size, unsigned long caller)
+		       unsigned int orig_size, int nid, unsigned long caller)
 {
 	unsigned long flags = spin_lock_irqsave(&s->lock);
+	struct kmem_cache_node *n = get_node(s, nid == NUMA_NO_NODE ?
+					     numa_node_id() : nid);
 	struct page *page;
 	void *object, *next;
 
-	if (!s->nr_partial) {
+	if (!n->nr_partial) {
 		spin_unlock_irqrestore(&s->lock, flags);
-		page = new_slab(s, gfp);
+		page = new_slab(s, gfp, nid);
 		if (!page)
 			return NULL;
 		flags = spin_lock_irqsave(&s->lock);
 		s->nr_slabs++;
 		slab_list_add(s, page);
+		n = get_node(s, page_to_nid(page));	/* the node it came from */
 	}
-	page = list_first_entry(&s->partial, struct page, lru);
+	page = list_first_entry(&n->partial, struct page, lru);
 	object = page->freelist;
 	next = get_freepointer(s, object);
 	if (next && !slab_object_start(s, slab_base(page), next))
@@ -463,8 +466,13 @@ static unsigned int show_live_in(struct kmem_cache *s, struct list_head *list,
 void slab_debug_show_live(struct kmem_cache *s, unsigned int max)
 {
 	unsigned long flags = spin_lock_irqsave(&s->lock);
-	unsigned int shown = show_live_in(s, &s->full, max);
+	unsigned int shown = 0;
+	int nid;
 
-	show_live_in(s, &s->partial, max - shown);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		shown += show_live_in(s, &get_node(s, nid)->full, max - shown);
+		shown += show_live_in(s, &get_node(s, nid)->partial,
+				      max - shown);
+	}
 	spin_unlock_irqrestore(&s->lock, flags);
 }

@@ -11,17 +11,16 @@
 
 void show_free_areas(void)
 {
-	int z, o;
+	struct zone *zone;
+	int o;
 
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &zones[z];
+	for_each_populated_zone(zone) {
 		char line[16 * NR_PAGE_ORDERS];
 		size_t n = 0;
 
-		if (!populated_zone(zone))
-			continue;
-		printk("%s free:%lukB min:%lukB low:%lukB high:%lukB "
-		       "pcp:%lukB managed:%lukB present:%lukB\n", zone->name,
+		printk("Node %d %s free:%lukB min:%lukB low:%lukB high:%lukB "
+		       "pcp:%lukB managed:%lukB present:%lukB\n",
+		       zone_to_nid(zone), zone->name,
 		       K(zone->free_pages), K(zone->watermark[WMARK_MIN]),
 		       K(zone->watermark[WMARK_LOW]),
 		       K(zone->watermark[WMARK_HIGH]),
@@ -30,22 +29,24 @@ void show_free_areas(void)
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
 			n += snprintf(line + n, sizeof(line) - n, " %6lu",
 				      zone->free_area[o].nr_free);
-		printk("Node 0, zone %8s%s\n", zone->name, line);
+		printk("Node %d, zone %8s%s\n", zone_to_nid(zone), zone->name,
+		       line);
 	}
 }
 
-bool buddyinfo_equal(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS],
-		     unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS])
+bool buddyinfo_equal(unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS],
+		     unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS])
 {
 	bool equal = true;
 	int z, o;
 
-	for (z = 0; z < MAX_NR_ZONES; z++) {
+	for (z = 0; z < NR_ZONEIDS; z++) {
 		for (o = 0; o < NR_PAGE_ORDERS; o++) {
 			if (before[z][o] == after[z][o])
 				continue;
-			printk("        # zone %s order %d: %lu free blocks, "
-			       "%lu before\n", zones[z].name ? zones[z].name : "?", o,
+			printk("        # node %d zone %s order %d: %lu free "
+			       "blocks, %lu before\n", z / MAX_NR_ZONES,
+			       zones[z].name ? zones[z].name : "?", o,
 			       after[z][o], before[z][o]);
 			equal = false;
 		}

@@ -31,17 +31,18 @@ const char *vm_event_name(enum vm_event_item item)
 	return vm_event_names[item];
 }
 
-/* Pages the per-hart fast path handed out from @zone, all harts. */
-static unsigned long zone_pcp_allocs(unsigned int zone)
+/* Pages the per-hart fast path handed out from zones of @type, all harts. */
+static unsigned long zone_pcp_allocs(enum zone_type type)
 {
 	unsigned long sum = 0;
-	unsigned int cpu, o;
+	unsigned int cpu, o, z;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
 		const struct per_cpu_pages *pcp = READ_ONCE(harts[cpu].pcp);
 
-		for (o = 0; pcp && o < NR_PCP_ORDERS; o++)
-			sum += READ_ONCE(pcp->lists[zone][o].allocs) << o;
+		for (z = type; pcp && z < NR_ZONEIDS; z += MAX_NR_ZONES)
+			for (o = 0; o < NR_PCP_ORDERS; o++)
+				sum += READ_ONCE(pcp->lists[z][o].allocs) << o;
 	}
 	return sum;
 }
@@ -50,12 +51,11 @@ static unsigned long zone_pcp_allocs(unsigned int zone)
 static unsigned long pages_in_use(void)
 {
 	unsigned long used = 0;
-	unsigned int z;
+	struct zone *zone;
 
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		used += READ_ONCE(zones[z].managed_pages) -
-			READ_ONCE(zones[z].free_pages) -
-			zone_pcp_count(&zones[z]);
+	for_each_zone(zone)
+		used += READ_ONCE(zone->managed_pages) -
+			READ_ONCE(zone->free_pages) - zone_pcp_count(zone);
 	return used;
 }
 

@@ -15,11 +15,21 @@
 #define BOOT_MAX_RESERVED	32
 #define BOOT_MAX_MMIO		4
 #define BOOT_MIN_RAM		(16UL << 20)	/* less than this will not boot */
+#define NODES_SHIFT		2	/* Linux's riscv default */
+#define MAX_NUMNODES		(1 << NODES_SHIFT)	/* NUMA nodes */
+#define LOCAL_DISTANCE		10	/* a node to itself (ACPI SLIT, DT) */
+#define REMOTE_DISTANCE		20	/* a node to another, by default */
 
-/** struct boot_range - a physical range [@base, @base + @size) */
+/**
+ * struct boot_range - a physical range [@base, @base + @size)
+ * @base: its first byte's address
+ * @size: its length in bytes
+ * @nid: RAM only: the NUMA node it belongs to (0 without NUMA)
+ */
 struct boot_range {
 	u64 base;
 	u64 size;
+	unsigned int nid;
 };
 
 /** struct boot_reserved - a range the kernel must not hand out */
@@ -69,6 +79,10 @@ struct boot_clock {
  *        memory, so the board's addresses stay valid once paging is on
  * @nr_mmio: entries in @mmio
  * @realtime: the wall-clock time read at boot, if the board has a clock
+ * @numa: the tree gives NUMA nodes (numa-node-id); else all is node 0
+ * @hart_node: the NUMA node of each hart in @hartid
+ * @distance: node distances (distance-map, else LOCAL_DISTANCE on the
+ *            diagonal and REMOTE_DISTANCE elsewhere)
  */
 struct boot_info {
 	u64 fdt_base;
@@ -88,6 +102,9 @@ struct boot_info {
 	struct boot_range mmio[BOOT_MAX_MMIO];
 	unsigned int nr_mmio;
 	struct boot_clock realtime;
+	bool numa;
+	u8 hart_node[NR_CPUS];
+	u8 distance[MAX_NUMNODES][MAX_NUMNODES];
 };
 
 /** boot_info - the machine description, valid from early boot on */
@@ -120,5 +137,14 @@ const char *boot_mmu_name(enum boot_mmu mmu);
  * Return: true if @ext is listed.
  */
 bool boot_isa_has(const struct boot_info *bi, const char *ext);
+
+/**
+ * boot_hart_node() - the NUMA node of hart @hartid
+ * @bi: board description
+ * @hartid: a firmware hart id
+ *
+ * Return: its node, or 0 for a hart @bi does not list.
+ */
+unsigned int boot_hart_node(const struct boot_info *bi, u32 hartid);
 
 #endif /* RVMEM_BOOT_H */

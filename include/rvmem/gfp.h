@@ -26,6 +26,7 @@ typedef unsigned int gfp_t;
 #define ___GFP_NOFAIL		0x8000u
 #define ___GFP_NORETRY		0x10000u
 #define ___GFP_COMP		0x40000u
+#define ___GFP_THISNODE		0x200000u
 
 /* Zone modifier: memory below 4 GiB only (ZONE_DMA32). */
 #define __GFP_DMA32		((gfp_t)___GFP_DMA32)
@@ -47,6 +48,8 @@ typedef unsigned int gfp_t;
 #define __GFP_NORETRY		((gfp_t)___GFP_NORETRY)
 /* Compound page: the block is one object (used by slab). */
 #define __GFP_COMP		((gfp_t)___GFP_COMP)
+/* The preferred node only: no fallback to other NUMA nodes. */
+#define __GFP_THISNODE		((gfp_t)___GFP_THISNODE)
 
 /* Ordinary kernel allocation: may wait, may reclaim. */
 #define GFP_KERNEL	(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
@@ -68,6 +71,20 @@ struct page;
  * Context: any; with interrupts off use GFP_ATOMIC or GFP_NOWAIT.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
+
+/**
+ * alloc_pages_node() - alloc_pages() preferring NUMA node @nid
+ * @nid: the node whose memory to take first, or NUMA_NO_NODE (-1) for
+ *       the calling hart's; the others follow by distance, unless
+ *       @gfp has __GFP_THISNODE
+ * @gfp: GFP flags
+ * @order: 0 to MAX_PAGE_ORDER
+ *
+ * Return: the first page, or NULL (with the warning alloc_pages() gives;
+ * a node that does not exist gets one too).
+ * Context: as alloc_pages().
+ */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 
 /**
  * __free_pages() - free a block from alloc_pages()

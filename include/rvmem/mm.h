@@ -16,7 +16,7 @@
 #include <rvmem/list.h>
 #include <rvmem/types.h>
 
-/* page->flags bits; the zone index lives in the top byte */
+/* page->flags bits; the zone id (node and zone) lives in the top byte */
 enum pageflags {
 	PG_reserved,	/* never handed to the buddy (hole, kernel, firmware) */
 	PG_buddy,	/* first page of a free buddy block of page->order */
@@ -27,10 +27,11 @@ enum pageflags {
 };
 
 #define ZONE_SHIFT	56
+#define ZONES_SHIFT	1	/* zone types a node has, log2 (mmzone.h) */
 
 /**
  * struct page - the state of one physical page frame
- * @flags: PG_* bits and the zone index
+ * @flags: PG_* bits and the zone id (nid * MAX_NR_ZONES + zone type)
  * @lru: buddy free list while free; the owner's list (slab: partial
  *       slabs) while allocated
  * @pcp_next: the next block on a per-hart list (PG_pcp)
@@ -127,9 +128,22 @@ static inline void page_clear_flag(struct page *page, enum pageflags f)
 #define PageSlab(p)	page_test_flag(p, PG_slab)
 #define PagePcp(p)	page_test_flag(p, PG_pcp)
 
-static inline unsigned int page_zonenum(const struct page *page)
+/** page_zone_id() - the index in zones[] of the page's zone */
+static inline unsigned int page_zone_id(const struct page *page)
 {
 	return READ_ONCE(page->flags) >> ZONE_SHIFT;
+}
+
+/** page_zonenum() - the page's zone type (ZONE_DMA32 or ZONE_NORMAL) */
+static inline unsigned int page_zonenum(const struct page *page)
+{
+	return page_zone_id(page) & ((1U << ZONES_SHIFT) - 1);
+}
+
+/** page_to_nid() - the NUMA node the page's RAM is on */
+static inline int page_to_nid(const struct page *page)
+{
+	return page_zone_id(page) >> ZONES_SHIFT;
 }
 
 /**
@@ -165,6 +179,13 @@ struct sysinfo {
 
 /** si_meminfo() - fill @val with total and free memory */
 void si_meminfo(struct sysinfo *val);
+
+/**
+ * si_meminfo_node() - si_meminfo() for one NUMA node
+ * @val: filled with the node's managed and free pages
+ * @nid: the node, or NUMA_NO_NODE (-1) for all of them
+ */
+void si_meminfo_node(struct sysinfo *val, int nid);
 
 /** show_free_areas() - print each zone's free blocks per order (buddyinfo) */
 void show_free_areas(void);

@@ -277,6 +277,47 @@ static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 }
 
 /**
+ * kmem_cache_alloc_node() - kmem_cache_alloc() from NUMA node @nid
+ * @s: the cache
+ * @gfp: GFP flags; __GFP_THISNODE fails rather than take another node
+ * @nid: the node, or NUMA_NO_NODE (-1) for the calling hart's
+ *
+ * NUMA_NO_NODE is kmem_cache_alloc(), served from this hart's sheaves.
+ * A named node, even the caller's own, takes the locked path: an object
+ * from that node's slabs, or a new slab of that node's pages (of the
+ * nearest node's, without __GFP_THISNODE, when it has none left). The
+ * sheaves cannot promise a node: a hart's frees land in its own sheaf,
+ * whichever node the object is on.
+ * Return: the object, or NULL. Context: as kmem_cache_alloc().
+ */
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid);
+
+/**
+ * __kmalloc_node() - kmalloc_node() of any size
+ * @size: bytes
+ * @gfp: GFP flags
+ * @nid: the node, or NUMA_NO_NODE (-1) for the calling hart's
+ *
+ * Return: as kmalloc_node(). Context: as kmalloc().
+ */
+void *__kmalloc_node(size_t size, gfp_t gfp, int nid);
+
+/**
+ * kmalloc_node() - kmalloc() from NUMA node @nid
+ * @size: bytes
+ * @gfp: GFP flags
+ * @nid: the node, or NUMA_NO_NODE (-1) for the calling hart's
+ *
+ * As kmem_cache_alloc_node() on the kmalloc cache of @size; larger sizes
+ * are pages from alloc_pages_node().
+ * Return: the memory, or NULL. Context: as kmalloc().
+ */
+static __always_inline void *kmalloc_node(size_t size, gfp_t gfp, int nid)
+{
+	return __kmalloc_node(size, gfp, nid);
+}
+
+/**
  * kzalloc() - kmalloc() with __GFP_ZERO
  * @size: bytes
  * @gfp: GFP flags

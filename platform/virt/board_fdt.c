@@ -5,7 +5,8 @@
  * board_parse_fdt() runs once on the boot hart with the MMU off. It checks
  * the header and walks the whole structure block first, so the steps after
  * it only meet trees that are structurally sound; each step then reads one
- * part of the tree (memory, reserved ranges, cpus, chosen, the finisher)
+ * part of the tree (memory, reserved ranges, cpus, NUMA nodes, chosen, the
+ * finisher)
  * and refuses anything it reads that is malformed, with one line in the
  * caller's buffer naming the node and property. Nothing is guessed: a tree
  * rvmem cannot use stops the boot with that line instead.
@@ -28,6 +29,8 @@ struct fdt_parse {
 	u32 boot_hartid;
 	bool boot_hart_found;
 	bool boot_hart_disabled;
+	int numa_with;		/* first memory or cpu node with numa-node-id */
+	int numa_without;	/* first one without, or -1 */
 	char *err;
 	size_t errlen;
 	char path[128];		/* scratch for path_of() */
@@ -272,9 +275,32 @@ static int add_mem(struct fdt_parse *p, int node, const struct boot_range *r)
 	return 0;
 }
 
+/*
+ * @node's numa-node-id into *@nid (0 when absent), noting which nodes
+ * have one: either every memory and cpu node has one or none does.
+ */
+static int get_numa_node_id(struct fdt_parse *p, int node, unsigned int *nid)
+{
+	u32 id = 0;
+	int ret = get_u32(p, node, "numa-node-id", &id);
+
+	if (ret < 0)
+		return ret;
+	if (ret > 0 && p->numa_without < 0)
+		p->numa_without = node;
+	if (!ret && p->numa_with < 0)
+		p->numa_with = node;
+	if (id >= MAX_NUMNODES)
+		return parse_error(p, "fdt: %s: numa-node-id %u is out of range, rvmem takes nodes 0 to %d",
+				   path_of(p, node), id, MAX_NUMNODES - 1);
+	*nid = id;
+	return 0;
+}
+
 static int add_mem_node(struct fdt_parse *p, int node, int ac, int sc)
 {
 	struct boot_range r;
+	unsigned int nid = 0;
 	const u8 *reg;
 	int i, nr, ret;
 
@@ -282,8 +308,11 @@ static int add_mem_node(struct fdt_parse *p, int node, int ac, int sc)
 	if (ret > 0)
 		return parse_error(p, "fdt: %s: memory node without reg",
 				   path_of(p, node));
+	if (!ret)
+		ret = get_numa_node_id(p, node, &nid);
 	for (i = 0; !ret && i < nr; i++) {
 		ret = reg_entry(p, node, reg, i, ac, sc, &r);
+		r.nid = nid;
 		if (!ret)
 			ret = add_mem(p, node, &r);
 	}
@@ -520,10 +549,11 @@ static int get_hartid(struct fdt_parse *p, int cpu, int ac, u32 *hartid)
  * Keep the first NR_CPUS harts; a boot hart found later takes the last
  * slot, so the hart running this is always among them.
  */
-static int add_hart(struct fdt_parse *p, int cpu, u32 hartid)
+static int add_hart(struct fdt_parse *p, int cpu, u32 hartid,
+		    unsigned int nid)
 {
 	struct boot_info *bi = p->bi;
-	unsigned int i;
+	unsigned int i, slot = NR_CPUS;
 
 	for (i = 0; i < bi->nr_harts; i++)
 		if (bi->hartid[i] == hartid)
@@ -531,15 +561,42 @@ static int add_hart(struct fdt_parse *p, int cpu, u32 hartid)
 					   path_of(p, cpu), hartid);
 	bi->nr_harts_listed++;
 	if (bi->nr_harts < NR_CPUS)
-		bi->hartid[bi->nr_harts++] = hartid;
+		slot = bi->nr_harts++;
 	else if (hartid == p->boot_hartid)
-		bi->hartid[NR_CPUS - 1] = hartid;
+		slot = NR_CPUS - 1;
+	if (slot < NR_CPUS) {
+		bi->hartid[slot] = hartid;
+		bi->hart_node[slot] = nid;
+	}
 	return hartid == p->boot_hartid ? parse_boot_hart(p, cpu) : 0;
+}
+
+/* Is there RAM on NUMA node @nid? */
+static bool node_has_memory(const struct boot_info *bi, unsigned int nid)
+{
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_mem; i++)
+		if (bi->mem[i].nid == nid)
+			return true;
+	return false;
+}
+
+/* A usable cpu's NUMA node: one with memory (rvmem has no memoryless nodes). */
+static int get_cpu_node(struct fdt_parse *p, int cpu, unsigned int *nid)
+{
+	int ret = get_numa_node_id(p, cpu, nid);
+
+	if (!ret && !node_has_memory(p->bi, *nid))
+		return parse_error(p, "fdt: %s: numa-node-id %u, but no memory node has that numa-node-id",
+				   path_of(p, cpu), *nid);
+	return ret;
 }
 
 /* One child of /cpus: skipped unless a cpu; disabled harts are noted. */
 static int parse_cpu(struct fdt_parse *p, int cpu, int ac)
 {
+	unsigned int nid = 0;
 	u32 hartid = 0;
 	int ret;
 
@@ -556,7 +613,8 @@ static int parse_cpu(struct fdt_parse *p, int cpu, int ac)
 			p->boot_hart_disabled = true;
 		return 0;
 	}
-	return add_hart(p, cpu, hartid);
+	ret = get_cpu_node(p, cpu, &nid);
+	return ret ? ret : add_hart(p, cpu, hartid, nid);
 }
 
 static int check_harts(struct fdt_parse *p)
@@ -594,6 +652,84 @@ static int parse_cpus(struct fdt_parse *p)
 			return ret;
 	}
 	return ac < 0 ? ac : check_harts(p);
+}
+
+/*
+ * Entry @i of a distance-matrix (<from to distance> triples), checked as
+ * Linux's of_numa does: both nodes have memory, a node is LOCAL_DISTANCE
+ * from itself and farther from any other.
+ */
+static int add_distance(struct fdt_parse *p, int map, const void *val, int i)
+{
+	u32 from = (u32)fdt_read_cells((const u8 *)val + i * 12, 1);
+	u32 to = (u32)fdt_read_cells((const u8 *)val + i * 12 + 4, 1);
+	u32 d = (u32)fdt_read_cells((const u8 *)val + i * 12 + 8, 1);
+
+	if (from >= MAX_NUMNODES || to >= MAX_NUMNODES ||
+	    !node_has_memory(p->bi, from) || !node_has_memory(p->bi, to))
+		return parse_error(p, "fdt: %s: distance-matrix entry %d names node %u to %u, but only nodes with memory exist",
+				   path_of(p, map), i, from, to);
+	if ((from == to && d != LOCAL_DISTANCE) ||
+	    (from != to && (d <= LOCAL_DISTANCE || d > 255)))
+		return parse_error(p, "fdt: %s: distance-matrix entry %d: node %u to %u is %u; a node is %d from itself and %d to 255 from another",
+				   path_of(p, map), i, from, to, d,
+				   LOCAL_DISTANCE, LOCAL_DISTANCE + 1);
+	p->bi->distance[from][to] = d;
+	if (to > from)		/* as Linux: B to A defaults to A to B */
+		p->bi->distance[to][from] = d;
+	return 0;
+}
+
+/* A "numa-distance-map-v1" node's distance-matrix, if the tree has one. */
+static int parse_distance_map(struct fdt_parse *p)
+{
+	int map, len, i, ret = 0;
+	const void *val;
+
+	map = fdt_node_offset_by_compatible(p->fdt, -1,
+					    "numa-distance-map-v1");
+	if (map == -FDT_ERR_NOTFOUND)
+		return 0;
+	if (map < 0)
+		return parse_error(p, "fdt: cannot look for the distance-map (%s)",
+				   fdt_strerror(map));
+	val = fdt_getprop(p->fdt, map, "distance-matrix", &len);
+	if (!val)
+		return len == -FDT_ERR_NOTFOUND ?
+		       parse_error(p, "fdt: %s: no distance-matrix",
+				   path_of(p, map)) :
+		       read_error(p, map, "distance-matrix", len);
+	if (!len || len % 12)
+		return parse_error(p, "fdt: %s: distance-matrix is %d bytes, not a whole number of <from to distance> triples",
+				   path_of(p, map), len);
+	for (i = 0; !ret && i < len / 12; i++)
+		ret = add_distance(p, map, val, i);
+	return ret;
+}
+
+/*
+ * NUMA: numa-node-id on every memory and cpu node, or on none (one node,
+ * 0); then the distances, LOCAL_DISTANCE and REMOTE_DISTANCE by default.
+ */
+static int parse_numa(struct fdt_parse *p)
+{
+	unsigned int a, b;
+
+	for (a = 0; a < MAX_NUMNODES; a++)
+		for (b = 0; b < MAX_NUMNODES; b++)
+			p->bi->distance[a][b] = a == b ? LOCAL_DISTANCE :
+						REMOTE_DISTANCE;
+	if (p->numa_with < 0)
+		return 0;
+	if (p->numa_without >= 0) {
+		char with[sizeof(p->path)];
+
+		snprintf(with, sizeof(with), "%s", path_of(p, p->numa_with));
+		return parse_error(p, "fdt: %s has no numa-node-id but %s has one: every memory and cpu node needs one, or none",
+				   path_of(p, p->numa_without), with);
+	}
+	p->bi->numa = true;
+	return parse_distance_map(p);
 }
 
 /* Command line and console: /chosen, all optional. */
@@ -736,10 +872,11 @@ int board_parse_fdt(const void *fdt, size_t max_size, u32 boot_hartid,
 {
 	static int (*const steps[])(struct fdt_parse *p) = {
 		check_structure, parse_memory, parse_reserved, parse_cpus,
-		parse_chosen, parse_poweroff,
+		parse_numa, parse_chosen, parse_poweroff,
 	};
 	struct fdt_parse p = {
 		.fdt = fdt, .bi = bi, .boot_hartid = boot_hartid,
+		.numa_with = -1, .numa_without = -1,
 		.err = err, .errlen = errlen,
 	};
 	unsigned int i;

@@ -34,7 +34,8 @@ PTE_NAPOT = 1 << 63                   # _PAGE_NAPOT (Svnapot's N)
 NAPOT_SIZE = 1 << 16                  # the one NAPOT size: 64 KiB
 PIECE_FREED = 0x8000                  # vmalloc.c: a block piece vfree'd
 PAGE_FLAGS = ("reserved", "buddy", "head", "slab", "pcp")  # enum pageflags
-ZONE_SHIFT = 56
+ZONE_SHIFT = 56                       # page->flags: zone id from here
+ZONES_SHIFT = 1                       # zone id = node << ZONES_SHIFT | type
 
 
 def ulong(value):
@@ -99,8 +100,9 @@ class Buddyinfo(RvmemCommand):
             area = zone["free_area"]
             lo, hi = area.type.range()
             counts = [ulong(area[o]["nr_free"]) for o in range(lo, hi + 1)]
-            gdb.write("Node 0, zone %8s %s\n" % (
-                zone_name(zone), " ".join("%6d" % c for c in counts)))
+            gdb.write("Node %d, zone %8s %s\n" % (
+                z >> ZONES_SHIFT, zone_name(zone),
+                " ".join("%6d" % c for c in counts)))
 
 
 class Slabinfo(RvmemCommand):
@@ -259,10 +261,12 @@ class Page(RvmemCommand):
         page = gdb.parse_and_eval("mem_map") + (pfn - base)
         flags = ulong(page["flags"])
         names = [n for i, n in enumerate(PAGE_FLAGS) if flags >> i & 1]
-        gdb.write("page %#x: pfn %#x flags %#x (%s) zone %d order %d "
+        zone = flags >> ZONE_SHIFT
+        gdb.write("page %#x: pfn %#x flags %#x (%s) node %d zone %d order %d "
                   "counters %d private %#x\n" % (
                       ulong(page), pfn, flags, "|".join(names) or "none",
-                      flags >> ZONE_SHIFT, ulong(page["order"]),
+                      zone >> ZONES_SHIFT, zone & ((1 << ZONES_SHIFT) - 1),
+                      ulong(page["order"]),
                       ulong(page["counters"]), ulong(page["private"])))
 
 

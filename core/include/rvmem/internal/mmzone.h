@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Zones: the page allocator's per-zone free lists, watermarks and per-hart
- * page lists.
+ * Nodes and zones: the page allocator's per-zone free lists, watermarks
+ * and per-hart page lists, and each NUMA node's zones and zonelists.
  *
- * ZONE_DMA32 holds RAM below 4 GiB and ZONE_NORMAL the rest. A request
- * without __GFP_DMA32 tries NORMAL, then DMA32; with it, only DMA32. Each
+ * Every NUMA node (include/rvmem/numa.h) has its own zones: ZONE_DMA32
+ * holds its RAM below 4 GiB and ZONE_NORMAL the rest. All zones sit in
+ * one array, zones[], node by node: a zone's index there is its zone id,
+ * nid * MAX_NR_ZONES + zone type (Linux's page_zone_id()), and
+ * page->flags carries it. A node's zonelists say which zones a request
+ * may use, in order: its own node's first (Normal, then DMA32), then the
+ * other nodes' by distance; __GFP_DMA32 takes only DMA32 zones, and
+ * __GFP_THISNODE only the node's own. Each
  * zone keeps free blocks of 2^order pages on free_area[order], order 0 to
  * MAX_PAGE_ORDER, every block naturally aligned. Blocks of orders 0 to
  * PCP_MAX_ORDER also sit on per-hart lists (pcp), so the common case
@@ -15,6 +21,7 @@
 
 #include <rvmem/boot.h>
 #include <rvmem/list.h>
+#include <rvmem/mm.h>
 #include <rvmem/spinlock.h>
 #include <rvmem/types.h>
 
@@ -30,6 +37,9 @@ enum zone_type {
 	ZONE_NORMAL,
 	MAX_NR_ZONES,
 };
+
+#define NR_ZONEIDS	(MAX_NUMNODES * MAX_NR_ZONES)	/* zones[] */
+_Static_assert(MAX_NR_ZONES == 1 << ZONES_SHIFT, "ZONES_SHIFT in mm.h");
 
 enum zone_watermarks {
 	WMARK_MIN,
@@ -62,13 +72,21 @@ struct pcp_list {
 
 /**
  * struct per_cpu_pages - one hart's page lists, for every zone and order
- * @lists: [zone][order]
+ * @lists: [zone id][order], the zones of every node: a page freed here
+ *         goes on this hart's list of its own zone, whichever node that
+ *         is on (as Linux's per-cpu pagesets)
+ * @local_offset: where, in @lists, the first zone of the hart's node's
+ *                zonelist starts (bytes): [0] for plain requests, [1]
+ *                for __GFP_DMA32; alloc_pages() pops that list
+ * @pgdat: the hart's node, whose zonelists its plain requests walk
  *
  * Only its own hart touches it, with interrupts off; padded to whole
  * cache lines so no other hart's data shares one.
  */
 struct per_cpu_pages {
-	struct pcp_list lists[MAX_NR_ZONES][NR_PCP_ORDERS];
+	struct pcp_list lists[NR_ZONEIDS][NR_PCP_ORDERS];
+	unsigned int local_offset[2];
+	struct pglist_data *pgdat;
 } __attribute__((aligned(64)));
 
 /**
@@ -104,12 +122,61 @@ struct zone {
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
-extern struct zone zones[MAX_NR_ZONES];
+/** zones - every node's zones, indexed by zone id */
+extern struct zone zones[NR_ZONEIDS];
+
+/* Zonelists: which zones a request may take, by its gfp (gfp_zonelist()). */
+enum {
+	ZONELIST_FALLBACK,		/* this node, then the others */
+	ZONELIST_FALLBACK_DMA32,	/* the same, DMA32 zones only */
+	ZONELIST_NOFALLBACK,		/* __GFP_THISNODE */
+	ZONELIST_NOFALLBACK_DMA32,
+	MAX_ZONELISTS,
+};
+
+/**
+ * struct pglist_data - one NUMA node (pg_data_t)
+ * @node_zones: its zones, &zones[nid * MAX_NR_ZONES]
+ * @node_zonelists: the zones its requests use, in order, NULL-terminated
+ * @node_start_pfn: first pfn the node spans
+ * @node_spanned_pages: pfns it spans, holes included
+ * @node_present_pages: RAM pages in its span
+ * @node_id: its number
+ */
+typedef struct pglist_data {
+	struct zone *node_zones;
+	struct zone *node_zonelists[MAX_ZONELISTS][NR_ZONEIDS + 1];
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+	unsigned long node_present_pages;
+	int node_id;
+} pg_data_t;
+
+extern pg_data_t node_data[MAX_NUMNODES];
+#define NODE_DATA(nid)	(&node_data[nid])
 
 static inline bool populated_zone(const struct zone *zone)
 {
 	return zone->managed_pages != 0;
 }
+
+/** zone_to_nid() - the node a zone belongs to */
+static inline int zone_to_nid(const struct zone *zone)
+{
+	return (zone - zones) / MAX_NR_ZONES;
+}
+
+/** zone_idx() - a zone's type (ZONE_DMA32 or ZONE_NORMAL) */
+static inline enum zone_type zone_idx(const struct zone *zone)
+{
+	return (zone - zones) % MAX_NR_ZONES;
+}
+
+#define for_each_zone(zone)						\
+	for ((zone) = zones; (zone) < zones + NR_ZONEIDS; (zone)++)
+#define for_each_populated_zone(zone)					\
+	for_each_zone(zone)						\
+		if (!populated_zone(zone)) {} else
 
 static inline unsigned long zone_end_pfn(const struct zone *zone)
 {
@@ -134,9 +201,9 @@ unsigned long zone_pcp_count(const struct zone *zone);
 
 /**
  * buddyinfo_snapshot() - free blocks per zone and order
- * @out: out[zone][order] = zone->free_area[order].nr_free
+ * @out: out[zone id][order] = zone->free_area[order].nr_free
  */
-void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS]);
+void buddyinfo_snapshot(unsigned long out[NR_ZONEIDS][NR_PAGE_ORDERS]);
 
 /**
  * buddyinfo_equal() - compare two buddyinfo_snapshot()s
@@ -146,7 +213,7 @@ void buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][NR_PAGE_ORDERS]);
  * Prints one KTAP comment line per differing zone and order.
  * Return: true if they are equal.
  */
-bool buddyinfo_equal(unsigned long before[MAX_NR_ZONES][NR_PAGE_ORDERS],
-		     unsigned long after[MAX_NR_ZONES][NR_PAGE_ORDERS]);
+bool buddyinfo_equal(unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS],
+		     unsigned long after[NR_ZONEIDS][NR_PAGE_ORDERS]);
 
 #endif /* RVMEM_INTERNAL_MMZONE_H */

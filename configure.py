@@ -39,6 +39,7 @@ SHARED_SOURCES = [
     "core/lib/avl.c",
     "core/lib/fault_inject.c",
     "core/lib/fdt.c",
+    "core/mm/kfence.c",
     "core/mm/memblock.c",
     "core/mm/page_alloc.c",
     "core/mm/pgtable.c",

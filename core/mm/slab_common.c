@@ -171,8 +171,8 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 	if (ctor)	/* poison would wipe what the constructor built */
 		s->flags &= ~SLAB_POISON;
 	s->ctor = ctor;
-	align = calculate_alignment(s->flags, align, size);
-	s->size = ALIGN(calculate_layout(s), align);
+	s->align = calculate_alignment(s->flags, align, size);
+	s->size = ALIGN(calculate_layout(s), s->align);
 	if (calculate_order(s))
 		return -EINVAL;
 	calculate_recip(s);
@@ -275,6 +275,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		return;
 	kmem_cache_shrink(s);
 	get_slabinfo(s, &info);
+	info.active_objs += kfence_shutdown_cache(s);
 	if (info.active_objs || info.num_slabs) {
 		report_live_objects(s, info.active_objs);
 		return;
@@ -397,6 +398,11 @@ size_t large_kmalloc_size(const struct page *page, const void *x)
 void kfree_large(struct page *page, const void *x)
 {
 	unsigned long caller = _RET_IP_;
+
+	if (!page && is_kfence_address(x)) {
+		kfence_free(NULL, (void *)x, caller);
+		return;
+	}
 	if (!page)
 		kfree_invalid(x, "not in RAM", caller);
 	if (!large_kmalloc_size(page, x))
@@ -505,6 +511,7 @@ void slab_vm_events(unsigned long *frees, unsigned long *active)
 		*active += info.active_objs;
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	kfence_vm_events(frees, active);
 }
 
 void show_slabinfo(void)
@@ -533,5 +540,7 @@ void show_slabinfo(void)
 	       READ_ONCE(large_kmalloc_pages) << (PAGE_SHIFT - 10));
 	printk("(harts, barn: free objects in the harts' sheaves and in the "
 	       "barn; kmem_sheaf holds the sheaves, %zu bytes each, at most "
-	       "two a hart a cache)\n", sizeof(struct slab_sheaf));
+	       "two a hart a cache; KFENCE objects are not counted above)\n",
+	       sizeof(struct slab_sheaf));
+	show_kfence();
 }

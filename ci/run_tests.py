@@ -454,6 +454,57 @@ BOOT_CASES = [
      KERNEL_FAILURE,
      [r"BUG: Bad page state: freeing a page that is not allocated .* "
       r"freed by (do_bad_page_free\S*|main)\+0x\w+"], []),
+    # KFENCE: on by default, one object every 100 ms; the faults modes
+    # boot with 1 ms and allocate until an object comes from the pool.
+    ("kfence_default_on", "hello", {"append": "mm.report=1"}, 0,
+     [r"kfence: initialized - using 1093632 bytes for 255 objects at "
+      r"0xffffffff00000000-0xffffffff001fffff, one every 100 ms",
+      r"Memory: .*, 1068K kfence, ",
+      r"kfence: 255 objects, \d+ in use, \d+ allocated and \d+ freed "
+      r"since boot, one every 100 ms, 1068K"], []),
+    ("kfence_off", "hello", {"append": "kfence.sample_interval=0 mm.report=1"},
+     0, [r"Memory: .*, 0K kfence, ", r"kfence: off"],
+     [r"kfence: initialized"]),
+    ("kfence_out_of_bounds", "faults",
+     {"append": "kfence.sample_interval=1 kfence-oob"}, KERNEL_FAILURE,
+     [r"BUG: KFENCE: out-of-bounds write in kfence_oob\+0x\w+\n\n"
+      r"Out-of-bounds write at (0xffffffff\w+) \(1B right of kfence-#(\d+)\):"
+      r"\nkfence-#\2: 0xffffffff\w+-0xffffffff\w+fff, size=64, "
+      r"cache=kmalloc-64\n\nallocated by cpu 0:\n sampled\+0x\w+\n "
+      r"kfence_oob\+0x\w+\n(.*\n)*"
+      r"rvmem: fatal trap: write of \1: the KFENCE guard page after "
+      r"kfence-#\2 \(kmalloc-64, 64 bytes\)",
+      r"sepc:\s+\w+ <kfence_oob\+0x\w+>", r"exit status 70"],
+     [r"freed by"]),
+    ("kfence_use_after_free", "faults",
+     {"append": "kfence.sample_interval=1 kfence-uaf"}, KERNEL_FAILURE,
+     [r"BUG: KFENCE: use-after-free read in kfence_uaf\+0x\w+\n\n"
+      r"Use-after-free read at (0xffffffff\w+) \(in kfence-#(\d+)\):\n"
+      r"kfence-#\2: 0xffffffff\w+-0xffffffff\w+, size=64, "
+      r"cache=kmalloc-64\n\nallocated by cpu 0:\n sampled\+0x\w+\n "
+      r"kfence_uaf\+0x\w+\n(.*\n)*\nfreed by cpu 0:\n kfence_uaf\+0x\w+\n"
+      r"(.*\n)*rvmem: fatal trap: read of \1: freed KFENCE object kfence-#\2 "
+      r"\(use after free\)", r"exit status 70"], []),
+    ("kfence_canary_corrupted", "faults",
+     {"append": "kfence.sample_interval=1 kfence-corrupt"}, KERNEL_FAILURE,
+     [r"BUG: KFENCE: memory corruption in kfence_corrupt\+0x\w+",
+      r"Corrupted memory at 0xffffffff\w+ \[ 0x78 \] \(1B left of "
+      r"kfence-#\d+\)", r"Kernel panic on cpu 0 .*kfence: memory "
+      r"corruption"], []),
+    ("kfence_double_free", "faults",
+     {"append": "kfence.sample_interval=1 kfence-double-free"},
+     KERNEL_FAILURE,
+     [r"BUG: KFENCE: invalid free in kfence_double_free\+0x\w+",
+      r"Invalid free of 0xffffffff\w+ \(freed already\)",
+      r"freed by cpu 0:\n kfence_double_free\+0x\w+"], []),
+    # Issue 16: malloc() blocks are sampled too (kmalloc() serves them).
+    ("kfence_malloc_use_after_free", "faults",
+     {"append": "kfence.sample_interval=1 kfence-malloc-uaf"},
+     KERNEL_FAILURE,
+     [r"BUG: KFENCE: use-after-free write in kfence_malloc_uaf\+0x\w+",
+      r"size=40, cache=kmalloc-64",
+      r"allocated by cpu 0:\n malloc\+0x\w+\n sampled\+0x\w+\n",
+      r"freed by cpu 0:\n kfence_malloc_uaf\+0x\w+"], []),
     ("too_little_ram", "hello", {"mem": "8M"}, KERNEL_FAILURE,
      [r"cannot boot: fdt: only 8192 KiB of RAM"], [r"Hello from"]),
 ]

@@ -594,9 +594,5 @@ void kfence_init(void)
 	kfence_nr_objects = nr;
 	kfence_interval_ticks = kfence_sample_interval * 1000 *
 				timer_ticks_per_us();
-	pr_info("kfence: initialized - using %lu bytes for %u objects at "
-		"%#lx-%#lx, one every %lu ms\n", kfence_bytes(),
-		kfence_nr_objects, KFENCE_POOL_START, KFENCE_POOL_END - 1,
-		kfence_sample_interval);
 	WRITE_ONCE(kfence_next, timer_read() + kfence_interval_ticks);
 }

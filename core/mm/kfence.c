@@ -101,7 +101,7 @@ struct kfence_track {
  * @addr: the object's address, while allocated or freed
  * @page: the page of RAM that backs the slot, for good
  * @cache: the cache it was allocated from (NULL once that is destroyed)
- * @size: bytes asked for
+ * @size: bytes in use: asked for, or as __ksize() was told since
  * @state: enum kfence_object_state
  * @alloc_track: the allocation
  * @free_track: the free (while @state is KFENCE_OBJECT_FREED)
@@ -370,25 +370,32 @@ static void check_canary(const struct kfence_metadata *meta,
 		report_corruption(meta, bad, caller);
 }
 
+/* What is wrong with freeing @addr (of @meta's page) to @s, or NULL. */
+static const char *free_error(const struct kfence_metadata *meta,
+			      const struct kmem_cache *s, unsigned long addr)
+{
+	if (!meta || meta->state == KFENCE_OBJECT_UNUSED)
+		return "not allocated";
+	if (meta->state == KFENCE_OBJECT_FREED)
+		return "freed already";
+	if (meta->addr != addr)
+		return "not the object's start";
+	if (s && s != meta->cache)
+		return "freed to another cache";
+	return NULL;
+}
+
 void kfence_free(struct kmem_cache *s, void *addr, unsigned long caller)
 {
 	struct kfence_metadata *meta = addr_to_metadata((unsigned long)addr);
 	unsigned long page = ALIGN_DOWN((unsigned long)addr, PAGE_SIZE);
-	unsigned long flags;
+	unsigned long flags = spin_lock_irqsave(&kfence_lock);
+	const char *why = free_error(meta, s, (unsigned long)addr);
 
-	if (!meta || meta->state != KFENCE_OBJECT_ALLOCATED)
-		report_invalid_free(meta, (unsigned long)addr, meta &&
-				    meta->state == KFENCE_OBJECT_FREED ?
-				    "freed already" : "not allocated",
-				    caller);
-	if (meta->addr != (unsigned long)addr)
-		report_invalid_free(meta, (unsigned long)addr,
-				    "inside the object", caller);
-	if (s && s != meta->cache)
-		report_invalid_free(meta, (unsigned long)addr,
-				    "freed to another cache", caller);
+	/* reports end the boot with the lock held: nothing runs after */
+	if (why)
+		report_invalid_free(meta, (unsigned long)addr, why, caller);
 	check_canary(meta, caller);
-	flags = spin_lock_irqsave(&kfence_lock);
 	save_track(&meta->free_track, caller);
 	meta->state = KFENCE_OBJECT_FREED;
 	pgtable_clear_leaves(slot_pte(meta), 1, NULL);

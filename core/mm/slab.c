@@ -37,7 +37,9 @@
  *
  * Paths: slab_alloc()/slab_free() are the fast path: interrupts off, no
  * lock, no stack frame (the slow paths are tail calls), no caller
- * address. __slab_alloc()/__slab_free() swap, trade and refill. Caches
+ * address. __slab_alloc()/__slab_free() swap, trade and refill;
+ * __slab_alloc() also takes a due KFENCE sample (kfence.c), and frees
+ * of pointers outside RAM find KFENCE objects off the fast path. Caches
  * with debug flags (and the sheaf cache, SLAB_NO_SHEAVES) have no
  * sheaves and take debug_slab_alloc()/debug_slab_free() (slab_debug.c)
  * for every object.

@@ -501,7 +501,7 @@ static __always_inline bool kfence_sample_due(void)
 
 /**
  * kfence_alloc() - take the due sample: @s's object from the pool
- * @s: a cache with sheaves (objects up to a page are sampled)
+ * @s: the cache (objects up to a page are sampled)
  * @size: the bytes asked for (0: @s->object_size)
  * @gfp: __GFP_ZERO zeroes them
  * @caller: the allocating call's return address

@@ -31,10 +31,10 @@
  * and is served here. An allocation a sheaf
  * serves is never sampled; sheaves run empty every few dozen to few
  * hundred allocations of a cache, so every cache in use is reached.
- * Objects up to a page of caches with sheaves are sampled, and with them
- * the C malloc(), which kmalloc() serves; kmalloc-8k's are not, nor are
- * those of caches on the slab's locked path: debug caches, whose every
- * object slub_debug checks, and the slab's own sheaves.
+ * Debug caches (slub_debug) have no sheaves: every allocation of theirs
+ * is a slow-path one, in debug_slab_alloc(). Objects up to a page are
+ * sampled, and with them the C malloc(), which kmalloc() serves;
+ * kmalloc-8k's are not, nor the slab's own sheaves (SLAB_NO_SHEAVES).
  *
  * Free slots are kept in LRU order: a freed object goes to the tail and
  * an allocation takes the head, so a freed object stays unmapped, and a

@@ -369,10 +369,17 @@ static void check_live_object(const struct kmem_cache *s,
 void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		       unsigned int orig_size, unsigned long caller)
 {
-	unsigned long flags = spin_lock_irqsave(&s->lock);
+	unsigned long flags;
 	struct page *page;
 	void *object, *next;
 
+	/* every allocation comes here: the due sample too (not sheaves) */
+	if (unlikely(kfence_sample_due()) && !(s->flags & SLAB_NO_SHEAVES)) {
+		object = kfence_alloc(s, orig_size, gfp, caller);
+		if (object)
+			return object;
+	}
+	flags = spin_lock_irqsave(&s->lock);
 	if (!s->nr_partial) {
 		spin_unlock_irqrestore(&s->lock, flags);
 		page = new_slab(s, gfp);

@@ -20,19 +20,21 @@ static unsigned long delta(enum vm_event_item item)
 
 /*
  * 8 order-0 pages and one order-5 block allocated and freed; 10
- * kmalloc(64) objects (after two warm-up pairs: KFENCE may serve one,
- * and then the cache is not made ready; it serves at most one
- * allocation an interval) allocated and freed.
+ * kmalloc(64) objects allocated and freed, after 11 were, so that this
+ * hart's sheaves hold 10 and none needs a new slab (KFENCE serves at
+ * most one allocation an interval, and not from a sheaf).
  * Expect pgalloc and pgfree +40 each, slab_alloc and slab_free +10.
  */
 static void vmstat_alloc_free(struct ktest *t)
 {
 	struct page *pages[8], *big;
-	void *objs[10];
+	void *objs[11];
 	unsigned int i;
 
-	kfree(kmalloc(64, GFP_KERNEL));
-	kfree(kmalloc(64, GFP_KERNEL));
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		objs[i] = kmalloc(64, GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		kfree(objs[i]);
 	all_vm_events(before);
 	for (i = 0; i < 8; i++)
 		pages[i] = alloc_page(GFP_KERNEL);

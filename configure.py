@@ -41,6 +41,7 @@ SHARED_SOURCES = [
     "core/lib/fault_inject.c",
     "core/lib/fdt.c",
     "core/mm/anon.c",
+    "core/mm/kfence.c",
     "core/mm/memblock.c",
     "core/mm/numa.c",
     "core/mm/page_alloc.c",

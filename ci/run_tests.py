@@ -411,7 +411,10 @@ BOOT_CASES = [
     ("overcommit_strict_refuses", "faults",
      {"append": "vm.overcommit_memory=2 overcommit-strict"}, 0,
      [r"mmap of 1 GiB refused with ENOMEM"], []),
-    ("slab_redzone", "faults", {"append": "slub_debug slab-redzone"},
+    # slub's own reports: KFENCE off, so no object of theirs is sampled
+    # (it would be reported as KFENCE's).
+    ("slab_redzone", "faults",
+     {"append": "kfence.sample_interval=0 slub_debug slab-redzone"},
      KERNEL_FAILURE,
      [r"BUG kmalloc-64: Right Redzone overwritten",
       r"Object 0x\w+ @offset=64 \(cache kmalloc-64",
@@ -419,27 +422,30 @@ BOOT_CASES = [
       r"Allocated by slab_redzone\+0x\w+ on cpu 0",
       r"Caller: slab_\w+\+0x\w+"], []),
     ("slab_redzone_slack", "faults",
-     {"append": "slub_debug slab-redzone-slack"}, KERNEL_FAILURE,
+     {"append": "kfence.sample_interval=0 slub_debug slab-redzone-slack"},
+     KERNEL_FAILURE,
      [r"BUG kmalloc-128: Right Redzone overwritten",
       r"Object 0x\w+ @offset=100 \(cache kmalloc-128",
       r"Overflow: byte 0x78 instead of 0xcc \(100 bytes asked for\)",
       r"Allocated by slab_redzone_slack\+0x\w+ on cpu 0",
       r"Caller: slab_\w+\+0x\w+"], []),
     ("slab_use_after_free", "faults",
-     {"append": "slub_debug slab-use-after-free"}, KERNEL_FAILURE,
+     {"append": "kfence.sample_interval=0 slub_debug slab-use-after-free"},
+     KERNEL_FAILURE,
      [r"BUG kmalloc-64: Poison overwritten \(use after free\)",
       r"@offset=10 ", r"byte 0x42 instead of 0x6b",
       r"Allocated by slab_use_after_free\+0x\w+",
       r"Freed by slab_use_after_free\+0x\w+"], []),
-    ("slab_double_free", "faults", {"append": "slab-double-free"},
-     KERNEL_FAILURE,
+    ("slab_double_free", "faults",
+     {"append": "kfence.sample_interval=0 slab-double-free"}, KERNEL_FAILURE,
      [r"BUG kmalloc-64: double free", r"Object 0x\w+ @offset=0 ",
       r"Caller: slab_\w+\+0x\w+"], []),
-    ("slab_invalid_free", "faults", {"append": "slab-invalid-free"},
-     KERNEL_FAILURE,
+    ("slab_invalid_free", "faults",
+     {"append": "kfence.sample_interval=0 slab-invalid-free"}, KERNEL_FAILURE,
      [r"BUG kmalloc-64: invalid free \(inside an object\)",
       r"@offset=8 "], []),
-    ("slab_freelist_corrupt", "faults", {"append": "slab-freelist-corrupt"},
+    ("slab_freelist_corrupt", "faults",
+     {"append": "kfence.sample_interval=0 slab-freelist-corrupt"},
      KERNEL_FAILURE,
      [r"BUG kmalloc-64: freelist pointer corrupted",
       r"next pointer decodes to 0x\w+, not an object of its slab"], []),
@@ -489,6 +495,54 @@ BOOT_CASES = [
      {"harts": 4, "numa": 2, "mem": "512M", "append": "numa=off -- --numa"},
      0, [r"numa=off: the tree's nodes are ignored",
          r"numa placement: 1 nodes online, 4 harts"], []),
+    # KFENCE: on by default, one object every 100 ms; the faults modes
+    # boot with 1 ms and allocate until an object comes from the pool.
+    ("kfence_default_on", "hello", {"append": "mm.report=1"}, 0,
+     [r"Memory: .*, 1068K kfence, ",
+      r"kfence: 255 objects, \d+ in use, \d+ allocated and \d+ freed "
+      r"since boot, one every 100 ms, 1068K"], []),
+    ("kfence_off", "hello", {"append": "kfence.sample_interval=0 mm.report=1"},
+     0, [r"Memory: .*, 0K kfence, ", r"kfence: off"], [r"kfence: \d+ objects"]),
+    ("kfence_out_of_bounds", "faults",
+     {"append": "kfence.sample_interval=1 kfence-oob"}, KERNEL_FAILURE,
+     [r"BUG: KFENCE: out-of-bounds write in kfence_oob\+0x\w+\n\n"
+      r"Out-of-bounds write at (0xffffffff\w+) \(1B right of kfence-#(\d+)\):"
+      r"\nkfence-#\2: 0xffffffff\w+-0xffffffff\w+fff, size=64, "
+      r"cache=kmalloc-64\n\nallocated by cpu 0:\n sampled\+0x\w+\n "
+      r"kfence_oob\+0x\w+\n(.*\n)*"
+      r"rvmem: fatal trap: write of \1: the KFENCE guard page after "
+      r"kfence-#\2 \(kmalloc-64, 64 bytes\)",
+      r"sepc:\s+\w+ <kfence_oob\+0x\w+>", r"exit status 70"],
+     [r"freed by"]),
+    ("kfence_use_after_free", "faults",
+     {"append": "kfence.sample_interval=1 kfence-uaf"}, KERNEL_FAILURE,
+     [r"BUG: KFENCE: use-after-free read in kfence_uaf\+0x\w+\n\n"
+      r"Use-after-free read at (0xffffffff\w+) \(in kfence-#(\d+)\):\n"
+      r"kfence-#\2: 0xffffffff\w+-0xffffffff\w+, size=64, "
+      r"cache=kmalloc-64\n\nallocated by cpu 0:\n sampled\+0x\w+\n "
+      r"kfence_uaf\+0x\w+\n(.*\n)*\nfreed by cpu 0:\n kfence_uaf\+0x\w+\n"
+      r"(.*\n)*rvmem: fatal trap: read of \1: freed KFENCE object kfence-#\2 "
+      r"\(use after free\)", r"exit status 70"], []),
+    ("kfence_canary_corrupted", "faults",
+     {"append": "kfence.sample_interval=1 kfence-corrupt"}, KERNEL_FAILURE,
+     [r"BUG: KFENCE: memory corruption in kfence_corrupt\+0x\w+",
+      r"Corrupted memory at 0xffffffff\w+ \[ 0x78 \] \(1B left of "
+      r"kfence-#\d+\)", r"Kernel panic on cpu 0 .*kfence: memory "
+      r"corruption"], []),
+    ("kfence_double_free", "faults",
+     {"append": "kfence.sample_interval=1 kfence-double-free"},
+     KERNEL_FAILURE,
+     [r"BUG: KFENCE: invalid free in kfence_double_free\+0x\w+",
+      r"Invalid free of 0xffffffff\w+ \(freed already\)",
+      r"freed by cpu 0:\n kfence_double_free\+0x\w+"], []),
+    # Issue 16: malloc() blocks are sampled too (kmalloc() serves them).
+    ("kfence_malloc_use_after_free", "faults",
+     {"append": "kfence.sample_interval=1 kfence-malloc-uaf"},
+     KERNEL_FAILURE,
+     [r"BUG: KFENCE: use-after-free write in kfence_malloc_uaf\+0x\w+",
+      r"size=40, cache=malloc-64",
+      r"allocated by cpu 0:\n sampled\+0x\w+\n kfence_malloc_uaf\+0x\w+\n",
+      r"freed by cpu 0:\n kfence_malloc_uaf\+0x\w+"], []),
     ("too_little_ram", "hello", {"mem": "8M"}, KERNEL_FAILURE,
      [r"cannot boot: fdt: only 8192 KiB of RAM"], [r"Hello from"]),
 ]

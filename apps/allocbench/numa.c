@@ -21,6 +21,7 @@
 #include <asm/processor.h>
 #include <rvmem/boot.h>
 #include <rvmem/gfp.h>
+#include <rvmem/kfence.h>
 #include <rvmem/mm.h>
 #include <rvmem/numa.h>
 #include <rvmem/slab.h>
@@ -83,7 +84,9 @@ static void slot_alloc(struct slot *s, u64 r, int home, struct placement *pl)
 		s->size = 16U << (r >> 1) % 8;
 		s->p = kmalloc(s->size, GFP_KERNEL);
 		pl->objs += !!s->p;
-		pl->objs_home += s->p && tree_node(__pa(s->p)) == home;
+		/* a sampled KFENCE object lies in its pool, on no node */
+		pl->objs_home += s->p && (is_kfence_address(s->p) ||
+					  tree_node(__pa(s->p)) == home);
 	} else {
 		s->size = 0;
 		s->order = (r >> 1) % 4;

@@ -10,7 +10,9 @@
  *	       write-text | exec-nx | unmapped | oom | oom-injected |
  *	       overcommit-strict |
  *	       slab-redzone | slab-use-after-free | slab-double-free |
- *	       slab-invalid-free | slab-freelist-corrupt (see slab.c)
+ *	       slab-invalid-free | slab-freelist-corrupt (see slab.c) |
+ *	       kfence-oob | kfence-uaf | kfence-corrupt | kfence-double-free |
+ *	       kfence-malloc-uaf (see kfence.c)
  */
 #include <assert.h>
 #include <signal.h>
@@ -150,6 +152,7 @@ static int do_overcommit_strict(void)
 }
 
 int slab_fault(const char *mode);	/* apps/faults/slab.c */
+int kfence_fault(const char *mode);	/* apps/faults/kfence.c */
 
 static void usage(void)
 {
@@ -160,7 +163,8 @@ static void usage(void)
 		"exec-nx|unmapped|oom|oom-injected|overcommit-strict|"
 		"slab-redzone|"
 		"slab-use-after-free|slab-double-free|slab-invalid-free|"
-		"slab-freelist-corrupt\n");
+		"slab-freelist-corrupt|kfence-oob|kfence-uaf|kfence-corrupt|"
+		"kfence-double-free|kfence-malloc-uaf\n");
 	exit(2);
 }
 
@@ -183,6 +187,8 @@ int main(int argc, char **argv)
 		raise(SIGTERM);
 	else if (!strncmp(argv[1], "slab-", 5))
 		slab_fault(argv[1]);
+	else if (!strncmp(argv[1], "kfence-", 7))
+		return kfence_fault(argv[1]);
 	else if (!strncmp(argv[1], "page-", 5))
 		do_bad_page_free(argv[1]);
 	else if (!strcmp(argv[1], "stack-overflow"))

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <rvmem/boot.h>
 #include <rvmem/gfp.h>
+#include <rvmem/kfence.h>
 #include <rvmem/ktest.h>
 #include <rvmem/mm.h>
 #include <rvmem/internal/mmzone.h>
@@ -164,7 +165,9 @@ static void place_on_hart(void *arg)
 		p->pages_local += pages[i] &&
 			addr_node(page_address(pages[i]),
 				  PAGE_SIZE << (i % 2 * 2)) == nid;
-		p->objs_local += objs[i] && addr_node(objs[i], 128) == nid;
+		/* a sampled KFENCE object lies in its pool, on no node */
+		p->objs_local += objs[i] && (is_kfence_address(objs[i]) ||
+					     addr_node(objs[i], 128) == nid);
 	}
 	for (i = 0; i < PLACE_OPS; i++) {
 		if (pages[i])

@@ -10,6 +10,9 @@
  *   larger                     vmalloc(): whole pages, mapped on demand
  *                              of the size, unmapped and returned on free
  *
+ * A slab-sized block may be a sampled KFENCE object (rvmem/kfence.h), in
+ * the upper half like vmalloc() areas: free() tells them apart there.
+ *
  * C semantics, not kernel ones: malloc(0) is a unique pointer, failure is
  * NULL with errno = ENOMEM, alignment is at least 16 (max_align_t), and
  * nothing is zeroed unless calloc() asks. Misuse (a pointer malloc never
@@ -27,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvmem/kfence.h>
 #include <rvmem/mm.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
@@ -97,8 +101,13 @@ void *malloc(size_t size)
 	return c_alloc(size, GFP_KERNEL);
 }
 
-static noinline void free_vmalloc(void *p)
+/* The upper half: a vmalloc() area, or a sampled KFENCE object. */
+static noinline void free_upper(void *p)
 {
+	if (is_kfence_address(p)) {
+		kfree(p);
+		return;
+	}
 	c_heap_count_vmalloc(-(long)vmalloc_usable_size(p));
 	vfree(p);
 }
@@ -106,8 +115,8 @@ static noinline void free_vmalloc(void *p)
 /* kfree() takes NULL and every slab object and page block. */
 void free(void *p)
 {
-	if (unlikely((long)p < 0))	/* the upper half: a vmalloc() area */
-		free_vmalloc(p);
+	if (unlikely((long)p < 0))	/* the upper half */
+		free_upper(p);
 	else
 		kfree(p);
 }

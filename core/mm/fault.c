@@ -7,7 +7,9 @@
  * goes through do_trap() with the whole frame: a fault inside a nofault
  * probe is skipped there, any other comes to mm_handle_fault(), which
  * tries once more and reports. A fault in an anonymous region the region
- * allows is demand-zero filled (core/mm/anon.c); anything else
+ * allows is demand-zero filled (core/mm/anon.c); one in the KFENCE pool
+ * is a sampled object's overrun or use after free, which KFENCE reports
+ * (core/mm/kfence.c); anything else
  * is fatal, and the report says what lies at the address (the NULL page,
  * a guard page and whose, kernel text, a read-only or non-executable
  * mapping, unmapped space) before die() adds registers and a backtrace.
@@ -24,6 +26,7 @@
 #include <rvmem/smp.h>
 #include <rvmem/trap.h>
 #include <rvmem/vmalloc.h>
+#include "internal.h"
 
 #define REPORT_LEN	240
 
@@ -82,11 +85,29 @@ static void __noreturn fault_die(struct pt_regs *regs, unsigned long addr,
 	die(regs, line);
 }
 
+/* A fault in the KFENCE pool: a bug KFENCE reports, or a retry. */
+static void kfence_fault(struct pt_regs *regs, enum fault_access access)
+{
+	char what[REPORT_LEN / 2], line[REPORT_LEN];
+
+	if (!kfence_handle_page_fault(regs->tval, access_names[access],
+				      regs->epc, what, sizeof(what)))
+		return;
+	snprintf(line, sizeof(line), "%s of %#lx: %s", access_names[access],
+		 regs->tval, what);
+	die(regs, line);
+}
+
 void mm_handle_fault(struct pt_regs *regs)
 {
 	enum fault_access access = cause_access(regs->cause);
-	int err = anon_handle_fault(regs->tval, access);
+	int err;
 
+	if (is_kfence_address((void *)regs->tval)) {
+		kfence_fault(regs, access);
+		return;
+	}
+	err = anon_handle_fault(regs->tval, access);
 	if (err)
 		fault_die(regs, regs->tval, access, err);
 }

@@ -99,14 +99,14 @@ static void print_memory_line(void)
 	si_meminfo(&si);
 	printk("Memory: %luK/%luK available (%luK kernel code, %luK rwdata, "
 		"%luK rodata, %luK bss, %luK memmap, %luK page tables, "
-		"%luK slab, %luK reserved)\n",
+		"%luK slab, %luK kfence, %luK reserved)\n",
 		si.totalram << (PAGE_SHIFT - 10), total_k,
 		(unsigned long)(_etext - _stext) >> 10,
 		(unsigned long)(_edata - _sdata) >> 10,
 		(unsigned long)(_erodata - _srodata) >> 10,
 		(unsigned long)(__bss_end - __bss_start) >> 10,
 		mem_map_bytes >> 10, K(nr_pagetable_pages),
-		K(slab_nr_pages()),
+		K(slab_nr_pages()), kfence_nr_kbytes(),
 		total_k - (si.totalram << (PAGE_SHIFT - 10)));
 	pr_info("struct page is %zu bytes; mem_map covers pfns %#lx-%#lx\n",
 		sizeof(struct page), memmap_base_pfn, max_pfn - 1);
@@ -139,6 +139,7 @@ void mm_init(void)
 	kmem_cache_init();
 	paging_init();
 	vmalloc_init();
+	kfence_init();
 	anon_init();
 	print_memory_line();
 }

@@ -157,6 +157,7 @@ struct kmem_cache_node {
  * @objects: objects per slab
  * @order: a slab is 2^@order pages
  * @sheaf_capacity: objects per sheaf (0: no sheaves)
+ * @align: the alignment objects are guaranteed (a KFENCE object's too)
  * @flags: SLAB_* flags (debug flags include the slub_debug ones)
  * @ctor: constructor, or NULL
  * @name: for reports and slabinfo
@@ -182,6 +183,7 @@ struct kmem_cache {
 	unsigned int objects;
 	unsigned int order;
 	unsigned int sheaf_capacity;
+	unsigned int align;
 	slab_flags_t flags;
 	void (*ctor)(void *object);
 	const char *name;
@@ -222,7 +224,8 @@ struct slabinfo {
 };
 
 /**
- * slab_vm_events() - the live caches' frees and objects in use
+ * slab_vm_events() - the live caches' frees and objects in use, KFENCE
+ * objects included
  * @frees: set to the objects freed to them, ever
  * @active: set to the objects in use now
  *
@@ -235,8 +238,10 @@ extern struct kmem_cache_static slab_sheaf_cache;
 #define KMALLOC_SIZE_SLOTS	(KMALLOC_MAX_CACHE_SIZE / 8)
 extern struct kmem_cache *kmalloc_size_caches[KMALLOC_SIZE_SLOTS];
 extern struct kmem_cache *malloc_size_caches[KMALLOC_SIZE_SLOTS];
-/* slab_common.c: the C heap's slabs as they are made and discarded */
+/* slab_common.c: the C heap's slabs as they are made and discarded, and
+ * its objects served outside the slabs (KFENCE's) */
 void c_heap_account(long pages);
+void c_heap_count_object(const struct kmem_cache *s, bool alloc);
 extern unsigned int slab_nr_cpus;	/* harts a cache has sheaves for */
 extern struct list_head slab_caches;
 extern spinlock_t slab_caches_lock;
@@ -514,5 +519,90 @@ size_t __ksize(const void *x, size_t size);
 
 /** large_kmalloc_size() - bytes of a large kmalloc at @x, or 0 */
 size_t large_kmalloc_size(const struct page *page, const void *x);
+
+/* kfence.c: sampled guarded allocations (see there) */
+#include <asm/timer.h>
+#include <rvmem/kfence.h>
+
+extern u64 kfence_next;		/* timer_read() time of the next sample */
+
+/*
+ * kfence_sample_due() - is the next KFENCE sample due? For the slab's
+ * slow path (a timer read and a load), never a fast path.
+ */
+static __always_inline bool kfence_sample_due(void)
+{
+	return timer_read() >= READ_ONCE(kfence_next);
+}
+
+/**
+ * kfence_alloc() - take the due sample: @s's object from the pool
+ * @s: the cache (objects up to a page are sampled)
+ * @size: the bytes asked for (0: @s->object_size)
+ * @gfp: __GFP_ZERO zeroes them
+ * @caller: the allocating call's return address
+ *
+ * Return: the object, at the end of its page, or NULL: not due (another
+ * hart took the sample), not sampled, or every slot in use. Context:
+ * any, no slab lock held.
+ */
+void *kfence_alloc(struct kmem_cache *s, size_t size, gfp_t gfp,
+		   unsigned long caller);
+
+/**
+ * kfence_free() - free a KFENCE object and unmap its page
+ * @s: the cache kmem_cache_free() names, or NULL (kfree())
+ * @addr: an address in the pool
+ * @caller: the freeing call's return address
+ *
+ * A free of anything but a live object's start, to another cache, or of
+ * an object whose canary bytes changed is reported and ends the boot.
+ * Context: any.
+ */
+void kfence_free(struct kmem_cache *s, void *addr, unsigned long caller);
+
+/**
+ * kfence_ksize() - __ksize() of a KFENCE object
+ * @addr: an address in the pool
+ * @size: bytes of it the caller uses from now on: the canary starts there
+ *
+ * Return: the bytes usable (as its cache's object would have, up to the
+ * page's end), or 0 if @addr is no live object's start.
+ */
+size_t kfence_ksize(const void *addr, size_t size);
+
+/**
+ * kfence_shutdown_cache() - @s is being destroyed
+ *
+ * Return: its KFENCE objects still in use; with none, freed objects
+ * forget @s (their reports say "(destroyed)").
+ */
+unsigned int kfence_shutdown_cache(struct kmem_cache *s);
+
+/**
+ * kfence_handle_page_fault() - a fault at @addr in the KFENCE pool
+ * @access: "read", "write" or "execute"
+ * @pc: where it happened
+ * @what: set to one phrase for die()'s line
+ * @len: size of @what
+ *
+ * Return: true if it was a bug, reported (out of bounds, use after
+ * free, or no object there): the caller dies; false if the page is
+ * mapped now (a stale translation, flushed): the access is retried.
+ */
+bool kfence_handle_page_fault(unsigned long addr, const char *access,
+			      unsigned long pc, char *what, size_t len);
+
+/** kfence_init() - the pool; boot, after paging_init() */
+void kfence_init(void);
+
+/** kfence_nr_kbytes() - KiB of object pages and metadata KFENCE holds */
+unsigned long kfence_nr_kbytes(void);
+
+/** kfence_vm_events() - add KFENCE's frees and objects in use */
+void kfence_vm_events(unsigned long *frees, unsigned long *active);
+
+/** show_kfence() - one line: objects, in use, since boot, interval */
+void show_kfence(void);
 
 #endif /* CORE_MM_INTERNAL_H */

@@ -47,7 +47,9 @@
  *
  * Paths: slab_alloc()/slab_free() are the fast path: interrupts off, no
  * lock, no stack frame (the slow paths are tail calls), no caller
- * address. __slab_alloc()/__slab_free() swap, trade and refill. Caches
+ * address. __slab_alloc()/__slab_free() swap, trade and refill;
+ * __slab_alloc() also takes a due KFENCE sample (kfence.c), and frees
+ * of pointers outside RAM find KFENCE objects off the fast path. Caches
  * with debug flags (and the sheaf cache, SLAB_NO_SHEAVES) have no
  * sheaves and take debug_slab_alloc()/debug_slab_free() (slab_debug.c)
  * for every object.
@@ -513,10 +515,18 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		install_cpu_sheaves(s, main, spare);
 	}
 	/* an interrupt may have filled main while they were enabled */
-	if (c->top[-1] || (c->main && refill_main(s, c)))
+	if (c->top[-1] || (c->main && refill_main(s, c))) {
+		object = NULL;
+		if (unlikely(kfence_sample_due()))	/* main stays filled */
+			object = kfence_alloc(s, orig_size, gfp, _RET_IP_);
+		if (object) {
+			local_irq_restore(flags);
+			return object;	/* zeroed by KFENCE, up to its canary */
+		}
 		object = *--c->top;
-	else		/* nothing free in sheaves or slabs, or no sheaves */
+	} else {	/* nothing free in sheaves or slabs, or no sheaves */
 		object = alloc_from_slabs(s, gfp, &flags, NUMA_NO_NODE);
+	}
 	local_irq_restore(flags);
 	if (unlikely(!object))
 		return slab_alloc_failed(s);
@@ -735,6 +745,19 @@ static __always_inline bool slab_object_valid(const struct kmem_cache *s,
 	       slab_object_start(s, 0, (void *)(__pa(x) & s->slab_mask));
 }
 
+/*
+ * kmem_cache_free() of @x, which is in no page of RAM: a KFENCE object,
+ * or a pointer no cache handed out. A tail call of the fast path (so
+ * reading _RET_IP_, its caller, costs the fast path nothing).
+ */
+static noinline void kmem_cache_free_nonslab(struct kmem_cache *s, void *x)
+{
+	if (is_kfence_address(x))
+		kfence_free(s, x, _RET_IP_);
+	else
+		slab_free_bad(s, NULL, x);
+}
+
 __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	struct page *page;
@@ -745,7 +768,10 @@ __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *x)
 	if (unlikely(!page || !PageSlab(page) ||
 		     page->private != (unsigned long)s ||
 		     !slab_object_valid(s, x))) {
-		slab_free_bad(s, page, x);
+		if (!page)
+			kmem_cache_free_nonslab(s, x);
+		else
+			slab_free_bad(s, page, x);
 		return;
 	}
 	slab_free(s, page, x);
@@ -806,11 +832,16 @@ __slab_fastpath void kfree(const void *x)
 size_t __ksize(const void *x, size_t size)
 {
 	struct page *page;
+	size_t bytes;
 
 	if (ZERO_OR_NULL_PTR(x))
 		return 0;
 	page = virt_to_slab_page(x);
-	if (page && PageSlab(page)) {
+	if (!page && is_kfence_address(x)) {
+		bytes = kfence_ksize(x, size);
+		if (bytes)
+			return bytes;
+	} else if (page && PageSlab(page)) {
 		struct kmem_cache *s = (void *)page->private;
 
 		if (slab_object_valid(s, x)) {

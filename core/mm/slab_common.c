@@ -55,6 +55,9 @@ static struct {
 	unsigned long vmalloc_allocs;
 	unsigned long vmalloc_frees;
 	unsigned long vmalloc_bytes;
+	unsigned long other_allocs;	/* objects outside the slabs: KFENCE */
+	unsigned long other_frees;
+	unsigned long other_bytes;
 	long pages;
 	long peak_pages;
 } c_heap;
@@ -202,8 +205,8 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 	if (ctor)	/* poison would wipe what the constructor built */
 		s->flags &= ~SLAB_POISON;
 	s->ctor = ctor;
-	align = calculate_alignment(s->flags, align, size);
-	s->size = ALIGN(calculate_layout(s), align);
+	s->align = calculate_alignment(s->flags, align, size);
+	s->size = ALIGN(calculate_layout(s), s->align);
 	if (calculate_order(s))
 		return -EINVAL;
 	calculate_recip(s);
@@ -317,6 +320,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		return;
 	kmem_cache_shrink(s);
 	get_slabinfo(s, &info);
+	info.active_objs += kfence_shutdown_cache(s);
 	if (info.active_objs || info.num_slabs) {
 		report_live_objects(s, info.active_objs);
 		return;
@@ -511,6 +515,11 @@ size_t large_kmalloc_size(const struct page *page, const void *x)
 void kfree_large(struct page *page, const void *x)
 {
 	unsigned long caller = _RET_IP_;
+
+	if (!page && is_kfence_address(x)) {
+		kfence_free(NULL, (void *)x, caller);
+		return;
+	}
 	if (!page)
 		kfree_invalid(x, "not in RAM", caller);
 	if (!large_kmalloc_size(page, x))
@@ -625,6 +634,7 @@ void slab_vm_events(unsigned long *frees, unsigned long *active)
 		*active += info.active_objs;
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	kfence_vm_events(frees, active);
 }
 
 void c_heap_count_vmalloc(long bytes)
@@ -639,16 +649,31 @@ void c_heap_count_vmalloc(long bytes)
 	c_heap_account(bytes / (long)PAGE_SIZE);
 }
 
+void c_heap_count_object(const struct kmem_cache *s, bool alloc)
+{
+	__atomic_fetch_add(alloc ? &c_heap.other_allocs : &c_heap.other_frees,
+			   1, __ATOMIC_RELAXED);
+	if (alloc)
+		__atomic_fetch_add(&c_heap.other_bytes, s->object_size,
+				   __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_sub(&c_heap.other_bytes, s->object_size,
+				   __ATOMIC_RELAXED);
+}
+
 void c_heap_get_stats(struct c_heap_stats *st)
 {
 	unsigned int i;
 
 	st->vmalloc_bytes = READ_ONCE(c_heap.vmalloc_bytes);
 	st->allocs = READ_ONCE(c_heap.large_allocs) +
-		     READ_ONCE(c_heap.vmalloc_allocs);
+		     READ_ONCE(c_heap.vmalloc_allocs) +
+		     READ_ONCE(c_heap.other_allocs);
 	st->frees = READ_ONCE(c_heap.large_frees) +
-		    READ_ONCE(c_heap.vmalloc_frees);
-	st->bytes_in_use = READ_ONCE(c_heap.large_bytes) + st->vmalloc_bytes;
+		    READ_ONCE(c_heap.vmalloc_frees) +
+		    READ_ONCE(c_heap.other_frees);
+	st->bytes_in_use = READ_ONCE(c_heap.large_bytes) + st->vmalloc_bytes +
+			   READ_ONCE(c_heap.other_bytes);
 	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 		struct kmem_cache *s = &malloc_storage[i].s;
 		struct slabinfo info;
@@ -694,5 +719,7 @@ void show_slabinfo(void)
 	       READ_ONCE(c_heap.large_bytes) >> 10);
 	printk("(harts, barn: free objects in the harts' sheaves and in the "
 	       "barn; kmem_sheaf holds the sheaves, %zu bytes each, at most "
-	       "two a hart a cache)\n", sizeof(struct slab_sheaf));
+	       "two a hart a cache; KFENCE objects are not counted above)\n",
+	       sizeof(struct slab_sheaf));
+	show_kfence();
 }

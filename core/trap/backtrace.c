@@ -92,10 +92,39 @@ static bool frameless_leaf(unsigned long pc, unsigned long fp,
 	       ra != ((unsigned long *)fp)[-1];
 }
 
-void show_backtrace(unsigned long pc, unsigned long fp, unsigned long ra)
+/*
+ * Call @fn(pc, @arg) for the return address of each frame record from
+ * @fp up, until @fn returns false or the records leave the stack.
+ */
+static void walk_frames(unsigned long fp,
+			bool (*fn)(unsigned long pc, void *arg), void *arg)
 {
 	const struct hart *h = this_hart();
 	unsigned int depth;
+
+	for (depth = 0; depth < BACKTRACE_MAX_DEPTH && fp_on_stack(h, fp);
+	     depth++) {
+		unsigned long next = ((unsigned long *)fp)[-2];
+		unsigned long pc = ((unsigned long *)fp)[-1];
+
+		if (!pc || !fn(pc, arg))
+			break;
+		if (next <= fp)		/* stacks grow down: callers are above */
+			break;
+		fp = next;
+	}
+}
+
+static bool print_return(unsigned long pc, void *arg)
+{
+	(void)arg;
+	print_frame(pc, true);
+	return true;
+}
+
+void show_backtrace(unsigned long pc, unsigned long fp, unsigned long ra)
+{
+	const struct hart *h = this_hart();
 
 	printk("Call trace:\n");
 	print_frame(pc, false);
@@ -106,18 +135,37 @@ void show_backtrace(unsigned long pc, unsigned long fp, unsigned long ra)
 	} else if (ra && fp_on_stack(h, fp) && frameless_leaf(pc, fp, ra)) {
 		print_frame(ra, true);
 	}
-	for (depth = 0; depth < BACKTRACE_MAX_DEPTH && fp_on_stack(h, fp);
-	     depth++) {
-		unsigned long next = ((unsigned long *)fp)[-2];
+	walk_frames(fp, print_return, NULL);
+}
 
-		pc = ((unsigned long *)fp)[-1];
-		if (!pc)
-			break;
-		print_frame(pc, true);
-		if (next <= fp)		/* stacks grow down: callers are above */
-			break;
-		fp = next;
-	}
+struct trace_store {
+	unsigned long *store;
+	unsigned int size;
+	unsigned int skip;
+	unsigned int nr;
+};
+
+static bool save_return(unsigned long pc, void *arg)
+{
+	struct trace_store *t = arg;
+
+	if (t->skip)
+		t->skip--;
+	else
+		t->store[t->nr++] = pc;
+	return t->nr < t->size;
+}
+
+/* noinline, and not a leaf (it calls): its own frame record is whole. */
+noinline unsigned int stack_trace_save(unsigned long *store,
+				       unsigned int size, unsigned int skipnr)
+{
+	struct trace_store t = { store, size, skipnr, 0 };
+
+	if (size)
+		walk_frames((unsigned long)__builtin_frame_address(0),
+			    save_return, &t);
+	return t.nr;
 }
 
 void dump_stack(void)

@@ -20,8 +20,11 @@
  *                         anonymous mmap regions (demand zero)
  *  0xffff_fff0_0000_0000  MMAP_END = HEAP_START
  *                         the brk heap picolibc's malloc grows
- *  0xffff_ffff_0000_0000  HEAP_END
- *  0xffff_ffff_ffff_ffff  (the top 4 GiB stay unmapped)
+ *  0xffff_ffff_0000_0000  HEAP_END = KFENCE_POOL_START
+ *                         the KFENCE pool: sampled objects, each on a
+ *                         page of its own between unmapped guard pages
+ *  0xffff_ffff_0020_0000  KFENCE_POOL_END
+ *  0xffff_ffff_ffff_ffff  (the rest of the top 4 GiB stays unmapped)
  *
  * Every area and region is followed by at least one unmapped guard page;
  * hart stacks also have one below.
@@ -35,6 +38,9 @@
 #define MMAP_END	0xfffffff000000000UL
 #define HEAP_START	0xfffffff000000000UL	/* 60 GiB */
 #define HEAP_END	0xffffffff00000000UL
+/* 2 MiB, aligned: one last-level page table maps all of it. */
+#define KFENCE_POOL_START	0xffffffff00000000UL
+#define KFENCE_POOL_END		0xffffffff00200000UL
 
 #define GUARD_SIZE	PAGE_SIZE
 

@@ -14,7 +14,8 @@
  * build; with the "slub_debug" boot parameter (or a --debug build) red
  * zones, poisoning and caller tracking catch overflows, writes after
  * free and any double free. A report names the cache, the object, the
- * offset and the callers, then the boot ends with status 70.
+ * offset and the callers, then the boot ends with status 70. KFENCE
+ * (rvmem/kfence.h) guards a sampled object now and then in every build.
  */
 #ifndef RVMEM_SLAB_H
 #define RVMEM_SLAB_H

@@ -57,6 +57,18 @@ void show_backtrace(unsigned long pc, unsigned long fp, unsigned long ra);
 void dump_stack(void);
 
 /**
+ * stack_trace_save() - the caller's call chain, as return addresses
+ * @store: filled with them, the one into the caller first
+ * @size: room in @store
+ * @skipnr: entries to leave out at the start
+ *
+ * Return: entries stored. Context: any (frame records off this hart's
+ * stacks end the walk).
+ */
+unsigned int stack_trace_save(unsigned long *store, unsigned int size,
+			      unsigned int skipnr);
+
+/**
  * kallsyms_lookup() - the function containing @addr
  * @addr: a text address
  * @offset: set to @addr minus the function's start

@@ -146,6 +146,18 @@ void dump_stack(void)
 	backtrace_symbols_fd(frames, n, STDOUT_FILENO);
 }
 
+unsigned int stack_trace_save(unsigned long *store, unsigned int size,
+			      unsigned int skipnr)
+{
+	void *frames[64];
+	int n = backtrace(frames, 64), i;
+	unsigned int nr = 0;
+
+	for (i = 1 + skipnr; i < n && nr < size; i++)	/* 0: this one */
+		store[nr++] = (unsigned long)frames[i];
+	return nr;
+}
+
 void arch_halt(void)
 {
 	host_console_flush();

@@ -204,16 +204,19 @@ static int get_reg(struct fdt_parse *p, int node, int ac, int sc,
 }
 
 /*
- * Entry @i of @where (a node's reg, or the /memreserve/ block) read into
- * @r: 0, or -EINVAL if it wraps around (ending at 2^64 exactly is fine).
+ * Entry @i, read into @r, of @node's reg (or, with @node < 0, of the
+ * /memreserve/ block): 0, or -EINVAL if it wraps around (ending at 2^64
+ * exactly is fine).
  */
-static int check_range(struct fdt_parse *p, const char *where, int i,
+static int check_range(struct fdt_parse *p, int node, int i,
 		       const struct boot_range *r)
 {
 	if (r->base + r->size >= r->base || r->base + r->size == 0)
 		return 0;
-	return parse_error(p, "fdt: %s entry %d [0x%llx, +0x%llx) wraps around",
-			   where, i, (unsigned long long)r->base,
+	return parse_error(p, "fdt: %s%s entry %d [0x%llx, +0x%llx) wraps around",
+			   node < 0 ? "/memreserve/" : path_of(p, node),
+			   node < 0 ? "" : ": reg", i,
+			   (unsigned long long)r->base,
 			   (unsigned long long)r->size);
 }
 
@@ -221,13 +224,10 @@ static int check_range(struct fdt_parse *p, const char *where, int i,
 static int reg_entry(struct fdt_parse *p, int node, const u8 *reg, int i,
 		     int ac, int sc, struct boot_range *r)
 {
-	char where[sizeof(p->path) + 8];
-
 	reg += i * (ac + sc) * FDT_CELL_SIZE;
 	r->base = fdt_read_cells(reg, ac);
 	r->size = fdt_read_cells(reg + ac * FDT_CELL_SIZE, sc);
-	snprintf(where, sizeof(where), "%s: reg", path_of(p, node));
-	return check_range(p, where, i, r);
+	return check_range(p, node, i, r);
 }
 
 /* #address-cells and #size-cells of @node, both required to be 1 or 2. */
@@ -423,7 +423,7 @@ static int parse_memreserve(struct fdt_parse *p)
 				   fdt_strerror(nr));
 	for (i = 0; !ret && i < nr; i++) {
 		fdt_get_mem_rsv(p->fdt, i, &r.base, &r.size);
-		ret = check_range(p, "/memreserve/", i, &r);
+		ret = check_range(p, -1, i, &r);
 		if (!ret)
 			ret = add_resv(p, "memreserve", &r, false);
 	}

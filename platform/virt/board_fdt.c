@@ -22,6 +22,8 @@
 #include <string.h>
 
 #define FDT_MAX_DEPTH	16	/* deeper nodes are named by name only */
+/* A distance-matrix entry: <from to distance>, a cell each. */
+#define DISTANCE_ENTRY	(3 * FDT_CELL_SIZE)
 
 /* struct fdt_parse - one board_parse_fdt() call */
 struct fdt_parse {
@@ -297,9 +299,9 @@ static int get_numa_node_id(struct fdt_parse *p, int node, unsigned int *nid)
 	u32 id = 0;
 	int ret = get_u32(p, node, "numa-node-id", &id);
 
-	if (ret < 0)
+	if (ret && ret != -ENOENT)
 		return ret;
-	if (ret > 0 && p->numa_without < 0)
+	if (ret && p->numa_without < 0)
 		p->numa_without = node;
 	if (!ret && p->numa_with < 0)
 		p->numa_with = node;
@@ -676,9 +678,10 @@ static int parse_cpus(struct fdt_parse *p)
  */
 static int add_distance(struct fdt_parse *p, int map, const void *val, int i)
 {
-	u32 from = (u32)fdt_read_cells((const u8 *)val + i * 12, 1);
-	u32 to = (u32)fdt_read_cells((const u8 *)val + i * 12 + 4, 1);
-	u32 d = (u32)fdt_read_cells((const u8 *)val + i * 12 + 8, 1);
+	const u8 *cell = (const u8 *)val + i * DISTANCE_ENTRY;
+	u32 from = (u32)fdt_read_cells(cell, 1);
+	u32 to = (u32)fdt_read_cells(cell + FDT_CELL_SIZE, 1);
+	u32 d = (u32)fdt_read_cells(cell + 2 * FDT_CELL_SIZE, 1);
 
 	if (from >= MAX_NUMNODES || to >= MAX_NUMNODES ||
 	    !node_has_memory(p->bi, from) || !node_has_memory(p->bi, to))
@@ -714,10 +717,10 @@ static int parse_distance_map(struct fdt_parse *p)
 		       parse_error(p, "fdt: %s: no distance-matrix",
 				   path_of(p, map)) :
 		       read_error(p, map, "distance-matrix", len);
-	if (!len || len % 12)
+	if (!len || len % DISTANCE_ENTRY)
 		return parse_error(p, "fdt: %s: distance-matrix is %d bytes, not a whole number of <from to distance> triples",
 				   path_of(p, map), len);
-	for (i = 0; !ret && i < len / 12; i++)
+	for (i = 0; !ret && i < len / DISTANCE_ENTRY; i++)
 		ret = add_distance(p, map, val, i);
 	return ret;
 }

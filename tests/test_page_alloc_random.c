@@ -15,8 +15,6 @@
  * The layout: 64 MiB, a 4 MiB hole, then 124 MiB across 4 GiB, so both
  * zones hold pages; two reservations, one of them not page-block aligned.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/gfp.h>
@@ -82,19 +80,9 @@ static unsigned long stress_boot(void)
 	return pfn_bitmap ? released : 0;
 }
 
-static void __printf(2, 3) stress_error(struct stress *s, const char *fmt,
-					 ...)
-{
-	char msg[160];
-	va_list ap;
-
-	if (s->errors++ >= STRESS_MAX_ERRORS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printk("        # op %lu: %s\n", s->ops, msg);
-}
+/* Count an error of @s; the first STRESS_MAX_ERRORS are printed. */
+#define stress_error(s, ...) \
+	mm_run_error(&(s)->errors, STRESS_MAX_ERRORS, (s)->ops, __VA_ARGS__)
 
 static void block_error(struct stress *s, const char *what,
 			const struct page *page, unsigned int order)

@@ -11,8 +11,6 @@
  * owners at once is caught when the second claims it. Every object is
  * filled with a pattern from its tag, checked in full at free.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/gfp.h>
@@ -54,18 +52,9 @@ static const unsigned int test_cache_size[NR_TEST_CACHES] = { 24, 200, 1000 };
 static unsigned long *shadow;
 static unsigned long shadow_granules;
 
-static void __printf(2, 3) run_error(struct run *r, const char *fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-
-	if (r->errors++ >= MAX_ERRORS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printk("        # op %lu: %s\n", r->ops, msg);
-}
+/* Count an error of @r; the first MAX_ERRORS are printed. */
+#define run_error(r, ...) \
+	mm_run_error(&(r)->errors, MAX_ERRORS, (r)->ops, __VA_ARGS__)
 
 static void ctor_zero(void *object)
 {

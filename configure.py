@@ -89,6 +89,7 @@ GUEST_SOURCES = [
 HOST_SOURCES = [
     "platform/host/host.c",
     "tests/fdt_builder.c",
+    "tests/harts.c",
     "tests/host_main.c",
     "tests/mm_fixture.c",
     "tests/test_anon_random.c",
@@ -116,6 +117,7 @@ BAD_FREE_SOURCES = [
 
 HOSTBENCH_SOURCES = [
     "platform/host/host.c",
+    "tests/harts.c",
     "tests/hostbench.c",
     "tests/mm_fixture.c",
 ]

@@ -8,7 +8,8 @@
  * "malloc" is whatever malloc the process has: glibc's, or jemalloc,
  * mimalloc or tcmalloc through LD_PRELOAD (ci/hostbench.py does that).
  * THREADS (1 to MAX_THREADS) threads run the workload at once, each
- * OPS operations (threads play harts for rvmem); an operation is one
+ * OPS operations (threads play harts 1 to THREADS, as rvmem needs; a
+ * host malloc ignores that); an operation is one
  * object allocated and freed. OPS is rounded up to whole bursts. The
  * program prints one JSON line per workload with the median of REPEAT
  * runs of ns per operation per thread: the run's wall time divided by
@@ -16,13 +17,13 @@
  * perfect scaling it stays flat as THREADS grows. Under callgrind,
  * instructions per operation come from two runs with different OPS.
  */
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <rvmem/slab.h>
+#include "harts.h"
 #include "host.h"
 #include "mm_fixture.h"
 
@@ -220,14 +221,11 @@ static const struct workload workloads[] = {
 	{ "cross_thread", 64, cross_thread },
 };
 
-static void *thread_main(void *arg)
+static void job_run(void *arg)
 {
 	struct job *j = arg;
 
-	if (!strcmp(j->a->name, "rvmem"))
-		host_hart_enter(j->idx + 1);	/* cpu 0 is main's */
 	j->failed = j->w->run(j);
-	return NULL;
 }
 
 static double now_ns(void)
@@ -242,20 +240,16 @@ static double now_ns(void)
 static double run_once(const struct allocator *a, const struct workload *w,
 		       unsigned int threads, unsigned long ops, int *failed)
 {
-	pthread_t tid[MAX_THREADS];
 	struct job jobs[MAX_THREADS];
 	unsigned int t;
 	double start = now_ns();
 
-	for (t = 0; t < threads; t++) {
+	for (t = 0; t < threads; t++)
 		jobs[t] = (struct job){ .a = a, .w = w, .ops = ops,
 					.idx = t, .threads = threads };
-		pthread_create(&tid[t], NULL, thread_main, &jobs[t]);
-	}
-	for (t = 0; t < threads; t++) {
-		pthread_join(tid[t], NULL);
+	*failed |= harts_run(threads, job_run, jobs, sizeof(jobs[0])) != 0;
+	for (t = 0; t < threads; t++)
 		*failed |= jobs[t].failed;
-	}
 	return (now_ns() - start) / ops;
 }
 

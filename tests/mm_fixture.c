@@ -4,6 +4,8 @@
  * standing in for physical memory, plus the page counting and buddyinfo
  * comparisons the mm tests share. See mm_fixture.h.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/anon.h>
@@ -173,6 +175,20 @@ bool mm_recovered(unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS])
 		same = false;
 	}
 	return same;
+}
+
+void mm_run_error(unsigned long *errors, unsigned long max,
+		  unsigned long op, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	if ((*errors)++ >= max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk("        # op %lu: %s\n", op, msg);
 }
 
 bool mm_buddy_model_take(unsigned long nr_free[NR_PAGE_ORDERS],

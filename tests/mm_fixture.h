@@ -126,6 +126,16 @@ bool mm_buddy_model_take(unsigned long nr_free[NR_PAGE_ORDERS],
 			 unsigned int order);
 
 /**
+ * mm_run_error() - count an error of a random run; print the first few
+ * @errors: the run's error count, incremented
+ * @max: errors printed at most; the rest are only counted
+ * @op: the run's operation number, printed before the message
+ * @fmt: printf-style message
+ */
+void __printf(4, 5) mm_run_error(unsigned long *errors, unsigned long max,
+				 unsigned long op, const char *fmt, ...);
+
+/**
  * mm_rand() - the next number of a xorshift64* generator
  * @state: the generator, seeded with any non-zero value
  */

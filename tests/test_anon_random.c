@@ -28,7 +28,6 @@
  *   |[region][g] [fixed][region][g]  ...|              |[heap......]|
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -92,18 +91,9 @@ struct model {
 	unsigned long data0;	/* mm_data_pages() at the start */
 };
 
-static void __printf(2, 3) model_error(struct model *m, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	if (m->errors++ >= MAX_ERRORS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printk("        # op %lu: %s\n", m->ops, msg);
-}
+/* Count an error of @m; the first MAX_ERRORS are printed. */
+#define model_error(m, ...) \
+	mm_run_error(&(m)->errors, MAX_ERRORS, (m)->ops, __VA_ARGS__)
 
 /* Failures fault injection has made since its attrs were set. */
 static unsigned long injected(void)

@@ -917,6 +917,48 @@ static void board_parse_fdt_bad_reg_size(struct ktest *t)
 			   "fdt: /memory@80000000: reg is 12 bytes, not a multiple of 16");
 }
 
+/*
+ * Expect a range that wraps past 2^64 to be refused, in a node's reg and
+ * in the /memreserve/ block, and one that ends at 2^64 exactly to pass:
+ *
+ *	memory@80000000    [0x80000000, +128M) [0xfffffffff0000000, +512M)
+ *	/memreserve/       [0x80000000, +64K) [0xffffffffffff0000, +128K)
+ *	reserved top       [0xffffffffffff0000, +64K)
+ */
+static void board_parse_fdt_range_wraps(struct ktest *t)
+{
+	root_begin();
+	fb_begin_node(&fb, "memory@80000000");
+	fb_prop_str(&fb, "device_type", "memory");
+	fb_prop_cells(&fb, "reg", 8, 0, 0x80000000, 0, MiB(128),
+		      0xffffffff, 0xf0000000, 0, MiB(512));
+	fb_end_node(&fb);
+	add_cpus(1);
+	finish();
+	KTEST_EXPECT_EQ(t, parse(0), -EINVAL);
+	KTEST_EXPECT_STREQ(t, err,
+			   "fdt: /memory@80000000: reg entry 1 [0xfffffffff0000000, +0x20000000) wraps around");
+
+	minimal_begin();
+	fb_mem_rsv(&fb, 0x80000000, 0x10000);
+	fb_mem_rsv(&fb, 0xffffffffffff0000ULL, 0x20000);
+	finish();
+	KTEST_EXPECT_EQ(t, parse(0), -EINVAL);
+	KTEST_EXPECT_STREQ(t, err,
+			   "fdt: /memreserve/ entry 1 [0xffffffffffff0000, +0x20000) wraps around");
+
+	minimal_begin();
+	fb_begin_node(&fb, "reserved-memory");
+	fb_begin_node(&fb, "top");
+	fb_prop_cells(&fb, "reg", 3, 0xffffffff, 0xffff0000, 0x10000);
+	fb_end_node(&fb);
+	fb_end_node(&fb);
+	finish();
+	KTEST_ASSERT_EQ(t, parse(0), 0);
+	KTEST_EXPECT_EQ(t, bi.nr_resv, 1);
+	KTEST_EXPECT_EQ(t, bi.resv[0].base, 0xffffffffffff0000ULL);
+}
+
 /* Expect a memory reg that runs past the structure block to be named. */
 static void board_parse_fdt_corrupt_prop(struct ktest *t)
 {
@@ -1429,6 +1471,7 @@ KTEST_SUITE(board_fdt_suite) = {
 		KTEST_CASE(board_parse_fdt_memory_one_cell),
 		KTEST_CASE(board_parse_fdt_too_many_memory_ranges),
 		KTEST_CASE(board_parse_fdt_bad_reg_size),
+		KTEST_CASE(board_parse_fdt_range_wraps),
 		KTEST_CASE(board_parse_fdt_corrupt_prop),
 		KTEST_CASE(board_parse_fdt_no_cpus),
 		KTEST_CASE(board_parse_fdt_disabled_cpus),

@@ -15,9 +15,6 @@
  * The layout: 64 MiB, a 4 MiB hole, then 124 MiB across 4 GiB, so both
  * zones hold pages; two reservations, one of them not page-block aligned.
  */
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/gfp.h>
@@ -25,7 +22,7 @@
 #include <rvmem/list.h>
 #include <rvmem/printk.h>
 
-#include "host.h"
+#include "harts.h"
 #include "mm_fixture.h"
 
 #define NOWARN		__GFP_NOWARN
@@ -83,19 +80,9 @@ static unsigned long stress_boot(void)
 	return pfn_bitmap ? released : 0;
 }
 
-static void __printf(2, 3) stress_error(struct stress *s, const char *fmt,
-					 ...)
-{
-	char msg[160];
-	va_list ap;
-
-	if (s->errors++ >= STRESS_MAX_ERRORS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printk("        # op %lu: %s\n", s->ops, msg);
-}
+/* Count an error of @s; the first STRESS_MAX_ERRORS are printed. */
+#define stress_error(s, ...) \
+	mm_run_error(&(s)->errors, STRESS_MAX_ERRORS, (s)->ops, __VA_ARGS__)
 
 static void block_error(struct stress *s, const char *what,
 			const struct page *page, unsigned int order)
@@ -458,24 +445,15 @@ KTEST_SUITE(page_alloc_random_suite) = {
 	.cases = page_alloc_random_cases,
 };
 
-struct stress_thread {
-	pthread_t thread;
-	unsigned int cpu;
-	struct stress s;
-};
-
 /* A hart: its share of the random test, then give everything back. */
-static void *stress_thread_fn(void *arg)
+static void stress_hart(void *arg)
 {
-	struct stress_thread *st = arg;
+	struct stress *s = arg;
 
-	host_hart_enter(st->cpu);
-	while (st->s.ops < STRESS_SMP_OPS &&
-	       st->s.errors <= STRESS_MAX_ERRORS)
-		stress_step(&st->s);
-	stress_free_all(&st->s);
+	while (s->ops < STRESS_SMP_OPS && s->errors <= STRESS_MAX_ERRORS)
+		stress_step(s);
+	stress_free_all(s);
 	drain_local_pages(NULL);
-	return NULL;
 }
 
 /*
@@ -488,7 +466,7 @@ static void *stress_thread_fn(void *arg)
 static void alloc_pages_smp_random(struct ktest *t)
 {
 	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
-	static struct stress_thread st[STRESS_SMP_THREADS];
+	static struct stress st[STRESS_SMP_THREADS];
 	static struct handoff handoff;
 	unsigned long errors = 0, ops = 0, fails = 0;
 	struct stress main_s;
@@ -498,18 +476,15 @@ static void alloc_pages_smp_random(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, stress_boot() != 0);
 	buddyinfo_snapshot(before);
 	handoff_init(&handoff, sizeof(struct block));
-	for (i = 0; i < STRESS_SMP_THREADS; i++) {
-		st[i].cpu = i + 1;
-		stress_init(&st[i].s, 0x5eed0100 + i,
+	for (i = 0; i < STRESS_SMP_THREADS; i++)
+		stress_init(&st[i], 0x5eed0100 + i,
 			    STRESS_MAX_LIVE / STRESS_SMP_THREADS, &handoff);
-		KTEST_ASSERT_EQ(t, pthread_create(&st[i].thread, NULL,
-						  stress_thread_fn, &st[i]), 0);
-	}
+	KTEST_ASSERT_EQ(t, harts_run(STRESS_SMP_THREADS, stress_hart, st,
+				     sizeof(st[0])), 0);
 	for (i = 0; i < STRESS_SMP_THREADS; i++) {
-		pthread_join(st[i].thread, NULL);
-		errors += st[i].s.errors;
-		ops += st[i].s.ops;
-		fails += st[i].s.fails;
+		errors += st[i].errors;
+		ops += st[i].ops;
+		fails += st[i].fails;
 	}
 	stress_init(&main_s, 1, 0, NULL);
 	while (handoff_pop(&handoff, &b))

@@ -11,9 +11,6 @@
  * owners at once is caught when the second claims it. Every object is
  * filled with a pattern from its tag, checked in full at free.
  */
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/gfp.h>
@@ -23,7 +20,7 @@
 #include <rvmem/smp.h>
 
 #include "../core/mm/internal.h"
-#include "host.h"
+#include "harts.h"
 #include "mm_fixture.h"
 
 #define RANDOM_OPS		1000000
@@ -55,18 +52,9 @@ static const unsigned int test_cache_size[NR_TEST_CACHES] = { 24, 200, 1000 };
 static unsigned long *shadow;
 static unsigned long shadow_granules;
 
-static void __printf(2, 3) run_error(struct run *r, const char *fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-
-	if (r->errors++ >= MAX_ERRORS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printk("        # op %lu: %s\n", r->ops, msg);
-}
+/* Count an error of @r; the first MAX_ERRORS are printed. */
+#define run_error(r, ...) \
+	mm_run_error(&(r)->errors, MAX_ERRORS, (r)->ops, __VA_ARGS__)
 
 static void ctor_zero(void *object)
 {
@@ -366,21 +354,13 @@ KTEST_SUITE(slab_random_suite) = {
 	.cases = slab_random_cases,
 };
 
-struct run_thread {
-	pthread_t thread;
-	unsigned int cpu;
-	struct run r;
-};
-
-static void *run_thread_fn(void *arg)
+static void run_hart(void *arg)
 {
-	struct run_thread *rt = arg;
+	struct run *r = arg;
 
-	host_hart_enter(rt->cpu);
-	while (rt->r.ops < SMP_OPS && rt->r.errors <= MAX_ERRORS)
-		run_step(&rt->r);
-	run_free_all(&rt->r);
-	return NULL;
+	while (r->ops < SMP_OPS && r->errors <= MAX_ERRORS)
+		run_step(r);
+	run_free_all(r);
 }
 
 /*
@@ -392,7 +372,7 @@ static void *run_thread_fn(void *arg)
  */
 static void slab_smp_random(struct ktest *t)
 {
-	static struct run_thread rt[SMP_THREADS];
+	static struct run rs[SMP_THREADS];
 	static struct handoff handoff;
 	unsigned long errors = 0, ops = 0;
 	static struct run main_r;
@@ -402,18 +382,16 @@ static void slab_smp_random(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, random_boot());
 	handoff_init(&handoff, sizeof(struct obj));
 	for (i = 0; i < SMP_THREADS; i++) {
-		memset(&rt[i].r, 0, sizeof(rt[i].r));
-		rt[i].cpu = i + 1;
-		rt[i].r.rng = 0x51ab0100 + i;
-		rt[i].r.max_live = MAX_LIVE / SMP_THREADS;
-		rt[i].r.handoff = &handoff;
-		KTEST_ASSERT_EQ(t, pthread_create(&rt[i].thread, NULL,
-						  run_thread_fn, &rt[i]), 0);
+		memset(&rs[i], 0, sizeof(rs[i]));
+		rs[i].rng = 0x51ab0100 + i;
+		rs[i].max_live = MAX_LIVE / SMP_THREADS;
+		rs[i].handoff = &handoff;
 	}
+	KTEST_ASSERT_EQ(t, harts_run(SMP_THREADS, run_hart, rs,
+				     sizeof(rs[0])), 0);
 	for (i = 0; i < SMP_THREADS; i++) {
-		pthread_join(rt[i].thread, NULL);
-		errors += rt[i].r.errors;
-		ops += rt[i].r.ops;
+		errors += rs[i].errors;
+		ops += rs[i].ops;
 	}
 	memset(&main_r, 0, sizeof(main_r));
 	while (handoff_pop(&handoff, &o))
@@ -435,12 +413,6 @@ struct storm {
 	struct handoff handoff;
 	bool stop;
 	unsigned long errors;
-};
-
-struct storm_thread {
-	pthread_t thread;
-	unsigned int cpu;
-	struct storm *storm;
 };
 
 static void storm_fill(unsigned long *p)
@@ -465,14 +437,12 @@ static void storm_free(struct storm *st, unsigned long *p)
 }
 
 /* Bursts out to the other harts, and whatever they sent back freed here. */
-static void *storm_worker(void *arg)
+static void storm_worker(void *arg)
 {
-	struct storm_thread *t = arg;
-	struct storm *st = t->storm;
+	struct storm *st = arg;
 	unsigned long *p;
 	unsigned int r, i;
 
-	host_hart_enter(t->cpu);
 	for (r = 0; r < STORM_ROUNDS; r++) {
 		for (i = 0; i < STORM_BURST; i++) {
 			p = kmem_cache_alloc(st->s, GFP_KERNEL);
@@ -490,22 +460,18 @@ static void *storm_worker(void *arg)
 			storm_free(st, p);
 	}
 	drain_local_pages(NULL);
-	return NULL;
 }
 
 /* Shrink the cache, and reclaim, until the workers are done. */
-static void *storm_shrinker(void *arg)
+static void storm_shrinker(void *arg)
 {
-	struct storm_thread *t = arg;
-	struct storm *st = t->storm;
+	struct storm *st = arg;
 
-	host_hart_enter(t->cpu);
 	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
 		kmem_cache_shrink(st->s);
 		slab_reclaim();
 	}
 	drain_local_pages(NULL);
-	return NULL;
 }
 
 /*
@@ -518,11 +484,12 @@ static void *storm_shrinker(void *arg)
  */
 static void slab_smp_storm_and_shrink(struct ktest *t)
 {
-	static struct storm_thread th[STORM_THREADS + 1];
+	static struct hart_thread shrinker;
 	static struct storm st;
 	unsigned long before[NR_ZONEIDS][NR_PAGE_ORDERS];
 	unsigned long *p;
 	unsigned int i;
+	int err;
 
 	KTEST_ASSERT_TRUE(t, mm_fixture_boot_small(MiB(64)));
 	buddyinfo_snapshot(before);
@@ -531,18 +498,12 @@ static void slab_smp_storm_and_shrink(struct ktest *t)
 	st.s = kmem_cache_create("storm", STORM_SIZE, 0, 0, NULL);
 	KTEST_ASSERT_TRUE(t, st.s != NULL);
 	handoff_init(&st.handoff, sizeof(p));
-	for (i = 0; i <= STORM_THREADS; i++) {
-		th[i].cpu = i + 1;
-		th[i].storm = &st;
-		KTEST_ASSERT_EQ(t, pthread_create(&th[i].thread, NULL,
-						  i < STORM_THREADS ?
-						  storm_worker : storm_shrinker,
-						  &th[i]), 0);
-	}
-	for (i = 0; i < STORM_THREADS; i++)
-		pthread_join(th[i].thread, NULL);
+	KTEST_ASSERT_EQ(t, hart_thread_start(&shrinker, STORM_THREADS + 1,
+					     storm_shrinker, &st), 0);
+	err = harts_run(STORM_THREADS, storm_worker, &st, 0);
 	__atomic_store_n(&st.stop, true, __ATOMIC_RELEASE);
-	pthread_join(th[STORM_THREADS].thread, NULL);
+	hart_thread_join(&shrinker);
+	KTEST_ASSERT_EQ(t, err, 0);
 	while (handoff_pop(&st.handoff, &p))
 		storm_free(&st, p);
 	for (i = 1; i <= STORM_THREADS + 1; i++)

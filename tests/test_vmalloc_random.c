@@ -20,8 +20,6 @@
  * and purged: every page must be back but the stacks and what vmalloc
  * keeps (page tables, the block index, empty blocks kept for reuse).
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <asm/tlbflush.h>
@@ -79,18 +77,9 @@ struct run {
 	unsigned long ops, errors, allocs, frees, purges, failed;
 };
 
-static void __printf(2, 3) run_error(struct run *r, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	if (r->errors++ >= MAX_ERRORS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printk("        # op %lu: %s\n", r->ops, msg);
-}
+/* Count an error of @r; the first MAX_ERRORS are printed. */
+#define run_error(r, ...) \
+	mm_run_error(&(r)->errors, MAX_ERRORS, (r)->ops, __VA_ARGS__)
 
 /* Failures fault injection has made since its attrs were set. */
 static unsigned long injected(void)

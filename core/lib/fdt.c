@@ -26,9 +26,17 @@
 #define FDT_NOP		0x4
 #define FDT_END		0x9
 
-#define FDT_TAG_SIZE	4
-#define FDT_PROP_HDR	12	/* token, value length, name offset */
-#define FDT_RSV_ENTRY	16	/* two big-endian u64 */
+#define FDT_TAG_SIZE	FDT_CELL_SIZE
+
+/* FDT_PROP's cells before the value: token, value length, name offset. */
+#define PROP_LEN	(1 * FDT_CELL_SIZE)
+#define PROP_NAMEOFF	(2 * FDT_CELL_SIZE)
+#define FDT_PROP_HDR	(3 * FDT_CELL_SIZE)
+
+/* A /memreserve/ entry: address and size, two cells each, 8-aligned. */
+#define FDT_RSV_CELLS	2
+#define FDT_RSV_ENTRY	(2 * FDT_RSV_CELLS * FDT_CELL_SIZE)
+#define FDT_RSV_ALIGN	8
 
 /* Header fields: big-endian u32 at these byte offsets. */
 #define HDR_MAGIC		0
@@ -116,7 +124,7 @@ static int check_blocks(const void *fdt, u32 hdr_len, u32 total)
 	if (!block_fits(hdr(fdt, HDR_OFF_STRINGS),
 			hdr(fdt, HDR_SIZE_STRINGS), hdr_len, total))
 		return -FDT_ERR_BADLAYOUT;
-	if (!IS_ALIGNED(off_rsv, 8) ||
+	if (!IS_ALIGNED(off_rsv, FDT_RSV_ALIGN) ||
 	    !block_fits(off_rsv, FDT_RSV_ENTRY, hdr_len, total))
 		return -FDT_ERR_BADLAYOUT;
 	return 0;
@@ -126,7 +134,8 @@ int fdt_check_header(const void *fdt, size_t max_size)
 {
 	u32 total, version, hdr_len;
 
-	if (max_size < 4 || hdr(fdt, HDR_MAGIC) != FDT_MAGIC)
+	if (max_size < HDR_MAGIC + sizeof(u32) ||
+	    hdr(fdt, HDR_MAGIC) != FDT_MAGIC)
 		return -FDT_ERR_BADMAGIC;
 	if (max_size < HDR_LEN_V17)
 		return -FDT_ERR_BADLAYOUT;
@@ -161,7 +170,7 @@ static int tag_end(const u8 *s, u32 size, int offset, u32 tag, u64 *end)
 	case FDT_PROP:
 		if ((u64)offset + FDT_PROP_HDR > size)
 			return -FDT_ERR_TRUNCATED;
-		*end = (u64)offset + FDT_PROP_HDR + be32(s + offset + 4);
+		*end = (u64)offset + FDT_PROP_HDR + be32(s + offset + PROP_LEN);
 		return *end > size ? -FDT_ERR_TRUNCATED : 0;
 	case FDT_END_NODE:
 	case FDT_NOP:
@@ -350,7 +359,7 @@ int fdt_path_offset(const void *fdt, const char *path)
 static int prop_name_is(const void *fdt, int offset, const char *name)
 {
 	const u8 *s = struct_block(fdt);
-	u32 nameoff = be32(s + offset + 8);
+	u32 nameoff = be32(s + offset + PROP_NAMEOFF);
 	u32 size = hdr(fdt, HDR_SIZE_STRINGS);
 	const char *str = (const char *)fdt + hdr(fdt, HDR_OFF_STRINGS);
 
@@ -387,7 +396,7 @@ const void *fdt_getprop(const void *fdt, int offset, const char *name,
 	int prop = find_prop(fdt, offset, name);
 
 	if (lenp)
-		*lenp = prop < 0 ? prop : (int)be32(s + prop + 4);
+		*lenp = prop < 0 ? prop : (int)be32(s + prop + PROP_LEN);
 	return prop < 0 ? NULL : s + prop + FDT_PROP_HDR;
 }
 
@@ -413,7 +422,7 @@ int fdt_getprop_u32(const void *fdt, int offset, const char *name, u32 *out)
 
 	if (!val)
 		return len;
-	if (len != 4)
+	if (len != FDT_CELL_SIZE)
 		return -FDT_ERR_BADVALUE;
 	*out = be32(val);
 	return 0;
@@ -445,8 +454,13 @@ int fdt_node_check_compatible(const void *fdt, int offset, const char *compat)
 	return fdt_stringlist_contains(list, len, compat) ? 0 : 1;
 }
 
-int fdt_node_offset_by_compatible(const void *fdt, int start,
-				  const char *compat)
+/*
+ * The first node after @start (-1: from the beginning) that @match says
+ * 1 to, -FDT_ERR_NOTFOUND, or the error of the walk or of @match.
+ */
+static int find_node(const void *fdt, int start,
+		     int (*match)(const void *fdt, int node, const void *arg),
+		     const void *arg)
 {
 	int node = start, ret;
 
@@ -454,14 +468,32 @@ int fdt_node_offset_by_compatible(const void *fdt, int start,
 		node = fdt_next_node(fdt, node, NULL);
 		if (node < 0)
 			return node;
-		ret = fdt_node_check_compatible(fdt, node, compat);
-		if (ret <= 0)
-			return ret < 0 ? ret : node;
+		ret = match(fdt, node, arg);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			return node;
 	}
 }
 
-/* 1 if @node has phandle @phandle, 0 if not, or a structural error. */
-static int node_has_phandle(const void *fdt, int node, u32 phandle)
+/* 1 if @node's compatible list holds @compat, 0 if not, or an error. */
+static int node_is_compatible(const void *fdt, int node, const void *compat)
+{
+	int ret = fdt_node_check_compatible(fdt, node, compat);
+
+	if (ret < 0)
+		return ret;
+	return ret == 0;
+}
+
+int fdt_node_offset_by_compatible(const void *fdt, int start,
+				  const char *compat)
+{
+	return find_node(fdt, start, node_is_compatible, compat);
+}
+
+/* 1 if @node has the phandle *@phandle, 0 if not, or a structural error. */
+static int node_has_phandle(const void *fdt, int node, const void *phandle)
 {
 	static const char *const names[] = { "phandle", "linux,phandle" };
 	unsigned int i;
@@ -470,7 +502,7 @@ static int node_has_phandle(const void *fdt, int node, u32 phandle)
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		err = fdt_getprop_u32(fdt, node, names[i], &val);
-		if (!err && val == phandle)
+		if (!err && val == *(const u32 *)phandle)
 			return 1;
 		if (err && err != -FDT_ERR_NOTFOUND && err != -FDT_ERR_BADVALUE)
 			return err;
@@ -480,18 +512,9 @@ static int node_has_phandle(const void *fdt, int node, u32 phandle)
 
 int fdt_node_offset_by_phandle(const void *fdt, u32 phandle)
 {
-	int node = -1, ret;
-
 	if (phandle == 0 || phandle == 0xffffffff)
 		return -FDT_ERR_BADVALUE;
-	for (;;) {
-		node = fdt_next_node(fdt, node, NULL);
-		if (node < 0)
-			return node;
-		ret = node_has_phandle(fdt, node, phandle);
-		if (ret)
-			return ret < 0 ? ret : node;
-	}
+	return find_node(fdt, -1, node_has_phandle, &phandle);
 }
 
 int fdt_cells(const void *fdt, int offset, const char *name)
@@ -503,7 +526,7 @@ int fdt_cells(const void *fdt, int offset, const char *name)
 		return strcmp(name, "#size-cells") ? 2 : 1;
 	if (err)
 		return err;
-	return val > 2 ? -FDT_ERR_BADVALUE : (int)val;
+	return val > FDT_MAX_CELLS ? -FDT_ERR_BADVALUE : (int)val;
 }
 
 u64 fdt_read_cells(const void *p, int cells)
@@ -511,7 +534,7 @@ u64 fdt_read_cells(const void *p, int cells)
 	const u8 *b = p;
 	u64 val = 0;
 
-	for (; cells > 0; cells--, b += 4)
+	for (; cells > 0; cells--, b += FDT_CELL_SIZE)
 		val = val << 32 | be32(b);
 	return val;
 }
@@ -524,8 +547,9 @@ static int rsv_entry(const void *fdt, int n, u64 *address, u64 *size)
 	if (off + FDT_RSV_ENTRY > fdt_totalsize(fdt))
 		return -FDT_ERR_TRUNCATED;
 	p = (const u8 *)fdt + off;
-	*address = fdt_read_cells(p, 2);
-	*size = fdt_read_cells(p + 8, 2);
+	*address = fdt_read_cells(p, FDT_RSV_CELLS);
+	*size = fdt_read_cells(p + FDT_RSV_CELLS * FDT_CELL_SIZE,
+			       FDT_RSV_CELLS);
 	return 0;
 }
 

@@ -255,8 +255,8 @@ static bool overlaps(const struct memblock_type *type, phys_addr_t base,
 
 /*
  * Every entry point starts here: trace the call (memblock=debug) and vet
- * the range. Return: -EINVAL if it wraps around, 1 if it is empty (the
- * call has nothing to do), 0 to go on.
+ * the range. Return: -EINVAL if it wraps around, else 0 (an empty range
+ * is no error: the caller has nothing to do).
  */
 static int memblock_enter(const char *fn, phys_addr_t base, phys_addr_t size)
 {
@@ -267,33 +267,33 @@ static int memblock_enter(const char *fn, phys_addr_t base, phys_addr_t size)
 		       fn, (unsigned long long)base, (unsigned long long)size);
 		return -EINVAL;
 	}
-	return size ? 0 : 1;
+	return 0;
 }
 
 int memblock_add(phys_addr_t base, phys_addr_t size)
 {
-	int ret = memblock_enter(__func__, base, size);
+	int err = memblock_enter(__func__, base, size);
 
-	if (ret)
-		return ret < 0 ? ret : 0;
+	if (err || !size)
+		return err;
 	return add_range(&memblock.memory, base, size, MEMBLOCK_NONE);
 }
 
 int memblock_remove(phys_addr_t base, phys_addr_t size)
 {
-	int ret = memblock_enter(__func__, base, size);
+	int err = memblock_enter(__func__, base, size);
 
-	if (ret)
-		return ret < 0 ? ret : 0;
+	if (err || !size)
+		return err;
 	return remove_range(&memblock.memory, base, size);
 }
 
 int memblock_reserve(phys_addr_t base, phys_addr_t size)
 {
-	int ret = memblock_enter(__func__, base, size);
+	int err = memblock_enter(__func__, base, size);
 
-	if (ret)
-		return ret < 0 ? ret : 0;
+	if (err || !size)
+		return err;
 	if (!overlaps(&memblock.memory, base, size)) {
 		pr_warn("reserve [%#llx-%#llx] overlaps no memory; ignored\n",
 			(unsigned long long)base,
@@ -305,10 +305,10 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size)
 
 int memblock_free(phys_addr_t base, phys_addr_t size)
 {
-	int ret = memblock_enter(__func__, base, size);
+	int err = memblock_enter(__func__, base, size);
 
-	if (ret)
-		return ret < 0 ? ret : 0;
+	if (err || !size)
+		return err;
 	return remove_range(&memblock.reserved, base, size);
 }
 
@@ -318,7 +318,7 @@ int memblock_mark_nomap(phys_addr_t base, phys_addr_t size)
 	unsigned long start_rgn, end_rgn, i;
 	int err;
 
-	if (memblock_enter(__func__, base, size) < 0)
+	if (memblock_enter(__func__, base, size))
 		return -EINVAL;
 	err = isolate_range(mem, base, size, &start_rgn, &end_rgn);
 	if (err)

@@ -34,8 +34,9 @@
  * (fast: no lock, no watermark, no frame); on a miss, for larger orders
  * or __GFP_ZERO it tail-calls __alloc_pages(): get_page_from_freelist()
  * at the low watermark, then __alloc_pages_slowpath() at the min
- * watermark (reduced for __GFP_HIGH and atomic requests), reclaim (drain
- * per-hart lists) and retry; then a warning and NULL. __free_pages()
+ * watermark (reduced for __GFP_HIGH and atomic requests), reclaim (the
+ * slab caches' sheaves, barns and empty slabs, then the per-hart lists)
+ * and retry; then a warning and NULL. __free_pages()
  * checks the block in a few instructions and pushes it on this hart's
  * list; orders above PCP_MAX_ORDER go to the buddy. The caller's address
  * is computed only where a report or warning needs it.

@@ -391,12 +391,13 @@ static int walk_range(const struct pgtable *pt, pte_t *table,
 	}
 }
 
+/* Plain unmap: leaves go, emptied tables are freed. */
+static const struct walk_op unmap_op = { .unmap = true };
+
 static int unmap_locked(struct pgtable *pt, unsigned long va,
 			unsigned long last)
 {
-	const struct walk_op op = { .unmap = true };
-
-	return walk_range(pt, pt->root, pt->levels - 1, va, last, &op);
+	return walk_range(pt, pt->root, pt->levels - 1, va, last, &unmap_op);
 }
 
 /* A page-aligned, non-empty, non-wrapping, canonical [va, va + size). */
@@ -432,15 +433,7 @@ int pgtable_clear(struct pgtable *pt, unsigned long va, unsigned long size)
 
 int pgtable_unmap(struct pgtable *pt, unsigned long va, unsigned long size)
 {
-	unsigned long flags;
-	int err;
-
-	if (!range_valid(pt, va, size))
-		return -EINVAL;
-	flags = spin_lock_irqsave(&pt->lock);
-	err = unmap_locked(pt, va, va + size - 1);
-	spin_unlock_irqrestore(&pt->lock, flags);
-	return err;
+	return walk_locked(pt, va, size, &unmap_op);
 }
 
 long pgtable_unmap_gather(struct pgtable *pt, unsigned long va,

@@ -295,7 +295,8 @@ static unsigned int refill_from_slabs(struct kmem_cache *s, void **objects,
 /*
  * Put @n objects back on their slabs' free lists, moving each slab
  * between lists as its use changes. An object its slab has free already
- * is a double free. s->lock held; the caller trims empty slabs.
+ * is a double free. s->lock held; the caller trims empty slabs
+ * (flush_and_trim(), or shrink and reclaim once after all their flushes).
  */
 static void flush_to_slabs(struct kmem_cache *s, void **objects,
 			   unsigned int n)
@@ -315,6 +316,17 @@ static void flush_to_slabs(struct kmem_cache *s, void **objects,
 		page->counters--;
 		__slab_list_add(s, n, page);
 	}
+}
+
+/*
+ * Free @n objects from a hart's hot path to their slabs, keeping at most
+ * SLAB_MAX_EMPTY empty slabs. s->lock held.
+ */
+static void flush_and_trim(struct kmem_cache *s, void **objects,
+			   unsigned int n)
+{
+	flush_to_slabs(s, objects, n);
+	slab_trim_empty(s, SLAB_MAX_EMPTY);
 }
 
 /* Empty @sheaf into the slabs. s->lock held. */
@@ -577,9 +589,8 @@ static bool make_room(struct kmem_cache *s, struct kmem_cache_cpu *c,
 		barn_put(&barn->full, &barn->nr_full, put_main(c));
 		set_main(s, c, barn_get(&barn->empty, &barn->nr_empty));
 	} else if (barn->nr_full == barn->max || flush) {
-		sheaf_flush(s, put_main(c));
-		set_main(s, c, c->main);
-		slab_trim_empty(s, SLAB_MAX_EMPTY);
+		flush_and_trim(s, c->main->objects, c->top - c->main->objects);
+		c->top = c->main->objects;
 	} else {
 		done = false;
 	}
@@ -605,8 +616,7 @@ static bool barn_add_empty(struct kmem_cache *s)
 static void free_to_slab(struct kmem_cache *s, void *x)
 {
 	spin_lock(&s->lock);
-	flush_to_slabs(s, &x, 1);
-	slab_trim_empty(s, SLAB_MAX_EMPTY);
+	flush_and_trim(s, &x, 1);
 	spin_unlock(&s->lock);
 }
 
@@ -914,11 +924,11 @@ static void barn_shrink(struct kmem_cache *s)
 	}
 }
 
-/* Free every empty slab of @s. Return: pages freed. */
-static unsigned long slab_trim_all(struct kmem_cache *s)
+/* Free the empty slabs of @s beyond @keep. Return: pages freed. */
+static unsigned long slab_trim(struct kmem_cache *s, unsigned long keep)
 {
 	unsigned long flags = spin_lock_irqsave(&s->lock);
-	unsigned long freed = slab_trim_empty(s, 0);
+	unsigned long freed = slab_trim_empty(s, keep);
 
 	spin_unlock_irqrestore(&s->lock, flags);
 	return freed;
@@ -937,8 +947,8 @@ int kmem_cache_shrink(struct kmem_cache *s)
 {
 	on_each_hart(flush_this_cpu, s);
 	barn_shrink(s);
-	slab_trim_all(s);
-	slab_trim_all(&slab_sheaf_cache.s);
+	slab_trim(s, 0);
+	slab_trim(&slab_sheaf_cache.s, 0);
 	return 0;
 }
 
@@ -958,13 +968,9 @@ static unsigned long slab_flush_all(unsigned int cpu, unsigned long keep)
 		flush_cpu_sheaves(s, &s->cpu[cpu]);
 		barn_shrink(s);
 	}
-	list_for_each(pos, &slab_caches) {
-		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
-
-		spin_lock(&s->lock);
-		freed += slab_trim_empty(s, keep);
-		spin_unlock(&s->lock);
-	}
+	list_for_each(pos, &slab_caches)
+		freed += slab_trim(list_entry(pos, struct kmem_cache, list),
+				   keep);
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return freed;
 }

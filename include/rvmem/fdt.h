@@ -15,6 +15,11 @@
 
 #define FDT_MAGIC	0xd00dfeed
 
+/* A cell: one big-endian u32, the unit of reg and of every number. */
+#define FDT_CELL_SIZE	4
+/* The most cells #address-cells and #size-cells may give a number. */
+#define FDT_MAX_CELLS	2
+
 /* Error codes, returned negated. */
 enum fdt_err {
 	FDT_ERR_NOTFOUND = 1,	/* no such node or property */
@@ -176,7 +181,7 @@ int fdt_cells(const void *fdt, int offset, const char *name);
 /**
  * fdt_read_cells() - read @cells big-endian 32-bit cells as one number
  * @p: first cell (any alignment)
- * @cells: 1 or 2
+ * @cells: 1 to FDT_MAX_CELLS
  *
  * Return: the number, the first cell most significant.
  */

@@ -17,10 +17,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #define FDT_MAX_DEPTH	16	/* deeper nodes are named by name only */
+/* A distance-matrix entry: <from to distance>, a cell each. */
+#define DISTANCE_ENTRY	(3 * FDT_CELL_SIZE)
 
 /* struct fdt_parse - one board_parse_fdt() call */
 struct fdt_parse {
@@ -103,7 +106,7 @@ static int lookup(struct fdt_parse *p, const char *path, int *node)
 			   fdt_strerror(*node));
 }
 
-/* A string property: 0 and *@out set, 1 if absent, or -EINVAL. */
+/* A string property: 0 and *@out set, -ENOENT if absent, or -EINVAL. */
 static int get_string(struct fdt_parse *p, int node, const char *name,
 		      const char **out)
 {
@@ -115,25 +118,25 @@ static int get_string(struct fdt_parse *p, int node, const char *name,
 		return 0;
 	}
 	if (err == -FDT_ERR_NOTFOUND)
-		return 1;
+		return -ENOENT;
 	if (err == -FDT_ERR_BADVALUE)
 		return parse_error(p, "fdt: %s: %s is not a NUL-terminated string",
 				   path_of(p, node), name);
 	return read_error(p, node, name, err);
 }
 
-/* A one-cell property: 0 and *@out set, 1 if absent, or -EINVAL. */
+/* A one-cell property: 0 and *@out set, -ENOENT if absent, or -EINVAL. */
 static int get_u32(struct fdt_parse *p, int node, const char *name, u32 *out)
 {
 	int len;
 	const void *val = fdt_getprop(p->fdt, node, name, &len);
 
 	if (!val)
-		return len == -FDT_ERR_NOTFOUND ? 1 :
+		return len == -FDT_ERR_NOTFOUND ? -ENOENT :
 		       read_error(p, node, name, len);
-	if (len != 4)
-		return parse_error(p, "fdt: %s: %s is %d bytes, not 4",
-				   path_of(p, node), name, len);
+	if (len != FDT_CELL_SIZE)
+		return parse_error(p, "fdt: %s: %s is %d bytes, not %d",
+				   path_of(p, node), name, len, FDT_CELL_SIZE);
 	*out = (u32)fdt_read_cells(val, 1);
 	return 0;
 }
@@ -157,9 +160,9 @@ static int has_device_type(struct fdt_parse *p, int node, const char *type)
 	const char *val = NULL;
 	int ret = get_string(p, node, "device_type", &val);
 
-	if (ret)
-		return ret < 0 ? ret : 0;
-	return !strcmp(val, type);
+	if (ret == -ENOENT)
+		return 0;
+	return ret ?: !strcmp(val, type);
 }
 
 /* 1 if @node's status is absent, "okay" or "ok"; 0 if not; or -EINVAL. */
@@ -168,9 +171,9 @@ static int node_is_okay(struct fdt_parse *p, int node)
 	const char *status = NULL;
 	int ret = get_string(p, node, "status", &status);
 
-	if (ret)
-		return ret < 0 ? ret : 1;
-	return !strcmp(status, "okay") || !strcmp(status, "ok");
+	if (ret == -ENOENT)
+		return 1;
+	return ret ?: !strcmp(status, "okay") || !strcmp(status, "ok");
 }
 
 /*
@@ -178,16 +181,16 @@ static int node_is_okay(struct fdt_parse *p, int node)
  * @regp: set to the first entry
  * @nr: set to the number of entries (at least 1)
  *
- * Return: 0, 1 if @node has no reg, or -EINVAL.
+ * Return: 0, -ENOENT if @node has no reg, or -EINVAL.
  */
 static int get_reg(struct fdt_parse *p, int node, int ac, int sc,
 		   const u8 **regp, int *nr)
 {
-	int len, entry = (ac + sc) * 4;
+	int len, entry = (ac + sc) * FDT_CELL_SIZE;
 
 	*regp = fdt_getprop(p->fdt, node, "reg", &len);
 	if (!*regp)
-		return len == -FDT_ERR_NOTFOUND ? 1 :
+		return len == -FDT_ERR_NOTFOUND ? -ENOENT :
 		       read_error(p, node, "reg", len);
 	if (ac == 0)
 		return parse_error(p, "fdt: %s: reg under #address-cells = 0",
@@ -202,19 +205,31 @@ static int get_reg(struct fdt_parse *p, int node, int ac, int sc,
 	return 0;
 }
 
+/*
+ * Entry @i, read into @r, of @node's reg (or, with @node < 0, of the
+ * /memreserve/ block): 0, or -EINVAL if it wraps around (ending at 2^64
+ * exactly is fine).
+ */
+static int check_range(struct fdt_parse *p, int node, int i,
+		       const struct boot_range *r)
+{
+	if (r->base + r->size >= r->base || r->base + r->size == 0)
+		return 0;
+	return parse_error(p, "fdt: %s%s entry %d [0x%llx, +0x%llx) wraps around",
+			   node < 0 ? "/memreserve/" : path_of(p, node),
+			   node < 0 ? "" : ": reg", i,
+			   (unsigned long long)r->base,
+			   (unsigned long long)r->size);
+}
+
 /* Entry @i of a reg checked by get_reg(); 0, or -EINVAL if it wraps. */
 static int reg_entry(struct fdt_parse *p, int node, const u8 *reg, int i,
 		     int ac, int sc, struct boot_range *r)
 {
-	reg += i * (ac + sc) * 4;
+	reg += i * (ac + sc) * FDT_CELL_SIZE;
 	r->base = fdt_read_cells(reg, ac);
-	r->size = fdt_read_cells(reg + ac * 4, sc);
-	if (r->base + r->size < r->base && r->base + r->size != 0)
-		return parse_error(p, "fdt: %s: reg entry %d [0x%llx, +0x%llx) wraps around",
-				   path_of(p, node), i,
-				   (unsigned long long)r->base,
-				   (unsigned long long)r->size);
-	return 0;
+	r->size = fdt_read_cells(reg + ac * FDT_CELL_SIZE, sc);
+	return check_range(p, node, i, r);
 }
 
 /* #address-cells and #size-cells of @node, both required to be 1 or 2. */
@@ -284,9 +299,9 @@ static int get_numa_node_id(struct fdt_parse *p, int node, unsigned int *nid)
 	u32 id = 0;
 	int ret = get_u32(p, node, "numa-node-id", &id);
 
-	if (ret < 0)
+	if (ret && ret != -ENOENT)
 		return ret;
-	if (ret > 0 && p->numa_without < 0)
+	if (ret && p->numa_without < 0)
 		p->numa_without = node;
 	if (!ret && p->numa_with < 0)
 		p->numa_with = node;
@@ -305,7 +320,7 @@ static int add_mem_node(struct fdt_parse *p, int node, int ac, int sc)
 	int i, nr, ret;
 
 	ret = get_reg(p, node, ac, sc, &reg, &nr);
-	if (ret > 0)
+	if (ret == -ENOENT)
 		return parse_error(p, "fdt: %s: memory node without reg",
 				   path_of(p, node));
 	if (!ret)
@@ -410,11 +425,9 @@ static int parse_memreserve(struct fdt_parse *p)
 				   fdt_strerror(nr));
 	for (i = 0; !ret && i < nr; i++) {
 		fdt_get_mem_rsv(p->fdt, i, &r.base, &r.size);
-		if (r.base + r.size < r.base && r.base + r.size != 0)
-			return parse_error(p, "fdt: /memreserve/ entry %d [0x%llx, +0x%llx) wraps around",
-					   i, (unsigned long long)r.base,
-					   (unsigned long long)r.size);
-		ret = add_resv(p, "memreserve", &r, false);
+		ret = check_range(p, -1, i, &r);
+		if (!ret)
+			ret = add_resv(p, "memreserve", &r, false);
 	}
 	return ret;
 }
@@ -428,8 +441,10 @@ static int add_resv_node(struct fdt_parse *p, int node, int ac, int sc)
 	bool no_map;
 
 	ret = get_reg(p, node, ac, sc, &reg, &nr);
+	if (ret == -ENOENT)
+		return 0;	/* no reg: a dynamic pool */
 	if (ret)
-		return ret < 0 ? ret : 0;	/* no reg: a dynamic pool */
+		return ret;
 	no_map = fdt_getprop(p->fdt, node, "no-map", &len) != NULL;
 	if (!no_map && len != -FDT_ERR_NOTFOUND)
 		return read_error(p, node, "no-map", len);
@@ -458,7 +473,7 @@ static int parse_reserved(struct fdt_parse *p)
 		if (ret > 0)
 			ret = add_resv_node(p, node, ac, sc);
 	}
-	return ret < 0 ? ret : 0;
+	return ret;
 }
 
 static int parse_timebase(struct fdt_parse *p, int cpus)
@@ -472,10 +487,10 @@ static int parse_timebase(struct fdt_parse *p, int cpus)
 		return parse_error(p, "fdt: /cpus: %s missing", name);
 	if (!val)
 		return read_error(p, cpus, name, len);
-	if (len != 4 && len != 8)
-		return parse_error(p, "fdt: /cpus: %s is %d bytes, not 4 or 8",
-				   name, len);
-	p->bi->timebase_hz = fdt_read_cells(val, len / 4);
+	if (len != FDT_CELL_SIZE && len != 2 * FDT_CELL_SIZE)
+		return parse_error(p, "fdt: /cpus: %s is %d bytes, not %d or %d",
+				   name, len, FDT_CELL_SIZE, 2 * FDT_CELL_SIZE);
+	p->bi->timebase_hz = fdt_read_cells(val, len / FDT_CELL_SIZE);
 	if (!p->bi->timebase_hz)
 		return parse_error(p, "fdt: /cpus: %s is 0", name);
 	return 0;
@@ -496,8 +511,10 @@ static int parse_mmu_type(struct fdt_parse *p, int cpu)
 	unsigned int i;
 	int ret = get_string(p, cpu, "mmu-type", &val);
 
+	if (ret == -ENOENT)
+		return 0;	/* absent: BOOT_MMU_NONE */
 	if (ret)
-		return ret < 0 ? ret : 0;	/* absent: BOOT_MMU_NONE */
+		return ret;
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		if (!strcmp(val, types[i].name)) {
 			p->bi->mmu = types[i].mmu;
@@ -513,7 +530,7 @@ static int parse_boot_hart(struct fdt_parse *p, int cpu)
 	const char *isa = NULL;
 	int ret = get_string(p, cpu, "riscv,isa", &isa);
 
-	if (ret < 0)
+	if (ret && ret != -ENOENT)
 		return ret;
 	if (!ret)
 		snprintf(p->bi->isa, sizeof(p->bi->isa), "%s", isa);
@@ -534,11 +551,11 @@ static int get_hartid(struct fdt_parse *p, int cpu, int ac, u32 *hartid)
 		       parse_error(p, "fdt: %s: cpu without reg (hart id)",
 				   path_of(p, cpu)) :
 		       read_error(p, cpu, "reg", len);
-	if (len != ac * 4)
+	if (len != ac * FDT_CELL_SIZE)
 		return parse_error(p, "fdt: %s: reg is %d bytes, not %d (#address-cells = %d)",
-				   path_of(p, cpu), len, ac * 4, ac);
+				   path_of(p, cpu), len, ac * FDT_CELL_SIZE, ac);
 	id = fdt_read_cells(reg, ac);
-	if (id > 0xffffffffULL)
+	if (id > UINT32_MAX)
 		return parse_error(p, "fdt: %s: hart id 0x%llx does not fit 32 bits",
 				   path_of(p, cpu), (unsigned long long)id);
 	*hartid = id;
@@ -661,9 +678,10 @@ static int parse_cpus(struct fdt_parse *p)
  */
 static int add_distance(struct fdt_parse *p, int map, const void *val, int i)
 {
-	u32 from = (u32)fdt_read_cells((const u8 *)val + i * 12, 1);
-	u32 to = (u32)fdt_read_cells((const u8 *)val + i * 12 + 4, 1);
-	u32 d = (u32)fdt_read_cells((const u8 *)val + i * 12 + 8, 1);
+	const u8 *cell = (const u8 *)val + i * DISTANCE_ENTRY;
+	u32 from = (u32)fdt_read_cells(cell, 1);
+	u32 to = (u32)fdt_read_cells(cell + FDT_CELL_SIZE, 1);
+	u32 d = (u32)fdt_read_cells(cell + 2 * FDT_CELL_SIZE, 1);
 
 	if (from >= MAX_NUMNODES || to >= MAX_NUMNODES ||
 	    !node_has_memory(p->bi, from) || !node_has_memory(p->bi, to))
@@ -699,10 +717,10 @@ static int parse_distance_map(struct fdt_parse *p)
 		       parse_error(p, "fdt: %s: no distance-matrix",
 				   path_of(p, map)) :
 		       read_error(p, map, "distance-matrix", len);
-	if (!len || len % 12)
+	if (!len || len % DISTANCE_ENTRY)
 		return parse_error(p, "fdt: %s: distance-matrix is %d bytes, not a whole number of <from to distance> triples",
 				   path_of(p, map), len);
-	for (i = 0; !ret && i < len / 12; i++)
+	for (i = 0; !ret && i < len / DISTANCE_ENTRY; i++)
 		ret = add_distance(p, map, val, i);
 	return ret;
 }
@@ -741,9 +759,9 @@ static int parse_chosen(struct fdt_parse *p)
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
 	ret = get_string(p, chosen, "bootargs", &p->bi->bootargs);
-	if (ret >= 0)
+	if (!ret || ret == -ENOENT)
 		ret = get_string(p, chosen, "stdout-path", &p->bi->stdout_path);
-	return ret < 0 ? ret : 0;
+	return ret == -ENOENT ? 0 : ret;
 }
 
 /* 1 if @node is a SiFive test finisher, 0 if not, or -EINVAL. */
@@ -778,7 +796,7 @@ static int reg_base(struct fdt_parse *p, int node, u64 *base)
 	if (sc < 0)
 		return sc;
 	ret = get_reg(p, node, ac, sc, &reg, &nr);
-	if (ret > 0)
+	if (ret == -ENOENT)
 		return parse_error(p, "fdt: %s: no reg", path_of(p, node));
 	if (!ret)
 		*base = fdt_read_cells(reg, ac);
@@ -791,7 +809,10 @@ static void set_poweroff(struct fdt_parse *p, u64 addr)
 	p->poweroff.addr = addr;
 }
 
-/* @node is a syscon-poweroff: use it if its regmap is a SiFive test. */
+/*
+ * @node is a syscon-poweroff: use it if its regmap is a SiFive test.
+ * Return: 0 if it is the finisher now, -ENOENT if not, or -EINVAL.
+ */
 static int poweroff_by_syscon(struct fdt_parse *p, int node)
 {
 	u32 phandle = 0, offset = 0;
@@ -800,7 +821,7 @@ static int poweroff_by_syscon(struct fdt_parse *p, int node)
 
 	ret = get_u32(p, node, "regmap", &phandle);
 	if (ret)
-		return ret < 0 ? ret : 0;
+		return ret;
 	target = fdt_node_offset_by_phandle(p->fdt, phandle);
 	if (target < 0)
 		return parse_error(p, "fdt: %s: regmap <0x%x> names no node (%s)",
@@ -808,25 +829,26 @@ static int poweroff_by_syscon(struct fdt_parse *p, int node)
 				   fdt_strerror(target));
 	ret = is_sifive_test(p, target);
 	if (ret <= 0)
-		return ret;
+		return ret ?: -ENOENT;
 	ret = get_u32(p, node, "offset", &offset);
-	if (ret >= 0)
+	if (!ret || ret == -ENOENT)
 		ret = reg_base(p, target, &base);
 	if (ret)
 		return ret;
 	set_poweroff(p, base + offset);
-	return 1;
+	return 0;
 }
 
+/* The first syscon-poweroff that names a finisher: as poweroff_by_syscon(). */
 static int poweroff_from_syscon(struct fdt_parse *p)
 {
-	int node = -1, ret = 0;
+	int node = -1, ret = -ENOENT;
 
-	while (!ret) {
+	while (ret == -ENOENT) {
 		node = fdt_node_offset_by_compatible(p->fdt, node,
 						     "syscon-poweroff");
 		if (node == -FDT_ERR_NOTFOUND)
-			return 0;
+			return -ENOENT;
 		if (node < 0)
 			return parse_error(p, "fdt: cannot search for syscon-poweroff (%s)",
 					   fdt_strerror(node));
@@ -835,6 +857,7 @@ static int poweroff_from_syscon(struct fdt_parse *p)
 	return ret;
 }
 
+/* The first SiFive test device: 0 if found, -ENOENT, or -EINVAL. */
 static int poweroff_from_test(struct fdt_parse *p)
 {
 	int node = -1, ret = 0;
@@ -843,7 +866,7 @@ static int poweroff_from_test(struct fdt_parse *p)
 	while (!ret) {
 		node = fdt_next_node(p->fdt, node, NULL);
 		if (node < 0)
-			return 0;	/* structure already checked: the end */
+			return -ENOENT;	/* structure already checked: the end */
 		ret = is_sifive_test(p, node);
 	}
 	if (ret > 0)
@@ -862,9 +885,9 @@ static int parse_poweroff(struct fdt_parse *p)
 {
 	int ret = poweroff_from_syscon(p);
 
-	if (!ret)
+	if (ret == -ENOENT)
 		ret = poweroff_from_test(p);
-	return ret < 0 ? ret : 0;
+	return ret == -ENOENT ? 0 : ret;
 }
 
 int board_parse_fdt(const void *fdt, size_t max_size, u32 boot_hartid,

@@ -508,7 +508,8 @@ BOOT_CASES = [
      [r"BUG: KFENCE: out-of-bounds write in kfence_oob\+0x\w+\n\n"
       r"Out-of-bounds write at (0xffffffff\w+) \(1B right of kfence-#(\d+)\):"
       r"\nkfence-#\2: 0xffffffff\w+-0xffffffff\w+fff, size=64, "
-      r"cache=kmalloc-64\n\nallocated by cpu 0:\n sampled\+0x\w+\n "
+      r"cache=kmalloc-64\n\nallocated by cpu 0:\n "
+      r"kfence_alloc_until_sampled\+0x\w+\n sampled\+0x\w+\n "
       r"kfence_oob\+0x\w+\n(.*\n)*"
       r"rvmem: fatal trap: write of \1: the KFENCE guard page after "
       r"kfence-#\2 \(kmalloc-64, 64 bytes\)",
@@ -519,7 +520,8 @@ BOOT_CASES = [
      [r"BUG: KFENCE: use-after-free read in kfence_uaf\+0x\w+\n\n"
       r"Use-after-free read at (0xffffffff\w+) \(in kfence-#(\d+)\):\n"
       r"kfence-#\2: 0xffffffff\w+-0xffffffff\w+, size=64, "
-      r"cache=kmalloc-64\n\nallocated by cpu 0:\n sampled\+0x\w+\n "
+      r"cache=kmalloc-64\n\nallocated by cpu 0:\n "
+      r"kfence_alloc_until_sampled\+0x\w+\n sampled\+0x\w+\n "
       r"kfence_uaf\+0x\w+\n(.*\n)*\nfreed by cpu 0:\n kfence_uaf\+0x\w+\n"
       r"(.*\n)*rvmem: fatal trap: read of \1: freed KFENCE object kfence-#\2 "
       r"\(use after free\)", r"exit status 70"], []),
@@ -541,7 +543,8 @@ BOOT_CASES = [
      KERNEL_FAILURE,
      [r"BUG: KFENCE: use-after-free write in kfence_malloc_uaf\+0x\w+",
       r"size=40, cache=malloc-64",
-      r"allocated by cpu 0:\n sampled\+0x\w+\n kfence_malloc_uaf\+0x\w+\n",
+      r"allocated by cpu 0:\n kfence_alloc_until_sampled\+0x\w+\n "
+      r"sampled\+0x\w+\n kfence_malloc_uaf\+0x\w+\n",
       r"freed by cpu 0:\n kfence_malloc_uaf\+0x\w+"], []),
     ("too_little_ram", "hello", {"mem": "8M"}, KERNEL_FAILURE,
      [r"cannot boot: fdt: only 8192 KiB of RAM"], [r"Hello from"]),

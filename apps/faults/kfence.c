@@ -22,7 +22,6 @@
 
 int kfence_fault(const char *mode);
 
-#define BURST		256
 #define MAX_BURSTS	16384
 
 static void *kmalloc_kernel(size_t size)
@@ -36,31 +35,18 @@ static void kfree_kernel(void *p)
 }
 
 /*
- * Allocate @size bytes with @alloc in bursts (which run this hart's
- * sheaves empty, so the slab's slow path, where KFENCE samples, runs)
- * until a block comes from the KFENCE pool; free the others with @free.
- * Return: that block, or NULL after MAX_BURSTS bursts.
+ * A block of @size from @alloc that KFENCE served (see
+ * kfence_alloc_until_sampled()), or NULL after MAX_BURSTS bursts.
  */
 static noinline void *sampled(void *(*alloc)(size_t), void (*free)(void *),
 			      size_t size)
 {
-	void *burst[BURST], *found = NULL;
-	unsigned int i, n, round;
+	void *found = kfence_alloc_until_sampled(alloc, free, size,
+						 MAX_BURSTS, NULL);
 
-	for (round = 0; round < MAX_BURSTS && !found; round++) {
-		for (n = 0; n < BURST; n++) {
-			burst[n] = alloc(size);
-			if (is_kfence_address(burst[n])) {
-				found = burst[n];
-				break;
-			}
-		}
-		for (i = 0; i < n; i++)
-			free(burst[i]);
-	}
 	if (!found)
-		printf("faults: no KFENCE object after %u allocations\n",
-		       MAX_BURSTS * BURST);
+		printf("faults: no KFENCE object after %u bursts\n",
+		       MAX_BURSTS);
 	else
 		printf("faults: KFENCE object %p\n", found);
 	return found;

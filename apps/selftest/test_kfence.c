@@ -19,7 +19,6 @@
 #include <rvmem/mm.h>
 #include <rvmem/slab.h>
 
-#define BURST		256
 #define MAX_BURSTS	16384	/* seconds of bursts: many intervals */
 #define MS		1000	/* microseconds */
 
@@ -51,31 +50,12 @@ static void cache_free(void *p)
 	kmem_cache_free(ctor_cache, p);
 }
 
-/*
- * Allocate in bursts (each runs this hart's sheaves empty, so the slab's
- * slow path runs) until a block comes from the KFENCE pool, freeing the
- * others. Return: it, or NULL; *@bursts: bursts it took.
- */
+/* A block KFENCE served, or NULL; *@bursts: bursts it took. */
 static void *sampled(void *(*alloc)(size_t), void (*free_fn)(void *),
 		     size_t size, unsigned int *bursts)
 {
-	void *burst[BURST], *found = NULL;
-	unsigned int i, n, round;
-
-	for (round = 0; round < MAX_BURSTS && !found; round++) {
-		for (n = 0; n < BURST; n++) {
-			burst[n] = alloc(size);
-			if (is_kfence_address(burst[n])) {
-				found = burst[n];
-				break;
-			}
-		}
-		for (i = 0; i < n; i++)
-			free_fn(burst[i]);
-	}
-	if (bursts)
-		*bursts = round;
-	return found;
+	return kfence_alloc_until_sampled(alloc, free_fn, size, MAX_BURSTS,
+					  bursts);
 }
 
 static bool mapped(const void *p)

@@ -388,6 +388,31 @@ static const char *free_error(const struct kfence_metadata *meta,
 	return NULL;
 }
 
+#define SAMPLE_BURST	256
+
+void *kfence_alloc_until_sampled(void *(*alloc)(size_t),
+				 void (*free)(void *), size_t size,
+				 unsigned int max_bursts, unsigned int *bursts)
+{
+	void *burst[SAMPLE_BURST], *found = NULL;
+	unsigned int i, n, round;
+
+	for (round = 0; round < max_bursts && !found; round++) {
+		for (n = 0; n < SAMPLE_BURST; n++) {
+			burst[n] = alloc(size);
+			if (is_kfence_address(burst[n])) {
+				found = burst[n];
+				break;
+			}
+		}
+		for (i = 0; i < n; i++)
+			free(burst[i]);
+	}
+	if (bursts)
+		*bursts = round;
+	return found;
+}
+
 void kfence_free(struct kmem_cache *s, void *addr, unsigned long caller)
 {
 	struct kfence_metadata *meta = addr_to_metadata((unsigned long)addr);

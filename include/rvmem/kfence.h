@@ -33,4 +33,24 @@ static inline bool is_kfence_address(const void *addr)
 	       KFENCE_POOL_END - KFENCE_POOL_START;
 }
 
+/**
+ * kfence_alloc_until_sampled() - allocate until KFENCE serves a block
+ * @alloc: the allocator (a kmalloc(), malloc() or cache wrapper)
+ * @free: frees what @alloc returned
+ * @size: passed to @alloc
+ * @max_bursts: give up after this many bursts
+ * @bursts: if not NULL, set to the bursts it took
+ *
+ * For tests of KFENCE: allocates in bursts of 256 (each runs this hart's
+ * sheaves empty, so the slab's slow path, where KFENCE samples, runs)
+ * until a block comes from the pool, freeing the others.
+ *
+ * Return: that block, or NULL. Context: task context, on a stack with
+ * 2 KiB to spare.
+ */
+void *kfence_alloc_until_sampled(void *(*alloc)(size_t),
+				 void (*free)(void *), size_t size,
+				 unsigned int max_bursts,
+				 unsigned int *bursts);
+
 #endif /* RVMEM_KFENCE_H */

@@ -118,7 +118,8 @@ static void fault_attr_fields(struct ktest *t)
 
 /*
  * Expect fail_page_alloc to fail a request the per-hart list could have
- * served, once, and never a __GFP_NOFAIL one.
+ * served, once, whatever its gfp (none included), and never a
+ * __GFP_NOFAIL one.
  */
 static void page_alloc_fast_path_fails(struct ktest *t)
 {
@@ -133,6 +134,11 @@ static void page_alloc_fast_path_fails(struct ktest *t)
 	page = alloc_page(GFP_KERNEL);
 	KTEST_EXPECT_TRUE(t, page != NULL);
 	__free_page(page);
+	/* whatever the gfp: no flag at all, or DMA32 alone */
+	fault_attr_set(&fail_page_alloc, 1, 100, 0, 2);
+	KTEST_EXPECT_TRUE(t, !alloc_page(0));
+	KTEST_EXPECT_TRUE(t, !alloc_page(__GFP_DMA32));
+	KTEST_EXPECT_EQ(t, fail_page_alloc.failed, 2);
 
 	fault_attr_set(&fail_page_alloc, 1, 100, 0, -1);
 	page = alloc_page(GFP_KERNEL | __GFP_NOFAIL);

@@ -28,7 +28,7 @@
  * local free, and a drain returns it to its own node's buddy. Only
  * alloc_pages_node() for that node takes from such a list again; plain
  * allocations pop the list of the first zone in the hart's own node's
- * zonelist (per_cpu_pages.local_offset), so they stay local.
+ * zonelist (per_cpu_pages.fast_offset), so they stay local.
  *
  * Paths: alloc_pages() pops this hart's list of the preferred zone
  * (fast: no lock, no watermark, no frame); on a miss, for larger orders
@@ -116,19 +116,21 @@ static const char *const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal" };
 /*
  * Fault injection (fail_page_alloc=, Linux's mm/fail_page_alloc.c). Every
  * order and gfp may fail but __GFP_NOFAIL: there is no ignore-gfp-wait
- * or min-order. While it is armed, alloc_pages() sends every request
- * with a gfp flag set to the full path, where it may fail: the fast path
- * already tests the gfp against pcp_slow_gfp (normally __GFP_ZERO, and
- * __GFP_THISNODE, which the full path's zonelist enforces),
- * so arming costs it nothing. A request with gfp 0 still takes the
- * per-hart list.
+ * or min-order. While it is armed, alloc_pages() sends every request to
+ * the full path, where it may fail: every entry of the harts' fast_offset
+ * tables says so, the same lookup that sends __GFP_ZERO and
+ * __GFP_THISNODE (which the full path's zonelist enforces) there, so
+ * arming costs the fast path nothing.
  */
-#define PCP_SLOW_GFP	(__GFP_ZERO | __GFP_THISNODE)
-static gfp_t pcp_slow_gfp = PCP_SLOW_GFP;
+static bool pcp_fail_armed;
 
 static void fail_page_alloc_armed(bool on)
 {
-	WRITE_ONCE(pcp_slow_gfp, on ? ~(gfp_t)0 : PCP_SLOW_GFP);
+	unsigned int cpu;
+
+	WRITE_ONCE(pcp_fail_armed, on);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		zone_pcp_set_node(cpu);
 }
 
 struct fault_attr fail_page_alloc = { .armed = fail_page_alloc_armed };
@@ -249,31 +251,33 @@ static struct page *__rmqueue(struct zone *zone, unsigned int order)
 }
 
 /*
- * This hart's list of the zone whose lists start @zone_offset bytes into
- * struct per_cpu_pages, and of @order. The fast paths have that offset at
+ * The list in @pcp (this hart's) of the zone whose lists start
+ * @zone_offset bytes into struct per_cpu_pages, and of @order. The fast paths have that offset at
  * hand in one instruction (PCP_ZONE_OFFSET()). @order is an int: callers
  * have checked it is small, and an int needs no zero-extension on RV64.
  */
-static inline struct pcp_list *this_pcp_list_at(unsigned long zone_offset,
-						int order)
+static inline struct pcp_list *pcp_list_at(struct per_cpu_pages *pcp,
+					   unsigned long zone_offset,
+					   int order)
 {
-	return (struct pcp_list *)((char *)this_hart()->pcp + zone_offset) +
-	       order;
+	return (struct pcp_list *)((char *)pcp + zone_offset) + order;
 }
 
 /*
- * Where this hart's lists of the first zone for @gfp start: the hart's
- * own node's Normal (or DMA32) zone, or the nearest populated one.
- * __GFP_DMA32 is also the byte offset of the DMA32 entry, so the flag
- * indexes the array as it is.
+ * Where this hart's lists of the first zone for @gfp start (the hart's
+ * own node's Normal or DMA32 zone, or the nearest populated one), or -1
+ * for the full path. __GFP_DMA32, the lowest bit of PCP_GFP_MASK, is
+ * also the size of an entry, so the masked gfp is the entry's byte
+ * offset: one load.
  */
-_Static_assert(__GFP_DMA32 == sizeof(((struct per_cpu_pages *)0)->local_offset[0]),
-	       "__GFP_DMA32 indexes per_cpu_pages.local_offset");
-static inline unsigned long pcp_local_offset(const struct per_cpu_pages *pcp,
-					     gfp_t gfp)
+_Static_assert(__GFP_DMA32 == sizeof(((struct per_cpu_pages *)0)->fast_offset[0]) &&
+	       (PCP_GFP_MASK & -PCP_GFP_MASK) == __GFP_DMA32,
+	       "gfp & PCP_GFP_MASK indexes per_cpu_pages.fast_offset");
+static inline long pcp_fast_offset(const struct per_cpu_pages *pcp,
+				   gfp_t gfp)
 {
-	return *(const unsigned int *)((const char *)pcp->local_offset +
-				       (gfp & __GFP_DMA32));
+	return *(const int *)((const char *)pcp->fast_offset +
+			      (gfp & PCP_GFP_MASK));
 }
 
 static inline struct pcp_list *this_pcp_list(unsigned int zone, int order)
@@ -430,11 +434,11 @@ static inline bool zone_watermark_fast(const struct zone *z,
  * select it, without a branch.
  */
 _Static_assert(ZONELIST_FALLBACK_DMA32 == 1 && ZONELIST_NOFALLBACK == 2 &&
-	       __GFP_DMA32 == 1 << 2 && __GFP_THISNODE == 1 << 21,
+	       __GFP_DMA32 == 1 << 2 && __GFP_THISNODE == 1 << 4,
 	       "gfp bits select the zonelist");
 static inline struct zone **node_zonelist(pg_data_t *pgdat, gfp_t gfp)
 {
-	return pgdat->node_zonelists[((gfp >> 2) & 1) | ((gfp >> 20) & 2)];
+	return pgdat->node_zonelists[((gfp >> 2) & 1) | ((gfp >> 3) & 2)];
 }
 
 /*
@@ -500,14 +504,21 @@ static void build_zonelists(void)
 void zone_pcp_set_node(unsigned int cpu)
 {
 	pg_data_t *pgdat = NODE_DATA(cpu_to_node(cpu));
-	int l;
+	struct per_cpu_pages *pcp = &per_cpu_pages[cpu];
+	gfp_t gfp;
 
-	per_cpu_pages[cpu].pgdat = pgdat;
-	for (l = 0; l < 2; l++) {
-		struct zone *first = pgdat->node_zonelists[l][0];
+	pcp->pgdat = pgdat;
+	for (gfp = 0; gfp <= PCP_GFP_MASK; gfp += __GFP_DMA32) {
+		struct zone *first =
+			pgdat->node_zonelists[!!(gfp & __GFP_DMA32)][0];
+		int *offset = &pcp->fast_offset[gfp / __GFP_DMA32];
 
-		per_cpu_pages[cpu].local_offset[l] =
-			(first ? first - zones : ZONE_DMA32) << PCP_ZONE_SHIFT;
+		if ((gfp & (__GFP_ZERO | __GFP_THISNODE)) ||
+		    READ_ONCE(pcp_fail_armed))
+			WRITE_ONCE(*offset, -1);
+		else
+			WRITE_ONCE(*offset, (first ? first - zones : ZONE_DMA32)
+				   << PCP_ZONE_SHIFT);
 	}
 }
 
@@ -759,15 +770,16 @@ fail:
  */
 struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 {
+	struct per_cpu_pages *pcps = this_hart()->pcp;
+	long offset = pcp_fast_offset(pcps, gfp);
 	struct pcp_list *pcp;
 	struct page *page;
 	unsigned long irq;
 
-	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER ||
-		     (gfp & READ_ONCE(pcp_slow_gfp))))
+	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER || offset < 0))
 		goto slow;
 	irq = local_irq_save();
-	pcp = this_pcp_list_at(pcp_local_offset(this_hart()->pcp, gfp), order);
+	pcp = pcp_list_at(pcps, offset, order);
 	page = pcp->head;
 	if (unlikely(!page)) {
 		local_irq_restore(irq);
@@ -861,8 +873,9 @@ void __frameless __free_pages(struct page *page, unsigned int order)
 	poison_pages(page, order);
 	WRITE_ONCE(page->flags, flags ^ PCP_TO_HEAD);
 	irq = local_irq_save();
-	if (unlikely(!pcp_push(this_pcp_list_at(PCP_ZONE_OFFSET(flags),
-						order), page))) {
+	if (unlikely(!pcp_push(pcp_list_at(this_hart()->pcp,
+					   PCP_ZONE_OFFSET(flags), order),
+			       page))) {
 		local_irq_restore(irq);
 		return free_pcp_over_high(flags >> ZONE_SHIFT, order);
 	}

@@ -14,11 +14,17 @@
 
 typedef unsigned int gfp_t;
 
+/*
+ * DMA32, ZERO and THISNODE sit together (0x04-0x10): the page
+ * allocator's fast path picks its list, or its slow path, by one table
+ * lookup on those three bits.
+ */
 #define ___GFP_DMA32		0x04u
+#define ___GFP_ZERO		0x08u
+#define ___GFP_THISNODE		0x10u
 #define ___GFP_HIGH		0x20u
 #define ___GFP_IO		0x40u
 #define ___GFP_FS		0x80u
-#define ___GFP_ZERO		0x100u
 #define ___GFP_DIRECT_RECLAIM	0x400u
 #define ___GFP_KSWAPD_RECLAIM	0x800u
 #define ___GFP_NOWARN		0x2000u
@@ -26,7 +32,6 @@ typedef unsigned int gfp_t;
 #define ___GFP_NOFAIL		0x8000u
 #define ___GFP_NORETRY		0x10000u
 #define ___GFP_COMP		0x40000u
-#define ___GFP_THISNODE		0x200000u
 
 /* Zone modifier: memory below 4 GiB only (ZONE_DMA32). */
 #define __GFP_DMA32		((gfp_t)___GFP_DMA32)

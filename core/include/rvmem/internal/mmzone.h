@@ -31,6 +31,8 @@
 #define DMA32_LIMIT_PFN	(1UL << (32 - 12))	/* 4 GiB */
 #define PCP_MAX_ORDER	3	/* Linux's PAGE_ALLOC_COSTLY_ORDER */
 #define NR_PCP_ORDERS	(PCP_MAX_ORDER + 1)
+/* The gfp bits that choose a per-hart list, or the full path. */
+#define PCP_GFP_MASK	(__GFP_DMA32 | __GFP_ZERO | __GFP_THISNODE)
 
 enum zone_type {
 	ZONE_DMA32,
@@ -75,9 +77,12 @@ struct pcp_list {
  * @lists: [zone id][order], the zones of every node: a page freed here
  *         goes on this hart's list of its own zone, whichever node that
  *         is on (as Linux's per-cpu pagesets)
- * @local_offset: where, in @lists, the first zone of the hart's node's
- *                zonelist starts (bytes): [0] for plain requests, [1]
- *                for __GFP_DMA32; alloc_pages() pops that list
+ * @fast_offset: by gfp & PCP_GFP_MASK (in steps of 4, its lowest bit,
+ *               __GFP_DMA32): where, in @lists, the first zone of the
+ *               hart's node's zonelist for that gfp starts (bytes), which
+ *               alloc_pages() pops; -1 where the gfp takes the full path
+ *               (__GFP_ZERO, __GFP_THISNODE, or any while
+ *               fail_page_alloc is armed)
  * @pgdat: the hart's node, whose zonelists its plain requests walk
  *
  * Only its own hart touches it, with interrupts off; padded to whole
@@ -85,7 +90,7 @@ struct pcp_list {
  */
 struct per_cpu_pages {
 	struct pcp_list lists[NR_ZONEIDS][NR_PCP_ORDERS];
-	unsigned int local_offset[2];
+	int fast_offset[PCP_GFP_MASK / __GFP_DMA32 + 1];
 	struct pglist_data *pgdat;
 } __attribute__((aligned(64)));
 

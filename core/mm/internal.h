@@ -65,7 +65,7 @@ static inline struct zone *page_zone(const struct page *page)
 #define SLAB_MAX_EMPTY		2	/* empty slabs a cache keeps */
 #define SLAB_SHEAF_MAX		124	/* most objects a sheaf holds: 1 KiB a sheaf */
 #define SLAB_SHEAF_BYTES	32768	/* object bytes a sheaf aims to hold */
-#define SLAB_BARN_MAX		8	/* most full (and empty) sheaves in a barn */
+#define SLAB_BARN_MAX		16	/* most full (and empty) sheaves in a barn */
 #define SLAB_BARN_BYTES		65536	/* object bytes a barn aims to hold */
 
 /**

@@ -770,13 +770,17 @@ fail:
  */
 struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 {
-	struct per_cpu_pages *pcps = this_hart()->pcp;
-	long offset = pcp_fast_offset(pcps, gfp);
+	struct per_cpu_pages *pcps;
 	struct pcp_list *pcp;
 	struct page *page;
 	unsigned long irq;
+	long offset;
 
-	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER || offset < 0))
+	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER))
+		goto slow;	/* before the lookup: larger orders skip it */
+	pcps = this_hart()->pcp;
+	offset = pcp_fast_offset(pcps, gfp);
+	if (unlikely(offset < 0))
 		goto slow;
 	irq = local_irq_save();
 	pcp = pcp_list_at(pcps, offset, order);
@@ -797,8 +801,9 @@ slow:
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
-	if (nid == NUMA_NO_NODE)
-		return __alloc_pages(gfp, order, NULL, _RET_IP_);
+	/* the hart's own node is what alloc_pages() serves, lists first */
+	if (nid == NUMA_NO_NODE || nid == numa_node_id())
+		return alloc_pages(gfp, order);
 	if (unlikely(!node_online(nid))) {
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("alloc_pages_node(%d): no such node (online: "
@@ -1251,9 +1256,14 @@ int free_area_init(void)
 	max_pfn = end;
 	memmap_pages = end - start;
 	memset(per_cpu_pages, 0, sizeof(per_cpu_pages));
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		harts[cpu].pcp = &per_cpu_pages[cpu];
 	memset(node_data, 0, sizeof(node_data));
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		/* the full path for all until build_zonelists() */
+		memset(per_cpu_pages[cpu].fast_offset, 0xff,
+		       sizeof(per_cpu_pages[cpu].fast_offset));
+		per_cpu_pages[cpu].pgdat = NODE_DATA(0);
+		harts[cpu].pcp = &per_cpu_pages[cpu];
+	}
 	for (z = 0; z < NR_ZONEIDS; z++)
 		zone_init(&zones[z], z % MAX_NR_ZONES, 0, 0);
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {

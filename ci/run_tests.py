@@ -537,6 +537,13 @@ BOOT_CASES = [
      [r"BUG: KFENCE: invalid free in kfence_double_free\+0x\w+",
       r"Invalid free of 0xffffffff\w+ \(freed already\)",
       r"freed by cpu 0:\n kfence_double_free\+0x\w+"], []),
+    # Executing a live object faults on a mapped page: reported, not
+    # retried for ever as a stale translation.
+    ("kfence_exec", "faults",
+     {"append": "kfence.sample_interval=1 kfence-exec"}, KERNEL_FAILURE,
+     [r"BUG: KFENCE: invalid execute in ",
+      r"Invalid execute at 0xffffffff\w+ \(a KFENCE object, not code\)",
+      r"exit status 70"], []),
     # Issue 16: malloc() blocks are sampled too (kmalloc() serves them).
     ("kfence_malloc_use_after_free", "faults",
      {"append": "kfence.sample_interval=1 kfence-malloc-uaf"},

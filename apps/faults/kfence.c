@@ -13,6 +13,8 @@
  *				(its canary), then kfree() it
  *	kfence-double-free	kfree() it twice
  *	kfence-malloc-uaf	write into a malloc(40) block after free()
+ *	kfence-exec		jump into a live kmalloc(64) object (its
+ *				page is mapped, but never executable)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,14 @@ static noinline void kfence_malloc_uaf(void)
 	((volatile u8 *)p)[0] = 0x42;
 }
 
+static noinline void kfence_exec(void)
+{
+	u8 *p = sampled(kmalloc_kernel, kfree_kernel, 64);
+
+	if (p)
+		((void (*)(void))p)();
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -111,6 +121,7 @@ static const struct {
 	{ "kfence-corrupt", kfence_corrupt },
 	{ "kfence-double-free", kfence_double_free },
 	{ "kfence-malloc-uaf", kfence_malloc_uaf },
+	{ "kfence-exec", kfence_exec },
 };
 
 /**

@@ -12,7 +12,7 @@
  *	       slab-redzone | slab-use-after-free | slab-double-free |
  *	       slab-invalid-free | slab-freelist-corrupt (see slab.c) |
  *	       kfence-oob | kfence-uaf | kfence-corrupt | kfence-double-free |
- *	       kfence-malloc-uaf (see kfence.c)
+ *	       kfence-malloc-uaf | kfence-exec (see kfence.c)
  */
 #include <assert.h>
 #include <signal.h>
@@ -164,7 +164,7 @@ static void usage(void)
 		"slab-redzone|"
 		"slab-use-after-free|slab-double-free|slab-invalid-free|"
 		"slab-freelist-corrupt|kfence-oob|kfence-uaf|kfence-corrupt|"
-		"kfence-double-free|kfence-malloc-uaf\n");
+		"kfence-double-free|kfence-malloc-uaf|kfence-exec\n");
 	exit(2);
 }
 

@@ -103,12 +103,13 @@ void mm_handle_fault(struct pt_regs *regs)
 	enum fault_access access = cause_access(regs->cause);
 	int err;
 
-	if (is_kfence_address((void *)regs->tval)) {
-		kfence_fault(regs, access);
-		return;
-	}
 	err = anon_handle_fault(regs->tval, access);
-	if (err)
+	if (likely(!err))
+		return;
+	/* no region serves the pool: a demand-zero fault pays no test */
+	if (is_kfence_address((void *)regs->tval))
+		kfence_fault(regs, access);
+	else
 		fault_die(regs, regs->tval, access, err);
 }
 

@@ -242,6 +242,8 @@ extern struct kmem_cache *malloc_size_caches[KMALLOC_SIZE_SLOTS];
  * its objects served outside the slabs (KFENCE's) */
 void c_heap_account(long pages);
 void c_heap_count_object(const struct kmem_cache *s, bool alloc);
+/* slab_common.c: the pages the C heap holds (meminfo's CHeap), lock-free */
+unsigned long c_heap_nr_pages(void);
 extern unsigned int slab_nr_cpus;	/* harts a cache has sheaves for */
 extern struct list_head slab_caches;
 extern spinlock_t slab_caches_lock;
@@ -587,8 +589,9 @@ unsigned int kfence_shutdown_cache(struct kmem_cache *s);
  * @len: size of @what
  *
  * Return: true if it was a bug, reported (out of bounds, use after
- * free, or no object there): the caller dies; false if the page is
- * mapped now (a stale translation, flushed): the access is retried.
+ * free, no object there, or executing an object): the caller dies;
+ * false if a read or write met a live object's page (a stale
+ * translation, flushed): the access is retried.
  */
 bool kfence_handle_page_fault(unsigned long addr, const char *access,
 			      unsigned long pc, char *what, size_t len);

@@ -23,16 +23,15 @@
  * the registers and the call trace and ends the boot.
  *
  * Sampling costs the fast paths nothing. The deadline kfence_next is
- * read on the slab's slow path only (__slab_alloc(): a hart's main
- * sheaf ran empty, checked once it is refilled, so the sampled
- * allocation leaves the sheaves as an ordinary one would, its object
- * aside): the first slow-path allocation on any hart past the deadline
- * claims it with one compare-and-swap, moves it a sample interval on,
- * and is served here. An allocation a sheaf
- * serves is never sampled; sheaves run empty every few dozen to few
- * hundred allocations of a cache, so every cache in use is reached.
- * Debug caches (slub_debug) have no sheaves: every allocation of theirs
- * is a slow-path one, in debug_slab_alloc(). Objects up to a page are
+ * read on the slab's slow path only (__slab_alloc(), entered when a
+ * hart's main sheaf ran empty, before it is refilled; the next
+ * allocation refills it): the first slow-path allocation on any hart
+ * past the deadline claims it with one compare-and-swap, moves it a
+ * sample interval on, and is served here, with interrupts on. An
+ * allocation a sheaf serves is never sampled; sheaves run empty every
+ * few dozen to few hundred allocations of a cache, so every cache in use
+ * is reached. Debug caches (slub_debug) have no sheaves: every
+ * allocation of theirs enters __slab_alloc(). Objects up to a page are
  * sampled, and with them the C malloc(), which kmalloc() serves;
  * kmalloc-8k's are not, nor the slab's own sheaves (SLAB_NO_SHEAVES).
  *
@@ -532,8 +531,12 @@ bool kfence_handle_page_fault(unsigned long addr, const char *access,
 {
 	struct kfence_metadata *meta = addr_to_metadata(addr);
 
-	if (meta && READ_ONCE(meta->state) == KFENCE_OBJECT_ALLOCATED) {
-		/* mapped meanwhile, or a stale absent entry: try again */
+	bool live = meta &&
+		    READ_ONCE(meta->state) == KFENCE_OBJECT_ALLOCATED;
+
+	/* a live object's page is mapped, but never executable: a read or
+	 * write fault there met a stale absent entry, so flush and retry */
+	if (live && strcmp(access, "execute")) {
 		local_flush_tlb_page(addr);
 		return false;
 	}
@@ -546,9 +549,11 @@ bool kfence_handle_page_fault(unsigned long addr, const char *access,
 
 		snprintf(bug, sizeof(bug), "invalid %s", access);
 		report_start(bug, pc);
-		pr_err("Invalid %s at %#lx (no KFENCE object there)\n",
-		       access, addr);
-		snprintf(what, len, "the KFENCE pool, no object there");
+		pr_err("Invalid %s at %#lx (%s)\n", access, addr,
+		       live ? "a KFENCE object, not code" :
+		       "no KFENCE object there");
+		snprintf(what, len, "the KFENCE pool, %s",
+			 live ? "an object, not code" : "no object there");
 	}
 	report_end();
 	return true;

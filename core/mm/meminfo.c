@@ -46,20 +46,18 @@ static void show_node_meminfo(void)
 
 void show_meminfo(void)
 {
-	struct c_heap_stats c_heap;
 	struct sysinfo si;
 	unsigned long pcp = 0;
 	struct zone *zone;
 
 	si_meminfo(&si);
-	c_heap_get_stats(&c_heap);
 	for_each_zone(zone)
 		pcp += zone_pcp_count(zone);
 	printk("MemTotal:       %8lu kB\n", K(si.totalram));
 	printk("MemFree:        %8lu kB\n", K(si.freeram));
 	printk("PerHartLists:   %8lu kB\n", K(pcp));
 	printk("Slab:           %8lu kB\n", K(slab_nr_pages()));
-	printk("CHeap:          %8lu kB\n", K(c_heap.pages));
+	printk("CHeap:          %8lu kB\n", K(c_heap_nr_pages()));
 	printk("AnonPages:      %8lu kB\n", K(nr_anon_pages()));
 	printk("PageTables:     %8lu kB\n", K(nr_page_tables()));
 	printk("VmallocUsed:    %8lu kB\n", K(READ_ONCE(nr_vmalloc_pages)));

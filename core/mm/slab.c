@@ -232,8 +232,7 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid)
 	if (unlikely(READ_ONCE(failslab.enabled)) && should_failslab(s, gfp))
 		return NULL;
 	gfp &= ~__GFP_ZERO;
-	page = nid == NUMA_NO_NODE ? alloc_pages(gfp, s->order) :
-				     alloc_pages_node(nid, gfp, s->order);
+	page = alloc_pages_node(nid, gfp, s->order);
 	if (!page)
 		return NULL;
 	base = slab_base(page);
@@ -512,6 +511,14 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	void *object;
 
 	DEBUG_ASSERT(irqs_disabled());
+	/* the due sample, debug caches' too, with interrupts on */
+	if (unlikely(kfence_sample_due()) && !(s->flags & SLAB_NO_SHEAVES)) {
+		local_irq_restore(flags);
+		object = kfence_alloc(s, orig_size, gfp, _RET_IP_);
+		if (object)
+			return object;	/* zeroed by KFENCE, up to its canary */
+		flags = local_irq_save();
+	}
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
 		object = debug_slab_alloc(s, gfp, orig_size, NUMA_NO_NODE,
@@ -527,18 +534,10 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		install_cpu_sheaves(s, main, spare);
 	}
 	/* an interrupt may have filled main while they were enabled */
-	if (c->top[-1] || (c->main && refill_main(s, c))) {
-		object = NULL;
-		if (unlikely(kfence_sample_due()))	/* main stays filled */
-			object = kfence_alloc(s, orig_size, gfp, _RET_IP_);
-		if (object) {
-			local_irq_restore(flags);
-			return object;	/* zeroed by KFENCE, up to its canary */
-		}
+	if (c->top[-1] || (c->main && refill_main(s, c)))
 		object = *--c->top;
-	} else {	/* nothing free in sheaves or slabs, or no sheaves */
+	else		/* nothing free in sheaves or slabs, or no sheaves */
 		object = alloc_from_slabs(s, gfp, &flags, NUMA_NO_NODE);
-	}
 	local_irq_restore(flags);
 	if (unlikely(!object))
 		return slab_alloc_failed(s);

@@ -45,22 +45,27 @@
 static unsigned long large_kmalloc_pages;
 
 /*
- * The C heap's page blocks, vmalloc() areas and pages: shared atomics,
- * on slow paths only.
+ * The C heap's blocks outside its slabs (page blocks, vmalloc() areas,
+ * KFENCE objects) and the pages it holds: shared atomics, on slow paths
+ * only.
  */
 static struct {
-	unsigned long large_allocs;
-	unsigned long large_frees;
-	unsigned long large_bytes;
-	unsigned long vmalloc_allocs;
-	unsigned long vmalloc_frees;
-	unsigned long vmalloc_bytes;
-	unsigned long other_allocs;	/* objects outside the slabs: KFENCE */
-	unsigned long other_frees;
-	unsigned long other_bytes;
+	unsigned long allocs;
+	unsigned long frees;
+	long bytes;		/* of the live blocks */
+	long vmalloc_bytes;	/* of those, in vmalloc() areas */
+	long large_pages;	/* of page blocks (slabinfo's malloc-large) */
 	long pages;
 	long peak_pages;
 } c_heap;
+
+static void c_heap_count_block(long bytes, long pages)
+{
+	__atomic_fetch_add(bytes > 0 ? &c_heap.allocs : &c_heap.frees, 1,
+			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c_heap.bytes, bytes, __ATOMIC_RELAXED);
+	c_heap_account(pages);
+}
 
 /*
  * Fault injection (failslab=, Linux's mm/failslab.c), asked by new_slab():
@@ -466,19 +471,18 @@ static void *large_alloc(size_t size, gfp_t gfp, unsigned long mark,
 	}
 	order = order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
 	gfp |= __GFP_COMP;
-	page = nid == NUMA_NO_NODE ? alloc_pages(gfp, order) :
-				     alloc_pages_node(nid, gfp, order);
+	page = alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
 	page->private = mark;
 	if (mark == MALLOC_LARGE_MARK) {
-		__atomic_fetch_add(&c_heap.large_allocs, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&c_heap.large_bytes, PAGE_SIZE << order,
+		__atomic_fetch_add(&c_heap.large_pages, 1L << order,
 				   __ATOMIC_RELAXED);
-		c_heap_account(1L << order);
+		c_heap_count_block(PAGE_SIZE << order, 1L << order);
+	} else {
+		__atomic_fetch_add(&large_kmalloc_pages, 1UL << order,
+				   __ATOMIC_RELAXED);
 	}
-	__atomic_fetch_add(&large_kmalloc_pages, 1UL << order,
-			   __ATOMIC_RELAXED);
 	return page_address(page);
 }
 
@@ -528,14 +532,15 @@ void kfree_large(struct page *page, const void *x)
 			      "kmalloc block" : "not from kmalloc (or freed "
 			      "already)", caller);
 	if (page->private == MALLOC_LARGE_MARK) {
-		__atomic_fetch_add(&c_heap.large_frees, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_sub(&c_heap.large_bytes,
-				   PAGE_SIZE << page->order, __ATOMIC_RELAXED);
-		c_heap_account(-(1L << page->order));
+		__atomic_fetch_sub(&c_heap.large_pages, 1L << page->order,
+				   __ATOMIC_RELAXED);
+		c_heap_count_block(-(PAGE_SIZE << page->order),
+				   -(1L << page->order));
+	} else {
+		__atomic_fetch_sub(&large_kmalloc_pages, 1UL << page->order,
+				   __ATOMIC_RELAXED);
 	}
 	page->private = 0;
-	__atomic_fetch_sub(&large_kmalloc_pages, 1UL << page->order,
-			   __ATOMIC_RELAXED);
 	__free_pages(page, page->order);
 }
 
@@ -617,7 +622,8 @@ void kvfree(const void *p)
 
 unsigned long slab_nr_pages(void)
 {
-	return READ_ONCE(slab_pages) + READ_ONCE(large_kmalloc_pages);
+	return READ_ONCE(slab_pages) + READ_ONCE(large_kmalloc_pages) +
+	       READ_ONCE(c_heap.large_pages);
 }
 
 void slab_vm_events(unsigned long *frees, unsigned long *active)
@@ -639,26 +645,20 @@ void slab_vm_events(unsigned long *frees, unsigned long *active)
 
 void c_heap_count_vmalloc(long bytes)
 {
-	if (bytes > 0)
-		__atomic_fetch_add(&c_heap.vmalloc_allocs, 1,
-				   __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_add(&c_heap.vmalloc_frees, 1,
-				   __ATOMIC_RELAXED);
 	__atomic_fetch_add(&c_heap.vmalloc_bytes, bytes, __ATOMIC_RELAXED);
-	c_heap_account(bytes / (long)PAGE_SIZE);
+	c_heap_count_block(bytes, bytes / (long)PAGE_SIZE);
 }
 
+/* A KFENCE object holds a page of its own while it lives. */
 void c_heap_count_object(const struct kmem_cache *s, bool alloc)
 {
-	__atomic_fetch_add(alloc ? &c_heap.other_allocs : &c_heap.other_frees,
-			   1, __ATOMIC_RELAXED);
-	if (alloc)
-		__atomic_fetch_add(&c_heap.other_bytes, s->object_size,
-				   __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_sub(&c_heap.other_bytes, s->object_size,
-				   __ATOMIC_RELAXED);
+	c_heap_count_block(alloc ? s->object_size : -(long)s->object_size,
+			   alloc ? 1 : -1);
+}
+
+unsigned long c_heap_nr_pages(void)
+{
+	return READ_ONCE(c_heap.pages);
 }
 
 void c_heap_get_stats(struct c_heap_stats *st)
@@ -666,14 +666,9 @@ void c_heap_get_stats(struct c_heap_stats *st)
 	unsigned int i;
 
 	st->vmalloc_bytes = READ_ONCE(c_heap.vmalloc_bytes);
-	st->allocs = READ_ONCE(c_heap.large_allocs) +
-		     READ_ONCE(c_heap.vmalloc_allocs) +
-		     READ_ONCE(c_heap.other_allocs);
-	st->frees = READ_ONCE(c_heap.large_frees) +
-		    READ_ONCE(c_heap.vmalloc_frees) +
-		    READ_ONCE(c_heap.other_frees);
-	st->bytes_in_use = READ_ONCE(c_heap.large_bytes) + st->vmalloc_bytes +
-			   READ_ONCE(c_heap.other_bytes);
+	st->allocs = READ_ONCE(c_heap.allocs);
+	st->frees = READ_ONCE(c_heap.frees);
+	st->bytes_in_use = READ_ONCE(c_heap.bytes);
 	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 		struct kmem_cache *s = &malloc_storage[i].s;
 		struct slabinfo info;
@@ -712,11 +707,10 @@ void show_slabinfo(void)
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	printk("%-18s %7s %8s %8s %6s %6s %6s %5s %8luK\n", "kmalloc-large",
 	       "-", "-", "-", "-", "-", "-", "-",
-	       (READ_ONCE(large_kmalloc_pages) - (READ_ONCE(c_heap.large_bytes)
-		>> PAGE_SHIFT)) << (PAGE_SHIFT - 10));
+	       READ_ONCE(large_kmalloc_pages) << (PAGE_SHIFT - 10));
 	printk("%-18s %7s %8s %8s %6s %6s %6s %5s %8luK\n", "malloc-large",
 	       "-", "-", "-", "-", "-", "-", "-",
-	       READ_ONCE(c_heap.large_bytes) >> 10);
+	       READ_ONCE(c_heap.large_pages) << (PAGE_SHIFT - 10));
 	printk("(harts, barn: free objects in the harts' sheaves and in the "
 	       "barn; kmem_sheaf holds the sheaves, %zu bytes each, at most "
 	       "two a hart a cache; KFENCE objects are not counted above)\n",

@@ -369,20 +369,11 @@ static void check_live_object(const struct kmem_cache *s,
 void *debug_slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		       unsigned int orig_size, int nid, unsigned long caller)
 {
+	unsigned long flags = spin_lock_irqsave(&s->lock);
 	struct kmem_cache_node *n;
-	unsigned long flags;
 	struct page *page;
 	void *object, *next;
 
-	/* every allocation comes here: the due sample too (not sheaves, and
-	 * not one asked of a node: the pool belongs to none) */
-	if (unlikely(kfence_sample_due()) && nid == NUMA_NO_NODE &&
-	    !(s->flags & SLAB_NO_SHEAVES)) {
-		object = kfence_alloc(s, orig_size, gfp, caller);
-		if (object)
-			return object;
-	}
-	flags = spin_lock_irqsave(&s->lock);
 	n = get_node(s, nid == NUMA_NO_NODE ? numa_node_id() : nid);
 	if (!n->nr_partial) {
 		spin_unlock_irqrestore(&s->lock, flags);

@@ -1058,9 +1058,10 @@ static struct zone *pfn_zone(unsigned long pfn)
 		pg_data_t *pgdat = NODE_DATA(nid);
 
 		if (pfn - pgdat->node_start_pfn < pgdat->node_spanned_pages)
-			break;
+			return &pgdat->node_zones[pfn >= DMA32_LIMIT_PFN];
 	}
-	return &NODE_DATA(nid)->node_zones[pfn >= DMA32_LIMIT_PFN];
+	/* free_area_init() made the nodes' spans tile all of RAM */
+	panic("page_alloc: pfn %#lx in no node's span", pfn);
 }
 
 /*

@@ -6,7 +6,7 @@
  *
  * Who hands objects to whom:
  *
- *	page allocator --new_slab()--> slabs (s->partial, s->full)
+ *	page allocator --new_slab()--> slabs (each node's partial, full)
  *	slabs --refill, many objects under one lock hold--> a hart's sheaf
  *	hart's main sheaf <--pop (alloc) / push (free)--> the caller
  *	main <--swap--> spare; full or empty sheaves <--trade--> barn
@@ -23,8 +23,8 @@
  * refill from slab free lists, flush back to them. A sheaf holds about
  * SLAB_SHEAF_BYTES of objects (2 to SLAB_SHEAF_MAX) and the barn keeps
  * about SLAB_BARN_BYTES of full sheaves (2 to SLAB_BARN_MAX) and as many
- * empty ones, so a cache parks at most (2 * harts + s->barn.max) sheaves
- * of objects; a flush starts when the barn is full.
+ * empty ones per node, so a cache parks at most (2 * harts + nodes *
+ * barn max) sheaves of objects; a flush starts when the barn is full.
  *
  * NUMA: each cache keeps its slabs and barn per node (struct
  * kmem_cache_node), a slab on the node its pages are on. A hart refills

@@ -529,17 +529,21 @@ size_t large_kmalloc_size(const struct page *page, const void *x);
 extern u64 kfence_next;		/* timer_read() time of the next sample */
 
 /*
- * kfence_sample_due() - is the next KFENCE sample due? For the slab's
- * slow path (a timer read and a load), never a fast path.
+ * kfence_sample_due() - is the next KFENCE sample due, and may @s's
+ * object be it? For the slab's slow path (a timer read and a load),
+ * never a fast path.
  */
-static __always_inline bool kfence_sample_due(void)
+static __always_inline bool kfence_sample_due(const struct kmem_cache *s)
 {
-	return timer_read() >= READ_ONCE(kfence_next);
+	/* objects up to a page; never the slab's own sheaves */
+	return s->object_size <= PAGE_SIZE &&
+	       !(s->flags & SLAB_NO_SHEAVES) &&
+	       timer_read() >= READ_ONCE(kfence_next);
 }
 
 /**
  * kfence_alloc() - take the due sample: @s's object from the pool
- * @s: the cache (objects up to a page are sampled)
+ * @s: the cache, one kfence_sample_due() accepts
  * @size: the bytes asked for (0: @s->object_size)
  * @gfp: __GFP_ZERO zeroes them
  * @caller: the allocating call's return address

@@ -248,11 +248,11 @@ void *kfence_alloc(struct kmem_cache *s, size_t size, gfp_t gfp,
 
 	if (!size)
 		size = s->object_size;
-	if (s->object_size > PAGE_SIZE || now < next ||
+	if (now < next ||
 	    !__atomic_compare_exchange_n(&kfence_next, &next,
 					 now + kfence_interval_ticks, false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		return NULL;	/* too large, or another hart's sample */
+		return NULL;	/* another hart's sample */
 	flags = spin_lock_irqsave(&kfence_lock);
 	meta = take_slot(s, size, caller);
 	spin_unlock_irqrestore(&kfence_lock, flags);

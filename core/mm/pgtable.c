@@ -77,9 +77,14 @@ static unsigned long entry_index(const pte_t *entry)
 	return ((unsigned long)entry / sizeof(pte_t)) % PTRS_PER_TABLE;
 }
 
-/* Write @val to @nr entries from @entry: one leaf, or a NAPOT group. */
-static void set_entries(pte_t *entry, unsigned long nr, pte_t val)
+/*
+ * Map @pa with @nr entries from @entry: one leaf, or (@nr NAPOT_PTES) a
+ * NAPOT group.
+ */
+static void set_leaf_entries(pte_t *entry, unsigned long nr, phys_addr_t pa,
+			     pgprot_t prot)
 {
+	pte_t val = nr > 1 ? napot_pte(pa, prot) : pa_to_pte(pa, prot);
 	unsigned long i;
 
 	for (i = 0; i < nr; i++)
@@ -223,8 +228,7 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 			undo = done + (entry ? 0 : level_size(level));
 			break;
 		}
-		set_entries(entry, nr, nr > 1 ? napot_pte(pa + done, prot) :
-					 pa_to_pte(pa + done, prot));
+		set_leaf_entries(entry, nr, pa + done, prot);
 		done += nr * level_size(level);
 	}
 	if (undo)
@@ -292,12 +296,9 @@ static int split_leaf(const struct pgtable *pt, pte_t *entry,
 
 	if (!table)
 		return -ENOMEM;
-	for (i = 0; i < PTRS_PER_TABLE; i += nr) {
-		phys_addr_t at = pa + i * level_size(level - 1);
-
-		set_entries(&table[i], nr, nr > 1 ? napot_pte(at, prot) :
-						  pa_to_pte(at, prot));
-	}
+	for (i = 0; i < PTRS_PER_TABLE; i += nr)
+		set_leaf_entries(&table[i], nr, pa + i * level_size(level - 1),
+				 prot);
 	WRITE_ONCE(*entry, pa_to_pte(__pa(table), _PAGE_VALID));
 	return 0;
 }

@@ -512,7 +512,7 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 
 	DEBUG_ASSERT(irqs_disabled());
 	/* the due sample, debug caches' too, with interrupts on */
-	if (unlikely(kfence_sample_due()) && !(s->flags & SLAB_NO_SHEAVES)) {
+	if (unlikely(kfence_sample_due(s))) {
 		local_irq_restore(flags);
 		object = kfence_alloc(s, orig_size, gfp, _RET_IP_);
 		if (object)

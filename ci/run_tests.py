@@ -110,6 +110,11 @@ GUEST_MATRIX = [
     ("jump", 4, "4G", True, "no4lvl"),
     ("dynamic", 2, "128M", True, "smp.test_stray_entry"),
     ("jump", 4, "128M", True, "smp.test_stray_entry"),
+    # KFENCE sampling every millisecond instead of every 100: a test that
+    # counts on every allocation coming from a slab fails here, not one
+    # CI run in many.
+    ("dynamic", 1, "128M", True, "kfence.sample_interval=1"),
+    ("jump", 4, "128M", True, "kfence.sample_interval=1"),
     # Deferred struct pages: over 15 GiB taken without writing a page.
     ("dynamic", 1, "16G", True, "-- page_alloc_deferred"),
     # Svnapot, Svpbmt and Svinval on: ioremap's PBMT, sinval.vma flushes,
@@ -124,7 +129,8 @@ GUEST_MATRIX = [
     ("jump", 4, "1G", True, "", {"numa": 4}),
 ]
 GUEST_ARGS_NAMES = {"no4lvl": ",sv39", "smp.test_stray_entry": ",stray-entry",
-                    "-- page_alloc_deferred": ",page_alloc_deferred"}
+                    "-- page_alloc_deferred": ",page_alloc_deferred",
+                    "kfence.sample_interval=1": ",kfence-1ms"}
 
 
 class Result:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <rvmem/fault-inject.h>
+#include <rvmem/kfence.h>
 #include <rvmem/ktest.h>
 #include <rvmem/mm.h>
 #include <rvmem/printk.h>
@@ -338,17 +339,37 @@ static void malloc_statistics(struct ktest *t)
 }
 
 /*
+ * malloc() an object that a slab holds: a due KFENCE sample (one per
+ * kfence.sample_interval) comes from the guarded pool instead, so try
+ * again and give the sample back.
+ */
+static void *malloc_from_slab(size_t size)
+{
+	void *p = malloc(size), *q;
+
+	if (!p || !is_kfence_address(p))
+		return p;
+	q = malloc_from_slab(size);
+	free(p);
+	return q;
+}
+
+/*
  * Expect a slab-sized malloc() to use up the objects its cache has, then
  * fail with ENOMEM, not just NULL, once the cache cannot grow (failslab
  * fails every new slab), and to work again when the pressure is gone.
+ * One object freed to the cache beforehand makes sure there is one to
+ * use up, whatever earlier suites left and whenever KFENCE samples.
  */
 static void malloc_enomem_small(struct ktest *t)
 {
-	void **chain = malloc(4000), **p;	/* a slab's worth to use up */
+	void **chain = malloc_from_slab(4000), **p;
+	void *spare = malloc_from_slab(4000);
 	unsigned long n = 0;
 
-	KTEST_ASSERT_TRUE(t, chain != NULL);
+	KTEST_ASSERT_TRUE(t, chain && spare);
 	*chain = NULL;
+	free(spare);
 	fault_attr_set(&failslab, 1, 100, 0, -1);
 	errno = 0;
 	while (n < SLAB_FILL_MAX && (p = malloc(4000))) {

@@ -234,7 +234,6 @@ static unsigned long exhaust_node(int nid, struct list_head *held)
 	for (o = MAX_PAGE_ORDER; o >= 0; o--)
 		while ((page = alloc_pages_node(nid, GFP_KERNEL |
 						__GFP_THISNODE | NOWARN, o))) {
-			page->private = o;
 			list_add(&page->lru, held);
 			taken += 1UL << o;
 		}
@@ -247,7 +246,7 @@ static void give_back_all(struct list_head *held)
 		struct page *page = list_first_entry(held, struct page, lru);
 
 		list_del(&page->lru);
-		__free_pages(page, page->private);
+		__free_pages(page, page->order);
 	}
 }
 

@@ -3,9 +3,13 @@
  * The slab allocator on the real boot: kmalloc classes and large
  * kmalloc, a cache with a constructor, and a random mix on every hart at
  * once in which each hart frees objects another hart allocated (passed
- * through a shared ring), so frees land on slabs other harts own.
+ * through a shared ring), so frees land on slabs other harts own; and
+ * the fast paths interrupted by handlers that use the same sheaves.
  */
+#include <pthread.h>
 #include <string.h>
+#include <asm/irqflags.h>
+#include <asm/timer.h>
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/printk.h>
@@ -16,6 +20,12 @@
 #define HART_OPS	20000
 #define HART_LIVE	256
 #define RING		64
+#define CHURN_ROUNDS	4000	/* at least; then on until enough restarts */
+#define CHURN_MAX_ROUNDS	100000
+#define CHURN_RESTARTS	50
+#define CHURN_BURST	200	/* past a sheaf or two: swaps and trades */
+#define CHURN_PERIOD_US	5
+#define CHURN_LIVE	0x11fe11fe11fe11feUL
 
 /* Expect each size's ksize() to be at least it, the class for 1..8192. */
 static void kmalloc_sizes_and_large(struct ktest *t)
@@ -189,10 +199,124 @@ static void kmalloc_random_on_each_hart(struct ktest *t)
 	kfree(run);
 }
 
+/* The state a churn shares with its timer handler and its shrinker. */
+static struct {
+	struct kmem_cache *cache;
+	u64 period;
+	unsigned long irqs, errors, shrinks;
+	volatile bool stop;
+} churn;
+
+/*
+ * Mark @p as live; Return: false if it is NULL or marked already, that
+ * is, handed out twice.
+ */
+static bool churn_take(void *p)
+{
+	unsigned long *word = p;
+
+	if (!p || *word == ((unsigned long)p ^ CHURN_LIVE))
+		return false;
+	*word = (unsigned long)p ^ CHURN_LIVE;
+	return true;
+}
+
+static void churn_give(void *p)
+{
+	*(unsigned long *)p = 0;
+	kmem_cache_free(churn.cache, p);
+}
+
+/* The timer interrupt: two objects of the same cache, on the same hart. */
+static void churn_timer(void)
+{
+	void *a = kmem_cache_alloc(churn.cache, GFP_ATOMIC);
+	void *b = kmem_cache_alloc(churn.cache, GFP_ATOMIC);
+
+	if (!churn_take(a) || !churn_take(b))
+		churn.errors++;
+	if (a)
+		churn_give(a);
+	if (b)
+		churn_give(b);
+	churn.irqs++;
+	timer_set_deadline(timer_read() + churn.period);
+}
+
+/* Another hart: empty every hart's sheaves, by cross-call, meanwhile. */
+static void *churn_shrinker(void *arg)
+{
+	(void)arg;
+	while (!churn.stop) {
+		kmem_cache_shrink(churn.cache);
+		churn.shrinks++;
+	}
+	return NULL;
+}
+
+/*
+ * The fast paths are restartable sequences, not interrupt-masked ones
+ * (asm/sheaf.h). Allocate and free bursts of a cache in normal context
+ * while a timer interrupt every few microseconds allocates and frees the
+ * same cache on the same hart, and another hart (if there is one) keeps
+ * emptying every hart's sheaves by cross-call. Where an interrupt lands
+ * is up to timing, so go on until CHURN_RESTARTS of them have landed
+ * inside sequences and restarted them. Expect that, and no object handed
+ * out twice.
+ */
+static void slab_fast_paths_interrupted(struct ktest *t)
+{
+	unsigned long *seq_restarts = &this_hart()->seq_restarts;
+	unsigned long restarts = *seq_restarts, flags;
+	static void *objs[CHURN_BURST];
+	unsigned int round, i, n;
+	bool shrinking;
+	pthread_t shrinker;
+	u64 x = 0xc4u;
+
+	memset(&churn, 0, sizeof(churn));
+	churn.cache = kmem_cache_create("churn", 64, 0, 0, NULL);
+	KTEST_ASSERT_TRUE(t, churn.cache != NULL);
+	churn.period = CHURN_PERIOD_US * timer_ticks_per_us();
+	shrinking = !pthread_create(&shrinker, NULL, churn_shrinker, NULL);
+	flags = local_irq_save();
+	this_hart()->timer_fn = churn_timer;
+	timer_set_deadline(timer_read() + churn.period);
+	local_irq_enable();
+	for (round = 0; round < CHURN_ROUNDS ||
+	     (*seq_restarts - restarts < CHURN_RESTARTS &&
+	      round < CHURN_MAX_ROUNDS); round++) {
+		n = 1 + next_rand(&x) % CHURN_BURST;
+		for (i = 0; i < n; i++) {
+			objs[i] = kmem_cache_alloc(churn.cache, GFP_KERNEL);
+			if (!churn_take(objs[i]))
+				churn.errors++;
+		}
+		for (i = 0; i < n; i++)	/* in order or reversed */
+			if (objs[round & 1 ? i : n - 1 - i])
+				churn_give(objs[round & 1 ? i : n - 1 - i]);
+	}
+	local_irq_disable();
+	this_hart()->timer_fn = NULL;
+	timer_set_deadline(TIMER_NEVER);
+	local_irq_restore(flags);
+	churn.stop = true;
+	if (shrinking)
+		pthread_join(shrinker, NULL);
+	restarts = *seq_restarts - restarts;
+	printk("        # %u rounds, %lu interrupts, %lu sequences restarted, "
+	       "%lu shrinks from another hart\n", round, churn.irqs, restarts,
+	       churn.shrinks);
+	KTEST_EXPECT_EQ(t, churn.errors, 0);
+	KTEST_EXPECT_TRUE(t, restarts >= CHURN_RESTARTS);
+	kmem_cache_destroy(churn.cache);
+}
+
 static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(kmalloc_sizes_and_large),
 	KTEST_CASE(kmem_cache_ctor_on_guest),
 	KTEST_CASE(kmalloc_random_on_each_hart),
+	KTEST_CASE(slab_fast_paths_interrupted),
 	{}
 };
 

@@ -37,17 +37,18 @@
  * bypasses the sheaves and takes an object from that node's slabs.
  *
  * A slab's struct pages say whose it is: each has PG_slab and
- * page->private = its kmem_cache (so kfree() needs no compound head on
- * its fast path); the first page also has page->freelist = its free
+ * page->slab_cache = its kmem_cache (so kfree() needs no compound head
+ * on its fast path; it is NULL on every page that is not a slab's, so
+ * one load tells a slab from anything else); the first page also has page->freelist = its free
  * objects, page->counters = how many are out (in use or in a sheaf) and
  * page->lru = its place on the partial or full list. Objects sit at
  * base + i * size; a free object in a slab holds the next free one in a
  * hardened pointer at s->offset (internal.h), checked to be an object of
  * the same slab before it is followed.
  *
- * Paths: slab_alloc()/slab_free() are the fast path: interrupts off, no
- * lock, no stack frame (the slow paths are tail calls), no caller
- * address. __slab_alloc()/__slab_free() swap, trade and refill;
+ * Paths: slab_alloc()/slab_free() are the fast path: no lock, no
+ * interrupt masking, no stack frame (the slow paths are tail calls), no
+ * caller address. __slab_alloc()/__slab_free() swap, trade and refill;
  * __slab_alloc() also takes a due KFENCE sample (kfence.c), and frees
  * of pointers outside RAM find KFENCE objects off the fast path. Caches
  * with debug flags (and the sheaf cache, SLAB_NO_SHEAVES) have no
@@ -56,16 +57,18 @@
  *
  * Interrupts: allocation and free are allowed in interrupt context (a
  * cross-call runs its function there, and apps run their per-hart work
- * in cross-calls), so the fast paths mask interrupts (three
- * instructions) rather than being interruptible. That also makes
- * kmem_cache_shrink()'s cross-call, which flushes each hart's sheaves
- * from an interrupt, safe: it can never land between a pop's read and
- * its write. The slow paths re-enable interrupts only around page
+ * in cross-calls). The fast paths' pop and push are restartable
+ * sequences (asm/sheaf.h): an interrupt that lands before a sequence's
+ * one committing store sends it back to its start, so an interrupt
+ * handler may pop, push or flush (kmem_cache_shrink()'s cross-call
+ * empties each hart's sheaves from an interrupt) this hart's sheaves
+ * while a fast path is half-way, at no cost to the fast path. The slow
+ * paths run with interrupts off, re-enable them only around page
  * allocation and keep no sheaf pointer across it; CONFIG_DEBUG builds
- * assert that every sheaf change runs with interrupts off.
+ * assert that every slow-path sheaf change runs with interrupts off.
  *
- * Locking: a hart's kmem_cache_cpu is used lock-free by that hart only,
- * with interrupts off. s->lock protects the cache's barn, lists and
+ * Locking: a hart's kmem_cache_cpu is used lock-free by that hart only:
+ * by restartable sequences, or with interrupts off. s->lock protects the cache's barn, lists and
  * counts and the freelist/counters/lru of its slabs; it is taken with
  * interrupts off, and never together with another cache's lock (sheaves
  * are allocated and freed with no slab lock held).
@@ -78,6 +81,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <asm/irqflags.h>
+#include <asm/sheaf.h>
 #include <rvmem/fault-inject.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
@@ -96,14 +100,16 @@ struct kmem_cache_static slab_sheaf_cache;
  * and what they tail-call (slow paths, reports) finds their caller's
  * address in ra (_RET_IP_).
  */
-#define __slab_fastpath	__attribute__((optimize("omit-frame-pointer")))
+#define __slab_fastpath	__attribute__((optimize("omit-frame-pointer", "no-code-hoisting")))
 
 /* What a hart without sheaves points at: pops read NULL, pushes are full. */
 static void *slab_no_sheaf[1];
 
+/* This hart's s->cpu[]: the offset first, so s->cpu's is in every access */
 static __always_inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
 {
-	return &s->cpu[smp_processor_id()];
+	s = (void *)((char *)s + this_hart()->cpu_slab_offset);
+	return &s->cpu[0];
 }
 
 void slab_cpu_init(struct kmem_cache_cpu *c)
@@ -182,7 +188,7 @@ static void set_slab_pages(struct kmem_cache *s, struct page *page,
 	unsigned long i;
 
 	for (i = 0; i < 1UL << s->order; i++) {
-		page[i].private = (unsigned long)owner;
+		page[i].slab_cache = owner;
 		if (owner)
 			page_set_flag(&page[i], PG_slab);
 		else
@@ -255,7 +261,10 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid)
 	return page;
 }
 
-/* The slab page of @x, or NULL if @x is not in RAM. */
+/*
+ * The struct page of @x, or NULL if @x is not in RAM (NULL and
+ * ZERO_SIZE_PTR too, unless RAM starts at 0).
+ */
 static inline struct page *virt_to_slab_page(const void *x)
 {
 	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
@@ -497,34 +506,32 @@ static noinline void *slab_alloc_failed(struct kmem_cache *s)
 }
 
 /*
- * This hart's main sheaf is empty (or it has none, or the cache has no
- * sheaves). Entered from the fast path with interrupts off (@flags to
- * restore), as a tail call: _RET_IP_ is the fast path's caller.
- * @orig_size, the bytes kmalloc() was asked for (0: the whole object),
- * matters only to a debug cache, which zeroes those itself.
+ * This hart's main sheaf was empty (or it has none, or the cache has no
+ * sheaves), or the object must be zeroed. Entered from the fast path as
+ * a tail call: _RET_IP_ is the fast path's caller. @orig_size, the bytes kmalloc() was asked for (0:
+ * the whole object), matters only to a debug cache, which zeroes those
+ * itself.
  */
 static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
-				   unsigned long flags, unsigned int orig_size)
+				   unsigned int orig_size)
 {
 	struct slab_sheaf *main, *spare;
 	struct kmem_cache_cpu *c;
+	unsigned long flags;
 	void *object;
 
-	DEBUG_ASSERT(irqs_disabled());
-	/* the due sample, debug caches' too, with interrupts on */
+	/* the due sample, debug caches' too */
 	if (unlikely(kfence_sample_due(s))) {
-		local_irq_restore(flags);
 		object = kfence_alloc(s, orig_size, gfp, _RET_IP_);
 		if (object)
 			return object;	/* zeroed by KFENCE, up to its canary */
-		flags = local_irq_save();
 	}
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
-		local_irq_restore(flags);
 		object = debug_slab_alloc(s, gfp, orig_size, NUMA_NO_NODE,
 					  _RET_IP_);
 		return object ? object : slab_alloc_failed(s);
 	}
+	flags = local_irq_save();
 	c = this_cpu_slab(s);
 	if (!c->main) {
 		local_irq_restore(flags);
@@ -533,7 +540,7 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		flags = local_irq_save();
 		install_cpu_sheaves(s, main, spare);
 	}
-	/* an interrupt may have filled main while they were enabled */
+	/* an interrupt may have filled main since the fast path looked */
 	if (c->top[-1] || (c->main && refill_main(s, c)))
 		object = *--c->top;
 	else		/* nothing free in sheaves or slabs, or no sheaves */
@@ -544,27 +551,20 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	return zero_object(s, object, gfp);
 }
 
-static noinline void *slab_alloc_zero(struct kmem_cache *s, void *object)
-{
-	return zero_object(s, object, __GFP_ZERO);
-}
-
-/* The fast path: pop this hart's main sheaf. */
+/*
+ * The fast path: pop this hart's main sheaf. __GFP_ZERO takes the slow
+ * path, which pops there too and then clears the object.
+ */
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 					unsigned int orig_size)
 {
-	unsigned long flags = local_irq_save();
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
-	void **top = c->top;
-	void *object = top[-1];
+	if (likely(!(gfp & __GFP_ZERO))) {
+		void *object = sheaf_pop(&this_cpu_slab(s)->top);
 
-	if (unlikely(!object))
-		return __slab_alloc(s, gfp, flags, orig_size);
-	c->top = top - 1;
-	local_irq_restore(flags);
-	if (unlikely(gfp & __GFP_ZERO))
-		return slab_alloc_zero(s, object);
-	return object;
+		if (likely(object))
+			return object;
+	}
+	return __slab_alloc(s, gfp, orig_size);
 }
 
 /*
@@ -620,17 +620,18 @@ static void free_to_slab(struct kmem_cache *s, void *x)
 }
 
 /*
- * Free @x to a cache whose hart has a full main sheaf (or none, or no
- * sheaves at all). Interrupts off (@flags to restore); sheaves are
- * allocated without re-enabling them, since kfree() may run anywhere.
+ * Free @x to a cache whose hart had a full main sheaf (or none, or no
+ * sheaves at all). Sheaves are allocated with interrupts off, since
+ * kfree() may run anywhere.
  */
-static noinline void __slab_free(struct kmem_cache *s, void *x,
-				 unsigned long flags)
+static noinline void __slab_free(struct kmem_cache *s, void *x)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct kmem_cache_cpu *c;
+	unsigned long flags;
 	bool flush = false;
 
-	DEBUG_ASSERT(irqs_disabled());
+	flags = local_irq_save();
+	c = this_cpu_slab(s);
 	c->frees++;
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
@@ -661,23 +662,18 @@ static noinline void __slab_free(struct kmem_cache *s, void *x,
 static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
 				      void *x)
 {
-	unsigned long flags = local_irq_save();
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
-	void **top = c->top;
 
-	if (unlikely(top[-1] == x)) {
-		local_irq_restore(flags);
+	switch (sheaf_push(&c->top, &c->end, &c->frees, x)) {
+	case SHEAF_PUSHED:
+		return;
+	case SHEAF_FULL:
+		__slab_free(s, x);
+		return;
+	case SHEAF_REPEAT:
 		slab_free_bad(s, page, x);
 		return;
 	}
-	if (unlikely(top == c->end)) {
-		__slab_free(s, x, flags);
-		return;
-	}
-	*top = x;
-	c->top = top + 1;
-	c->frees++;
-	local_irq_restore(flags);
 }
 
 __slab_fastpath void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
@@ -755,32 +751,35 @@ static __always_inline bool slab_object_valid(const struct kmem_cache *s,
 }
 
 /*
- * kmem_cache_free() of @x, which is in no page of RAM: a KFENCE object,
- * or a pointer no cache handed out. A tail call of the fast path (so
- * reading _RET_IP_, its caller, costs the fast path nothing).
+ * kmem_cache_free() of @x, which is not an object of @s in one of its
+ * slabs (@page: @x's struct page, NULL outside RAM): NULL, a KFENCE
+ * object, or a bad free. A tail call of the fast path (so reading
+ * _RET_IP_, its caller, costs the fast path nothing).
  */
-static noinline void kmem_cache_free_nonslab(struct kmem_cache *s, void *x)
+static noinline void kmem_cache_free_slow(struct kmem_cache *s,
+					  struct page *page, void *x)
 {
-	if (is_kfence_address(x))
+	if (!x)
+		return;
+	if (!page && is_kfence_address(x))
 		kfence_free(s, x, _RET_IP_);
 	else
-		slab_free_bad(s, NULL, x);
+		slab_free_bad(s, page, x);
 }
 
 __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *x)
 {
+	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
 	struct page *page;
 
-	if (unlikely(!x))
+	if (unlikely(!pfn_valid(pfn))) {	/* NULL too */
+		kmem_cache_free_slow(s, NULL, x);
 		return;
-	page = virt_to_slab_page(x);
-	if (unlikely(!page || !PageSlab(page) ||
-		     page->private != (unsigned long)s ||
+	}
+	page = pfn_to_page(pfn);
+	if (unlikely(page->slab_cache != s ||
 		     !slab_object_valid(s, x))) {
-		if (!page)
-			kmem_cache_free_nonslab(s, x);
-		else
-			slab_free_bad(s, page, x);
+		kmem_cache_free_slow(s, page, x);
 		return;
 	}
 	slab_free(s, page, x);
@@ -819,18 +818,16 @@ __slab_fastpath void kfree(const void *x)
 	struct kmem_cache *s;
 	struct page *page;
 
-	if (unlikely(ZERO_OR_NULL_PTR(x)))
-		return;
-	if (unlikely(!pfn_valid(pfn))) {
+	if (unlikely(!pfn_valid(pfn))) {	/* NULL and ZERO_SIZE_PTR too */
 		kfree_large(NULL, x);
 		return;
 	}
 	page = pfn_to_page(pfn);
-	if (unlikely(!PageSlab(page))) {
+	s = page->slab_cache;
+	if (unlikely(!s)) {		/* not a slab page */
 		kfree_large(page, x);
 		return;
 	}
-	s = (struct kmem_cache *)page->private;
 	if (unlikely(!slab_object_valid(s, x))) {
 		slab_free_bad(s, page, x);
 		return;
@@ -851,7 +848,7 @@ size_t __ksize(const void *x, size_t size)
 		if (bytes)
 			return bytes;
 	} else if (page && PageSlab(page)) {
-		struct kmem_cache *s = (void *)page->private;
+		struct kmem_cache *s = page->slab_cache;
 
 		if (slab_object_valid(s, x)) {
 			slab_debug_resize(s, slab_head(s, page), (void *)x,

@@ -7,9 +7,9 @@
  * slabinfo.
  *
  * A large kmalloc() is one block of alloc_pages(): PG_head with its order
- * set by the page allocator, and page->private = LARGE_KMALLOC_MARK (or
+ * set by the page allocator, and page->large_kind = LARGE_KMALLOC_MARK (or
  * MALLOC_LARGE_MARK, the C heap's) so kfree() can tell it from any other
- * block (whose private is 0).
+ * block (whose large_kind is 0).
  *
  * The C heap (core/libc/malloc.c) has caches of its own, malloc-16 to
  * malloc-8k (SLAB_C_HEAP), so its share shows apart at no cost per call:
@@ -39,8 +39,8 @@
 #define SLAB_MAX_ORDER		3	/* preferred largest slab: 32 KiB */
 #define SLAB_MIN_OBJECTS	8	/* preferred fewest objects a slab */
 #define L1_CACHE_BYTES		64
-#define LARGE_KMALLOC_MARK	0x6b6d616c6c6f63UL	/* "kmalloc" */
-#define MALLOC_LARGE_MARK	0x6d616c6c6f63UL	/* "malloc" */
+#define LARGE_KMALLOC_MARK	0x6b6d616cU	/* "kmal" */
+#define MALLOC_LARGE_MARK	0x6d616c6cU	/* "mall" */
 
 static unsigned long large_kmalloc_pages;
 
@@ -417,6 +417,8 @@ void kmem_cache_init(void)
 	memset(&c_heap, 0, sizeof(c_heap));
 	/* every hart the device tree lists; the host's threads play any */
 	slab_nr_cpus = boot_info.nr_harts ? boot_info.nr_harts : NR_CPUS;
+	for (i = 0; i < NR_CPUS; i++)
+		harts[i].cpu_slab_offset = i * sizeof(struct kmem_cache_cpu);
 	create_boot_cache(&slab_sheaf_cache, "kmem_sheaf",
 			  sizeof(struct slab_sheaf), 0, SLAB_NO_SHEAVES);
 	for (i = 1; i <= KMALLOC_SHIFT_HIGH; i++)
@@ -474,7 +476,7 @@ static void *large_alloc(size_t size, gfp_t gfp, unsigned long mark,
 	page = alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
-	page->private = mark;
+	page->large_kind = mark;
 	if (mark == MALLOC_LARGE_MARK) {
 		__atomic_fetch_add(&c_heap.large_pages, 1L << order,
 				   __ATOMIC_RELAXED);
@@ -503,14 +505,14 @@ void *__malloc_large(size_t size, gfp_t gfp)
 			   _RET_IP_);
 }
 
-static bool is_large_mark(unsigned long private)
+static bool is_large_mark(unsigned int kind)
 {
-	return private == LARGE_KMALLOC_MARK || private == MALLOC_LARGE_MARK;
+	return kind == LARGE_KMALLOC_MARK || kind == MALLOC_LARGE_MARK;
 }
 
 size_t large_kmalloc_size(const struct page *page, const void *x)
 {
-	if (!page || !PageHead(page) || !is_large_mark(page->private) ||
+	if (!page || !PageHead(page) || !is_large_mark(page->large_kind) ||
 	    x != page_address(page))
 		return 0;
 	return PAGE_SIZE << page->order;
@@ -520,6 +522,8 @@ void kfree_large(struct page *page, const void *x)
 {
 	unsigned long caller = _RET_IP_;
 
+	if (ZERO_OR_NULL_PTR(x))
+		return;
 	if (!page && is_kfence_address(x)) {
 		kfence_free(NULL, (void *)x, caller);
 		return;
@@ -528,10 +532,10 @@ void kfree_large(struct page *page, const void *x)
 		kfree_invalid(x, "not in RAM", caller);
 	if (!large_kmalloc_size(page, x))
 		kfree_invalid(x, PageHead(page) &&
-			      is_large_mark(page->private) ? "inside a large "
+			      is_large_mark(page->large_kind) ? "inside a large "
 			      "kmalloc block" : "not from kmalloc (or freed "
 			      "already)", caller);
-	if (page->private == MALLOC_LARGE_MARK) {
+	if (page->large_kind == MALLOC_LARGE_MARK) {
 		__atomic_fetch_sub(&c_heap.large_pages, 1L << page->order,
 				   __ATOMIC_RELAXED);
 		c_heap_count_block(-(PAGE_SIZE << page->order),
@@ -540,7 +544,7 @@ void kfree_large(struct page *page, const void *x)
 		__atomic_fetch_sub(&large_kmalloc_pages, 1UL << page->order,
 				   __ATOMIC_RELAXED);
 	}
-	page->private = 0;
+	page->large_kind = 0;
 	__free_pages(page, page->order);
 }
 

@@ -244,10 +244,9 @@ void slab_free_bad(const struct kmem_cache *s, const struct page *page,
 	if (!page || !PageSlab(page))
 		slab_report(s, x, 0, "free of an object no cache handed out",
 			    NULL, _RET_IP_);
-	if (page->private != (unsigned long)s)
+	if (page->slab_cache != s)
 		slab_report(s, x, 0, "free to the wrong cache",
-			    ((const struct kmem_cache *)page->private)->name,
-			    _RET_IP_);
+			    page->slab_cache->name, _RET_IP_);
 	slab_bad_pointer(s, slab_head(s, (struct page *)page), x, _RET_IP_);
 }
 

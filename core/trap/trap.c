@@ -8,6 +8,11 @@
  * the mm fault handler (those the entry's short path, do_page_fault(),
  * did not serve); any other exception is a kernel bug or a bad access,
  * reported by die().
+ *
+ * An interrupt that lands inside a restartable sequence (asm/sheaf.h:
+ * the slab's per-hart arrays, used without masking interrupts) sends the
+ * hart back to the sequence's start before its handler runs, so the
+ * handler may use the same array and the sequence then sees what it did.
  */
 #include <asm/csr.h>
 #include <asm/timer.h>
@@ -69,6 +74,34 @@ const char *trap_cause_name(unsigned long scause)
 	return name ? name : "unknown cause";
 }
 
+/* (first instruction, committing store) of each restartable sequence */
+struct restart_sequence {
+	unsigned long start;
+	unsigned long commit;
+};
+
+extern const struct restart_sequence __start___restart_table[];
+extern const struct restart_sequence __stop___restart_table[];
+
+/*
+ * If @regs was interrupted inside a restartable sequence whose commit has
+ * not run (epc == commit: the store is next), restart it. A sequence's
+ * instructions only write registers before its commit, so running them
+ * again from the start is all it takes.
+ */
+static void restart_interrupted_sequence(struct pt_regs *regs)
+{
+	const struct restart_sequence *r;
+
+	for (r = __start___restart_table; r < __stop___restart_table; r++) {
+		if (regs->epc - r->start <= r->commit - r->start) {
+			regs->epc = r->start;
+			this_hart()->seq_restarts++;
+			return;
+		}
+	}
+}
+
 void trap_init(void)
 {
 	csr_write(stvec, (unsigned long)trap_entry);
@@ -100,6 +133,7 @@ void do_trap(struct pt_regs *regs)
 	struct hart *h = this_hart();
 
 	if (regs->cause & CAUSE_IRQ_FLAG) {
+		restart_interrupted_sequence(regs);
 		handle_interrupt(regs);
 		return;
 	}

@@ -29,6 +29,8 @@ enum pageflags {
 #define ZONE_SHIFT	56
 #define ZONES_SHIFT	1	/* zone types a node has, log2 (mmzone.h) */
 
+struct kmem_cache;
+
 /**
  * struct page - the state of one physical page frame
  * @flags: PG_* bits and the zone id (nid * MAX_NR_ZONES + zone type)
@@ -37,7 +39,10 @@ enum pageflags {
  * @pcp_next: the next block on a per-hart list (PG_pcp)
  * @order: block order while PG_buddy, PG_pcp or PG_head
  * @counters: owner's use (slab: objects in use)
- * @private: owner's use (slab: its kmem_cache)
+ * @large_kind: a large kmalloc() block's head: kmalloc's or the C heap's
+ * @slab_cache: the kmem_cache of a slab's page, written by the slab
+ *       allocator alone and NULL on every other page, so kfree() tells a
+ *       slab object from anything else with one load
  * @freelist: owner's use (slab: first free object)
  * @alloc_caller: --debug builds: who allocated the block (return address)
  */
@@ -48,8 +53,11 @@ struct page {
 		struct page *pcp_next;
 	};
 	unsigned int order;
-	unsigned int counters;
-	unsigned long private;
+	union {
+		unsigned int counters;		/* slab: objects out */
+		unsigned int large_kind;	/* large kmalloc block: whose */
+	};
+	struct kmem_cache *slab_cache;
 	void *freelist;
 #ifdef CONFIG_DEBUG
 	unsigned long alloc_caller;

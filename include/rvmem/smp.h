@@ -60,6 +60,10 @@ typedef void (*smp_call_func_t)(void *arg);
  * @probing: an illegal-instruction trap now is a failed feature probe
  * @probe_faulted: set when it did
  * @pcp: this hart's page lists (per_cpu_pages[@cpu]), one load from tp
+ * @cpu_slab_offset: @cpu * sizeof(struct kmem_cache_cpu): where this
+ *	hart's share of a cache's per-hart array is, one load from tp
+ * @seq_restarts: interrupted restartable sequences sent back to their
+ *	start (asm/sheaf.h), for tests
  * @busy: running app work (main, a thread), or claimed for it
  * @work_fn: app work handed to this idle hart, run in normal context
  * @work_arg: its argument
@@ -88,6 +92,8 @@ struct hart {
 	bool probing;
 	bool probe_faulted;
 	struct per_cpu_pages *pcp;
+	unsigned long cpu_slab_offset;
+	unsigned long seq_restarts;
 	int busy;
 	volatile smp_call_func_t work_fn;
 	void *work_arg;

@@ -263,11 +263,11 @@ class Page(RvmemCommand):
         names = [n for i, n in enumerate(PAGE_FLAGS) if flags >> i & 1]
         zone = flags >> ZONE_SHIFT
         gdb.write("page %#x: pfn %#x flags %#x (%s) node %d zone %d order %d "
-                  "counters %d private %#x\n" % (
+                  "counters %d slab_cache %#x\n" % (
                       ulong(page), pfn, flags, "|".join(names) or "none",
                       zone >> ZONES_SHIFT, zone & ((1 << ZONES_SHIFT) - 1),
                       ulong(page["order"]),
-                      ulong(page["counters"]), ulong(page["private"])))
+                      ulong(page["counters"]), ulong(page["slab_cache"])))
 
 
 def symbol(addr):

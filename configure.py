@@ -106,6 +106,7 @@ HOST_SOURCES = [
     "tests/test_slab.c",
     "tests/test_slab_random.c",
     "tests/test_vm_space.c",
+    "tests/test_vmalloc.c",
     "tests/test_vmalloc_random.c",
 ]
 

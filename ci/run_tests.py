@@ -214,6 +214,7 @@ BAD_FREES = [
                     r"pfn \w+ order 1 .*block order 2\)"),
     ("free-reserved", r"BUG: Bad page state: freeing a reserved page"),
     ("write-after-free", r"pfn 0x\w+ written after free: byte 0x64 is 0x1"),
+    ("vfree-double-free", r"vmalloc: bad vfree\(0x\w+\) by .*: double free"),
 ]
 
 
@@ -382,6 +383,12 @@ BOOT_CASES = [
      KERNEL_FAILURE,
      [r"fatal trap: write of 0xffffffc0\w+: the guard page after vmalloc "
       r"area \[0x\w+-0x\w+\] \(3 pages, from do_vm_fault\+0x\w+\)"], []),
+    # Out of the busy tree, not yet purged: still named as freed.
+    ("fatal_vmalloc_use_after_free", "faults",
+     {"append": "vmalloc-use-after-free"}, KERNEL_FAILURE,
+     [r"fatal trap: read of 0xffffffc0\w+: vmalloc area \[0x\w+-0x\w+\] "
+      r"\(64 pages, from do_vm_fault\+0x\w+\), already freed \(use after "
+      r"free\)"], []),
     ("fatal_stack_guard", "faults", {"append": "stack-overflow", "harts": 2},
      KERNEL_FAILURE,
      [r"fatal trap: write of 0xffffffd0\w+: the guard page below the "

@@ -2,12 +2,14 @@
 /*
  * bad_free: one deliberate misuse of the page allocator, which must end
  * the process with a report naming the caller ("BUG: Bad page state") or
- * the page written after free, and exit status 70 (EXIT_KERNEL_FAILURE).
+ * the page written after free, and exit status 70 (EXIT_KERNEL_FAILURE);
+ * or of vfree(), whose report names the caller too.
  * Built with CONFIG_DEBUG only (write-after-free needs its poisoning); the
  * test runner checks the status and the message.
  *
  *	bad_free double-free|free-unallocated|free-never-allocated|
- *		 wrong-order|free-reserved|write-after-free
+ *		 wrong-order|free-reserved|write-after-free|
+ *		 vfree-double-free
  *
  * Before the bad free it prints "bad_free: MODE from 0x..." with the
  * address of the function that makes the call, so the runner can check
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <rvmem/gfp.h>
 #include <rvmem/mm.h>
+#include <rvmem/vmalloc.h>
 #include <rvmem/internal/mmzone.h>
 
 #include "host.h"
@@ -89,16 +92,31 @@ static noinline void write_after_free(void)
 		;
 }
 
+/*
+ * An area too big for a block vfree()'d twice, before the purge: it has
+ * left the busy tree, and its reserved range still names it as freed.
+ */
+static noinline void vfree_double_free(void)
+{
+	void *p = vmalloc((VMAP_MAX_PAGES + 1) * PAGE_SIZE);
+
+	announce("vfree-double-free", vfree_double_free);
+	vfree(p);
+	vfree(p);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
+	bool vm;	/* boots slab and vmalloc too */
 } modes[] = {
-	{ "double-free", double_free },
-	{ "free-unallocated", free_unallocated },
-	{ "free-never-allocated", free_never_allocated },
-	{ "wrong-order", wrong_order },
-	{ "free-reserved", free_reserved },
-	{ "write-after-free", write_after_free },
+	{ "double-free", double_free, false },
+	{ "free-unallocated", free_unallocated, false },
+	{ "free-never-allocated", free_never_allocated, false },
+	{ "wrong-order", wrong_order, false },
+	{ "free-reserved", free_reserved, false },
+	{ "write-after-free", write_after_free, false },
+	{ "vfree-double-free", vfree_double_free, true },
 };
 
 int main(int argc, char **argv)
@@ -111,7 +129,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		if (strcmp(argv[1], modes[i].name))
 			continue;
-		if (!mm_fixture_boot_small(MiB(16)))
+		if (!(modes[i].vm ? mm_fixture_boot_vm(MiB(16), 3) :
+		      mm_fixture_boot_small(MiB(16))))
 			return 2;
 		modes[i].fn();
 		printf("bad_free: %s went unnoticed\n", argv[1]);
@@ -120,6 +139,6 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: bad_free double-free|free-unallocated|"
 		"free-never-allocated|wrong-order|free-reserved|"
-		"write-after-free\n");
+		"write-after-free|vfree-double-free\n");
 	return 2;
 }

@@ -404,11 +404,11 @@ static void avl_propagate_in_place_change(struct ktest *t)
 /*
  * 100,000 seeded random ops on 4096 items whose keys repeat (0..999):
  * each op inserts an unlinked item or erases a linked one.
- * Expect every invariant, in-order walks (equal keys adjacent) and the
- * augmented sum and size checked after each of the first 2,000 ops,
- * then every 61st, and at the end.
+ * Expect every invariant, in-order walks (equal keys adjacent) and, where
+ * @aug, the augmented sum and size checked after each of the first 2,000
+ * ops, then every 61st, and at the end.
  */
-static void avl_insert_erase_random(struct ktest *t)
+static void insert_erase_random(struct ktest *t, bool aug)
 {
 	const long n = 4096, ops = 100000;
 	struct avl_root root = { NULL };
@@ -423,32 +423,47 @@ static void avl_insert_erase_random(struct ktest *t)
 		struct item *x = &it[mm_rand(&rng) % n];
 
 		if (x->linked) {
-			take(&root, x, true);
+			take(&root, x, aug);
 			live--;
 		} else {
 			x->val = (long)(mm_rand(&rng) % 2001) - 1000;
-			put(&root, x, true);
+			put(&root, x, aug);
 			live++;
 		}
 		if ((i < 2000 || i % 61 == 0) &&
-		    !tree_ok(t, &root, live, true))
+		    !tree_ok(t, &root, live, aug))
 			goto out;
 	}
-	KTEST_EXPECT_TRUE(t, tree_ok(t, &root, live, true));
+	KTEST_EXPECT_TRUE(t, tree_ok(t, &root, live, aug));
 	/* Drain in random order through the erase paths. */
 	for (i = 0; live; i++) {
 		struct item *x = &it[mm_rand(&rng) % n];
 
 		if (!x->linked)
 			continue;
-		take(&root, x, true);
+		take(&root, x, aug);
 		live--;
-		if (live % 97 == 0 && !tree_ok(t, &root, live, true))
+		if (live % 97 == 0 && !tree_ok(t, &root, live, aug))
 			goto out;
 	}
 	KTEST_EXPECT_TRUE(t, root.node == NULL);
 out:
 	free(it);
+}
+
+/* The random run with augmentation. */
+static void avl_insert_erase_random(struct ktest *t)
+{
+	insert_erase_random(t, true);
+}
+
+/*
+ * The random run without: rebalancing stops where a subtree's height
+ * came out unchanged. Expect every invariant all the same.
+ */
+static void avl_insert_erase_random_no_augment(struct ktest *t)
+{
+	insert_erase_random(t, false);
 }
 
 static const struct ktest_case avl_cases[] = {
@@ -462,6 +477,7 @@ static const struct ktest_case avl_cases[] = {
 	KTEST_CASE(avl_erase_inner_nodes),
 	KTEST_CASE(avl_propagate_in_place_change),
 	KTEST_CASE(avl_insert_erase_random),
+	KTEST_CASE(avl_insert_erase_random_no_augment),
 	{}
 };
 

@@ -12,7 +12,9 @@
  * operation the area it made or freed is checked: every page mapped to
  * the same frame with the right leaf bits, the content written at
  * allocation intact (zeroes for vzalloc), the guard page after it (and
- * below a stack) unmapped; a freed area's entries gone at once. A bitmap
+ * below a stack) unmapped; a freed area's entries gone at once, an area
+ * of its own gone from the busy tree, and until a purge each freed area
+ * described as freed. A bitmap
  * of pfns catches a frame given to two live areas. Every CHECK_EVERY
  * operations all live areas (vmalloc_to_page() agreeing too),
  * VmallocUsed, and that no two areas share a page of address space,
@@ -339,11 +341,17 @@ static void *call_alloc(struct run *r, struct area *a, unsigned long bytes)
 	}
 }
 
+/* Is @a a piece of a block: a small vmalloc() with no alignment asked. */
+static bool in_block(const struct area *a)
+{
+	return a->kind <= K_ALIGN && a->pages <= VMAP_MAX_PAGES &&
+	       (a->kind != K_ALIGN || a->align == PAGE_SIZE);
+}
+
 /* Blocks serve small page-aligned vmalloc()s: their GiB gets an index. */
 static void note_span(struct run *r, const struct area *a)
 {
-	if (a->kind <= K_ALIGN && a->pages <= VMAP_MAX_PAGES &&
-	    IS_ALIGNED(a->addr, PAGE_SIZE))
+	if (in_block(a))
 		r->span_used[(a->addr - VMALLOC_START) >>
 			     INDEX_SPAN_SHIFT] = true;
 }
@@ -404,16 +412,36 @@ static void call_free(const struct area *a)
 		vfree((void *)a->addr);
 }
 
+/*
+ * A freed area of its own leaves the busy tree at once (a piece's block
+ * stays); until a purge releases its range it is described as freed.
+ */
+static void check_freed(struct run *r, const struct area *a, bool purged)
+{
+	unsigned long va = area_base(a);
+	char buf[200];
+
+	if (!in_block(a) && vmalloc_area_busy(va))
+		run_error(r, "kind %d %#lx busy after its free", a->kind,
+			  a->addr);
+	if (!purged && (!vmalloc_describe(va, buf, sizeof(buf)) ||
+			!strstr(buf, "already freed")))
+		run_error(r, "kind %d %#lx freed, described as \"%s\"",
+			  a->kind, a->addr, buf);
+}
+
 /* Free a random live area; its entries must go at once. */
 static void run_free(struct run *r)
 {
 	unsigned int i = rnd(r, r->nr_live);
 	struct area a = r->live[i];
 	unsigned long before = host_tlb_flushes.local, p;
+	unsigned long purges = vm_events_sum(VMALLOC_PURGE);
 
 	r->live[i] = r->live[--r->nr_live];
 	check_area(r, &a, false);
 	call_free(&a);
+	check_freed(r, &a, vm_events_sum(VMALLOC_PURGE) != purges);
 	if (host_tlb_flushes.local == before)
 		run_error(r, "kind %d %#lx freed without a local flush",
 			  a.kind, a.addr);

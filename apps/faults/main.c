@@ -6,7 +6,8 @@
  *	faults illegal | null-load | leaf-fault | abort | assert | signal |
  *	       exit N |
  *	       page-double-free | page-wrong-order | page-tail-free |
- *	       vmalloc-overflow | stack-overflow | write-rodata |
+ *	       vmalloc-overflow | vmalloc-use-after-free |
+ *	       stack-overflow | write-rodata |
  *	       write-text | exec-nx | unmapped | oom | oom-injected |
  *	       overcommit-strict |
  *	       slab-redzone | slab-use-after-free | slab-double-free |
@@ -73,6 +74,12 @@ static noinline int do_vm_fault(const char *how)
 		char *p = vmalloc(3 * 4096);
 
 		p[3 * 4096] = 1;	/* one past the end: the guard page */
+	} else if (!strcmp(how, "vmalloc-use-after-free")) {
+		/* Too big for a block; its range waits for the purge. */
+		volatile char *p = vmalloc(64 * 4096);
+
+		vfree((void *)p);
+		return p[4096];
 	} else if (!strcmp(how, "write-rodata")) {
 		*(volatile char *)rodata_word = 'x';
 	} else if (!strcmp(how, "write-text")) {
@@ -159,7 +166,8 @@ static void usage(void)
 	fprintf(stderr, "usage: faults illegal|null-load|leaf-fault|abort|"
 		"assert|signal|"
 		"exit N|page-double-free|page-wrong-order|page-tail-free|"
-		"vmalloc-overflow|stack-overflow|write-rodata|write-text|"
+		"vmalloc-overflow|vmalloc-use-after-free|stack-overflow|"
+		"write-rodata|write-text|"
 		"exec-nx|unmapped|oom|oom-injected|overcommit-strict|"
 		"slab-redzone|"
 		"slab-use-after-free|slab-double-free|slab-invalid-free|"
@@ -199,7 +207,7 @@ int main(int argc, char **argv)
 		return do_oom_injected();
 	else if (!strcmp(argv[1], "overcommit-strict"))
 		return do_overcommit_strict();
-	else if (!strcmp(argv[1], "vmalloc-overflow") ||
+	else if (!strncmp(argv[1], "vmalloc-", 8) ||
 		 !strncmp(argv[1], "write-", 6) ||
 		 !strcmp(argv[1], "exec-nx") || !strcmp(argv[1], "unmapped"))
 		return do_vm_fault(argv[1]);

@@ -89,12 +89,20 @@ static struct avl_node *balance(struct avl_root *root, struct avl_node *n,
 	return n;
 }
 
-/* Restore the invariant and the augmented values from @n to the root. */
+/*
+ * Restore the invariant and the augmented values from @n to the root.
+ * Without augmentation, stop at the first subtree whose height came out
+ * as before: nothing above it changes.
+ */
 static void rebalance(struct avl_root *root, struct avl_node *n,
 		      avl_augment_fn aug)
 {
 	while (n) {
+		int old = n->height;
+
 		n = balance(root, n, aug);
+		if (!aug && n->height == old)
+			return;
 		n = n->parent;
 	}
 }
@@ -113,7 +121,9 @@ void avl_insert(struct avl_root *root, struct avl_node *node,
 	node->parent = parent;
 	node->height = 1;
 	*link = node;
-	rebalance(root, node, aug);
+	if (aug)
+		aug(node);
+	rebalance(root, parent, aug);
 }
 
 void avl_erase(struct avl_root *root, struct avl_node *node,
@@ -144,6 +154,7 @@ void avl_erase(struct avl_root *root, struct avl_node *node,
 	}
 	succ->left = node->left;
 	node->left->parent = succ;
+	succ->height = node->height;	/* the height its parent knows */
 	replace_child(root, node->parent, node, succ);
 	rebalance(root, from, aug);
 }

@@ -107,7 +107,15 @@ int vm_space_alloc(struct vm_space *s, struct vm_range *r,
 		return -ENOMEM;
 	r->start = ALIGN(above->start - above->gap, align);
 	r->end = r->start + size;
-	link_range(s, r);
+	/*
+	 * @r becomes @above's predecessor, so it lands in @above's left
+	 * subtree: the insert's walk to the root passes @above and
+	 * recomputes every max_gap the two new gaps change.
+	 */
+	r->gap = r->start - (above->start - above->gap);
+	above->gap = above->start - range_top(r);
+	avl_insert(&s->tree, &r->node, range_less, augment);
+	s->nr_ranges++;
 	return 0;
 }
 
@@ -150,8 +158,15 @@ void vm_space_remove(struct vm_space *s, struct vm_range *r)
 {
 	struct vm_range *next = to_range(avl_next(&r->node));
 
+	/*
+	 * @next's gap takes in @r and the gap below it. The erase's walk to
+	 * the root recomputes @next's max_gap and all above it: @next is an
+	 * ancestor of @r, or takes @r's place, or else is @r's only child,
+	 * a leaf, whose own max_gap is all that needs setting first.
+	 */
+	next->gap += range_top(r) - r->start + r->gap;
+	augment(&next->node);
 	avl_erase(&s->tree, &r->node, augment);
-	set_gap(s, next);
 	s->nr_ranges--;
 }
 

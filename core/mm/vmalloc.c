@@ -28,6 +28,21 @@
  * are such ranges too (kind VM_BLOCK). Backing pages are found through
  * the page table, so no area needs a page array.
  *
+ * Two trees answer two questions, as Linux's busy and free vmap_area
+ * trees do. vmap_space (vm_space: augmented with the gap below each
+ * range) answers "where is a free gap": it holds every range that must
+ * not be handed out, live areas, blocks and lazily freed areas alike.
+ * vmap_busy, a plain AVL tree by start, answers "who owns this address"
+ * for vfree(), vmallocinfo and the fault reports: it holds live areas
+ * and blocks only. A vfree()'d area leaves vmap_busy at once and keeps
+ * only its reservation in vmap_space until the purge has flushed it.
+ * Lookups so never step over dead areas, and placing an area costs one
+ * more insert, into a tree with no augmented value. (Linux's free tree
+ * of extents would need a node allocated per extent, and frees that can
+ * fail for want of one.) A lookup that misses vmap_busy, an error or a
+ * report, asks vmap_space, which still names a lazily freed area: a
+ * double vfree() and a fault in a freed area are reported as such.
+ *
  * Freeing is lazy, as in Linux: vfree() clears the entries at once (any
  * later access faults, on this hart for certain) and parks the pages, on
  * the block or the area, and the area on the lazy list. When
@@ -49,8 +64,8 @@
  * Lock order: purge_lock -> vmap_lock -> vb->lock -> kernel_pgtable.lock
  * -> zone->lock.
  * - purge_lock: one purge at a time, held across its flush.
- * - vmap_lock: vmap_space, the lazy list, the lists of blocks and the
- *   block index.
+ * - vmap_lock: vmap_space, vmap_busy, the lazy list, the lists of blocks
+ *   and the block index.
  * - pool->lock: a hart's pool; its hart takes pages, a purge refills it.
  * - vb->lock: a block's slots, pieces and parked pages, and the entries
  *   of its page table (so they need no kernel_pgtable.lock).
@@ -62,9 +77,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <asm/tlbflush.h>
+#include <rvmem/avl.h>
 #include <rvmem/memlayout.h>
 #include <rvmem/mm.h>
 #include <rvmem/panic.h>
+#include <rvmem/internal/mm.h>
 #include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/ratelimit.h>
@@ -111,18 +128,21 @@ static const char *const kind_names[] = {
 /**
  * struct vm_struct - one area
  * @range: [start, end) mapped (from start + PAGE_SIZE for stacks), then
- *         the guard page
+ *         the guard page; in vmap_space until the purge after its free
+ * @busy: in vmap_busy while live (a block: for its life)
  * @kind: what made it
  * @nr_pages: pages mapped
  * @phys: ioremap's physical base
  * @caller: return address of the allocating call, or the hart for stacks
  * @cpu: the hart whose pool gets the pages back
- * @freed: vfree'd, waiting on the lazy list for the next purge
+ * @freed: vfree'd, out of vmap_busy or about to be, waiting on the lazy
+ *         list for the next purge
  * @lazy: link on the lazy list (or, for a block, the free blocks)
  * @dead_pages: pages unmapped and freed at the next purge (linked by lru)
  */
 struct vm_struct {
 	struct vm_range range;
+	struct avl_node busy;
 	enum vm_kind kind;
 	unsigned long nr_pages;
 	phys_addr_t phys;
@@ -170,6 +190,7 @@ struct vmap_pool {
 } __attribute__((aligned(64)));
 
 static struct vm_space vmap_space;
+static struct avl_root vmap_busy;
 static DEFINE_SPINLOCK(purge_lock);
 static DEFINE_SPINLOCK(vmap_lock);
 static LIST_HEAD(lazy_areas);
@@ -202,6 +223,7 @@ void vmalloc_init(void)
 	lazy_max_pages = min(LAZY_MAX_PAGES,
 			     nr_free_pages() >> LAZY_RAM_SHIFT);
 	vm_space_init(&vmap_space, VMALLOC_START, VMALLOC_END);
+	vmap_busy.node = NULL;
 	vm_struct_cache = kmem_cache_create("vm_struct",
 					    sizeof(struct vm_struct), 0,
 					    SLAB_PANIC, NULL);
@@ -366,6 +388,58 @@ static int alloc_area_pages(struct page **pages, unsigned long nr, gfp_t gfp,
 	return alloc_fresh_pages(pages, nr, gfp);
 }
 
+#define busy_entry(n)	avl_entry(n, struct vm_struct, busy)
+
+static bool busy_less(const struct avl_node *a, const struct avl_node *b)
+{
+	return busy_entry(a)->range.start < busy_entry(b)->range.start;
+}
+
+/*
+ * The live area or block whose range (guards included) holds @addr.
+ * Called under vmap_lock.
+ */
+static struct vm_struct *busy_find(unsigned long addr)
+{
+	struct avl_node *n = vmap_busy.node;
+	struct vm_struct *vm = NULL;
+
+	while (n) {	/* the last one starting at or below @addr */
+		if (busy_entry(n)->range.start <= addr) {
+			vm = busy_entry(n);
+			n = n->right;
+		} else {
+			n = n->left;
+		}
+	}
+	return vm && addr < vm->range.end + vm->range.guard ? vm : NULL;
+}
+
+/*
+ * The area or block at @addr: a live one, or else a lazily freed area
+ * whose range the purge has not released yet (a report's slow path).
+ * Called under vmap_lock.
+ */
+static struct vm_struct *area_at(unsigned long addr)
+{
+	struct vm_struct *vm = busy_find(addr);
+	struct vm_range *r;
+
+	if (vm)
+		return vm;
+	r = vm_space_find(&vmap_space, addr);
+	return r ? container_of(r, struct vm_struct, range) : NULL;
+}
+
+bool vmalloc_area_busy(unsigned long addr)
+{
+	unsigned long flags = spin_lock_irqsave(&vmap_lock);
+	bool busy = busy_find(addr);
+
+	spin_unlock_irqrestore(&vmap_lock, flags);
+	return busy;
+}
+
 /* Give @vm a range of @size bytes, and its guard, in vmap_space. */
 static int place_area(struct vm_struct *vm, unsigned long size,
 		      unsigned long align)
@@ -373,14 +447,32 @@ static int place_area(struct vm_struct *vm, unsigned long size,
 	unsigned long flags = spin_lock_irqsave(&vmap_lock);
 	int err = vm_space_alloc(&vmap_space, &vm->range, size, align);
 
+	if (!err)
+		avl_insert(&vmap_busy, &vm->busy, busy_less, NULL);
 	spin_unlock_irqrestore(&vmap_lock, flags);
 	return err;
 }
 
+/* Take a block's range out of both trees. Called under vmap_lock. */
+static void unplace_block(struct vmap_block *vb)
+{
+	avl_erase(&vmap_busy, &vb->area.busy, NULL);
+	vm_space_remove(&vmap_space, &vb->area.range);
+}
+
+/*
+ * Park @vm for the next purge. An area leaves vmap_busy here, its range
+ * still reserved in vmap_space; a dead block stays in both, as its
+ * pieces' owner, until the purge recycles it.
+ */
 static void queue_lazy(struct vm_struct *vm)
 {
 	unsigned long flags = spin_lock_irqsave(&vmap_lock);
 
+	if (vm->kind != VM_BLOCK) {
+		vm->freed = true;
+		avl_erase(&vmap_busy, &vm->busy, NULL);
+	}
 	list_add_tail(&vm->lazy, &lazy_areas);
 	spin_unlock_irqrestore(&vmap_lock, flags);
 }
@@ -460,7 +552,7 @@ static struct vmap_block *create_block(void)
 		spin_unlock_irqrestore(&vmap_lock, flags);
 		return vb;
 	}
-	vm_space_remove(&vmap_space, &vb->area.range);
+	unplace_block(vb);
 	spin_unlock_irqrestore(&vmap_lock, flags);
 	kfree(vb);
 	return NULL;
@@ -498,7 +590,7 @@ static void recycle_block(struct vmap_block *vb)
 	} else {
 		set_block_index(vb->area.range.start, NULL);
 		list_del(&vb->list);
-		vm_space_remove(&vmap_space, &vb->area.range);
+		unplace_block(vb);
 	}
 	spin_unlock_irqrestore(&vmap_lock, flags);
 	kfree(vb);
@@ -653,6 +745,7 @@ static struct vm_struct *alloc_area(unsigned long size, unsigned long align,
 	return vm;
 }
 
+/* After the purge's flush: @vm's range may be handed out again. */
 static void release_area(struct vm_struct *vm)
 {
 	unsigned long flags = spin_lock_irqsave(&vmap_lock);
@@ -675,7 +768,6 @@ static void unmap_area_lazy(struct vm_struct *vm)
 					       &vm->dead_pages : NULL);
 
 	local_flush_area(va, vm->nr_pages);
-	vm->freed = true;
 	queue_lazy(vm);
 	add_lazy(nr);
 }
@@ -787,13 +879,9 @@ void *vmalloc_stack(unsigned long size, unsigned int cpu)
 static struct vm_struct *take_area(const void *addr, enum vm_kind kind,
 				   unsigned long caller)
 {
-	struct vm_struct *vm = NULL;
-	struct vm_range *r;
 	unsigned long flags = spin_lock_irqsave(&vmap_lock);
+	struct vm_struct *vm = area_at((unsigned long)addr);
 
-	r = vm_space_find(&vmap_space, (unsigned long)addr);
-	if (r)
-		vm = container_of(r, struct vm_struct, range);
 	if (vm && !vm->freed && area_map_start(vm) == (unsigned long)addr &&
 	    vm->kind == kind) {
 		vm->freed = true;
@@ -964,7 +1052,7 @@ void *ioremap(phys_addr_t phys, unsigned long size)
 	vm->phys = base;
 	if (pgtable_map(&kernel_pgtable, vm->range.start, base, len,
 			PAGE_KERNEL_IO, 0)) {
-		release_area(vm);
+		unmap_area_lazy(vm);
 		return NULL;
 	}
 	local_flush_tlb_all();
@@ -1019,17 +1107,17 @@ static struct vm_struct *piece_at(const struct vmap_block *vb,
 /* Copy the area at @addr to @view; false if none. Under vmap_lock. */
 static bool find_area(unsigned long addr, struct vm_struct *view)
 {
-	struct vm_range *r = vm_space_find(&vmap_space, addr);
+	struct vm_struct *vm = area_at(addr);
 	struct vmap_block *vb;
 	bool found;
 
-	if (!r)
+	if (!vm)
 		return false;
-	if (container_of(r, struct vm_struct, range)->kind != VM_BLOCK) {
-		*view = *container_of(r, struct vm_struct, range);
+	if (vm->kind != VM_BLOCK) {
+		*view = *vm;
 		return true;
 	}
-	vb = container_of(r, struct vmap_block, area.range);
+	vb = container_of(vm, struct vmap_block, area);
 	spin_lock(&vb->lock);
 	found = piece_at(vb, addr, view);
 	spin_unlock(&vb->lock);
@@ -1115,13 +1203,11 @@ static void print_block(struct vmap_block *vb)
 
 void show_vmallocinfo(void)
 {
-	const struct vm_range *r;
+	struct avl_node *n;
 	unsigned long flags = spin_lock_irqsave(&vmap_lock);
 
-	for (r = vm_space_first(&vmap_space); r;
-	     r = vm_space_next(&vmap_space, r)) {
-		struct vm_struct *vm = container_of(r, struct vm_struct,
-						    range);
+	for (n = avl_first(&vmap_busy); n; n = avl_next(n)) {
+		struct vm_struct *vm = busy_entry(n);
 
 		if (vm->kind == VM_BLOCK)
 			print_block(container_of(vm, struct vmap_block, area));

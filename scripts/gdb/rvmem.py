@@ -312,23 +312,19 @@ def container(ptr, type_name, member):
 
 
 class Vmallocinfo(RvmemCommand):
-    """rvmem-vmallocinfo: every area on vmap_space in address order, a
-    block's live pieces in its place, line for line as
-    show_vmallocinfo() prints them: range, size, caller, pages, kind,
+    """rvmem-vmallocinfo: every area on vmap_busy (live areas and blocks)
+    in address order, a block's live pieces in its place, line for line
+    as show_vmallocinfo() prints them: range, size, caller, pages, kind,
     ioremap's phys, and napot=N where NAPOT leaves map it."""
 
     def __init__(self):
         super().__init__("rvmem-vmallocinfo")
 
     def invoke(self, arg, from_tty):
-        space = gdb.parse_and_eval("vmap_space")
-        sentinel = ulong(space["sentinel"].address)
         names = gdb.parse_and_eval("kind_names")
-        for node in avl_inorder(space["tree"]["node"]):
-            rng = container(node, "struct vm_range", "node")
-            if ulong(rng) == sentinel:
-                continue
-            vm = container(rng, "struct vm_struct", "range")
+        for node in avl_inorder(gdb.parse_and_eval("vmap_busy")["node"]):
+            vm = container(node, "struct vm_struct", "busy")
+            rng = vm["range"]
             kind = str(vm["kind"])
             if kind == "VM_BLOCK":
                 self.block(container(vm, "struct vmap_block", "area"),

@@ -61,6 +61,18 @@ void kmem_cache_init(void);
 void vmalloc_init(void);
 
 /**
+ * vmalloc_area_busy() - does a live vmalloc area or block hold @addr
+ * @addr: any address
+ *
+ * What vfree(), vmallocinfo and the reports ask first: an area vfree()'d
+ * and waiting for the purge is no longer there, though its range stays
+ * reserved until then. The host tests check it.
+ * Return: whether a live area's or block's range, guards included,
+ * holds @addr.
+ */
+bool vmalloc_area_busy(unsigned long addr);
+
+/**
  * anon_init() - set up the mmap window and the heap
  *
  * Context: boot, after kmem_cache_init() and vmalloc_init().

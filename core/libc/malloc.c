@@ -96,7 +96,7 @@ static __always_inline void *c_alloc(size_t size, gfp_t gfp)
 	return __malloc_slab(size, gfp);
 }
 
-void *malloc(size_t size)
+void *__frameless malloc(size_t size)
 {
 	return c_alloc(size, GFP_KERNEL);
 }
@@ -113,7 +113,7 @@ static noinline void free_upper(void *p)
 }
 
 /* kfree() takes NULL and every slab object and page block. */
-void free(void *p)
+void __frameless free(void *p)
 {
 	if (unlikely((long)p < 0))	/* the upper half */
 		free_upper(p);

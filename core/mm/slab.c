@@ -94,14 +94,6 @@ DEFINE_SPINLOCK(slab_caches_lock);
 unsigned long slab_pages;
 struct kmem_cache_static slab_sheaf_cache;
 
-/*
- * The fast paths' entry points keep no stack frame even where the build
- * keeps frame pointers: they only tail-call, so a backtrace loses nothing,
- * and what they tail-call (slow paths, reports) finds their caller's
- * address in ra (_RET_IP_).
- */
-#define __slab_fastpath	__attribute__((optimize("omit-frame-pointer", "no-code-hoisting")))
-
 /* What a hart without sheaves points at: pops read NULL, pushes are full. */
 static void *slab_no_sheaf[1];
 
@@ -520,6 +512,12 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	unsigned long flags;
 	void *object;
 
+	/* __GFP_ZERO: the fast path's pop first, as for any other object */
+	if (gfp & __GFP_ZERO) {
+		object = sheaf_pop(&this_cpu_slab(s)->top);
+		if (object)
+			return zero_object(s, object, gfp);
+	}
 	/* the due sample, debug caches' too */
 	if (unlikely(kfence_sample_due(s))) {
 		object = kfence_alloc(s, orig_size, gfp, _RET_IP_);
@@ -552,8 +550,8 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
- * The fast path: pop this hart's main sheaf. __GFP_ZERO takes the slow
- * path, which pops there too and then clears the object.
+ * The fast path: pop this hart's main sheaf. __GFP_ZERO goes to the slow
+ * path, which starts with the same pop and then clears the object.
  */
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 					unsigned int orig_size)
@@ -676,17 +674,17 @@ static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
 	}
 }
 
-__slab_fastpath void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+void *__frameless kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return slab_alloc(s, gfp, 0);
 }
 
-__slab_fastpath void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+void *__frameless kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return slab_alloc(s, gfp | __GFP_ZERO, 0);
 }
 
-__slab_fastpath void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp,
+void *__frameless __kmalloc_cache(struct kmem_cache *s, gfp_t gfp,
 				      size_t size)
 {
 	return slab_alloc(s, gfp, size);
@@ -718,7 +716,7 @@ static noinline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 	return zero_object(s, object, gfp);
 }
 
-__slab_fastpath void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp,
+void *__frameless kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp,
 					      int nid)
 {
 	if (nid == NUMA_NO_NODE)
@@ -726,7 +724,7 @@ __slab_fastpath void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp,
 	return slab_alloc_node(s, gfp, nid, 0, _RET_IP_);
 }
 
-__slab_fastpath void *__kmalloc_node(size_t size, gfp_t gfp, int nid)
+void *__frameless __kmalloc_node(size_t size, gfp_t gfp, int nid)
 {
 	struct kmem_cache *s;
 
@@ -767,7 +765,7 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *s,
 		slab_free_bad(s, page, x);
 }
 
-__slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *x)
+void __frameless kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
 	struct page *page;
@@ -790,7 +788,7 @@ __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *x)
  */
 struct kmem_cache *kmalloc_size_caches[KMALLOC_SIZE_SLOTS];
 
-__slab_fastpath void *__kmalloc(size_t size, gfp_t gfp)
+void *__frameless __kmalloc(size_t size, gfp_t gfp)
 {
 	size_t last = size - 1;	/* the slow path adds 1 back: no copy of
 				 * @size on the fast path */
@@ -807,12 +805,12 @@ __slab_fastpath void *__kmalloc(size_t size, gfp_t gfp)
  */
 struct kmem_cache *malloc_size_caches[KMALLOC_SIZE_SLOTS];
 
-__slab_fastpath void *__malloc_slab(size_t size, gfp_t gfp)
+void *__frameless __malloc_slab(size_t size, gfp_t gfp)
 {
 	return slab_alloc(malloc_size_caches[(size - 1) >> 3], gfp, size);
 }
 
-__slab_fastpath void kfree(const void *x)
+void __frameless kfree(const void *x)
 {
 	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
 	struct kmem_cache *s;

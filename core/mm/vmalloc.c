@@ -640,30 +640,25 @@ static unsigned long vb_map(struct page *const *pages, unsigned int nr,
 	unsigned long flags = local_irq_save();
 	struct vmap_block **cur = &vb_cur[smp_processor_id()];
 	struct vmap_block *vb = *cur;
-	unsigned int slot;
+	unsigned int slot = VMAP_BLOCK_PAGES;	/* no block: as if full */
 
-	if (vb)
+	if (vb) {
 		spin_lock(&vb->lock);
-	if (unlikely(!vb || vb->next + nr + 1 > VMAP_BLOCK_PAGES)) {
+		slot = vb->next;
+	}
+	if (unlikely(napot_area(nr)))
+		slot = ALIGN(slot, NAPOT_PTES);
+	if (unlikely(slot + nr + 1 > VMAP_BLOCK_PAGES)) {
 		vb = replace_block(cur, vb);
 		if (!vb) {
 			local_irq_restore(flags);
 			return 0;
 		}
+		slot = 0;
 	}
-	slot = vb->next;
-	if (unlikely(napot_area(nr))) {
-		slot = ALIGN(slot, NAPOT_PTES);
-		if (slot + nr + 1 > VMAP_BLOCK_PAGES) {
-			vb = replace_block(cur, vb);
-			if (!vb) {
-				local_irq_restore(flags);
-				return 0;
-			}
-			slot = 0;
-		}
-		dirty_slots(vb, slot - vb->next);	/* skipped for good */
-	}
+	/* The slots a NAPOT piece skips to align are never handed out. */
+	if (unlikely(slot != vb->next))
+		dirty_slots(vb, slot - vb->next);
 	vb->next = slot + nr + 1;
 	vb->nr[slot] = nr;
 	vb->caller[slot] = caller;

@@ -18,9 +18,6 @@
 #include <rvmem/printk.h>
 #include "internal.h"
 
-static u64 node_ram_start(int nid);
-static u64 node_ram_end(int nid);
-
 /* struct numa_memblk - RAM [@start, @end) on node @nid */
 struct numa_memblk {
 	u64 start;
@@ -28,8 +25,34 @@ struct numa_memblk {
 	int nid;
 };
 
+/* struct ram_span - RAM from @start to @end (one past its last byte) */
+struct ram_span {
+	u64 start;
+	u64 end;
+};
+
 static struct numa_memblk numa_memblks[BOOT_MAX_MEM_RANGES];
 static unsigned int nr_numa_memblks;
+
+/*
+ * Node @nid's RAM, from its lowest address to one past its highest
+ * (NUMA_NO_NODE: all nodes' RAM); start U64_MAX and end 0 if it has none.
+ */
+static struct ram_span node_ram(int nid)
+{
+	struct ram_span span = { .start = ~0ULL, .end = 0 };
+	unsigned int i;
+
+	for (i = 0; i < nr_numa_memblks; i++) {
+		const struct numa_memblk *mb = &numa_memblks[i];
+
+		if (nid != NUMA_NO_NODE && mb->nid != nid)
+			continue;
+		span.start = min(span.start, mb->start);
+		span.end = max(span.end, mb->end);
+	}
+	return span;
+}
 
 unsigned long node_online_map = 1;
 static bool numa_off;
@@ -99,6 +122,8 @@ static void numa_report(const struct boot_info *bi)
 	int nid, b;
 
 	for_each_online_node(nid) {
+		struct ram_span ram = node_ram(nid);
+
 		for (h = 0, i = 0; i < bi->nr_harts && h < sizeof(harts); i++)
 			if (bi->hart_node[i] == nid)
 				h += snprintf(harts + h, sizeof(harts) - h,
@@ -109,8 +134,8 @@ static void numa_report(const struct boot_info *bi)
 				d += snprintf(dist + d, sizeof(dist) - d, " %d",
 					      node_distance(nid, b));
 		pr_info("node %d: RAM [%#llx-%#llx], harts %s, distances%s\n",
-			nid, (unsigned long long)node_ram_start(nid),
-			(unsigned long long)node_ram_end(nid) - 1,
+			nid, (unsigned long long)ram.start,
+			(unsigned long long)ram.end - 1,
 			h ? harts : "none", dist);
 	}
 }
@@ -137,44 +162,10 @@ void numa_init(const struct boot_info *bi)
 	numa_report(bi);
 }
 
-/* The lowest address of node @nid's RAM (U64_MAX if it has none). */
-static u64 node_ram_start(int nid)
-{
-	u64 start = ~0ULL;
-	unsigned int i;
-
-	for (i = 0; i < nr_numa_memblks; i++)
-		if (numa_memblks[i].nid == nid)
-			start = min(start, numa_memblks[i].start);
-	return start;
-}
-
-static u64 lowest_ram_start(void)
-{
-	u64 start = ~0ULL;
-	int nid;
-
-	for_each_online_node(nid)
-		start = min(start, node_ram_start(nid));
-	return start;
-}
-
-static u64 node_ram_end(int nid)
-{
-	u64 end = 0;
-	unsigned int i;
-
-	for (i = 0; i < nr_numa_memblks; i++)
-		if (numa_memblks[i].nid == nid)
-			end = max(end, numa_memblks[i].end);
-	return end;
-}
-
 void numa_node_span(int nid, unsigned long start, unsigned long end,
 		    unsigned long *span_start, unsigned long *span_end)
 {
-	u64 base = node_ram_start(nid), next = ~0ULL;
-	bool lowest = true;
+	u64 base = node_ram(nid).start, next = ~0ULL;
 	int n;
 
 	*span_start = start;
@@ -182,14 +173,12 @@ void numa_node_span(int nid, unsigned long start, unsigned long end,
 	if (!nr_numa_memblks)
 		return;
 	for_each_online_node(n) {
-		u64 other = node_ram_start(n);
+		u64 other = node_ram(n).start;
 
-		if (other < base)
-			lowest = false;
 		if (other > base)
 			next = min(next, other);
 	}
-	if (!lowest)
+	if (base != node_ram(NUMA_NO_NODE).start)	/* not the lowest */
 		*span_start = clamp((unsigned long)(base >> PAGE_SHIFT), start,
 				    end);
 	if (next != ~0ULL)
@@ -199,25 +188,27 @@ void numa_node_span(int nid, unsigned long start, unsigned long end,
 
 int numa_check_layout(void)
 {
+	struct ram_span ram;
+	u64 lowest;
 	int a, b;
 
+	if (!nr_numa_memblks)
+		return 0;
+	lowest = node_ram(NUMA_NO_NODE).start;
 	for_each_online_node(a) {
-		u64 start = node_ram_start(a), end = node_ram_end(a);
-
-		if (!nr_numa_memblks)
-			break;
-		if (start & ((MAX_ORDER_NR_PAGES << PAGE_SHIFT) - 1) &&
-		    start != lowest_ram_start())
+		ram = node_ram(a);
+		if (ram.start & ((MAX_ORDER_NR_PAGES << PAGE_SHIFT) - 1) &&
+		    ram.start != lowest)
 			goto misaligned;
 		for_each_online_node(b) {
-			u64 other = node_ram_start(b);
+			u64 other = node_ram(b).start;
 
-			if (b != a && other > start && other < end) {
+			if (b != a && other > ram.start && other < ram.end) {
 				pr_err("node %d's RAM [%#llx-%#llx] holds node "
 				       "%d's, which starts at %#llx: rvmem "
 				       "needs each node's RAM in one span\n",
-				       a, (unsigned long long)start,
-				       (unsigned long long)end - 1, b,
+				       a, (unsigned long long)ram.start,
+				       (unsigned long long)ram.end - 1, b,
 				       (unsigned long long)other);
 				return -EINVAL;
 			}
@@ -226,7 +217,7 @@ int numa_check_layout(void)
 	return 0;
 misaligned:
 	pr_err("node %d's RAM starts at %#llx, not on a %lu MiB boundary\n",
-	       a, (unsigned long long)node_ram_start(a),
+	       a, (unsigned long long)ram.start,
 	       (MAX_ORDER_NR_PAGES << PAGE_SHIFT) >> 20);
 	return -EINVAL;
 }

@@ -1206,8 +1206,9 @@ static unsigned long present_pages_in(unsigned long start_pfn,
 }
 
 /*
- * Node @nid spans [@start, @end): its zones split there at 4 GiB, and
- * each zone's first DEFERRED_EAGER_PAGES of struct pages are set up.
+ * Node @nid spans [@start, @end) (empty for a node without RAM): its
+ * zones split there at 4 GiB, and each zone's first DEFERRED_EAGER_PAGES
+ * of struct pages are set up.
  */
 static void free_area_init_node(int nid, unsigned long start,
 				unsigned long end)
@@ -1216,6 +1217,8 @@ static void free_area_init_node(int nid, unsigned long start,
 	unsigned long split = clamp(DMA32_LIMIT_PFN, start, end);
 	int z;
 
+	pgdat->node_id = nid;
+	pgdat->node_zones = &zones[nid * MAX_NR_ZONES];
 	pgdat->node_start_pfn = start;
 	pgdat->node_spanned_pages = end - start;
 	zone_init(&pgdat->node_zones[ZONE_DMA32], ZONE_DMA32, start, split);
@@ -1225,11 +1228,13 @@ static void free_area_init_node(int nid, unsigned long start,
 		unsigned long eager = zone->zone_start_pfn +
 				      DEFERRED_EAGER_PAGES;
 
+		zone->deferred_pfn = min(ALIGN(eager, MAX_ORDER_NR_PAGES),
+					 zone_end_pfn(zone));
+		if (!zone->spanned_pages)
+			continue;	/* no RAM, or none above 4 GiB */
 		zone->present_pages = present_pages_in(zone->zone_start_pfn,
 						       zone_end_pfn(zone));
 		pgdat->node_present_pages += zone->present_pages;
-		zone->deferred_pfn = min(ALIGN(eager, MAX_ORDER_NR_PAGES),
-					 zone_end_pfn(zone));
 		memmap_init_range(zone, zone->zone_start_pfn,
 				  zone->deferred_pfn, NULL);
 	}
@@ -1241,7 +1246,7 @@ int free_area_init(void)
 	unsigned long end = PAGE_ALIGN(memblock_end_of_DRAM()) >> PAGE_SHIFT;
 	unsigned long span_start, span_end;
 	unsigned int cpu;
-	int nid, z;
+	int nid;
 
 	if (numa_check_layout())
 		return -EINVAL;
@@ -1265,14 +1270,11 @@ int free_area_init(void)
 		per_cpu_pages[cpu].pgdat = NODE_DATA(0);
 		harts[cpu].pcp = &per_cpu_pages[cpu];
 	}
-	for (z = 0; z < NR_ZONEIDS; z++)
-		zone_init(&zones[z], z % MAX_NR_ZONES, 0, 0);
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		NODE_DATA(nid)->node_id = nid;
-		NODE_DATA(nid)->node_zones = &zones[nid * MAX_NR_ZONES];
-	}
-	for_each_online_node(nid) {
-		numa_node_span(nid, start, end, &span_start, &span_end);
+		span_start = span_end = 0;	/* no RAM: empty zones */
+		if (node_online(nid))
+			numa_node_span(nid, start, end, &span_start,
+				       &span_end);
 		free_area_init_node(nid, span_start, span_end);
 	}
 	return 0;

@@ -17,7 +17,9 @@
  * an area at a 64 KiB-aligned address are one order-4 allocation, split
  * into pages, so they map as one 64 KiB NAPOT leaf: pieces of 16 pages
  * or more start at a 16-aligned slot, and other areas of 64 KiB or more
- * are 64 KiB-aligned (stacks excepted: their guard page comes first).
+ * are 64 KiB-aligned. What counts is the address the pages are mapped
+ * from: a stack's guard page comes first, so its mapped part takes groups
+ * only from where a leaf table's share of it starts on a 64 KiB boundary.
  * The pages stay order-0 ones for everything else (freeing, pools); a
  * group whose order-4 allocation fails is made of single pages, mapped
  * plain. vmallocinfo counts an area's NAPOT leaves (napot=N).
@@ -638,30 +640,25 @@ static unsigned long vb_map(struct page *const *pages, unsigned int nr,
 	unsigned long flags = local_irq_save();
 	struct vmap_block **cur = &vb_cur[smp_processor_id()];
 	struct vmap_block *vb = *cur;
-	unsigned int slot;
+	unsigned int slot = VMAP_BLOCK_PAGES;	/* no block: as if full */
 
-	if (vb)
+	if (vb) {
 		spin_lock(&vb->lock);
-	if (unlikely(!vb || vb->next + nr + 1 > VMAP_BLOCK_PAGES)) {
+		slot = vb->next;
+	}
+	if (unlikely(napot_area(nr)))
+		slot = ALIGN(slot, NAPOT_PTES);
+	if (unlikely(slot + nr + 1 > VMAP_BLOCK_PAGES)) {
 		vb = replace_block(cur, vb);
 		if (!vb) {
 			local_irq_restore(flags);
 			return 0;
 		}
+		slot = 0;
 	}
-	slot = vb->next;
-	if (unlikely(napot_area(nr))) {
-		slot = ALIGN(slot, NAPOT_PTES);
-		if (slot + nr + 1 > VMAP_BLOCK_PAGES) {
-			vb = replace_block(cur, vb);
-			if (!vb) {
-				local_irq_restore(flags);
-				return 0;
-			}
-			slot = 0;
-		}
-		dirty_slots(vb, slot - vb->next);	/* skipped for good */
-	}
+	/* The slots a NAPOT piece skips to align are never handed out. */
+	if (unlikely(slot != vb->next))
+		dirty_slots(vb, slot - vb->next);
 	vb->next = slot + nr + 1;
 	vb->nr[slot] = nr;
 	vb->caller[slot] = caller;
@@ -786,8 +783,13 @@ static int map_area_pages(struct vm_struct *vm, gfp_t gfp)
 
 		n = min(vm->nr_pages - done,
 			(unsigned long)(PTRS_PER_TABLE - PX(0, at)));
+		/*
+		 * Groups need 'at' on a 64 KiB boundary. Areas alloc_area()
+		 * aligned have it; a stack's guard page comes first, so its
+		 * first leaf table's share may lack it, later ones have it.
+		 */
 		err = alloc_area_pages(pages, n, gfp, napot_area(n) &&
-				       vm->kind != VM_STACK);
+				       IS_ALIGNED(at, NAPOT_SIZE));
 		if (!err && pgtable_map_pages(&kernel_pgtable, at, pages, n,
 					      PAGE_KERNEL)) {
 			/* Some may be mapped: they go with the purge. */

@@ -38,8 +38,10 @@ struct boot_poweroff {
  *	/memreserve/ block and /reserved-memory, usable harts under /cpus
  *	(the first NR_CPUS, always including @boot_hartid), timebase, the boot
  *	hart's ISA string and MMU type, /chosen bootargs and stdout-path
- *	(pointing into the blob, "" when absent); the test finisher's
- *	nodes are checked too (board_parse_poweroff() returns it)
+ *	(pointing into the blob, "" when absent)
+ * @poweroff: set to the test finisher, or to BOOT_POWEROFF_NONE. It is
+ *	read first, right after the structure block, so it is set even when
+ *	a later step refuses the tree: the boot can still end with a status
  * @err: on failure, one line (no newline) naming the node or property at
  *	fault and what is wrong with it
  * @errlen: size of @err
@@ -57,22 +59,8 @@ struct boot_poweroff {
  * Return: 0, or -EINVAL with @err set (and @bi partly filled).
  */
 int board_parse_fdt(const void *fdt, size_t max_size, u32 boot_hartid,
-		    struct boot_info *bi, char *err, size_t errlen);
-
-/**
- * board_parse_poweroff() - find only the test finisher
- * @fdt: the blob
- * @max_size: bytes readable at @fdt
- * @out: set to the finisher, or to BOOT_POWEROFF_NONE
- *
- * Needs a sound header and structure block but nothing else, so the boot
- * can exit with a status through the finisher even when the rest of the
- * tree is unusable.
- *
- * Return: 0, or -EINVAL if the blob or the finisher's nodes are malformed.
- */
-int board_parse_poweroff(const void *fdt, size_t max_size,
-			 struct boot_poweroff *out);
+		    struct boot_info *bi, struct boot_poweroff *poweroff,
+		    char *err, size_t errlen);
 
 /**
  * board_find_rtc() - find the real-time clock (a goldfish RTC, as QEMU

@@ -5,11 +5,12 @@
  * board_parse_fdt() runs once on the boot hart with the MMU off. It checks
  * the header and walks the whole structure block first, so the steps after
  * it only meet trees that are structurally sound; each step then reads one
- * part of the tree (memory, reserved ranges, cpus, NUMA nodes, chosen, the
- * finisher)
- * and refuses anything it reads that is malformed, with one line in the
- * caller's buffer naming the node and property. Nothing is guessed: a tree
- * rvmem cannot use stops the boot with that line instead.
+ * part of the tree (the test finisher first, so that the boot can end
+ * with a status even when a later step refuses the tree; then memory,
+ * reserved ranges, cpus, NUMA nodes, chosen) and refuses anything it
+ * reads that is malformed, with one line in the caller's buffer naming
+ * the node and property. Nothing is guessed: a tree rvmem cannot use
+ * stops the boot with that line instead.
  */
 #include "board.h"
 
@@ -37,7 +38,7 @@ struct fdt_parse {
 	char *err;
 	size_t errlen;
 	char path[128];		/* scratch for path_of() */
-	struct boot_poweroff poweroff;	/* the finisher, once found */
+	struct boot_poweroff *poweroff;	/* the finisher, once found */
 };
 
 static __printf(2, 3) int parse_error(struct fdt_parse *p, const char *fmt,
@@ -805,8 +806,8 @@ static int reg_base(struct fdt_parse *p, int node, u64 *base)
 
 static void set_poweroff(struct fdt_parse *p, u64 addr)
 {
-	p->poweroff.kind = BOOT_POWEROFF_SIFIVE_TEST;
-	p->poweroff.addr = addr;
+	p->poweroff->kind = BOOT_POWEROFF_SIFIVE_TEST;
+	p->poweroff->addr = addr;
 }
 
 /*
@@ -891,29 +892,41 @@ static int parse_poweroff(struct fdt_parse *p)
 }
 
 int board_parse_fdt(const void *fdt, size_t max_size, u32 boot_hartid,
-		    struct boot_info *bi, char *err, size_t errlen)
+		    struct boot_info *bi, struct boot_poweroff *poweroff,
+		    char *err, size_t errlen)
 {
 	static int (*const steps[])(struct fdt_parse *p) = {
-		check_structure, parse_memory, parse_reserved, parse_cpus,
-		parse_numa, parse_chosen, parse_poweroff,
+		parse_memory, parse_reserved, parse_cpus, parse_numa,
+		parse_chosen,
 	};
 	struct fdt_parse p = {
 		.fdt = fdt, .bi = bi, .boot_hartid = boot_hartid,
 		.numa_with = -1, .numa_without = -1,
-		.err = err, .errlen = errlen,
+		.err = err, .errlen = errlen, .poweroff = poweroff,
 	};
 	unsigned int i;
-	int ret;
+	int ret, finisher = 0;
 
 	memset(bi, 0, sizeof(*bi));
+	*poweroff = (struct boot_poweroff){ .kind = BOOT_POWEROFF_NONE };
 	bi->bootargs = "";
 	bi->stdout_path = "";
 	if (errlen)
 		err[0] = '\0';
 	ret = check_header(&p, max_size);
+	if (!ret)
+		ret = check_structure(&p);
+	/*
+	 * The finisher first, so that a tree a later step refuses still has
+	 * one; its error last, as a later step names a broken tree better (a
+	 * bad property name also breaks the regmap lookup). Steps write @err
+	 * only when they fail, so the finisher's message stays until then.
+	 */
+	if (!ret)
+		finisher = parse_poweroff(&p);
 	for (i = 0; !ret && i < ARRAY_SIZE(steps); i++)
 		ret = steps[i](&p);
-	return ret;
+	return ret ?: finisher;
 }
 
 int board_find_rtc(const void *fdt, size_t max_size, u64 *addr)
@@ -931,19 +944,4 @@ int board_find_rtc(const void *fdt, size_t max_size, u64 *addr)
 	if (node < 0)
 		return -EINVAL;
 	return reg_base(&p, node, addr);
-}
-
-int board_parse_poweroff(const void *fdt, size_t max_size,
-			 struct boot_poweroff *out)
-{
-	struct boot_info bi = { 0 };
-	struct fdt_parse p = { .fdt = fdt, .bi = &bi };
-	int ret = check_header(&p, max_size);
-
-	if (!ret)
-		ret = check_structure(&p);
-	if (!ret)
-		ret = parse_poweroff(&p);
-	*out = p.poweroff;
-	return ret;
 }

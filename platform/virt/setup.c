@@ -142,6 +142,7 @@ void virt_boot(unsigned long hartid, unsigned long fdt_pa)
 	const void *fdt = (const void *)fdt_pa;
 	struct boot_poweroff poweroff;
 	char err[160];
+	int ret;
 
 	sbi_init();
 	platform_register(&virt_ops);
@@ -152,11 +153,11 @@ void virt_boot(unsigned long hartid, unsigned long fdt_pa)
 			 fdt_pa);
 		virt_bad_fdt(err);
 	}
-	/* Find the finisher first, so even a bad tree exits with a status. */
-	if (!board_parse_poweroff(fdt, FDT_MAX_SIZE, &poweroff))
-		finisher_addr = poweroff.addr;
-	if (board_parse_fdt(fdt, FDT_MAX_SIZE, hartid, &boot_info, err,
-			    sizeof(err)))
+	/* Set even for a refused tree, so that it exits with a status. */
+	ret = board_parse_fdt(fdt, FDT_MAX_SIZE, hartid, &boot_info, &poweroff,
+			      err, sizeof(err));
+	finisher_addr = poweroff.addr;
+	if (ret)
 		virt_bad_fdt(err);
 	if (finisher_addr)
 		add_finisher_mmio(&boot_info);

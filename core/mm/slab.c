@@ -39,9 +39,10 @@
  * A slab's struct pages say whose it is: each has PG_slab and
  * page->slab_cache = its kmem_cache (so kfree() needs no compound head
  * on its fast path; it is NULL on every page that is not a slab's, so
- * one load tells a slab from anything else); the first page also has page->freelist = its free
- * objects, page->counters = how many are out (in use or in a sheaf) and
- * page->lru = its place on the partial or full list. Objects sit at
+ * one load tells a slab from anything else); the first page also has
+ * page->freelist = its free objects, page->counters = how many are out
+ * (in use or in a sheaf) and page->lru = its place on the partial or
+ * full list. Objects sit at
  * base + i * size; a free object in a slab holds the next free one in a
  * hardened pointer at s->offset (internal.h), checked to be an object of
  * the same slab before it is followed.
@@ -68,10 +69,11 @@
  * assert that every slow-path sheaf change runs with interrupts off.
  *
  * Locking: a hart's kmem_cache_cpu is used lock-free by that hart only:
- * by restartable sequences, or with interrupts off. s->lock protects the cache's barn, lists and
- * counts and the freelist/counters/lru of its slabs; it is taken with
- * interrupts off, and never together with another cache's lock (sheaves
- * are allocated and freed with no slab lock held).
+ * by restartable sequences, or with interrupts off. s->lock protects the
+ * cache's barn, lists and counts and the freelist/counters/lru of its
+ * slabs; it is taken with interrupts off, and never together with
+ * another cache's lock (sheaves are allocated and freed with no slab
+ * lock held).
  * Lock order: slab_caches_lock -> kmem_cache->lock -> zone->lock. Pages
  * are never allocated with a slab lock held.
  */
@@ -500,9 +502,9 @@ static noinline void *slab_alloc_failed(struct kmem_cache *s)
 /*
  * This hart's main sheaf was empty (or it has none, or the cache has no
  * sheaves), or the object must be zeroed. Entered from the fast path as
- * a tail call: _RET_IP_ is the fast path's caller. @orig_size, the bytes kmalloc() was asked for (0:
- * the whole object), matters only to a debug cache, which zeroes those
- * itself.
+ * a tail call: _RET_IP_ is the fast path's caller. @orig_size, the
+ * bytes kmalloc() was asked for (0: the whole object), matters only to a
+ * debug cache, which zeroes those itself.
  */
 static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 				   unsigned int orig_size)

@@ -83,9 +83,9 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
  * runs empty are objects taken from the cache's shared pool or its slabs.
  * Return: the object, or NULL if no slab could be allocated (the page
  * allocator warns unless __GFP_NOWARN). Context: any, interrupt handlers
- * included: the per-hart arrays are touched only with interrupts masked
- * (a few instructions on the fast path; CONFIG_DEBUG builds assert it on
- * the slow paths).
+ * included: the fast path's pop is a restartable sequence (asm/sheaf.h)
+ * that an interrupt sends back to its start, and the slow paths run with
+ * interrupts masked (CONFIG_DEBUG builds assert it).
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 

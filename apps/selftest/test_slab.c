@@ -4,7 +4,8 @@
  * kmalloc, a cache with a constructor, and a random mix on every hart at
  * once in which each hart frees objects another hart allocated (passed
  * through a shared ring), so frees land on slabs other harts own; and
- * the fast paths interrupted by handlers that use the same sheaves.
+ * the fast paths, the slab's and the page allocator's, interrupted by
+ * handlers that use the same per-hart sheaves and lists.
  */
 #include <pthread.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <asm/timer.h>
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
+#include <rvmem/mm.h>
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
@@ -202,6 +204,8 @@ static void kmalloc_random_on_each_hart(struct ktest *t)
 /* The state a churn shares with its timer handler and its shrinker. */
 static struct {
 	struct kmem_cache *cache;
+	void *held;
+	struct page *held_page;
 	u64 period;
 	unsigned long irqs, errors, shrinks;
 	volatile bool stop;
@@ -227,28 +231,59 @@ static void churn_give(void *p)
 	kmem_cache_free(churn.cache, p);
 }
 
-/* The timer interrupt: two objects of the same cache, on the same hart. */
+/* A page from this hart's list, marked as objects are; NULL if taken. */
+static struct page *churn_take_page(gfp_t gfp)
+{
+	struct page *page = alloc_page(gfp);
+
+	if (page && churn_take(page_address(page)))
+		return page;
+	churn.errors++;
+	return NULL;
+}
+
+static void churn_give_page(struct page *page)
+{
+	if (page) {
+		*(unsigned long *)page_address(page) = 0;
+		__free_page(page);
+	}
+}
+
+/*
+ * The timer interrupt, on the same hart: give back the object and page
+ * it took last time and take new ones, holding them until the next tick,
+ * so that a fast path it interrupted and did not restart would hand out
+ * the same one again; and free and allocate two objects more.
+ */
 static void churn_timer(void)
 {
 	void *a = kmem_cache_alloc(churn.cache, GFP_ATOMIC);
 	void *b = kmem_cache_alloc(churn.cache, GFP_ATOMIC);
 
+	if (churn.held)
+		churn_give(churn.held);
+	churn_give_page(churn.held_page);
+	churn.held = a;
+	churn.held_page = churn_take_page(GFP_ATOMIC);
 	if (!churn_take(a) || !churn_take(b))
 		churn.errors++;
-	if (a)
-		churn_give(a);
 	if (b)
 		churn_give(b);
 	churn.irqs++;
 	timer_set_deadline(timer_read() + churn.period);
 }
 
-/* Another hart: empty every hart's sheaves, by cross-call, meanwhile. */
+/*
+ * Another hart: empty every hart's sheaves and page lists, by
+ * cross-call, meanwhile.
+ */
 static void *churn_shrinker(void *arg)
 {
 	(void)arg;
 	while (!churn.stop) {
 		kmem_cache_shrink(churn.cache);
+		drain_all_pages();
 		churn.shrinks++;
 	}
 	return NULL;
@@ -256,18 +291,19 @@ static void *churn_shrinker(void *arg)
 
 /*
  * The fast paths are restartable sequences, not interrupt-masked ones
- * (asm/sheaf.h). Allocate and free bursts of a cache in normal context
- * while a timer interrupt every few microseconds allocates and frees the
- * same cache on the same hart, and another hart (if there is one) keeps
- * emptying every hart's sheaves by cross-call. Where an interrupt lands
- * is up to timing, so go on until CHURN_RESTARTS of them have landed
- * inside sequences and restarted them. Expect that, and no object handed
- * out twice.
+ * (asm/rseq.h). Allocate and free bursts of a cache's objects, a page
+ * with each, in normal context while a timer interrupt every few microseconds
+ * allocates and frees the same cache and pages on the same hart, and
+ * another hart (if there is one) keeps emptying every hart's sheaves and
+ * page lists by cross-call. Where an interrupt lands is up to timing, so
+ * go on until CHURN_RESTARTS of them have landed inside sequences and
+ * restarted them. Expect that, and no object or page handed out twice.
  */
-static void slab_fast_paths_interrupted(struct ktest *t)
+static void fast_paths_interrupted(struct ktest *t)
 {
 	unsigned long *seq_restarts = &this_hart()->seq_restarts;
 	unsigned long restarts = *seq_restarts, flags;
+	static struct page *pages[CHURN_BURST];
 	static void *objs[CHURN_BURST];
 	unsigned int round, i, n;
 	bool shrinking;
@@ -291,22 +327,30 @@ static void slab_fast_paths_interrupted(struct ktest *t)
 			objs[i] = kmem_cache_alloc(churn.cache, GFP_KERNEL);
 			if (!churn_take(objs[i]))
 				churn.errors++;
+			pages[i] = churn_take_page(GFP_KERNEL);
 		}
-		for (i = 0; i < n; i++)	/* in order or reversed */
-			if (objs[round & 1 ? i : n - 1 - i])
-				churn_give(objs[round & 1 ? i : n - 1 - i]);
+		for (i = 0; i < n; i++) {	/* in order or reversed */
+			unsigned int k = round & 1 ? i : n - 1 - i;
+
+			if (objs[k])
+				churn_give(objs[k]);
+			churn_give_page(pages[k]);
+		}
 	}
 	local_irq_disable();
 	this_hart()->timer_fn = NULL;
 	timer_set_deadline(TIMER_NEVER);
 	local_irq_restore(flags);
+	if (churn.held)
+		churn_give(churn.held);
+	churn_give_page(churn.held_page);
 	churn.stop = true;
 	if (shrinking)
 		pthread_join(shrinker, NULL);
 	restarts = *seq_restarts - restarts;
 	printk("        # %u rounds, %lu interrupts, %lu sequences restarted, "
-	       "%lu shrinks from another hart\n", round, churn.irqs, restarts,
-	       churn.shrinks);
+	       "%lu shrinks and drains from another hart\n", round, churn.irqs,
+	       restarts, churn.shrinks);
 	KTEST_EXPECT_EQ(t, churn.errors, 0);
 	KTEST_EXPECT_TRUE(t, restarts >= CHURN_RESTARTS);
 	kmem_cache_destroy(churn.cache);
@@ -316,7 +360,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(kmalloc_sizes_and_large),
 	KTEST_CASE(kmem_cache_ctor_on_guest),
 	KTEST_CASE(kmalloc_random_on_each_hart),
-	KTEST_CASE(slab_fast_paths_interrupted),
+	KTEST_CASE(fast_paths_interrupted),
 	{}
 };
 

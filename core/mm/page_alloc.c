@@ -45,17 +45,21 @@
  * the console lock for a bad-page report). It protects a zone's
  * free_area, free_pages and the PG_buddy/order state of its free pages,
  * and is always taken with interrupts off (an interrupt handler may
- * allocate). A hart's per_cpu_pages are touched only by that hart with
- * interrupts off, without a lock; other harts read their counts for
- * statistics only.
+ * allocate). A hart's per_cpu_pages are touched only by that hart,
+ * without a lock: by the fast paths' restartable sequences (asm/rseq.h;
+ * an interrupt, a drain's cross-call among them, sends one that has not
+ * committed back to its start), else with interrupts off; other harts
+ * read their counts for statistics only.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
+#include <asm/rseq.h>
 #include <rvmem/fault-inject.h>
 #include <rvmem/internal/memblock.h>
 #include <rvmem/numa.h>
@@ -284,6 +288,9 @@ static inline struct pcp_list *this_pcp_list(unsigned int zone, int order)
 {
 	return &this_hart()->pcp->lists[zone][order];
 }
+
+/* A listed block's link to the next, for the fast paths' asm/rseq.h. */
+#define PCP_NEXT	offsetof(struct page, pcp_next)
 
 /* Return: false when the list has passed its high mark. */
 static inline bool pcp_push(struct pcp_list *pcp, struct page *page)
@@ -773,7 +780,6 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	struct per_cpu_pages *pcps;
 	struct pcp_list *pcp;
 	struct page *page;
-	unsigned long irq;
 	long offset;
 
 	if (unlikely(DEBUG_PAGES || order > PCP_MAX_ORDER))
@@ -782,17 +788,12 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	offset = pcp_fast_offset(pcps, gfp);
 	if (unlikely(offset < 0))
 		goto slow;
-	irq = local_irq_save();
 	pcp = pcp_list_at(pcps, offset, order);
-	page = pcp->head;
-	if (unlikely(!page)) {
-		local_irq_restore(irq);
+	page = rseq_list_pop((void **)&pcp->head, PCP_NEXT);
+	if (unlikely(!page))
 		goto slow;
-	}
-	pcp->head = page->pcp_next;
-	pcp->room++;
-	pcp->allocs++;
-	local_irq_restore(irq);
+	rseq_add(&pcp->room, 1);
+	rseq_add((long *)&pcp->allocs, 1);
 	WRITE_ONCE(page->flags, page->flags ^ PCP_TO_HEAD);
 	return page;
 slow:
@@ -868,7 +869,8 @@ static noinline void free_pcp_over_high(unsigned int zone,
 
 void __frameless __free_pages(struct page *page, unsigned int order)
 {
-	unsigned long flags, irq;
+	struct pcp_list *pcp;
+	unsigned long flags;
 
 	if (unlikely(order > PCP_MAX_ORDER))
 		return free_one_page(page, order);
@@ -877,14 +879,10 @@ void __frameless __free_pages(struct page *page, unsigned int order)
 		return free_page_bad_tail(page, order);
 	poison_pages(page, order);
 	WRITE_ONCE(page->flags, flags ^ PCP_TO_HEAD);
-	irq = local_irq_save();
-	if (unlikely(!pcp_push(pcp_list_at(this_hart()->pcp,
-					   PCP_ZONE_OFFSET(flags), order),
-			       page))) {
-		local_irq_restore(irq);
+	pcp = pcp_list_at(this_hart()->pcp, PCP_ZONE_OFFSET(flags), order);
+	rseq_list_push((void **)&pcp->head, page, PCP_NEXT);
+	if (unlikely(rseq_add(&pcp->room, -1) < 0))
 		return free_pcp_over_high(flags >> ZONE_SHIFT, order);
-	}
-	local_irq_restore(irq);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)

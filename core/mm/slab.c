@@ -59,7 +59,7 @@
  * Interrupts: allocation and free are allowed in interrupt context (a
  * cross-call runs its function there, and apps run their per-hart work
  * in cross-calls). The fast paths' pop and push are restartable
- * sequences (asm/sheaf.h): an interrupt that lands before a sequence's
+ * sequences (asm/rseq.h): an interrupt that lands before a sequence's
  * one committing store sends it back to its start, so an interrupt
  * handler may pop, push or flush (kmem_cache_shrink()'s cross-call
  * empties each hart's sheaves from an interrupt) this hart's sheaves
@@ -83,7 +83,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <asm/irqflags.h>
-#include <asm/sheaf.h>
+#include <asm/rseq.h>
 #include <rvmem/fault-inject.h>
 #include <rvmem/panic.h>
 #include <rvmem/printk.h>
@@ -664,8 +664,9 @@ static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 
-	switch (sheaf_push(&c->top, &c->end, &c->frees, x)) {
+	switch (sheaf_push(&c->top, &c->end, x)) {
 	case SHEAF_PUSHED:
+		rseq_add((long *)&c->frees, 1);
 		return;
 	case SHEAF_FULL:
 		__slab_free(s, x);

@@ -9,7 +9,7 @@
  * did not serve); any other exception is a kernel bug or a bad access,
  * reported by die().
  *
- * An interrupt that lands inside a restartable sequence (asm/sheaf.h:
+ * An interrupt that lands inside a restartable sequence (asm/rseq.h:
  * the slab's per-hart arrays, used without masking interrupts) sends the
  * hart back to the sequence's start before its handler runs, so the
  * handler may use the same array and the sequence then sees what it did.

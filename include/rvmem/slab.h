@@ -83,7 +83,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
  * runs empty are objects taken from the cache's shared pool or its slabs.
  * Return: the object, or NULL if no slab could be allocated (the page
  * allocator warns unless __GFP_NOWARN). Context: any, interrupt handlers
- * included: the fast path's pop is a restartable sequence (asm/sheaf.h)
+ * included: the fast path's pop is a restartable sequence (asm/rseq.h)
  * that an interrupt sends back to its start, and the slow paths run with
  * interrupts masked (CONFIG_DEBUG builds assert it).
  */

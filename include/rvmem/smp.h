@@ -63,7 +63,7 @@ typedef void (*smp_call_func_t)(void *arg);
  * @cpu_slab_offset: @cpu * sizeof(struct kmem_cache_cpu): where this
  *	hart's share of a cache's per-hart array is, one load from tp
  * @seq_restarts: interrupted restartable sequences sent back to their
- *	start (asm/sheaf.h), for tests
+ *	start (asm/rseq.h), for tests
  * @busy: running app work (main, a thread), or claimed for it
  * @work_fn: app work handed to this idle hart, run in normal context
  * @work_arg: its argument

@@ -289,23 +289,28 @@ static inline struct pcp_list *this_pcp_list(unsigned int zone, int order)
 	return &this_hart()->pcp->lists[zone][order];
 }
 
-/* A listed block's link to the next, for the fast paths' asm/rseq.h. */
+/* A listed block's link to the next, for asm/rseq.h. */
 #define PCP_NEXT	offsetof(struct page, pcp_next)
 
-/* Return: false when the list has passed its high mark. */
-static inline bool pcp_push(struct pcp_list *pcp, struct page *page)
+/*
+ * Push and pop this hart's list, in any context: restartable sequences
+ * (asm/rseq.h), so the fast paths need not mask interrupts, and the slow
+ * paths, which do, use the same two.
+ * Return: false when the list has passed its high mark.
+ */
+static __always_inline bool pcp_push(struct pcp_list *pcp, struct page *page)
 {
-	page->pcp_next = pcp->head;
-	pcp->head = page;
-	return --pcp->room >= 0;
+	rseq_list_push((void **)&pcp->head, page, PCP_NEXT);
+	return rseq_add(&pcp->room, -1) >= 0;
 }
 
-static inline struct page *pcp_pop(struct pcp_list *pcp)
+/* Return: the first block, or NULL if the list is empty. */
+static __always_inline struct page *pcp_pop(struct pcp_list *pcp)
 {
-	struct page *page = pcp->head;
+	struct page *page = rseq_list_pop((void **)&pcp->head, PCP_NEXT);
 
-	pcp->head = page->pcp_next;
-	pcp->room++;
+	if (page)
+		rseq_add(&pcp->room, 1);
 	return page;
 }
 
@@ -345,11 +350,11 @@ static noinline int rmqueue_bulk(struct zone *zone, unsigned int order,
 static noinline void free_pcppages_bulk(struct zone *zone, unsigned int order,
 					struct pcp_list *pcp, int count)
 {
+	struct page *page;
+
 	count_vm_event(PCP_DRAIN);
 	spin_lock(&zone->lock);
-	while (count-- > 0 && pcp->head) {
-		struct page *page = pcp_pop(pcp);
-
+	while (count-- > 0 && (page = pcp_pop(pcp))) {
 		page_clear_flag(page, PG_pcp);
 		__free_one_page(page, page_to_pfn(page), zone, order);
 	}
@@ -789,10 +794,9 @@ struct page *__frameless alloc_pages(gfp_t gfp, unsigned int order)
 	if (unlikely(offset < 0))
 		goto slow;
 	pcp = pcp_list_at(pcps, offset, order);
-	page = rseq_list_pop((void **)&pcp->head, PCP_NEXT);
+	page = pcp_pop(pcp);
 	if (unlikely(!page))
 		goto slow;
-	rseq_add(&pcp->room, 1);
 	rseq_add((long *)&pcp->allocs, 1);
 	WRITE_ONCE(page->flags, page->flags ^ PCP_TO_HEAD);
 	return page;
@@ -880,8 +884,7 @@ void __frameless __free_pages(struct page *page, unsigned int order)
 	poison_pages(page, order);
 	WRITE_ONCE(page->flags, flags ^ PCP_TO_HEAD);
 	pcp = pcp_list_at(this_hart()->pcp, PCP_ZONE_OFFSET(flags), order);
-	rseq_list_push((void **)&pcp->head, page, PCP_NEXT);
-	if (unlikely(rseq_add(&pcp->room, -1) < 0))
+	if (unlikely(!pcp_push(pcp, page)))
 		return free_pcp_over_high(flags >> ZONE_SHIFT, order);
 }
 

@@ -259,11 +259,17 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid)
  * The struct page of @x, or NULL if @x is not in RAM (NULL and
  * ZERO_SIZE_PTR too, unless RAM starts at 0).
  */
-static inline struct page *virt_to_slab_page(const void *x)
+static __always_inline struct page *virt_to_slab_page(const void *x)
 {
 	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
+	struct page *page;
 
-	return likely(pfn_valid(pfn)) ? pfn_to_page(pfn) : NULL;
+	if (unlikely(!pfn_valid(pfn)))
+		return NULL;
+	page = pfn_to_page(pfn);
+	if (!page)
+		__builtin_unreachable();	/* no NULL test on fast paths */
+	return page;
 }
 
 /*
@@ -770,15 +776,9 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *s,
 
 void __frameless kmem_cache_free(struct kmem_cache *s, void *x)
 {
-	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
-	struct page *page;
+	struct page *page = virt_to_slab_page(x);	/* NULL for NULL */
 
-	if (unlikely(!pfn_valid(pfn))) {	/* NULL too */
-		kmem_cache_free_slow(s, NULL, x);
-		return;
-	}
-	page = pfn_to_page(pfn);
-	if (unlikely(page->slab_cache != s ||
+	if (unlikely(!page || page->slab_cache != s ||
 		     !slab_object_valid(s, x))) {
 		kmem_cache_free_slow(s, page, x);
 		return;
@@ -815,15 +815,13 @@ void *__frameless __malloc_slab(size_t size, gfp_t gfp)
 
 void __frameless kfree(const void *x)
 {
-	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
+	struct page *page = virt_to_slab_page(x);	/* NULL for NULL too */
 	struct kmem_cache *s;
-	struct page *page;
 
-	if (unlikely(!pfn_valid(pfn))) {	/* NULL and ZERO_SIZE_PTR too */
+	if (unlikely(!page)) {
 		kfree_large(NULL, x);
 		return;
 	}
-	page = pfn_to_page(pfn);
 	s = page->slab_cache;
 	if (unlikely(!s)) {		/* not a slab page */
 		kfree_large(page, x);

@@ -13,6 +13,8 @@
 #include "bench.h"
 
 #define RING_SIZE	64
+#define RING_SPINS_BEFORE_WAIT	256
+#define RING_BATCH	8	/* slots a cache line */
 
 static LIST_HEAD(held_pages);
 
@@ -138,50 +140,80 @@ int ring_setup(const struct workload *w)
 	return 0;
 }
 
-static bool ring_has_room(struct ring *r, unsigned long head)
+/*
+ * Room for @head in @r, by the consumer's tail as last read (*@seen),
+ * read afresh only when that shows none: the producer does not pull the
+ * consumer's line over on every object.
+ */
+static bool ring_has_room(struct ring *r, unsigned long head,
+			  unsigned long *seen)
 {
-	return head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) < RING_SIZE;
+	if (head - *seen < RING_SIZE)
+		return true;
+	*seen = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+	return head - *seen < RING_SIZE;
 }
 
-static bool ring_has_item(struct ring *r, unsigned long tail)
+/* An item at @tail in @r, by the producer's head as last read (*@seen). */
+static bool ring_has_item(struct ring *r, unsigned long tail,
+			  unsigned long *seen)
 {
-	return __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) != tail;
+	if (*seen != tail)
+		return true;
+	*seen = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	return *seen != tail;
 }
 
-/* Allocate one object into slot @head (room checked) and publish it;
- * add the allocation's instructions to *@spent. */
+/*
+ * Allocate one object into slot @head (room checked), not yet published;
+ * add the allocation's instructions to *@spent, if @spent (the scaling
+ * mode counts none).
+ */
 static void ring_push(struct ring *r, const struct workload *w,
 		      unsigned long head, unsigned long *spent)
 {
-	unsigned long start = rdinstret();
+	unsigned long start = spent ? rdinstret() : 0;
 	void *p = w->a->alloc(w->param);
 
-	*spent += rdinstret() - start;
-
+	if (spent)
+		*spent += rdinstret() - start;
 	if (!p)
 		r->failed = 1;	/* a NULL slot keeps the consumer moving */
 	r->slot[head % RING_SIZE] = p;
-	__atomic_store_n(&r->head, head + 1, __ATOMIC_SEQ_CST);
 }
 
-/* Free the object in slot @tail (presence checked) and release it;
- * add the free's instructions to *@spent. */
+/* Free the object in slot @tail (presence checked), the slot not yet
+ * released; add the free's instructions to *@spent, if @spent. */
 static void ring_pop(struct ring *r, const struct workload *w,
 		     unsigned long tail, unsigned long *spent)
 {
 	void *p = r->slot[tail % RING_SIZE];
-	unsigned long start = rdinstret();
+	unsigned long start = spent ? rdinstret() : 0;
 
 	if (p)
 		w->a->free(p, w->param);
-	*spent += rdinstret() - start;
-	__atomic_store_n(&r->tail, tail + 1, __ATOMIC_SEQ_CST);
+	if (spent)
+		*spent += rdinstret() - start;
 }
 
+/*
+ * Publish a ring's index (its head: items up to it are there; its tail:
+ * slots up to it are free again), then wake @cpu if it sleeps waiting on
+ * it. The store and the load are both sequentially consistent, as are
+ * the sleeper's flag store and its check of the index, so one of the two
+ * sides always sees the other.
+ */
 static void kick_if_waiting(bool *waiting, unsigned int cpu)
 {
 	if (__atomic_load_n(waiting, __ATOMIC_SEQ_CST))
 		smp_kick(cpu);
+}
+
+static void ring_publish(unsigned long *index, unsigned long value,
+			 bool *waiting, unsigned int cpu)
+{
+	__atomic_store_n(index, value, __ATOMIC_SEQ_CST);
+	kick_if_waiting(waiting, cpu);
 }
 
 /*
@@ -191,15 +223,16 @@ static void kick_if_waiting(bool *waiting, unsigned int cpu)
  * IPI per RING_SIZE objects, not per object: the ring's own cost stays
  * small beside the allocator's.
  */
-static void ring_wait(struct ring *r, bool (*ready)(struct ring *,
-						    unsigned long),
-		      unsigned long i, bool *waiting, bool *other_waits,
-		      unsigned int other)
+static void ring_wait(struct ring *r,
+		      bool (*ready)(struct ring *, unsigned long,
+				    unsigned long *),
+		      unsigned long i, unsigned long *seen, bool *waiting,
+		      bool *other_waits, unsigned int other)
 {
-	while (!ready(r, i)) {
+	while (!ready(r, i, seen)) {
 		kick_if_waiting(other_waits, other);
 		__atomic_store_n(waiting, true, __ATOMIC_SEQ_CST);
-		if (!ready(r, i))
+		if (!ready(r, i, seen))
 			cpu_wait_event();
 		__atomic_store_n(waiting, false, __ATOMIC_RELAXED);
 	}
@@ -212,45 +245,125 @@ static void ring_wait(struct ring *r, bool (*ready)(struct ring *,
 int work_producer_consumer(const struct workload *w)
 {
 	struct ring *r = &rings[0];
-	unsigned long i, spent = 0;
+	unsigned long i, seen = 0, spent = 0;
 
 	if (smp_processor_id() == 0) {
 		for (i = 0; i < w->ops; i++) {
-			ring_wait(r, ring_has_room, i, &r->producer_waits,
-				  &r->consumer_waits, 1);
+			ring_wait(r, ring_has_room, i, &seen,
+				  &r->producer_waits, &r->consumer_waits, 1);
 			ring_push(r, w, i, &spent);
+			__atomic_store_n(&r->head, i + 1, __ATOMIC_SEQ_CST);
 		}
 		kick_if_waiting(&r->consumer_waits, 1);
 	} else if (smp_processor_id() == 1) {
 		for (i = 0; i < w->ops; i++) {
-			ring_wait(r, ring_has_item, i, &r->consumer_waits,
-				  &r->producer_waits, 0);
+			ring_wait(r, ring_has_item, i, &seen,
+				  &r->consumer_waits, &r->producer_waits, 0);
 			ring_pop(r, w, i, &spent);
+			__atomic_store_n(&r->tail, i + 1, __ATOMIC_SEQ_CST);
 		}
 	}
 	__atomic_add_fetch(&ring_insn, spent, __ATOMIC_RELAXED);
 	return r->failed;
 }
 
+/* Where a hart of the scaling mode's cycle stands in its two rings. */
+struct ring_cursor {
+	struct ring *out, *in;	/* the ring it fills, the one it empties */
+	unsigned int next, prev;	/* the harts on their other ends */
+	unsigned long head, tail;	/* its next slot in each */
+	unsigned long head_shown, tail_shown;	/* as published */
+	unsigned long tail_seen, head_seen;	/* the other sides', as read */
+	unsigned long ops;
+};
+
+static bool cursor_can_push(struct ring_cursor *c)
+{
+	return c->head < c->ops && ring_has_room(c->out, c->head, &c->tail_seen);
+}
+
+static bool cursor_can_pop(struct ring_cursor *c)
+{
+	return ring_has_item(c->in, c->tail, &c->head_seen);
+}
+
+/* Publish what this hart has pushed and popped since it last did. */
+static void cursor_publish(struct ring_cursor *c)
+{
+	if (c->head != c->head_shown) {
+		ring_publish(&c->out->head, c->head, &c->out->consumer_waits,
+			     c->next);
+		c->head_shown = c->head;
+	}
+	if (c->tail != c->tail_shown) {
+		ring_publish(&c->in->tail, c->tail, &c->in->producer_waits,
+			     c->prev);
+		c->tail_shown = c->tail;
+	}
+}
+
+/*
+ * Sleep until a neighbour of this hart's cycle moves: the next hart frees
+ * from @c->out (room), the previous one allocates into @c->in (an item).
+ * Hosts with fewer cores than harts deschedule a hart's thread; a
+ * neighbour that polled instead of sleeping would burn its core while
+ * the hart it waits for cannot run, and the cycle would crawl at one
+ * move a host time slice.
+ */
+static void ring_idle(struct ring_cursor *c)
+{
+	unsigned int spins;
+
+	cursor_publish(c);	/* or both neighbours may wait on this hart */
+	for (spins = 0; spins < RING_SPINS_BEFORE_WAIT; spins++) {
+		if (cursor_can_push(c) || cursor_can_pop(c))
+			return;
+		cpu_relax();
+	}
+	__atomic_store_n(&c->out->producer_waits, true, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&c->in->consumer_waits, true, __ATOMIC_SEQ_CST);
+	if (!cursor_can_push(c) && !cursor_can_pop(c))
+		cpu_wait_event();
+	__atomic_store_n(&c->out->producer_waits, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->in->consumer_waits, false, __ATOMIC_RELAXED);
+}
+
 /*
  * The scaling mode's ring: hart i allocates into ring i and frees what
- * hart i - 1 allocated, from ring i - 1, polling both (no -icount here).
- * With one hart the ring is its own: the hart frees its own objects,
- * RING_SIZE behind.
+ * hart i - 1 allocated, from ring i - 1, polling both and sleeping when
+ * neither moves (no -icount here). Each side publishes its index once a
+ * cache line of slots (RING_BATCH), as a real queue between cores would:
+ * per object, the index lines would cross between the cores on every
+ * operation and the ring, not the allocator, would be measured. With one
+ * hart the ring is its own: the hart frees its own objects, RING_SIZE
+ * behind.
  */
 int work_ring(const struct workload *w)
 {
 	unsigned int cpu = smp_processor_id(), n = nr_cpus_online;
-	struct ring *out = &rings[cpu], *in = &rings[(cpu + n - 1) % n];
-	unsigned long head = 0, tail = 0, spent = 0;
+	struct ring_cursor c = {
+		.out = &rings[cpu], .in = &rings[(cpu + n - 1) % n],
+		.next = (cpu + 1) % n, .prev = (cpu + n - 1) % n,
+		.ops = w->ops,
+	};
 
-	while (head < w->ops || tail < w->ops) {
-		if (head < w->ops && ring_has_room(out, head))
-			ring_push(out, w, head++, &spent);
-		if (ring_has_item(in, tail))
-			ring_pop(in, w, tail++, &spent);
-		else
-			cpu_relax();
+	while (c.head < c.ops || c.tail < c.ops) {
+		bool moved = false;
+
+		if (cursor_can_push(&c)) {
+			ring_push(c.out, w, c.head++, NULL);
+			moved = true;
+		}
+		if (cursor_can_pop(&c)) {
+			ring_pop(c.in, w, c.tail++, NULL);
+			moved = true;
+		}
+		if (!moved)
+			ring_idle(&c);
+		else if (c.head - c.head_shown >= RING_BATCH ||
+			 c.tail - c.tail_shown >= RING_BATCH)
+			cursor_publish(&c);
 	}
-	return out->failed;
+	cursor_publish(&c);
+	return c.out->failed;
 }

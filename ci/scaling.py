@@ -7,7 +7,11 @@ and wall time measures real parallel work. allocbench prints, per
 workload, the operations all harts did together and the wall time from
 their common start to the last one's end; here that becomes mops
 (million operations a second, all harts together) and the speedup over
-the same workload on one hart.
+the same workload on one hart. It also prints each hart's own time, and
+the second table puts the slowest and the fastest hart's rate against
+one hart alone: under QEMU a hart's speed depends on where its hot pages
+fall in QEMU's direct-mapped software TLB (README, "Scaling"), so harts
+of one run can differ by a third with nothing shared between them.
 """
 import json
 import os
@@ -46,6 +50,18 @@ def boot(builddir, harts):
     return lines, None
 
 
+def hart_speed(line, harts, one_mops):
+    """Each hart's own rate against one hart alone, [slowest, fastest]:
+    the aggregate is bounded by the slowest; a fastest near 1 while the
+    others run says they did not slow it down."""
+    if not one_mops:
+        return None
+    per_hart = line["ops"] / harts
+    slowest, fastest = (per_hart / max(us, 1) / one_mops
+                        for us in reversed(line["hart_us"]))
+    return [round(slowest, 3), round(fastest, 3)]
+
+
 def run(builddir, max_harts):
     """Every boot; return (rows, skipped, problems). A row has workload,
     allocator, harts, ops, seconds, mops and speedup."""
@@ -67,7 +83,8 @@ def run(builddir, max_harts):
                          "harts": harts, "ops": l["ops"],
                          "seconds": seconds, "mops": round(mops, 4),
                          "speedup": round(mops / one[key], 3)
-                         if key in one else None})
+                         if key in one else None,
+                         "hart_speed": hart_speed(l, harts, one.get(key))})
     return rows, skipped, problems
 
 
@@ -92,6 +109,16 @@ def print_table(rows, skipped):
         print("%-20s %-9s" % (w, a) + "".join(cells))
     for w, a, h, why in skipped:
         print("%s %s on %d harts: skipped, %s" % (w, a, h, why))
+    print("\neach hart's own rate against one hart alone, slowest-fastest")
+    print("%-20s %-9s" % ("workload", "allocator") +
+          "".join("%14s" % ("%d harts" % h) for h in counts if h > 1))
+    for w, a in keys:
+        spans = [cell.get((w, a, h), {}).get("hart_speed")
+                 for h in counts if h > 1]
+        if any(spans):
+            print("%-20s %-9s" % (w, a) + "".join(
+                "%14s" % ("%.2f-%.2f" % tuple(x) if x else "-")
+                for x in spans))
 
 
 def svg_plot(rows, path):

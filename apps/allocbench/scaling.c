@@ -92,15 +92,21 @@ static void run_shares(void)
 		pthread_join(threads[i], NULL);
 }
 
-/* One pass on every hart; return its wall time in timebase ticks. */
-static u64 run_pass_everywhere(const struct workload *w)
+/* A pass's wall time, and its fastest and slowest hart's own, in ticks. */
+struct pass_time {
+	u64 wall, hart_min, hart_max;
+};
+
+/* One pass on every hart, timed. */
+static struct pass_time run_pass_everywhere(const struct workload *w)
 {
+	struct pass_time t = { .hart_min = ~0ULL };
 	u64 first = ~0ULL, last = 0;
 	unsigned int cpu;
 
 	if (w->setup && w->setup(w)) {
 		pass.failed = 1;
-		return 0;
+		return t;
 	}
 	pass.w = w;
 	pass.arrived = 0;
@@ -108,19 +114,22 @@ static u64 run_pass_everywhere(const struct workload *w)
 	if (w->teardown)
 		w->teardown(w);
 	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
-		if (pass.start[cpu] < first)
-			first = pass.start[cpu];
-		if (pass.end[cpu] > last)
-			last = pass.end[cpu];
+		u64 own = pass.end[cpu] - pass.start[cpu];
+
+		first = min(first, pass.start[cpu]);
+		last = max(last, pass.end[cpu]);
+		t.hart_min = min(t.hart_min, own);
+		t.hart_max = max(t.hart_max, own);
 	}
-	return last - first;
+	t.wall = last - first;
+	return t;
 }
 
 static void measure_scaling(const struct workload *w)
 {
 	const char *name = w->a ? w->a->name : "rvmem";
+	struct pass_time best = { .wall = ~0ULL };
 	unsigned int i;
-	u64 ticks;
 
 	if (w->a && w->a->one_hart && nr_cpus_online > 1) {
 		printf("{\"workload\": \"%s\", \"allocator\": \"%s\", "
@@ -130,16 +139,18 @@ static void measure_scaling(const struct workload *w)
 	}
 	pass.failed = 0;
 	run_pass_everywhere(w);		/* warm-up */
-	for (i = 0, ticks = ~0ULL; i < MEASURED_PASSES; i++) {
-		u64 t = run_pass_everywhere(w);
+	for (i = 0; i < MEASURED_PASSES; i++) {
+		struct pass_time t = run_pass_everywhere(w);
 
-		if (t < ticks)
-			ticks = t;
+		if (t.wall < best.wall)
+			best = t;
 	}
 	printf("{\"workload\": \"%s\", \"allocator\": \"%s\", \"harts\": %u, "
-	       "\"ops\": %lu, \"us\": %lu%s}\n", w->name, name,
-	       nr_cpus_online, w->ops * nr_cpus_online,
-	       (unsigned long)(ticks / timer_ticks_per_us()),
+	       "\"ops\": %lu, \"us\": %lu, \"hart_us\": [%lu, %lu]%s}\n",
+	       w->name, name, nr_cpus_online, w->ops * nr_cpus_online,
+	       (unsigned long)(best.wall / timer_ticks_per_us()),
+	       (unsigned long)(best.hart_min / timer_ticks_per_us()),
+	       (unsigned long)(best.hart_max / timer_ticks_per_us()),
 	       pass.failed ? ", \"failed\": true" : "");
 }
 

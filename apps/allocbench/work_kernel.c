@@ -108,12 +108,12 @@ void demand_zero_teardown(const struct workload *w)
  */
 struct ring {
 	void *slot[RING_SIZE];
-	unsigned long head __attribute__((aligned(64)));  /* producer's */
+	unsigned long head ____cacheline_aligned;  /* producer's */
 	bool consumer_waits;
-	unsigned long tail __attribute__((aligned(64)));  /* consumer's */
+	unsigned long tail ____cacheline_aligned;  /* consumer's */
 	bool producer_waits;
 	int failed;
-} __attribute__((aligned(64)));
+} ____cacheline_aligned;
 
 static struct ring rings[NR_CPUS];
 

@@ -91,7 +91,7 @@ struct anon_hart {
 	spinlock_t lock;
 	const struct anon_region *last;
 	long pages;
-} __attribute__((aligned(64)));
+} ____cacheline_aligned;
 
 static struct anon_hart anon_harts[NR_CPUS];
 

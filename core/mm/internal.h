@@ -101,7 +101,7 @@ struct kmem_cache_cpu {
 	struct slab_sheaf *main;
 	struct slab_sheaf *spare;
 	unsigned long frees;
-} __attribute__((aligned(64)));
+} ____cacheline_aligned;
 
 /**
  * struct slab_barn - a cache's shared sheaves, under its lock

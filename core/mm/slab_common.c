@@ -38,7 +38,6 @@
 
 #define SLAB_MAX_ORDER		3	/* preferred largest slab: 32 KiB */
 #define SLAB_MIN_OBJECTS	8	/* preferred fewest objects a slab */
-#define L1_CACHE_BYTES		64
 #define LARGE_KMALLOC_MARK	0x6b6d616cU	/* "kmal" */
 #define MALLOC_LARGE_MARK	0x6d616c6cU	/* "mall" */
 

@@ -189,7 +189,7 @@ struct vmap_block {
 struct vmap_pool {
 	spinlock_t lock;
 	struct list_head pages;
-} __attribute__((aligned(64)));
+} ____cacheline_aligned;
 
 static struct vm_space vmap_space;
 static struct avl_root vmap_busy;

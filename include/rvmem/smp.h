@@ -98,7 +98,8 @@ struct hart {
 	volatile smp_call_func_t work_fn;
 	void *work_arg;
 	bool work_released;
-};
+} ____cacheline_aligned;	/* read on every fast path: no line shared
+				 * with another hart's, which it writes */
 
 extern struct hart harts[NR_CPUS];
 extern unsigned int nr_cpus_online;

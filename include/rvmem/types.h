@@ -28,6 +28,14 @@ typedef uint64_t phys_addr_t;
 #define max(a, b)		((a) > (b) ? (a) : (b))
 #define clamp(v, lo, hi)	min(max((v), (lo)), (hi))
 
+/*
+ * Data written by one hart and read by others on a fast path gets a line
+ * of its own, so a write on one hart does not take the line from the
+ * others (as Linux's ____cacheline_aligned).
+ */
+#define L1_CACHE_BYTES		64
+#define ____cacheline_aligned	__attribute__((aligned(L1_CACHE_BYTES)))
+
 #define SZ_4K	0x1000UL
 #define SZ_1M	0x100000UL
 #define SZ_2M	0x200000UL

@@ -57,7 +57,7 @@ enum vm_event_item {
 /** struct vm_event_state - one hart's counters */
 struct vm_event_state {
 	unsigned long event[NR_VM_EVENT_ITEMS];
-} __attribute__((aligned(64)));
+} ____cacheline_aligned;
 
 /** vm_event_states - the counters, one set per hart (by cpu number) */
 extern struct vm_event_state vm_event_states[NR_CPUS];

@@ -92,7 +92,7 @@ struct per_cpu_pages {
 	struct pcp_list lists[NR_ZONEIDS][NR_PCP_ORDERS];
 	int fast_offset[PCP_GFP_MASK / __GFP_DMA32 + 1];
 	struct pglist_data *pgdat;
-} __attribute__((aligned(64)));
+} ____cacheline_aligned;
 
 /**
  * struct zone - one zone

@@ -9,6 +9,7 @@
  * allocator back as it was once everything is freed and shrunk.
  */
 #include <string.h>
+#include <rvmem/boot.h>
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/slab.h>
@@ -401,6 +402,29 @@ static void kmalloc_exhaustion_and_recovery(struct ktest *t)
 }
 
 /*
+ * A node's barn keeps full sheaves for each hart it serves. Expect
+ * kmalloc-512's (sheaves of 64 objects, 32 KiB) to keep 2 with one hart
+ * on the node and 8 with four, and the caches to recover either way.
+ */
+static void barn_sized_for_the_node_harts(struct ktest *t)
+{
+	static const unsigned int harts[] = { 1, 4 }, want[] = { 2, 8 };
+	struct kmem_cache *s = kmalloc_caches[kmalloc_index(512)];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(harts); i++) {
+		boot_info.nr_harts = harts[i];
+		if (!slab_boot())
+			break;
+		KTEST_EXPECT_EQ(t, s->sheaf_capacity, 64);
+		KTEST_EXPECT_EQ(t, get_node(s, 0)->barn.max, want[i]);
+		KTEST_EXPECT_TRUE(t, slab_recovered());
+	}
+	boot_info.nr_harts = 0;		/* the other cases' host threads */
+	KTEST_EXPECT_EQ(t, i, ARRAY_SIZE(harts));
+}
+
+/*
  * A cache with red zone, poison and tracking. Expect the debug layout
  * (free pointer after a red zone), a freed object filled with 0x6b and
  * ending in 0xa5, a live one's red zone 0xcc, and a thousand rounds of
@@ -485,6 +509,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(kmem_cache_destroy_with_live_objects),
 	KTEST_CASE(slab_reclaim_returns_empty_slabs),
 	KTEST_CASE(kmalloc_exhaustion_and_recovery),
+	KTEST_CASE(barn_sized_for_the_node_harts),
 	KTEST_CASE(debug_cache_layout_and_poison),
 	KTEST_CASE(debug_kmalloc_slack_redzone),
 	{}

@@ -66,7 +66,8 @@ static inline struct zone *page_zone(const struct page *page)
 #define SLAB_SHEAF_MAX		124	/* most objects a sheaf holds: 1 KiB a sheaf */
 #define SLAB_SHEAF_BYTES	32768	/* object bytes a sheaf aims to hold */
 #define SLAB_BARN_MAX		16	/* most full (and empty) sheaves in a barn */
-#define SLAB_BARN_BYTES		65536	/* object bytes a barn aims to hold */
+#define SLAB_BARN_BYTES		65536	/* object bytes a barn aims to hold,
+					 * per hart of its node */
 
 /**
  * struct slab_sheaf - an array of free objects of one cache
@@ -109,7 +110,8 @@ struct kmem_cache_cpu {
  * @empty: empty sheaves, for harts whose sheaves are full
  * @nr_full: sheaves on @full, at most @max
  * @nr_empty: sheaves on @empty, at most @max
- * @max: about SLAB_BARN_BYTES of full sheaves, 2 to SLAB_BARN_MAX
+ * @max: about SLAB_BARN_BYTES of full sheaves per hart of the node, 2 to
+ *	SLAB_BARN_MAX
  */
 struct slab_barn {
 	struct list_head full;

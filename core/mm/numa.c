@@ -113,6 +113,15 @@ void numa_add_cpu(unsigned int cpu, u32 hartid)
 			  boot_hart_node(&boot_info, hartid) : 0);
 }
 
+unsigned int nr_harts_on_node(int nid)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < boot_info.nr_harts; i++)
+		n += (nr_numa_memblks ? boot_info.hart_node[i] : 0) == nid;
+	return n;
+}
+
 /* One boot log line per node: its RAM, its harts and its distances. */
 static void numa_report(const struct boot_info *bi)
 {

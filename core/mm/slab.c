@@ -21,10 +21,11 @@
  * at the cache's barn for a full (or empty) sheaf. Only when the barn has
  * none to give are objects moved between sheaves and slabs, in bulk:
  * refill from slab free lists, flush back to them. A sheaf holds about
- * SLAB_SHEAF_BYTES of objects (2 to SLAB_SHEAF_MAX) and the barn keeps
- * about SLAB_BARN_BYTES of full sheaves (2 to SLAB_BARN_MAX) and as many
- * empty ones per node, so a cache parks at most (2 * harts + nodes *
- * barn max) sheaves of objects; a flush starts when the barn is full.
+ * SLAB_SHEAF_BYTES of objects (2 to SLAB_SHEAF_MAX) and a node's barn
+ * keeps about SLAB_BARN_BYTES of full sheaves for each hart of the node
+ * (2 to SLAB_BARN_MAX) and as many empty ones, so a cache parks at most
+ * (2 * harts + the nodes' barn maxima) sheaves of objects; a flush
+ * starts when the barn is full.
  *
  * NUMA: each cache keeps its slabs and barn per node (struct
  * kmem_cache_node), a slab on the node its pages are on. A hart refills

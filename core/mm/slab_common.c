@@ -27,6 +27,7 @@
 #include <string.h>
 #include <rvmem/boot.h>
 #include <rvmem/fault-inject.h>
+#include <rvmem/internal/numa.h>
 #include <rvmem/panic.h>
 #include <rvmem/param.h>
 #include <rvmem/printk.h>
@@ -168,12 +169,21 @@ static void calculate_sheaf_capacity(struct kmem_cache *s)
 				  (unsigned int)SLAB_SHEAF_MAX);
 }
 
-/* Full sheaves a barn keeps: about SLAB_BARN_BYTES of objects. */
-static unsigned int calculate_barn_max(const struct kmem_cache *s)
+/*
+ * Full sheaves node @nid's barn keeps: about SLAB_BARN_BYTES of objects
+ * for each hart on the node. The barn is what a hart's bursts run into
+ * once its own two sheaves are spent; a fixed size shared by more harts
+ * would leave each less, and send their bursts to the slabs under the
+ * lock.
+ */
+static unsigned int calculate_barn_max(const struct kmem_cache *s, int nid)
 {
+	unsigned int harts = max(nr_harts_on_node(nid), 1u);
+
 	if (!s->sheaf_capacity)
 		return 0;
-	return clamp(SLAB_BARN_BYTES / (s->sheaf_capacity * s->size), 2u,
+	return clamp(SLAB_BARN_BYTES * harts /
+		     (s->sheaf_capacity * s->size), 2u,
 		     (unsigned int)SLAB_BARN_MAX);
 }
 
@@ -196,8 +206,8 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 			unsigned int size, unsigned int align,
 			slab_flags_t flags, void (*ctor)(void *))
 {
-	unsigned int cpu, barn_max;
 	unsigned long irqflags;
+	unsigned int cpu;
 	int nid;
 
 	if (!name || !size || size > (PAGE_SIZE << MAX_PAGE_ORDER) / 2 ||
@@ -215,7 +225,6 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 		return -EINVAL;
 	calculate_recip(s);
 	calculate_sheaf_capacity(s);
-	barn_max = calculate_barn_max(s);
 	s->random = slab_random(s);
 	s->lock = (spinlock_t)SPINLOCK_INIT;
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
@@ -225,7 +234,7 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 		INIT_LIST_HEAD(&n->full);
 		INIT_LIST_HEAD(&n->barn.full);
 		INIT_LIST_HEAD(&n->barn.empty);
-		n->barn.max = barn_max;
+		n->barn.max = calculate_barn_max(s, nid);
 	}
 	for (cpu = 0; cpu < slab_nr_cpus; cpu++)
 		slab_cpu_init(&s->cpu[cpu]);

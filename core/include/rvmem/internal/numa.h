@@ -39,6 +39,16 @@ void set_cpu_numa_node(unsigned int cpu, int nid);
 void numa_add_cpu(unsigned int cpu, u32 hartid);
 
 /**
+ * nr_harts_on_node() - how many of the board's harts node @nid has
+ * @nid: the node
+ *
+ * From boot_info, so the count is whole before the other harts start.
+ * Return: the harts (all on node 0 without NUMA). Context: after
+ * numa_init().
+ */
+unsigned int nr_harts_on_node(int nid);
+
+/**
  * numa_init() - take the nodes, distances and the boot hart's node from
  * the board description
  * @bi: the board description (all node 0 unless @bi->numa)

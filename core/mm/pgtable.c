@@ -66,9 +66,15 @@ static void set_entry(pte_t *entry, pte_t val)
 	__atomic_store_n(entry, val, __ATOMIC_RELEASE);
 }
 
+/*
+ * The table a table entry (valid, not a leaf) points to. The spec
+ * reserves PBMT and N in such entries and they are written zero here,
+ * so the frame number is all the bits above the flags: two shifts, one
+ * fewer than pte_to_pa() needs for a leaf.
+ */
 static pte_t *next_table(pte_t entry)
 {
-	return __va(pte_to_pa(entry));
+	return __va((entry >> PTE_PPN_SHIFT) << PAGE_SHIFT);
 }
 
 /* @entry's index in its table (tables are page-aligned). */
@@ -237,23 +243,45 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 	return err;
 }
 
-pte_t *pgtable_pte_slot(struct pgtable *pt, unsigned long va)
+/*
+ * The demand-zero fault's walk: a leaf function, so no frame record, and
+ * a tree has at least three levels (Sv39), so the loop runs at least
+ * twice and its test can come last.
+ */
+pte_t *__frameless pgtable_pte_slot(struct pgtable *pt, unsigned long va)
 {
+	unsigned int shift = PAGE_SHIFT + LEVEL_BITS * (pt->levels - 1);
 	pte_t *table = pt->root;
-	unsigned int l;
 
-	for (l = pt->levels - 1; l > 0; l--) {
-		pte_t entry = READ_ONCE(table[PX(l, va)]);
+	do {
+		pte_t entry = READ_ONCE(table[(va >> shift) &
+					      (PTRS_PER_TABLE - 1)]);
 
 		if ((entry & (_PAGE_VALID | _PAGE_LEAF)) != _PAGE_VALID)
 			return NULL;	/* no table here: absent, or a leaf */
 		table = next_table(entry);
-	}
+		shift -= LEVEL_BITS;
+	} while (shift > PAGE_SHIFT);
 	return &table[PX(0, va)];
 }
 
-/* The slot pgtable_pte_slot() did not find: make its tables (rare). */
-static noinline pte_t *pte_slot_alloc(struct pgtable *pt, unsigned long va)
+/* Put @pte in the empty @slot; -EEXIST if another hart filled it first. */
+static __always_inline int pte_install(pte_t *slot, pte_t pte)
+{
+	pte_t empty = 0;
+
+	/* Release: whatever the page holds before the entry that maps it. */
+	if (!__atomic_compare_exchange_n(slot, &empty, pte, false,
+					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return -EEXIST;
+	__atomic_add_fetch(&table_page(slot)->counters, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* pgtable_pte_fill() where pgtable_pte_slot() found no slot: make the
+ * tables first (rare; out of line, so the fill needs no frame). */
+static noinline int pte_fill_alloc(struct pgtable *pt, unsigned long va,
+				   pte_t pte)
 {
 	unsigned long flags = spin_lock_irqsave(&pt->lock);
 	pte_t *slot = walk_alloc(pt, va, 0);
@@ -261,25 +289,17 @@ static noinline pte_t *pte_slot_alloc(struct pgtable *pt, unsigned long va)
 	if (!slot)	/* out of memory: tables made on the way go too */
 		unmap_locked(pt, va, va + PAGE_SIZE - 1);
 	spin_unlock_irqrestore(&pt->lock, flags);
-	return slot;
+	if (!slot || slot == ERR_EXISTS)
+		return slot ? -EEXIST : -ENOMEM;
+	return pte_install(slot, pte);
 }
 
-int pgtable_pte_fill(struct pgtable *pt, pte_t *slot, unsigned long va,
-		     pte_t pte)
+int __frameless pgtable_pte_fill(struct pgtable *pt, pte_t *slot,
+				 unsigned long va, pte_t pte)
 {
-	pte_t empty = 0;
-
-	if (!slot) {
-		slot = pte_slot_alloc(pt, va);
-		if (!slot || slot == ERR_EXISTS)
-			return slot ? -EEXIST : -ENOMEM;
-	}
-	/* Release: whatever the page holds before the entry that maps it. */
-	if (!__atomic_compare_exchange_n(slot, &empty, pte, false,
-					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		return -EEXIST;
-	__atomic_add_fetch(&table_page(slot)->counters, 1, __ATOMIC_RELAXED);
-	return 0;
+	if (unlikely(!slot))
+		return pte_fill_alloc(pt, va, pte);
+	return pte_install(slot, pte);
 }
 
 /*

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <asm/barrier.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -99,7 +100,7 @@ static void hart_go_online(struct hart *h)
 	trap_init();
 	arch_hart_init();
 	__atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
+	smp_store_release(&h->online, true);
 }
 
 void smp_init_boot_hart(u32 hartid)
@@ -156,7 +157,7 @@ void smp_work_done(void)
 	struct hart *h = this_hart();
 
 	h->work_released = true;
-	__atomic_store_n(&h->busy, false, __ATOMIC_RELEASE);
+	smp_store_release(&h->busy, false);
 }
 
 /* Wait for @cond(@h) with cpu_wait_event(), at most @us microseconds. */
@@ -190,13 +191,13 @@ static int hart_start(struct hart *h)
 {
 	int ret;
 
-	__atomic_store_n(&hart_starting, h, __ATOMIC_RELEASE);
+	smp_store_release(&hart_starting, h);
 	ret = arch_hart_start(h);
 	if (!ret && !wait_for(hart_is_online, h, HART_START_TIMEOUT_US)) {
 		pr_err("smp: hart %u did not come online\n", h->hartid);
 		ret = -ETIMEDOUT;
 	}
-	__atomic_store_n(&hart_starting, NULL, __ATOMIC_RELAXED);
+	WRITE_ONCE(hart_starting, NULL);
 	return ret;
 }
 
@@ -235,13 +236,13 @@ void smp_ipi_interrupt(void)
 	if (h->stop_requested) {
 		h->stop_requested = false;
 		drain_local_pages(NULL);	/* its lists would be lost */
-		__atomic_store_n(&h->online, false, __ATOMIC_RELEASE);
+		smp_store_release(&h->online, false);
 		__atomic_sub_fetch(&nr_cpus_online, 1, __ATOMIC_RELAXED);
 		arch_hart_stop();
 	}
 	if (h->call_done != seq) {
 		h->call_fn(h->call_arg);
-		__atomic_store_n(&h->call_done, seq, __ATOMIC_RELEASE);
+		smp_store_release(&h->call_done, seq);
 	}
 }
 
@@ -255,7 +256,7 @@ static void call_post(struct hart *h, void (*fn)(void *), void *arg)
 {
 	h->call_fn = fn;
 	h->call_arg = arg;
-	__atomic_store_n(&h->call_seq, h->call_seq + 1, __ATOMIC_RELEASE);
+	smp_store_release(&h->call_seq, h->call_seq + 1);
 	arch_send_ipi(h->hartid);
 }
 
@@ -344,7 +345,7 @@ int smp_start_work(void (*fn)(void *arg), void *arg)
 						 __ATOMIC_RELAXED))
 			continue;
 		h->work_arg = arg;
-		__atomic_store_n(&h->work_fn, fn, __ATOMIC_RELEASE);
+		smp_store_release(&h->work_fn, fn);
 		smp_kick(cpu);
 		return cpu;
 	}

@@ -7,6 +7,7 @@
  * races only reorder its numbers.
  */
 #include <errno.h>
+#include <asm/barrier.h>
 #include <rvmem/fault-inject.h>
 #include <rvmem/param.h>
 
@@ -20,22 +21,21 @@ static unsigned long fault_rand_percent(void)
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
-	__atomic_store_n(&fault_rand_state, x, __ATOMIC_RELAXED);
+	WRITE_ONCE(fault_rand_state, x);
 	return (x * 0x2545F4914F6CDD1DULL >> 32) % 100;
 }
 
 void fault_attr_set(struct fault_attr *attr, unsigned long interval,
 		    unsigned long probability, long space, long times)
 {
-	__atomic_store_n(&attr->enabled, false, __ATOMIC_RELAXED);
+	WRITE_ONCE(attr->enabled, false);
 	attr->interval = interval ? interval : 1;
 	attr->probability = probability;
 	attr->space = space;
 	attr->times = times;
 	attr->count = 0;
 	attr->failed = 0;
-	__atomic_store_n(&attr->enabled, probability && times,
-			 __ATOMIC_RELEASE);
+	smp_store_release(&attr->enabled, probability && times);
 	if (attr->armed)
 		attr->armed(probability && times);
 }
@@ -88,7 +88,7 @@ static bool fault_take_time(struct fault_attr *attr)
 					      false, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
 	if (times == 1)
-		__atomic_store_n(&attr->enabled, false, __ATOMIC_RELAXED);
+		WRITE_ONCE(attr->enabled, false);
 	return true;
 }
 

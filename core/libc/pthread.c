@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <asm/barrier.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <rvmem/anon.h>
@@ -393,7 +394,7 @@ static bool mutex_relock(pthread_mutex_t *m, unsigned int self, int *err)
 
 static void mutex_take(pthread_mutex_t *m, unsigned int self)
 {
-	__atomic_store_n(&m->owner, self, __ATOMIC_RELAXED);
+	WRITE_ONCE(m->owner, self);
 	m->count = 1;
 }
 
@@ -430,8 +431,8 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
 		return EPERM;
 	if (--m->count)
 		return 0;	/* recursive, still held */
-	__atomic_store_n(&m->owner, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&m->locked, 0, __ATOMIC_RELEASE);
+	WRITE_ONCE(m->owner, 0);
+	smp_store_release(&m->locked, 0);
 	wake_sleepers();
 	return 0;
 }
@@ -546,7 +547,7 @@ int pthread_once(pthread_once_t *once, void (*init)(void))
 					false, __ATOMIC_ACQUIRE,
 					__ATOMIC_ACQUIRE)) {
 		init();
-		__atomic_store_n(&once->state, ONCE_DONE, __ATOMIC_RELEASE);
+		smp_store_release(&once->state, ONCE_DONE);
 		wake_sleepers();
 		return 0;
 	}

@@ -24,6 +24,7 @@
 #define pr_fmt(fmt) "pgtable: " fmt
 
 #include <errno.h>
+#include <asm/barrier.h>
 #include <rvmem/gfp.h>
 #include <rvmem/mm.h>
 #include <rvmem/internal/pgtable.h>
@@ -63,7 +64,7 @@ static void set_entry(pte_t *entry, pte_t val)
 	else if (pte_present(*entry) && !pte_present(val))
 		table_page(entry)->counters--;
 	/* Release: lock-free walkers see a new table's zeroes first. */
-	__atomic_store_n(entry, val, __ATOMIC_RELEASE);
+	smp_store_release(entry, val);
 }
 
 /*

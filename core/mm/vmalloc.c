@@ -78,6 +78,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <asm/barrier.h>
 #include <asm/tlbflush.h>
 #include <rvmem/avl.h>
 #include <rvmem/memlayout.h>
@@ -525,10 +526,10 @@ static int set_block_index(unsigned long start, struct vmap_block *vb)
 
 		if (!t)
 			return -ENOMEM;
-		__atomic_store_n(table, t, __ATOMIC_RELEASE);
+		smp_store_release(table, t);
 	}
-	__atomic_store_n(&(*table)[off / VMAP_BLOCK_SIZE % VMAP_BLOCK_PAGES],
-			 vb, __ATOMIC_RELEASE);
+	smp_store_release(&(*table)[off / VMAP_BLOCK_SIZE % VMAP_BLOCK_PAGES],
+			  vb);
 	return 0;
 }
 
@@ -938,7 +939,7 @@ static bool collect_lazy(struct list_head *areas, struct list_head *clean)
 	unsigned long flags = spin_lock_irqsave(&vmap_lock);
 	bool any;
 
-	__atomic_store_n(&lazy_nr_pages, 0, __ATOMIC_RELAXED);
+	WRITE_ONCE(lazy_nr_pages, 0);
 	list_move_all(&lazy_areas, areas);
 	any = !list_empty(areas);
 	list_for_each(pos, &vmap_blocks) {

@@ -11,6 +11,7 @@
 #define RVMEM_SPINLOCK_H
 
 #include <rvmem/types.h>
+#include <asm/barrier.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 
@@ -42,7 +43,7 @@ static inline void spin_lock(spinlock_t *lock)
 
 static inline void spin_unlock(spinlock_t *lock)
 {
-	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	smp_store_release(&lock->locked, 0);
 }
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *lock)

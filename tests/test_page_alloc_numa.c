@@ -98,32 +98,6 @@ static void numa_zonelists_by_distance(struct ktest *t)
 	}
 }
 
-/* Take @nid's pages with __GFP_THISNODE onto @held. Return: pages. */
-static unsigned long exhaust_node(int nid, struct list_head *held)
-{
-	unsigned long taken = 0;
-	struct page *page;
-	int o;
-
-	for (o = MAX_PAGE_ORDER; o >= 0; o--)
-		while ((page = alloc_pages_node(nid, GFP_KERNEL |
-						__GFP_THISNODE | NOWARN, o))) {
-			list_add(&page->lru, held);
-			taken += 1UL << o;
-		}
-	return taken;
-}
-
-static void give_back(struct list_head *held)
-{
-	while (!list_empty(held)) {
-		struct page *page = list_first_entry(held, struct page, lru);
-
-		list_del(&page->lru);
-		__free_pages(page, page->order);
-	}
-}
-
 /*
  * alloc_pages_node(0): from node 0 while it has pages; once
  * __GFP_THISNODE has emptied it, expect __GFP_THISNODE to fail and a
@@ -143,7 +117,7 @@ static void numa_fallback_when_node_exhausted(struct ktest *t)
 	KTEST_EXPECT_EQ(t, layout_node(page), 0);
 	__free_pages(page, 3);
 
-	KTEST_EXPECT_TRUE(t, exhaust_node(0, &held) >
+	KTEST_EXPECT_TRUE(t, take_node_pages(0, &held) >
 			  (NODE_SIZE - MiB(4)) >> PAGE_SHIFT);
 	KTEST_EXPECT_TRUE(t, !alloc_pages_node(0, GFP_KERNEL |
 					       __GFP_THISNODE | NOWARN, 0));
@@ -153,12 +127,12 @@ static void numa_fallback_when_node_exhausted(struct ktest *t)
 	KTEST_EXPECT_EQ(t, page_to_nid(page), 2);
 	__free_pages(page, 0);
 
-	exhaust_node(2, &held);
+	take_node_pages(2, &held);
 	page = alloc_pages_node(0, GFP_KERNEL | NOWARN, 4);
 	KTEST_ASSERT_TRUE(t, page != NULL);
 	KTEST_EXPECT_EQ(t, layout_node(page), 1);
 	__free_pages(page, 4);
-	give_back(&held);
+	free_page_list(&held);
 	KTEST_EXPECT_TRUE(t, mm_recovered(before));
 }
 
@@ -276,7 +250,7 @@ static void numa_slab_per_node(struct ktest *t)
 	get_slabinfo(s, &info);
 	KTEST_EXPECT_EQ(t, info.num_slabs, 0);
 
-	exhaust_node(1, &held);
+	take_node_pages(1, &held);
 	KTEST_EXPECT_TRUE(t, !kmem_cache_alloc_node(s, GFP_KERNEL |
 						    __GFP_THISNODE | NOWARN,
 						    1));
@@ -284,7 +258,7 @@ static void numa_slab_per_node(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, far != NULL);
 	KTEST_EXPECT_EQ(t, object_node(far), 2);
 	kmem_cache_free(s, far);
-	give_back(&held);
+	free_page_list(&held);
 	kmem_cache_destroy(s);
 	slab_drain_cpu(0);	/* nothing of this arena left to later boots */
 	list_for_each(pos, &slab_caches)

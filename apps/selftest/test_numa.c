@@ -221,35 +221,6 @@ static int nearest_node(int nid)
 	return best;
 }
 
-/*
- * Empty node @nid with __GFP_THISNODE (largest blocks first) onto
- * @held. Return: pages taken.
- */
-static unsigned long exhaust_node(int nid, struct list_head *held)
-{
-	unsigned long taken = 0;
-	struct page *page;
-	int o;
-
-	for (o = MAX_PAGE_ORDER; o >= 0; o--)
-		while ((page = alloc_pages_node(nid, GFP_KERNEL |
-						__GFP_THISNODE | NOWARN, o))) {
-			list_add(&page->lru, held);
-			taken += 1UL << o;
-		}
-	return taken;
-}
-
-static void give_back_all(struct list_head *held)
-{
-	while (!list_empty(held)) {
-		struct page *page = list_first_entry(held, struct page, lru);
-
-		list_del(&page->lru);
-		__free_pages(page, page->order);
-	}
-}
-
 /* What a hart on the exhausted node gets when it names no node. */
 static void plain_alloc_fallback(void *arg)
 {
@@ -281,7 +252,7 @@ static void fallback_when_node_exhausted(struct ktest *t)
 		int near = nearest_node(nid);
 
 		drain_all_pages();
-		taken = exhaust_node(nid, &held);
+		taken = take_node_pages(nid, &held);
 		printk("        # node %d: took %lu MiB; nearest node %d\n",
 		       nid, taken >> (20 - PAGE_SHIFT), near);
 		KTEST_EXPECT_TRUE(t, taken > 0);
@@ -304,7 +275,7 @@ static void fallback_when_node_exhausted(struct ktest *t)
 			if (plain)
 				__free_pages(plain, 0);
 		}
-		give_back_all(&held);
+		free_page_list(&held);
 	}
 	drain_all_pages();
 }

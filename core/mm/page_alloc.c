@@ -1050,6 +1050,32 @@ void buddyinfo_snapshot(unsigned long out[NR_ZONEIDS][NR_PAGE_ORDERS])
 			out[z][o] = READ_ONCE(zones[z].free_area[o].nr_free);
 }
 
+unsigned long take_node_pages(int nid, struct list_head *held)
+{
+	unsigned long taken = 0;
+	struct page *page;
+	int o;
+
+	for (o = MAX_PAGE_ORDER; o >= 0; o--)
+		while ((page = alloc_pages_node(nid, GFP_KERNEL |
+						__GFP_THISNODE | __GFP_NOWARN,
+						o))) {
+			list_add(&page->lru, held);
+			taken += 1UL << o;
+		}
+	return taken;
+}
+
+void free_page_list(struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct page *page = list_first_entry(list, struct page, lru);
+
+		list_del(&page->lru);
+		__free_pages(page, page->order);
+	}
+}
+
 /* The zone a pfn lies in, without its struct page (which may be unset). */
 static struct zone *pfn_zone(unsigned long pfn)
 {

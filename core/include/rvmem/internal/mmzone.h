@@ -211,6 +211,24 @@ unsigned long zone_pcp_count(const struct zone *zone);
 void buddyinfo_snapshot(unsigned long out[NR_ZONEIDS][NR_PAGE_ORDERS]);
 
 /**
+ * take_node_pages() - allocate every free page of node @nid (for tests)
+ * @nid: the node
+ * @held: where the blocks go, linked through page->lru
+ *
+ * Largest blocks first, with __GFP_THISNODE and __GFP_NOWARN, so nothing
+ * comes from another node and no failure is reported.
+ * Return: the pages taken.
+ */
+unsigned long take_node_pages(int nid, struct list_head *held);
+
+/**
+ * free_page_list() - free every block on @list (page->lru; each of its
+ * page->order), leaving @list empty
+ * @list: the blocks
+ */
+void free_page_list(struct list_head *list);
+
+/**
  * buddyinfo_equal() - compare two buddyinfo_snapshot()s
  * @before: the earlier one
  * @after: the later one

@@ -484,8 +484,8 @@ void __noreturn slab_bad_pointer(const struct kmem_cache *s,
  * Declared returning, so that the fast paths reach it by a tail call and
  * _RET_IP_ here is their caller; it never returns.
  */
-void slab_free_bad(const struct kmem_cache *s, const struct page *page,
-		   const void *x);
+void slab_free_bad(const struct kmem_cache *s, const void *x,
+		   const struct page *page);
 
 /**
  * slab_report_freelist() - report a corrupted free-list pointer and panic
@@ -510,7 +510,7 @@ void __noreturn kfree_invalid(const void *x, const char *why,
 void *kmalloc_large(size_t size, gfp_t gfp);
 /* kmalloc_large() from node @nid first, for __kmalloc_node(). */
 void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
-void kfree_large(struct page *page, const void *x);
+void kfree_large(const void *x, struct page *page);
 
 /**
  * __ksize() - ksize(), and the bytes of @x now in use

@@ -679,7 +679,7 @@ static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
 		__slab_free(s, x);
 		return;
 	case SHEAF_REPEAT:
-		slab_free_bad(s, page, x);
+		slab_free_bad(s, x, page);
 		return;
 	}
 }
@@ -764,15 +764,15 @@ static __always_inline bool slab_object_valid(const struct kmem_cache *s,
  * object, or a bad free. A tail call of the fast path (so reading
  * _RET_IP_, its caller, costs the fast path nothing).
  */
-static noinline void kmem_cache_free_slow(struct kmem_cache *s,
-					  struct page *page, void *x)
+static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x,
+					  struct page *page)
 {
 	if (!x)
 		return;
 	if (!page && is_kfence_address(x))
 		kfence_free(s, x, _RET_IP_);
 	else
-		slab_free_bad(s, page, x);
+		slab_free_bad(s, x, page);
 }
 
 void __frameless kmem_cache_free(struct kmem_cache *s, void *x)
@@ -781,7 +781,7 @@ void __frameless kmem_cache_free(struct kmem_cache *s, void *x)
 
 	if (unlikely(!page || page->slab_cache != s ||
 		     !slab_object_valid(s, x))) {
-		kmem_cache_free_slow(s, page, x);
+		kmem_cache_free_slow(s, x, page);
 		return;
 	}
 	slab_free(s, page, x);
@@ -820,16 +820,16 @@ void __frameless kfree(const void *x)
 	struct kmem_cache *s;
 
 	if (unlikely(!page)) {
-		kfree_large(NULL, x);
+		kfree_large(x, NULL);
 		return;
 	}
 	s = page->slab_cache;
 	if (unlikely(!s)) {		/* not a slab page */
-		kfree_large(page, x);
+		kfree_large(x, page);
 		return;
 	}
 	if (unlikely(!slab_object_valid(s, x))) {
-		slab_free_bad(s, page, x);
+		slab_free_bad(s, x, page);
 		return;
 	}
 	slab_free(s, page, (void *)x);

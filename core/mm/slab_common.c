@@ -526,7 +526,7 @@ size_t large_kmalloc_size(const struct page *page, const void *x)
 	return PAGE_SIZE << page->order;
 }
 
-void kfree_large(struct page *page, const void *x)
+void kfree_large(const void *x, struct page *page)
 {
 	unsigned long caller = _RET_IP_;
 

@@ -238,8 +238,8 @@ void slab_bad_pointer(const struct kmem_cache *s, const struct page *page,
 	slab_report(s, object, 0, "double free", NULL, caller);
 }
 
-void slab_free_bad(const struct kmem_cache *s, const struct page *page,
-		   const void *x)
+void slab_free_bad(const struct kmem_cache *s, const void *x,
+		   const struct page *page)
 {
 	if (!page || !PageSlab(page))
 		slab_report(s, x, 0, "free of an object no cache handed out",

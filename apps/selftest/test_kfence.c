@@ -182,24 +182,52 @@ static bool slub_debug_poisons(void)
 }
 
 /*
- * For 150 ms (more than the default interval), kmalloc(64) pairs (served by
- * this hart's sheaf) and bursts of kmalloc(8192) (larger than a page)
- * get no KFENCE object; yet a sample was due all along: the next
- * kmalloc(64) burst takes it.
+ * Leave a kmalloc(64) object on this hart's sheaf. An allocation that
+ * takes the due sample leaves the sheaves as they were (none at all
+ * after a shrink), so allocate until the slab serves one. The samples
+ * wait till then, chained through themselves: freeing one flushes every
+ * hart's TLB, which may outlast an interval, and the next allocation
+ * would be a sample again.
+ */
+static void fill_kmalloc64_sheaf(void)
+{
+	void **p, **samples = NULL;
+
+	while (is_kfence_address(p = kmalloc(64, GFP_KERNEL))) {
+		*p = samples;
+		samples = p;
+	}
+	kfree(p);
+	while (samples) {
+		p = *samples;
+		kfree(samples);
+		samples = p;
+	}
+}
+
+/*
+ * For 150 ms (more than the default interval) from when this hart's
+ * sheaf has a kmalloc(64) object, kmalloc(64) pairs (served by that
+ * sheaf) and bursts of kmalloc(8192) (larger than a page) get no KFENCE
+ * object. The last pass starts after those 150 ms, when a sample is due
+ * whatever was sampled before and however slowly the hart got there;
+ * the next kmalloc(64) burst takes it, so it stayed due.
  */
 static void kfence_unsampled_paths(struct ktest *t)
 {
-	u64 end = timer_read() + 150 * MS * timer_ticks_per_us();
 	unsigned int bursts, i, bad = 0;
 	void *big[16];
+	u64 pass, end;
 
 	if (slub_debug_poisons()) {
 		ktest_skip(t, "slub_debug: no sheaves, every allocation may "
 			   "be sampled");
 		return;
 	}
-	kfree(kmalloc(64, GFP_KERNEL));
-	while (timer_read() < end) {
+	fill_kmalloc64_sheaf();
+	end = timer_read() + 150 * MS * timer_ticks_per_us();
+	do {
+		pass = timer_read();
 		for (i = 0; i < 1000; i++) {
 			void *p = kmalloc(64, GFP_KERNEL);
 
@@ -211,7 +239,7 @@ static void kfence_unsampled_paths(struct ktest *t)
 								   GFP_KERNEL));
 		for (i = 0; i < ARRAY_SIZE(big); i++)
 			kfree(big[i]);
-	}
+	} while (pass < end);
 	KTEST_EXPECT_EQ(t, bad, 0);
 	kfree(sampled(kmalloc_kernel, kfree_kernel, 64, &bursts));
 	KTEST_EXPECT_EQ(t, bursts, 1);

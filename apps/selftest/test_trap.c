@@ -55,7 +55,13 @@ static void note_timer(void)
 	timer_fired[smp_processor_id()]++;
 }
 
-/* Arm a deadline 1 ms ahead and wait for its interrupt. */
+/*
+ * Arm a deadline 1 ms ahead and wait for its interrupt. The check and
+ * the wfi run with interrupts masked (wfi still wakes for a pending
+ * one, which is then taken between the two lines after it): with them
+ * on, an interrupt taken between the check and the wfi left the hart
+ * asleep for good, as nothing else was due to wake it.
+ */
 static void arm_and_wait(void *arg)
 {
 	struct hart *h = this_hart();
@@ -66,10 +72,11 @@ static void arm_and_wait(void *arg)
 
 	h->timer_fn = note_timer;
 	timer_set_deadline(start + 1000 * timer_ticks_per_us());
-	local_irq_enable();
-	while (timer_fired[h->cpu] == before && timer_read() < end)
+	while (timer_fired[h->cpu] == before && timer_read() < end) {
 		wfi();
-	local_irq_disable();
+		local_irq_enable();
+		local_irq_disable();
+	}
 	h->timer_fn = NULL;
 	local_irq_restore(flags);
 	*(bool *)arg = true;

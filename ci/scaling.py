@@ -64,7 +64,7 @@ def hart_speed(line, harts, one_mops):
 
 def run(builddir, max_harts):
     """Every boot; return (rows, skipped, problems). A row has workload,
-    allocator, harts, ops, seconds, mops and speedup."""
+    allocator, harts, ops, seconds, mops, speedup and hart_speed."""
     rows, skipped, problems, one = [], [], [], {}
     for harts in hart_counts(max_harts):
         lines, problem = boot(builddir, harts)

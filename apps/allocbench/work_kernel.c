@@ -196,6 +196,12 @@ static void ring_pop(struct ring *r, const struct workload *w,
 		*spent += rdinstret() - start;
 }
 
+static void kick_if_waiting(bool *waiting, unsigned int cpu)
+{
+	if (__atomic_load_n(waiting, __ATOMIC_SEQ_CST))
+		smp_kick(cpu);
+}
+
 /*
  * Publish a ring's index (its head: items up to it are there; its tail:
  * slots up to it are free again), then wake @cpu if it sleeps waiting on
@@ -203,12 +209,6 @@ static void ring_pop(struct ring *r, const struct workload *w,
  * the sleeper's flag store and its check of the index, so one of the two
  * sides always sees the other.
  */
-static void kick_if_waiting(bool *waiting, unsigned int cpu)
-{
-	if (__atomic_load_n(waiting, __ATOMIC_SEQ_CST))
-		smp_kick(cpu);
-}
-
 static void ring_publish(unsigned long *index, unsigned long value,
 			 bool *waiting, unsigned int cpu)
 {
@@ -341,10 +341,10 @@ static void ring_idle(struct ring_cursor *c)
 int work_ring(const struct workload *w)
 {
 	unsigned int cpu = smp_processor_id(), n = nr_cpus_online;
+	unsigned int prev = (cpu + n - 1) % n;
 	struct ring_cursor c = {
-		.out = &rings[cpu], .in = &rings[(cpu + n - 1) % n],
-		.next = (cpu + 1) % n, .prev = (cpu + n - 1) % n,
-		.ops = w->ops,
+		.out = &rings[cpu], .in = &rings[prev],
+		.next = (cpu + 1) % n, .prev = prev, .ops = w->ops,
 	};
 
 	while (c.head < c.ops || c.tail < c.ops) {

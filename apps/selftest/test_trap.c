@@ -56,11 +56,9 @@ static void note_timer(void)
 }
 
 /*
- * Arm a deadline 1 ms ahead and wait for its interrupt. The check and
- * the wfi run with interrupts masked (wfi still wakes for a pending
- * one, which is then taken between the two lines after it): with them
- * on, an interrupt taken between the check and the wfi left the hart
- * asleep for good, as nothing else was due to wake it.
+ * Arm a deadline 1 ms ahead and wait for its interrupt, checking with
+ * interrupts masked (wait_for_interrupt()): with them on, an interrupt
+ * taken between the check and the wfi left the hart asleep for good.
  */
 static void arm_and_wait(void *arg)
 {
@@ -72,11 +70,8 @@ static void arm_and_wait(void *arg)
 
 	h->timer_fn = note_timer;
 	timer_set_deadline(start + 1000 * timer_ticks_per_us());
-	while (timer_fired[h->cpu] == before && timer_read() < end) {
-		wfi();
-		local_irq_enable();
-		local_irq_disable();
-	}
+	while (timer_fired[h->cpu] == before && timer_read() < end)
+		wait_for_interrupt();
 	h->timer_fn = NULL;
 	local_irq_restore(flags);
 	*(bool *)arg = true;

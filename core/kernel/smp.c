@@ -126,11 +126,8 @@ static void (*idle_wait_work(struct hart *h))(void *)
 	void (*fn)(void *);
 
 	local_irq_disable();
-	while (!(fn = __atomic_load_n(&h->work_fn, __ATOMIC_ACQUIRE))) {
-		wfi();
-		local_irq_enable();	/* serve what woke us */
-		local_irq_disable();
-	}
+	while (!(fn = __atomic_load_n(&h->work_fn, __ATOMIC_ACQUIRE)))
+		wait_for_interrupt();
 	local_irq_enable();
 	return fn;
 }

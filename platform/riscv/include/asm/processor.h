@@ -3,6 +3,9 @@
 #ifndef ASM_PROCESSOR_H
 #define ASM_PROCESSOR_H
 
+#include <asm/csr.h>
+#include <asm/irqflags.h>
+
 /* Zihintpause "pause", encoded so that assemblers without it accept it. */
 static inline void cpu_relax(void)
 {
@@ -49,6 +52,23 @@ void __attribute__((noreturn)) arch_call_on_stack(unsigned long sp,
  * irq_sp, where traps taken on the new stack put their frames
  */
 void arch_run_on_stack(unsigned long sp, void (*fn)(void *arg), void *arg);
+
+/**
+ * wait_for_interrupt() - sleep until an interrupt is pending, then take it
+ *
+ * For a loop that checks what an interrupt handler changes, with
+ * interrupts masked around the check: wfi wakes for a pending interrupt
+ * even while masked, and the handler runs between the unmask and the
+ * mask that follow. With interrupts on, one taken between the check and
+ * the wfi would leave the hart asleep with nothing due to wake it.
+ * Context: interrupts off; returns with them off.
+ */
+static inline void wait_for_interrupt(void)
+{
+	wfi();
+	local_irq_enable();
+	local_irq_disable();
+}
 
 /** arch_halt() - stop this hart for good (interrupts off, wfi forever) */
 void __attribute__((noreturn)) arch_halt(void);

@@ -71,7 +71,7 @@ static noinline void *malloc_large(size_t size, size_t align, gfp_t gfp)
 	void *p;
 
 	if (!size)
-		return __malloc_slab(1, gfp);
+		return __malloc_slab(1, gfp & ~__GFP_ZERO);
 	if (size <= MALLOC_PAGES_MAX)
 		p = __malloc_large(size, gfp);
 	else if (size <= SIZE_MAX / 2)
@@ -87,18 +87,18 @@ static noinline void *malloc_large(size_t size, size_t align, gfp_t gfp)
 
 /*
  * Slab sizes tail-call the slab allocator, which sets errno itself on
- * failure; @gfp may add __GFP_ZERO.
+ * failure.
  */
-static __always_inline void *c_alloc(size_t size, gfp_t gfp)
+static __always_inline void *c_alloc(size_t size)
 {
 	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
-		return malloc_large(size, PAGE_SIZE, gfp);
-	return __malloc_slab(size, gfp);
+		return malloc_large(size, PAGE_SIZE, GFP_KERNEL);
+	return __malloc_slab(size, GFP_KERNEL);
 }
 
 void *__frameless malloc(size_t size)
 {
-	return c_alloc(size, GFP_KERNEL);
+	return c_alloc(size);
 }
 
 /* The upper half: a vmalloc() area, or a sampled KFENCE object. */
@@ -121,11 +121,18 @@ void __frameless free(void *p)
 		kfree(p);
 }
 
+/* Pages come zeroed; a slab object is cleared as far as asked. */
 void *calloc(size_t n, size_t size)
 {
+	size_t bytes = n * size;
+	void *p;
+
 	if (size && n > SIZE_MAX / size)
 		return nomem();
-	return c_alloc(n * size, GFP_KERNEL | __GFP_ZERO);
+	if (unlikely(bytes - 1 >= KMALLOC_MAX_CACHE_SIZE))
+		return malloc_large(bytes, PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
+	p = __malloc_slab(bytes, GFP_KERNEL);
+	return p ? memset(p, 0, bytes) : NULL;
 }
 
 void *realloc(void *p, size_t size)
@@ -171,7 +178,7 @@ void *aligned_alloc(size_t align, size_t size)
 		return nomem();
 	if (want > MALLOC_PAGES_MAX)
 		return malloc_large(want, align, GFP_KERNEL);
-	return c_alloc(1UL << (64 - __builtin_clzl(want - 1)), GFP_KERNEL);
+	return c_alloc(1UL << (64 - __builtin_clzl(want - 1)));
 }
 
 void *memalign(size_t align, size_t size)

@@ -91,6 +91,8 @@ struct slab_sheaf {
  * @main: the sheaf allocations pop from and frees push to, or NULL
  * @spare: the one it is swapped with when empty or full
  * @frees: objects this hart freed to the cache, ever (vmstat)
+ * @cache: the cache this is a slot of: the fast paths hand the slow ones
+ *	this slot alone, which keeps their register moves off the fast path
  *
  * Touched by its own hart only, with interrupts off (and by a thread
  * draining a host hart that runs no slab code). Without sheaves, @top and
@@ -102,6 +104,7 @@ struct kmem_cache_cpu {
 	struct slab_sheaf *main;
 	struct slab_sheaf *spare;
 	unsigned long frees;
+	struct kmem_cache *cache;
 } ____cacheline_aligned;
 
 /**

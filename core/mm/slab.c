@@ -507,26 +507,20 @@ static noinline void *slab_alloc_failed(struct kmem_cache *s)
 }
 
 /*
- * This hart's main sheaf was empty (or it has none, or the cache has no
- * sheaves), or the object must be zeroed. Entered from the fast path as
+ * This hart's main sheaf (in its slot @c of the cache) was empty, or it
+ * has none, or the cache has no sheaves. Entered from the fast path as
  * a tail call: _RET_IP_ is the fast path's caller. @orig_size, the
- * bytes kmalloc() was asked for (0: the whole object), matters only to a
- * debug cache, which zeroes those itself.
+ * bytes kmalloc() was asked for (0: the whole object), matters only to
+ * a debug cache, which zeroes those itself.
  */
-static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
+static noinline void *__slab_alloc(struct kmem_cache_cpu *c, gfp_t gfp,
 				   unsigned int orig_size)
 {
+	struct kmem_cache *s = c->cache;
 	struct slab_sheaf *main, *spare;
-	struct kmem_cache_cpu *c;
 	unsigned long flags;
 	void *object;
 
-	/* __GFP_ZERO: the fast path's pop first, as for any other object */
-	if (gfp & __GFP_ZERO) {
-		object = sheaf_pop(&this_cpu_slab(s)->top);
-		if (object)
-			return zero_object(s, object, gfp);
-	}
 	/* the due sample, debug caches' too */
 	if (unlikely(kfence_sample_due(s))) {
 		object = kfence_alloc(s, orig_size, gfp, _RET_IP_);
@@ -559,19 +553,43 @@ static noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
- * The fast path: pop this hart's main sheaf. __GFP_ZERO goes to the slow
- * path, which starts with the same pop and then clears the object.
+ * The fast path: pop this hart's main sheaf. @gfp never has __GFP_ZERO:
+ * the inline entry points in slab.h send that to the zeroing ones at
+ * compile time, so the pop tests no flag.
  */
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 					unsigned int orig_size)
 {
-	if (likely(!(gfp & __GFP_ZERO))) {
-		void *object = sheaf_pop(&this_cpu_slab(s)->top);
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	void *object = sheaf_pop(&c->top);
 
-		if (likely(object))
-			return object;
-	}
-	return __slab_alloc(s, gfp, orig_size);
+	if (likely(object))
+		return object;
+	return __slab_alloc(c, gfp, orig_size);
+}
+
+/*
+ * __GFP_ZERO: the same pop, then the clear. The slow path is a tail call,
+ * so _RET_IP_ there is still the caller's.
+ */
+static noinline void *slab_zalloc(struct kmem_cache *s, gfp_t gfp,
+				  unsigned int orig_size)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	void *object = sheaf_pop(&c->top);
+
+	if (likely(object))
+		return memset(object, 0, s->object_size);
+	return __slab_alloc(c, gfp | __GFP_ZERO, orig_size);
+}
+
+/* slab_alloc() or slab_zalloc(), as run-time @gfp says. */
+static __always_inline void *slab_alloc_gfp(struct kmem_cache *s, gfp_t gfp,
+					    unsigned int orig_size)
+{
+	if (gfp & __GFP_ZERO)
+		return slab_zalloc(s, gfp, orig_size);
+	return slab_alloc(s, gfp, orig_size);
 }
 
 /*
@@ -684,14 +702,14 @@ static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
 	}
 }
 
-void *__frameless kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+void *__frameless __kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return slab_alloc(s, gfp, 0);
 }
 
-void *__frameless kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp | __GFP_ZERO, 0);
+	return slab_zalloc(s, gfp, 0);
 }
 
 void *__frameless __kmalloc_cache(struct kmem_cache *s, gfp_t gfp,
@@ -730,7 +748,7 @@ void *__frameless kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp,
 					      int nid)
 {
 	if (nid == NUMA_NO_NODE)
-		return slab_alloc(s, gfp, 0);
+		return slab_alloc_gfp(s, gfp, 0);
 	return slab_alloc_node(s, gfp, nid, 0, _RET_IP_);
 }
 
@@ -742,7 +760,7 @@ void *__frameless __kmalloc_node(size_t size, gfp_t gfp, int nid)
 		return kmalloc_large_node(size, gfp, nid);
 	s = kmalloc_size_caches[(size - 1) >> 3];
 	if (nid == NUMA_NO_NODE)
-		return slab_alloc(s, gfp, size);
+		return slab_alloc_gfp(s, gfp, size);
 	return slab_alloc_node(s, gfp, nid, size, _RET_IP_);
 }
 
@@ -802,6 +820,13 @@ void *__frameless __kmalloc(size_t size, gfp_t gfp)
 	return slab_alloc(kmalloc_size_caches[last >> 3], gfp, last + 1);
 }
 
+void *__frameless __kzalloc(size_t size, gfp_t gfp)
+{
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, gfp);
+	return slab_zalloc(kmalloc_size_caches[(size - 1) >> 3], gfp, size);
+}
+
 /*
  * The C heap's caches by the same 8-byte steps, from malloc-16 up (its
  * minimum alignment): malloc() is kmalloc() from its own caches, so the
@@ -811,7 +836,9 @@ struct kmem_cache *malloc_size_caches[KMALLOC_SIZE_SLOTS];
 
 void *__frameless __malloc_slab(size_t size, gfp_t gfp)
 {
-	return slab_alloc(malloc_size_caches[(size - 1) >> 3], gfp, size);
+	size_t last = size - 1;	/* as in __kmalloc() */
+
+	return slab_alloc(malloc_size_caches[last >> 3], gfp, last + 1);
 }
 
 void __frameless kfree(const void *x)

@@ -236,8 +236,10 @@ int __kmem_cache_create(struct kmem_cache *s, const char *name,
 		INIT_LIST_HEAD(&n->barn.empty);
 		n->barn.max = calculate_barn_max(s, nid);
 	}
-	for (cpu = 0; cpu < slab_nr_cpus; cpu++)
+	for (cpu = 0; cpu < slab_nr_cpus; cpu++) {
+		s->cpu[cpu].cache = s;
 		slab_cpu_init(&s->cpu[cpu]);
+	}
 	irqflags = spin_lock_irqsave(&slab_caches_lock);
 	list_add_tail(&s->list, &slab_caches);
 	spin_unlock_irqrestore(&slab_caches_lock, irqflags);

@@ -75,6 +75,26 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 				     void (*ctor)(void *));
 
 /**
+ * kmem_cache_zalloc() - kmem_cache_alloc() with __GFP_ZERO
+ * @s: the cache
+ * @gfp: GFP flags
+ *
+ * Return: the zeroed object, or NULL. Context: as kmem_cache_alloc().
+ */
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+
+/**
+ * __kmem_cache_alloc() - kmem_cache_alloc() of an object not to be zeroed
+ * @s: the cache
+ * @gfp: GFP flags without __GFP_ZERO
+ *
+ * kmem_cache_alloc() picks this or kmem_cache_zalloc() by @gfp, at
+ * compile time for constant flags, so the fast path tests no flag.
+ * Return: as kmem_cache_alloc(). Context: as kmem_cache_alloc().
+ */
+void *__kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+
+/**
  * kmem_cache_alloc() - allocate an object
  * @s: the cache
  * @gfp: GFP flags for a new slab if one is needed; __GFP_ZERO zeroes
@@ -87,16 +107,12 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
  * that an interrupt sends back to its start, and the slow paths run with
  * interrupts masked (CONFIG_DEBUG builds assert it).
  */
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
-
-/**
- * kmem_cache_zalloc() - kmem_cache_alloc() with __GFP_ZERO
- * @s: the cache
- * @gfp: GFP flags
- *
- * Return: the zeroed object, or NULL. Context: as kmem_cache_alloc().
- */
-void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+static __always_inline void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	if (gfp & __GFP_ZERO)
+		return kmem_cache_zalloc(s, gfp);
+	return __kmem_cache_alloc(s, gfp);
+}
 
 /**
  * kmem_cache_free() - return an object to its cache
@@ -154,16 +170,27 @@ unsigned int kmem_cache_size(const struct kmem_cache *s);
 /**
  * __kmalloc() - kmalloc() of a size known only at run time
  * @size: bytes
- * @gfp: GFP flags
+ * @gfp: GFP flags without __GFP_ZERO
  *
  * Return: as kmalloc(). Context: as kmalloc().
  */
 void *__kmalloc(size_t size, gfp_t gfp);
 
 /**
+ * __kzalloc() - kmalloc() with __GFP_ZERO, of any size
+ * @size: bytes
+ * @gfp: GFP flags
+ *
+ * The clear costs more than finding the cache at run time, so constant
+ * sizes come here too.
+ * Return: as kmalloc(). Context: as kmalloc().
+ */
+void *__kzalloc(size_t size, gfp_t gfp);
+
+/**
  * __kmalloc_cache() - kmalloc() of a constant size from its cache
  * @s: the kmalloc cache kmalloc_index(@size) picks
- * @gfp: GFP flags
+ * @gfp: GFP flags without __GFP_ZERO
  * @size: the bytes asked for, which slub_debug checks the slack after
  *
  * Return: as kmalloc(). Context: as kmalloc().
@@ -173,7 +200,7 @@ void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp, size_t size);
 /**
  * __malloc_slab() - the C heap's allocation of up to a slab object
  * @size: 1 to KMALLOC_MAX_CACHE_SIZE bytes
- * @gfp: GFP flags
+ * @gfp: GFP flags without __GFP_ZERO (calloc() clears what it asked for)
  *
  * As kmalloc(), but from the C heap's own caches (malloc-16 up to
  * malloc-8k, at least 16-byte aligned), so slabinfo and meminfo show
@@ -271,6 +298,8 @@ static __always_inline unsigned int kmalloc_index(size_t size)
  */
 static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
+	if (gfp & __GFP_ZERO)
+		return __kzalloc(size, gfp);
 	if (__builtin_constant_p(size) && size && size <= KMALLOC_MAX_CACHE_SIZE)
 		return __kmalloc_cache(kmalloc_caches[kmalloc_index(size)],
 				       gfp, size);

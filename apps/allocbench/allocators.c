@@ -39,6 +39,13 @@ BENCH_WRAPPER static void kmalloc_free(void *p, size_t size)
 	kfree(p);
 }
 
+/* kmalloc() of a constant size: its cache is picked at compile time. */
+BENCH_WRAPPER static void *kmalloc64_alloc(size_t size)
+{
+	(void)size;
+	return kmalloc(64, GFP_KERNEL);
+}
+
 BENCH_WRAPPER static void *malloc_alloc(size_t size)
 {
 	return malloc(size);
@@ -103,6 +110,9 @@ const struct allocator null_allocator = {
 };
 const struct allocator rvmem_kmalloc = {
 	"rvmem", kmalloc_alloc, kmalloc_free, NULL, false,
+};
+const struct allocator rvmem_kmalloc64 = {
+	"rvmem", kmalloc64_alloc, kmalloc_free, NULL, false,
 };
 /* The C functions: rvmem's own (core/libc/malloc.c). */
 const struct allocator c_malloc = {

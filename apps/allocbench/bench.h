@@ -33,7 +33,8 @@ struct allocator {
 };
 
 extern const struct allocator null_allocator, rvmem_kmalloc, c_malloc,
-	nano_malloc, rvmem_kmem_cache, rvmem_pages, rvmem_vmalloc;
+	nano_malloc, rvmem_kmem_cache, rvmem_pages, rvmem_vmalloc,
+	rvmem_kmalloc64;
 
 int bench_cache_init(void);
 

@@ -56,6 +56,8 @@ static const struct workload workloads[] = {
 	MALLOC_STYLE("binary_trees", BINARY_TREES_NODES(20), 24,
 		     work_binary_trees),
 	WORK("kmem_cache_pair_64", PAIR_OPS, 64, work_pair, rvmem_kmem_cache),
+	WORK("kmalloc_const_pair_64", PAIR_OPS, 64, work_pair,
+	     rvmem_kmalloc64),
 	PAGES(0), PAGES(1), PAGES(2), PAGES(3), PAGES(4), PAGES(5), PAGES(6),
 	PAGES(7), PAGES(8), PAGES(9), PAGES(10),
 	VMALLOC(1), VMALLOC(16), VMALLOC(256),

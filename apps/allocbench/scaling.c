@@ -8,14 +8,20 @@
  *
  * The loops run as POSIX threads, one on each other hart, and main takes
  * the boot hart's share: in normal context with interrupts on, as an
- * app's own threads would run them.
+ * app's own threads would run them. Each hart sizes and empties its TLB
+ * before every pass (tlb_size_for_pass()).
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <asm/processor.h>
 #include <asm/timer.h>
+#include <asm/tlbflush.h>
+#include <rvmem/gfp.h>
+#include <rvmem/mm.h>
+#include <rvmem/slab.h>
 #include <rvmem/smp.h>
+#include <rvmem/vmalloc.h>
 #include "bench.h"
 
 /*
@@ -41,6 +47,57 @@ static const struct workload scaling_workloads[] = {
 	  .teardown = demand_zero_teardown },
 };
 
+/*
+ * Every hart starts every pass with the same TLB, large enough for any
+ * workload's hot pages. QEMU's software TLB (one a hart) is direct-mapped
+ * and resized only at a full flush: doubled when over 70% of its entries
+ * were used since the flush before. A hot set about as large as the table
+ * fills only two thirds of it, so a hart could keep 256 entries for good
+ * and thrash on pairs of hot pages 256 apart, and which hart did depended
+ * on where its pages happened to land (README, "Scaling across harts").
+ * Reading TLB_SIZE_PAGES distinct pages and then flushing doubles the
+ * table each round up to twice that; TLB_SIZE_ROUNDS take it there from
+ * QEMU's smallest, 64. The pages are one page of RAM mapped that many
+ * times. On real harts this is a cold TLB, as after any flush.
+ */
+#define TLB_SIZE_PAGES	2048
+#define TLB_SIZE_ROUNDS	7
+
+static const char *tlb_size_area;
+
+static void tlb_size_for_pass(void)
+{
+	unsigned long i;
+	int round;
+
+	for (round = 0; round < TLB_SIZE_ROUNDS; round++) {
+		for (i = 0; i < TLB_SIZE_PAGES; i++)
+			(void)READ_ONCE(tlb_size_area[i * PAGE_SIZE]);
+		local_flush_tlb_all();
+	}
+}
+
+/* Map the area tlb_size_for_pass() reads. Return: its page, or NULL. */
+static struct page *tlb_size_area_map(void)
+{
+	struct page **pages = kmalloc_array(TLB_SIZE_PAGES, sizeof(*pages),
+					    GFP_KERNEL);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned int i;
+
+	if (pages && page) {
+		for (i = 0; i < TLB_SIZE_PAGES; i++)
+			pages[i] = page;
+		tlb_size_area = vmap(pages, TLB_SIZE_PAGES, PAGE_KERNEL_RO);
+	}
+	kfree(pages);
+	if (!tlb_size_area && page) {
+		__free_page(page);
+		page = NULL;
+	}
+	return page;
+}
+
 /* One pass: when each hart started and ended, and whether it failed. */
 static struct {
 	const struct workload *w;
@@ -64,6 +121,7 @@ static void *run_share(void *arg)
 	unsigned int cpu = smp_processor_id();
 
 	(void)arg;
+	tlb_size_for_pass();
 	barrier_wait();
 	pass.start[cpu] = timer_read();
 	if (w->run(w))
@@ -156,9 +214,14 @@ static void measure_scaling(const struct workload *w)
 
 int run_scaling(const char *prefix)
 {
+	struct page *tlb_page = tlb_size_area_map();
 	int failed = 0;
 	size_t i;
 
+	if (!tlb_page) {
+		printf("allocbench: no memory for the TLB sizing area\n");
+		return 1;
+	}
 	for (i = 0; i < ARRAY_SIZE(scaling_workloads); i++) {
 		const struct workload *w = &scaling_workloads[i];
 
@@ -167,5 +230,7 @@ int run_scaling(const char *prefix)
 		measure_scaling(w);
 		failed |= pass.failed;
 	}
+	vunmap(tlb_size_area);
+	__free_page(tlb_page);
 	return failed;
 }

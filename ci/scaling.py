@@ -9,12 +9,15 @@ their common start to the last one's end; here that becomes mops
 (million operations a second, all harts together) and the speedup over
 the same workload on one hart. It also prints each hart's own time, and
 the second table puts the slowest and the fastest hart's rate against
-one hart alone: under QEMU a hart's speed depends on where its hot pages
-fall in QEMU's direct-mapped software TLB (README, "Scaling"), so harts
-of one run can differ by a third with nothing shared between them.
+one hart alone (allocbench sizes every hart's QEMU TLB alike before each
+pass: README, "Scaling across harts"). Each boot also reports the host's
+steal time: the share of this machine's CPU time its own hypervisor gave
+to others while the boot ran. A boot with steal ran on fewer cores than
+it was given, and its figures say so, not the allocator.
 """
 import json
 import os
+import time
 
 import qemu
 
@@ -35,19 +38,43 @@ def hart_counts(max_harts):
     return counts + [max_harts]
 
 
+def cpu_ticks():
+    """(all CPUs' ticks, steal ticks) from /proc/stat, or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields), fields[7] if len(fields) > 7 else 0
+
+
+def steal_share(before, after):
+    """The share of CPU time stolen between two cpu_ticks(), or None."""
+    if not before or not after or after[0] <= before[0]:
+        return None
+    return (after[1] - before[1]) / (after[0] - before[0])
+
+
 def boot(builddir, harts):
-    """One scaling boot; return (lines, problem or None)."""
+    """One scaling boot; return (lines, problem or None, host steal)."""
+    before = cpu_ticks()
+    start = time.monotonic()
     status, text, _ = qemu.boot(qemu.image_path("allocbench", builddir),
                                 timeout=TIMEOUT, harts=harts, mem=MEM,
                                 append="quiet -- --scaling")
+    steal = steal_share(before, cpu_ticks())
+    if steal is not None:
+        print("scaling: %d hart%s, %.0f s, host steal %.1f%% of CPU time"
+              % (harts, "s" if harts > 1 else "", time.monotonic() - start,
+                 100 * steal))
     lines = [json.loads(l) for l in text.splitlines()
              if l.startswith("{\"workload\"")]
     failed = [l["workload"] for l in lines if l.get("failed")]
     if status != 0 or not lines or failed:
         return lines, ("allocbench --scaling on %d harts exited %d%s:\n%s"
                        % (harts, status, ", failed: " + " ".join(failed)
-                          if failed else "", text[-2000:]))
-    return lines, None
+                          if failed else "", text[-2000:])), steal
+    return lines, None, steal
 
 
 def hart_speed(line, harts, one_mops):
@@ -62,19 +89,38 @@ def hart_speed(line, harts, one_mops):
     return [round(slowest, 3), round(fastest, 3)]
 
 
-def run(builddir, max_harts):
-    """Every boot; return (rows, skipped, problems). A row has workload,
-    allocator, harts, ops, seconds, mops, speedup and hart_speed."""
-    rows, skipped, problems, one = [], [], [], {}
-    for harts in hart_counts(max_harts):
-        lines, problem = boot(builddir, harts)
+def fastest_boots(builddir, harts, boots, problems):
+    """@boots boots on @harts harts; return ({key: (fastest line, its
+    boot's steal)}, {key: every boot's mops}, skipped lines)."""
+    best, all_mops, skipped = {}, {}, {}
+    for _ in range(boots):
+        lines, problem, steal = boot(builddir, harts)
         if problem:
             problems.append(problem)
         for l in lines:
             key = (l["workload"], l["allocator"])
             if "skipped" in l:
-                skipped.append(key + (harts, l["skipped"]))
+                skipped[key] = l["skipped"]
                 continue
+            all_mops.setdefault(key, []).append(
+                round(l["ops"] / max(l["us"], 1), 4))
+            if key not in best or l["us"] < best[key][0]["us"]:
+                best[key] = (l, steal)
+    return best, all_mops, skipped
+
+
+def run(builddir, max_harts, boots=1):
+    """Every boot; return (rows, skipped, problems). A row has workload,
+    allocator, harts, ops, seconds, mops, speedup and hart_speed of the
+    fastest of @boots boots (interference only ever slows a boot down),
+    with every boot's mops (mops_boots) and the fastest one's host_steal
+    (a share of CPU time; None if unknown)."""
+    rows, skipped, problems, one = [], [], [], {}
+    for harts in hart_counts(max_harts):
+        best, all_mops, skips = fastest_boots(builddir, harts, boots,
+                                              problems)
+        skipped += [key + (harts, why) for key, why in skips.items()]
+        for key, (l, steal) in best.items():
             seconds = max(l["us"], 1) / 1e6
             mops = l["ops"] / seconds / 1e6
             if harts == 1:
@@ -84,7 +130,10 @@ def run(builddir, max_harts):
                          "seconds": seconds, "mops": round(mops, 4),
                          "speedup": round(mops / one[key], 3)
                          if key in one else None,
-                         "hart_speed": hart_speed(l, harts, one.get(key))})
+                         "hart_speed": hart_speed(l, harts, one.get(key)),
+                         "mops_boots": all_mops[key],
+                         "host_steal": None if steal is None
+                         else round(steal, 4)})
     return rows, skipped, problems
 
 
@@ -172,8 +221,8 @@ def svg_plot(rows, path):
         f.write("\n".join(out) + "\n")
 
 
-def main(builddir, max_harts, json_path, plot_path):
-    rows, skipped, problems = run(builddir, max_harts)
+def main(builddir, max_harts, json_path, plot_path, boots=1):
+    rows, skipped, problems = run(builddir, max_harts, boots)
     for msg in problems:
         print(msg)
     print_table(rows, skipped)

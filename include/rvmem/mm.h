@@ -47,8 +47,8 @@ struct kmem_cache;
  * @alloc_caller: --debug builds: who allocated the block (return address)
  *
  * One per cache line (64 bytes, as Linux's): a pfn and its struct page
- * convert by shifts, so kfree() finds a page in five instructions, and no
- * two frames' state shares a line between harts. It costs 1.6% of RAM;
+ * convert by a shift and an add (kfree() saves the multiply by 48), and
+ * no two frames' state shares a line between harts. It costs 1.6% of RAM;
  * the padding is never written (memmap_init_pages() sets each field, so
  * a new field is initialised there).
  */

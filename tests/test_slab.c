@@ -403,12 +403,12 @@ static void kmalloc_exhaustion_and_recovery(struct ktest *t)
 
 /*
  * A node's barn keeps full sheaves for each hart it serves. Expect
- * kmalloc-512's (sheaves of 64 objects, 32 KiB) to keep 2 with one hart
- * on the node and 8 with four, and the caches to recover either way.
+ * kmalloc-512's (sheaves of 64 objects, 32 KiB) to keep 4 with one hart
+ * on the node and 16 with four, and the caches to recover either way.
  */
 static void barn_sized_for_the_node_harts(struct ktest *t)
 {
-	static const unsigned int harts[] = { 1, 4 }, want[] = { 2, 8 };
+	static const unsigned int harts[] = { 1, 4 }, want[] = { 4, 16 };
 	struct kmem_cache *s = kmalloc_caches[kmalloc_index(512)];
 	unsigned int i;
 

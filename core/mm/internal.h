@@ -66,8 +66,10 @@ static inline struct zone *page_zone(const struct page *page)
 #define SLAB_SHEAF_MAX		124	/* most objects a sheaf holds: 1 KiB a sheaf */
 #define SLAB_SHEAF_BYTES	32768	/* object bytes a sheaf aims to hold */
 #define SLAB_BARN_MAX		16	/* most full (and empty) sheaves in a barn */
-#define SLAB_BARN_BYTES		65536	/* object bytes a barn aims to hold,
-					 * per hart of its node */
+#define SLAB_BARN_BYTES		131072	/* object bytes a barn aims to hold,
+					 * per hart of its node: twice what
+					 * a hart's burst of 512-byte
+					 * objects takes (doc/mm.md) */
 
 /**
  * struct slab_sheaf - an array of free objects of one cache

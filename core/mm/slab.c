@@ -553,34 +553,34 @@ static noinline void *__slab_alloc(struct kmem_cache_cpu *c, gfp_t gfp,
 }
 
 /*
- * The fast path: pop this hart's main sheaf. @gfp never has __GFP_ZERO:
- * the inline entry points in slab.h send that to the zeroing ones at
- * compile time, so the pop tests no flag.
+ * The fast path: pop this hart's main sheaf, and clear the object if
+ * @zero. @zero is a constant and @gfp never has __GFP_ZERO: the inline
+ * entry points in slab.h pick the zeroing ones at compile time, so the
+ * plain pop tests no flag. The slow path is a tail call, so _RET_IP_
+ * there is still the caller's.
  */
+static __always_inline void *slab_pop(struct kmem_cache *s, gfp_t gfp,
+				      unsigned int orig_size, bool zero)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	void *object = sheaf_pop(&c->top);
+
+	if (likely(object))
+		return zero ? zero_object(s, object, __GFP_ZERO) : object;
+	return __slab_alloc(c, zero ? gfp | __GFP_ZERO : gfp, orig_size);
+}
+
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 					unsigned int orig_size)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
-	void *object = sheaf_pop(&c->top);
-
-	if (likely(object))
-		return object;
-	return __slab_alloc(c, gfp, orig_size);
+	return slab_pop(s, gfp, orig_size, false);
 }
 
-/*
- * __GFP_ZERO: the same pop, then the clear. The slow path is a tail call,
- * so _RET_IP_ there is still the caller's.
- */
+/* __GFP_ZERO: out of line, the clear costs more than the call. */
 static noinline void *slab_zalloc(struct kmem_cache *s, gfp_t gfp,
 				  unsigned int orig_size)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
-	void *object = sheaf_pop(&c->top);
-
-	if (likely(object))
-		return memset(object, 0, s->object_size);
-	return __slab_alloc(c, gfp | __GFP_ZERO, orig_size);
+	return slab_pop(s, gfp, orig_size, true);
 }
 
 /* slab_alloc() or slab_zalloc(), as run-time @gfp says. */

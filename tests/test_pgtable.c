@@ -1599,6 +1599,73 @@ static void pgtable_napot_map_pages(struct ktest *t)
 	}
 }
 
+/*
+ * pgtable_map_repeat() over 3 pages, a whole aligned GiB, 4 MiB and 2
+ * pages: every page reads the one frame, read-only, at level 0, and
+ * the GiB costs one shared table per level below the top, not 512
+ * tables (Sv39: its 2 MiB entries share one last-level table). Expect
+ * levels + 3 tables besides the root in every mode. Nothing may be
+ * mapped there already, and the frame must be aligned. The tree is not
+ * destroyed: the shared tables have many parents.
+ */
+static void pgtable_map_repeat_shares_tables(struct ktest *t)
+{
+	unsigned long va = LO - 3 * P, size = 3 * P + GiB(1) + MiB(4) + 2 * P;
+	static const unsigned long probe[] = {
+		0, 2 * P, 3 * P, 3 * P + MiB(513) + 0x123, 3 * P + GiB(1) - 8,
+		3 * P + GiB(1) + MiB(3), 3 * P + GiB(1) + MiB(4) + P,
+	};
+	unsigned int m, i, level;
+	struct env e;
+	phys_addr_t pa;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map_repeat(&e.pt, va, size, PA0 + 1,
+						      PAGE_KERNEL_RO), -EINVAL);
+		KTEST_ASSERT_EQ(t, pgtable_map_repeat(&e.pt, va, size, PA0,
+						      PAGE_KERNEL_RO), 0);
+		for (i = 0; i < ARRAY_SIZE(probe); i++) {
+			KTEST_EXPECT_TRUE(t, pgtable_translate(&e.pt,
+							va + probe[i], &pa));
+			KTEST_EXPECT_EQ(t, pa, PA0 + (probe[i] & (P - 1)));
+			KTEST_EXPECT_EQ(t, pgtable_walk(&e.pt, va + probe[i],
+							&level),
+					pa_to_pte(PA0, PAGE_KERNEL_RO));
+			KTEST_EXPECT_EQ(t, level, 0);
+		}
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, va - P, P));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, va + size, P));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] + 3);
+		KTEST_EXPECT_EQ(t, pgtable_map_repeat(&e.pt, va + size - P,
+						      2 * P, PA0,
+						      PAGE_KERNEL_RO), -EEXIST);
+	}
+}
+
+/*
+ * The same range under Sv48, which needs 7 new tables (the edges' L2, L1
+ * and L0, the shared L0 and L1, the last edges' L1 and L0), with 0 to 7
+ * pages free. Expect -ENOMEM until 7 are, whether a walk or a shared
+ * table runs out, then 0.
+ */
+static void pgtable_map_repeat_enomem(struct ktest *t)
+{
+	unsigned long va = LO - 3 * P, size = 3 * P + GiB(1) + MiB(4) + 2 * P;
+	struct list_head held;
+	unsigned long left;
+	struct env e;
+
+	for (left = 0; left <= 7; left++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, 4));
+		KTEST_EXPECT_TRUE(t, hold_pages(&held, left) > 1000);
+		KTEST_EXPECT_EQ(t, pgtable_map_repeat(&e.pt, va, size, PA0,
+						      PAGE_KERNEL_RO),
+				left < 7 ? -ENOMEM : 0);
+		release_pages(&held);
+	}
+}
+
 static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_init_levels),
 	KTEST_CASE(pgtable_map_leaf_sizes),
@@ -1626,6 +1693,8 @@ static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_napot_split),
 	KTEST_CASE(pgtable_napot_split_2m),
 	KTEST_CASE(pgtable_napot_map_pages),
+	KTEST_CASE(pgtable_map_repeat_shares_tables),
+	KTEST_CASE(pgtable_map_repeat_enomem),
 	{}
 };
 

@@ -244,6 +244,44 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 	return err;
 }
 
+int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
+		       unsigned long size, phys_addr_t pa, pgprot_t prot)
+{
+	pte_t block[PGTABLE_MAX_LEVELS];	/* maps a level-l block */
+	unsigned int built = 0, level, i;
+	unsigned long done = 0, flags;
+	pte_t *entry, *table;
+	int err = 0;
+
+	if (!range_valid(pt, va, size) || !IS_ALIGNED(pa, PAGE_SIZE) ||
+	    !(prot & _PAGE_LEAF))
+		return -EINVAL;
+	block[0] = pa_to_pte(pa, prot);
+	flags = spin_lock_irqsave(&pt->lock);
+	while (!err && done < size) {
+		level = pick_level(va + done, 0, size - done, pt->levels - 2);
+		/* A level's first block makes its table; the rest share it. */
+		for (; built < level; built++) {
+			table = alloc_table();
+			if (!table)
+				break;
+			for (i = 0; i < PTRS_PER_TABLE; i++)
+				table[i] = block[built];
+			table_page(table)->counters = PTRS_PER_TABLE;
+			block[built + 1] = pa_to_pte(__pa(table), _PAGE_VALID);
+		}
+		entry = built < level ? NULL : walk_alloc(pt, va + done, level);
+		if (!entry || entry == ERR_EXISTS || pte_present(*entry)) {
+			err = entry ? -EEXIST : -ENOMEM;
+			break;
+		}
+		set_entry(entry, block[level]);
+		done += level_size(level);
+	}
+	spin_unlock_irqrestore(&pt->lock, flags);
+	return err;
+}
+
 /*
  * The demand-zero fault's walk: a leaf function, so no frame record, and
  * a tree has at least three levels (Sv39), so the loop runs at least

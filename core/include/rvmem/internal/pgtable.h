@@ -91,6 +91,25 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 		unsigned long size, pgprot_t prot, unsigned int max_level);
 
 /**
+ * pgtable_map_repeat() - map every page of [@va, @va + @size) to one frame
+ * @pt: the tree
+ * @va: page-aligned, canonical
+ * @size: page multiple
+ * @pa: the frame, page-aligned
+ * @prot: leaf bits; not writable, or every page writes the one frame
+ *
+ * Whole aligned blocks of 2 MiB and up share one table per level, so the
+ * tables cost the same for any @size: a few edge tables and one per
+ * level. The range is for good: unmapping any of it would free the
+ * shared tables once per user.
+ * Return: 0; -EINVAL for bad arguments; -EEXIST if something is mapped in
+ * the range; -ENOMEM. On error what was mapped stays mapped (for boot,
+ * which gives up).
+ */
+int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
+		       unsigned long size, phys_addr_t pa, pgprot_t prot);
+
+/**
  * pgtable_pte_slot() - the 4 KiB entry for @va, without the lock
  * @pt: the tree
  * @va: canonical

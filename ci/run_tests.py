@@ -462,6 +462,21 @@ BOOT_CASES = [
      KERNEL_FAILURE,
      [r"BUG kmalloc-64: freelist pointer corrupted",
       r"next pointer decodes to 0x\w+, not an object of its slab"], []),
+    # Frees the vmemmap window cannot vouch for: below RAM (a zeroed
+    # struct page) and past the window (vmalloc), by kfree() and by
+    # kmem_cache_free(); each goes to the checked slow path.
+    ("slab_free_below_ram", "faults",
+     {"append": "slab-free-below-ram"}, KERNEL_FAILURE,
+     [r"BUG kfree: invalid free of 0x10000000 \(not in RAM\), caller "
+      r"slab_\w+\+0x\w+"], []),
+    ("slab_free_vmalloc", "faults",
+     {"append": "slab-free-vmalloc"}, KERNEL_FAILURE,
+     [r"BUG kfree: invalid free of 0xffffffc0\w+ \(not in RAM\), caller "
+      r"slab_\w+\+0x\w+"], []),
+    ("slab_cache_free_below_ram", "faults",
+     {"append": "slab-cache-free-below-ram"}, KERNEL_FAILURE,
+     [r"BUG kmalloc-64: free of an object no cache handed out",
+      r"Caller: slab_\w+\+0x\w+"], []),
     ("heapdemo", "heapdemo", {"append": "mm.report=1"}, 0,
      [r"256 pages touched of 262144 mapped: AnonPages \+256",
       r"before mmap\(1 GiB\)\s+MemFree\s+\d+ kB\s+AnonPages\s+(\d+) kB"

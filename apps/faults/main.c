@@ -11,7 +11,9 @@
  *	       write-text | exec-nx | unmapped | oom | oom-injected |
  *	       overcommit-strict |
  *	       slab-redzone | slab-use-after-free | slab-double-free |
- *	       slab-invalid-free | slab-freelist-corrupt (see slab.c) |
+ *	       slab-invalid-free | slab-freelist-corrupt |
+ *	       slab-free-below-ram | slab-free-vmalloc |
+ *	       slab-cache-free-below-ram (see slab.c) |
  *	       kfence-oob | kfence-uaf | kfence-corrupt | kfence-double-free |
  *	       kfence-malloc-uaf | kfence-exec (see kfence.c)
  */
@@ -171,7 +173,9 @@ static void usage(void)
 		"exec-nx|unmapped|oom|oom-injected|overcommit-strict|"
 		"slab-redzone|"
 		"slab-use-after-free|slab-double-free|slab-invalid-free|"
-		"slab-freelist-corrupt|kfence-oob|kfence-uaf|kfence-corrupt|"
+		"slab-freelist-corrupt|slab-free-below-ram|slab-free-vmalloc|"
+		"slab-cache-free-below-ram|kfence-oob|kfence-uaf|"
+		"kfence-corrupt|"
 		"kfence-double-free|kfence-malloc-uaf|kfence-exec\n");
 	exit(2);
 }

@@ -14,13 +14,20 @@
  *	slab-invalid-free	kfree() a pointer 8 bytes into an object
  *	slab-freelist-corrupt	overwrite the free pointer of an object
  *				freed to its slab, then allocate
+ *	slab-free-below-ram	kfree() a device address below RAM, where
+ *				the vmemmap window shows a zeroed page
+ *	slab-free-vmalloc	kfree() a vmalloc() area, past the window
+ *	slab-cache-free-below-ram  kmem_cache_free() the device address
  *
- * The last three are caught in every build.
+ * All but the first three are caught in every build.
  */
 #include <stdio.h>
 #include <string.h>
 #include <rvmem/mm.h>
 #include <rvmem/slab.h>
+#include <rvmem/vmalloc.h>
+
+#define BELOW_RAM	((void *)0x10000000UL)	/* QEMU virt's UART */
 
 int slab_fault(const char *mode);
 
@@ -86,6 +93,21 @@ static noinline void slab_freelist_corrupt(void)
 		kmalloc(64, GFP_KERNEL);
 }
 
+static noinline void slab_free_below_ram(void)
+{
+	kfree(BELOW_RAM);
+}
+
+static noinline void slab_free_vmalloc(void)
+{
+	kfree(vmalloc(64));
+}
+
+static noinline void slab_cache_free_below_ram(void)
+{
+	kmem_cache_free(kmalloc_caches[kmalloc_index(64)], BELOW_RAM);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -96,6 +118,9 @@ static const struct {
 	{ "slab-double-free", slab_double_free },
 	{ "slab-invalid-free", slab_invalid_free },
 	{ "slab-freelist-corrupt", slab_freelist_corrupt },
+	{ "slab-free-below-ram", slab_free_below_ram },
+	{ "slab-free-vmalloc", slab_free_vmalloc },
+	{ "slab-cache-free-below-ram", slab_cache_free_below_ram },
 };
 
 /**

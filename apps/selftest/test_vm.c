@@ -22,6 +22,7 @@
 #include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
+#include <rvmem/slab.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
 
@@ -62,6 +63,49 @@ static void paging_kernel_permissions(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, pgtable_walk(&kernel_pgtable,
 					  (unsigned long)_stext, NULL) &
 			     _PAGE_EXEC);
+}
+
+/*
+ * The vmemmap window, read at 4096 pfns across RAM and its last, at
+ * addresses below RAM down to NULL, and at and past its limit.
+ * Expect the limit at RAM's end (or at the window's), each pfn's struct
+ * page there byte for byte as mem_map has it (a live slab object's page
+ * naming its cache), zeroed pages below RAM, none from the limit up, and
+ * the window read-only.
+ */
+static void vmemmap_window_mirrors_mem_map(struct ktest *t)
+{
+	static const unsigned long below[] = { 0, 16, PAGE_SIZE, UART_BASE };
+	static const struct page zero;
+	unsigned long pfn, step, i, bad = 0;
+	void *obj = kmalloc(64, GFP_KERNEL);
+	const struct page *p;
+
+	KTEST_ASSERT_TRUE(t, obj != NULL);
+	KTEST_EXPECT_EQ(t, vmemmap_limit,
+			min(max_pfn, VMEMMAP_PFNS) << PAGE_SHIFT);
+	step = max(1UL, (max_pfn - memmap_base_pfn) / 4096);
+	for (pfn = memmap_base_pfn; pfn < max_pfn; pfn += step) {
+		p = virt_to_page_fast(__va(pfn << PAGE_SHIFT));
+		bad += !p || memcmp(p, pfn_to_page(pfn), sizeof(*p));
+	}
+	p = virt_to_page_fast(__va((max_pfn << PAGE_SHIFT) - 1));
+	bad += !p || memcmp(p, pfn_to_page(max_pfn - 1), sizeof(*p));
+	KTEST_EXPECT_EQ(t, bad, 0);
+	p = virt_to_page_fast(obj);
+	KTEST_EXPECT_TRUE(t, p && p->slab_cache &&
+			  p->slab_cache == virt_to_page(obj)->slab_cache);
+	for (i = 0; i < ARRAY_SIZE(below); i++) {
+		if (below[i] >= memmap_base_pfn << PAGE_SHIFT)
+			continue;
+		p = virt_to_page_fast((void *)below[i]);
+		KTEST_EXPECT_TRUE(t, p && !memcmp(p, &zero, sizeof(*p)));
+	}
+	KTEST_EXPECT_TRUE(t, !virt_to_page_fast((void *)vmemmap_limit));
+	KTEST_EXPECT_TRUE(t, !virt_to_page_fast((void *)VMALLOC_START));
+	KTEST_EXPECT_TRUE(t, !writable((void *)VMEMMAP_START));
+	KTEST_EXPECT_TRUE(t, !writable((void *)virt_to_page_fast(obj)));
+	kfree(obj);
 }
 
 /* Expect the mode the device tree and satp allow, and RAM mapped with
@@ -724,6 +768,7 @@ static void napot_split_unmap(struct ktest *t)
 static const struct ktest_case vm_cases[] = {
 	KTEST_CASE(paging_kernel_permissions),
 	KTEST_CASE(paging_mode_and_leaves),
+	KTEST_CASE(vmemmap_window_mirrors_mem_map),
 	KTEST_CASE(vmalloc_sizes_and_guard),
 	KTEST_CASE(vmalloc_returns_memory),
 	KTEST_CASE(vmap_aliases_pages),

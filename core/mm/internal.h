@@ -482,15 +482,14 @@ void __noreturn slab_bad_pointer(const struct kmem_cache *s,
 				 unsigned long caller);
 
 /**
- * slab_free_bad() - report a free of @x, in @page, that is not a free of
- * an object of @s (another cache's, none at all, inside an object, or
- * the one freed last) and panic
+ * slab_free_bad() - report a free of @x that is not a free of an object
+ * of @s (another cache's, none at all, inside an object, or the one freed
+ * last) and panic
  *
  * Declared returning, so that the fast paths reach it by a tail call and
  * _RET_IP_ here is their caller; it never returns.
  */
-void slab_free_bad(const struct kmem_cache *s, const void *x,
-		   const struct page *page);
+void slab_free_bad(const struct kmem_cache *s, const void *x);
 
 /**
  * slab_report_freelist() - report a corrupted free-list pointer and panic

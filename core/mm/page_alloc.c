@@ -1282,6 +1282,35 @@ static void free_area_init_node(int nid, unsigned long start,
 	}
 }
 
+/*
+ * Allocate mem_map for pfns [@start, @end). Where the vmemmap window
+ * (paging.c) maps it again, its physical address agrees with its window
+ * address modulo 2 MiB when it is that large, so the window takes 2 MiB
+ * leaves (RAM starting on a 128 MiB boundary wastes nothing), and modulo
+ * a page otherwise; the lead before mem_map[0] reads as zeroed pages.
+ * Return: 0, or -ENOMEM.
+ */
+static int alloc_mem_map(unsigned long start, unsigned long end)
+{
+	unsigned long bytes = (end - start) * sizeof(struct page);
+	unsigned long align = PAGE_SIZE, lead = 0;
+	phys_addr_t pa;
+
+#ifdef ARCH_HAS_VMEMMAP_WINDOW
+	if (bytes >= SZ_2M)
+		align = SZ_2M;
+	lead = start * sizeof(struct page) % align;
+#endif
+	mem_map_bytes = PAGE_ALIGN(lead + bytes);
+	pa = memblock_phys_alloc_range(mem_map_bytes, align, 0,
+				       MEMBLOCK_ALLOC_ANYWHERE);
+	if (!pa)
+		return -ENOMEM;
+	memset(__va(pa), 0, lead);
+	mem_map = __va(pa + lead);
+	return 0;
+}
+
 int free_area_init(void)
 {
 	unsigned long start = memblock_start_of_DRAM() >> PAGE_SHIFT;
@@ -1292,10 +1321,7 @@ int free_area_init(void)
 
 	if (numa_check_layout())
 		return -EINVAL;
-	mem_map_bytes = PAGE_ALIGN((end - start) * sizeof(struct page));
-	mem_map = __va(memblock_phys_alloc_range(mem_map_bytes, PAGE_SIZE, 0,
-						 MEMBLOCK_ALLOC_ANYWHERE));
-	if (mem_map == __va(0)) {
+	if (alloc_mem_map(start, end)) {
 		pr_err("no room for mem_map (%lu KiB for %lu pages)\n",
 		       mem_map_bytes >> 10, end - start);
 		return -ENOMEM;

@@ -12,6 +12,14 @@
  * board's test finisher) are identity-mapped as device memory, so the
  * board's own pointers work the same with the MMU on.
  *
+ * The vmemmap window (rvmem/memlayout.h) maps mem_map a second time,
+ * read-only, at VMEMMAP_START + pfn * sizeof(struct page), and under
+ * every pfn below RAM one zeroed page (shared tables, so it costs the
+ * same for any RAM base): kfree() then finds the struct page of any
+ * address below vmemmap_limit with no base pfn to subtract and one bound
+ * to check (virt_to_page_fast()). mem_map is placed so the window takes
+ * 2 MiB leaves (free_area_init()).
+ *
  * The mode: the deepest of Sv57, Sv48 and Sv39 that the build
  * (--paging), the device tree's mmu-type (an upper bound: QEMU says sv48
  * for a hart that takes Sv57) and the boot parameters no5lvl and no4lvl
@@ -23,6 +31,7 @@
  */
 #define pr_fmt(fmt) "paging: " fmt
 
+#include <errno.h>
 #include <string.h>
 #include <asm/cpufeature.h>
 #include <asm/tlbflush.h>
@@ -174,6 +183,35 @@ static unsigned int probe_levels(unsigned int levels)
 	return levels;
 }
 
+unsigned long vmemmap_limit;
+
+/* Return: the window's limit (0: RAM starts past it), or -errno. */
+static long map_vmemmap(void)
+{
+	unsigned long end_pfn = min(max_pfn, VMEMMAP_PFNS);
+	unsigned long first, last;
+	struct page *zero;
+	int err = 0;
+
+	if (memmap_base_pfn >= end_pfn)
+		return 0;
+	first = VMEMMAP_START + ALIGN_DOWN(memmap_base_pfn *
+					   sizeof(struct page), PAGE_SIZE);
+	last = VMEMMAP_START + PAGE_ALIGN(end_pfn * sizeof(struct page));
+	if (first > VMEMMAP_START) {
+		zero = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		err = zero ? pgtable_map_repeat(&kernel_pgtable, VMEMMAP_START,
+						first - VMEMMAP_START,
+						page_to_phys(zero),
+						PAGE_KERNEL_RO) : -ENOMEM;
+	}
+	if (!err)
+		err = pgtable_map(&kernel_pgtable, first,
+				  ALIGN_DOWN(__pa(mem_map), PAGE_SIZE),
+				  last - first, PAGE_KERNEL_RO, 1);
+	return err ? err : (long)(end_pfn << PAGE_SHIFT);
+}
+
 static int build_kernel_pgtable(unsigned int levels)
 {
 	int err = pgtable_init(&kernel_pgtable, levels);
@@ -191,7 +229,9 @@ static int build_kernel_pgtable(unsigned int levels)
 void paging_init(void)
 {
 	unsigned long before = nr_pagetable_pages;
+	unsigned long window_tables;
 	unsigned int levels;
+	long window;
 
 	if (boot_info.mmu == BOOT_MMU_NONE)
 		boot_fail("paging: the device tree says this hart has no MMU "
@@ -199,9 +239,15 @@ void paging_init(void)
 	levels = probe_levels(max_levels());
 	if (build_kernel_pgtable(levels))
 		boot_fail("paging: out of memory building the kernel mapping");
+	window_tables = nr_pagetable_pages;
+	window = map_vmemmap();
+	if (window < 0)
+		boot_fail("paging: out of memory mapping the vmemmap window");
+	window_tables = nr_pagetable_pages - window_tables;
 	if (!arch_enable_paging(__pa(kernel_pgtable.root), levels))
 		boot_fail("paging: the hart refused Sv%u after accepting it",
 			  va_bits(levels));
+	vmemmap_limit = window;	/* the window is there: use it */
 	pr_info("Sv%u on;%s%s%s%s in use; kernel mapping uses %lu "
 		"page-table pages (%lu KiB)\n", va_bits(levels),
 		riscv_isa_ext ? "" : " no Svpbmt/Svinval/Svnapot",
@@ -210,4 +256,6 @@ void paging_init(void)
 		riscv_has_extension(RISCV_ISA_EXT_SVNAPOT) ? " Svnapot" : "",
 		nr_pagetable_pages - before,
 		(nr_pagetable_pages - before) << (PAGE_SHIFT - 10));
+	pr_info("vmemmap window for addresses below %#lx: %lu of those "
+		"pages and a zero page\n", vmemmap_limit, window_tables);
 }

@@ -257,23 +257,6 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid)
 }
 
 /*
- * The struct page of @x, or NULL if @x is not in RAM (NULL and
- * ZERO_SIZE_PTR too, unless RAM starts at 0).
- */
-static __always_inline struct page *virt_to_slab_page(const void *x)
-{
-	unsigned long pfn = __pa(x) >> PAGE_SHIFT;
-	struct page *page;
-
-	if (unlikely(!pfn_valid(pfn)))
-		return NULL;
-	page = pfn_to_page(pfn);
-	if (!page)
-		__builtin_unreachable();	/* no NULL test on fast paths */
-	return page;
-}
-
-/*
  * Take up to @max objects off node @nid's partial slabs' free lists into
  * @objects. Return: how many. s->lock held.
  */
@@ -314,7 +297,7 @@ static void flush_to_slabs(struct kmem_cache *s, void **objects,
 
 	for (i = 0; i < n; i++) {
 		void *x = objects[i];
-		struct page *page = slab_head(s, virt_to_slab_page(x));
+		struct page *page = slab_head(s, virt_to_page_or_null(x));
 		struct kmem_cache_node *n = slab_node(s, page);
 
 		if (unlikely(x == page->freelist || !slab_inuse(page)))
@@ -660,7 +643,7 @@ static noinline void __slab_free(struct kmem_cache *s, void *x)
 	c->frees++;
 	if (unlikely(s->flags & SLAB_LOCKED_PATH)) {
 		local_irq_restore(flags);
-		debug_slab_free(s, slab_head(s, virt_to_slab_page(x)), x,
+		debug_slab_free(s, slab_head(s, virt_to_page_or_null(x)), x,
 				_RET_IP_);
 		return;
 	}
@@ -681,23 +664,33 @@ static noinline void __slab_free(struct kmem_cache *s, void *x)
 }
 
 /*
- * The fast path: push onto this hart's main sheaf. The object on top is
- * the one freed last: freeing it again is a double free.
+ * The fast path: push onto this hart's main sheaf, unless it is full or
+ * @x is on top already (the object freed last: freeing it again is a
+ * double free). Either way the caller tail-calls its slow path, with its
+ * own argument order, which frees with slab_free().
  */
-static __always_inline void slab_free(struct kmem_cache *s, struct page *page,
-				      void *x)
+static __always_inline enum sheaf_push_result slab_push(struct kmem_cache *s,
+							void *x)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	enum sheaf_push_result ret = sheaf_push(&c->top, &c->end, x);
 
-	switch (sheaf_push(&c->top, &c->end, x)) {
-	case SHEAF_PUSHED:
+	if (likely(ret == SHEAF_PUSHED))
 		rseq_add((long *)&c->frees, 1);
+	return ret;
+}
+
+/* Free @x, a valid object of @s, on a slow path: push, or say why not. */
+static __always_inline void slab_free(struct kmem_cache *s, void *x)
+{
+	switch (slab_push(s, x)) {
+	case SHEAF_PUSHED:
 		return;
 	case SHEAF_FULL:
 		__slab_free(s, x);
 		return;
 	case SHEAF_REPEAT:
-		slab_free_bad(s, x, page);
+		slab_free_bad(s, x);
 		return;
 	}
 }
@@ -777,32 +770,32 @@ static __always_inline bool slab_object_valid(const struct kmem_cache *s,
 }
 
 /*
- * kmem_cache_free() of @x, which is not an object of @s in one of its
- * slabs (@page: @x's struct page, NULL outside RAM): NULL, a KFENCE
- * object, or a bad free. A tail call of the fast path (so reading
- * _RET_IP_, its caller, costs the fast path nothing).
+ * kmem_cache_free() of @x that the fast path could not push: a full
+ * sheaf, a double free, or an @x the vmemmap window does not show as an
+ * object of @s: NULL, a KFENCE object, a bad free, or (before paging is
+ * on, or in RAM beyond the window) a good one. A tail call of the fast
+ * path (so reading _RET_IP_, its caller, costs the fast path nothing).
  */
-static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x,
-					  struct page *page)
+static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x)
 {
-	if (!x)
-		return;
-	if (!page && is_kfence_address(x))
+	struct page *page = virt_to_page_or_null(x);
+
+	if (page && page->slab_cache == s && slab_object_valid(s, x))
+		slab_free(s, x);
+	else if (!page && is_kfence_address(x))
 		kfence_free(s, x, _RET_IP_);
-	else
-		slab_free_bad(s, x, page);
+	else if (x)
+		slab_free_bad(s, x);
 }
 
 void __frameless kmem_cache_free(struct kmem_cache *s, void *x)
 {
-	struct page *page = virt_to_slab_page(x);	/* NULL for NULL */
+	const struct page *page = virt_to_page_fast(x);	/* NULL: zeroed */
 
 	if (unlikely(!page || page->slab_cache != s ||
-		     !slab_object_valid(s, x))) {
-		kmem_cache_free_slow(s, x, page);
-		return;
-	}
-	slab_free(s, page, x);
+		     !slab_object_valid(s, x) ||
+		     slab_push(s, x) != SHEAF_PUSHED))
+		kmem_cache_free_slow(s, x);
 }
 
 /*
@@ -841,25 +834,38 @@ void *__frameless __malloc_slab(size_t size, gfp_t gfp)
 	return slab_alloc(malloc_size_caches[last >> 3], gfp, last + 1);
 }
 
+/*
+ * kfree() of @x that the fast path could not push: a full sheaf, a
+ * double free, or an @x the vmemmap window does not show as a slab
+ * object: a large block, NULL, a KFENCE object, a bad free, or (before
+ * paging is on, or in RAM beyond the window) a slab object. A tail call
+ * of the fast path, as kmem_cache_free_slow().
+ */
+static noinline void kfree_slow(const void *x)
+{
+	struct page *page = virt_to_page_or_null(x);
+	struct kmem_cache *s = page ? page->slab_cache : NULL;
+
+	if (!s)
+		kfree_large(x, page);
+	else if (slab_object_valid(s, x))
+		slab_free(s, (void *)x);
+	else
+		slab_free_bad(s, x);
+}
+
 void __frameless kfree(const void *x)
 {
-	struct page *page = virt_to_slab_page(x);	/* NULL for NULL too */
+	const struct page *page = virt_to_page_fast(x);	/* NULL: zeroed */
 	struct kmem_cache *s;
 
-	if (unlikely(!page)) {
-		kfree_large(x, NULL);
-		return;
+	if (likely(page)) {
+		s = page->slab_cache;
+		if (likely(s && slab_object_valid(s, x) &&
+			   slab_push(s, (void *)x) == SHEAF_PUSHED))
+			return;
 	}
-	s = page->slab_cache;
-	if (unlikely(!s)) {		/* not a slab page */
-		kfree_large(x, page);
-		return;
-	}
-	if (unlikely(!slab_object_valid(s, x))) {
-		slab_free_bad(s, x, page);
-		return;
-	}
-	slab_free(s, page, (void *)x);
+	kfree_slow(x);
 }
 
 size_t __ksize(const void *x, size_t size)
@@ -869,7 +875,7 @@ size_t __ksize(const void *x, size_t size)
 
 	if (ZERO_OR_NULL_PTR(x))
 		return 0;
-	page = virt_to_slab_page(x);
+	page = virt_to_page_or_null(x);
 	if (!page && is_kfence_address(x)) {
 		bytes = kfence_ksize(x, size);
 		if (bytes)

@@ -238,16 +238,17 @@ void slab_bad_pointer(const struct kmem_cache *s, const struct page *page,
 	slab_report(s, object, 0, "double free", NULL, caller);
 }
 
-void slab_free_bad(const struct kmem_cache *s, const void *x,
-		   const struct page *page)
+void slab_free_bad(const struct kmem_cache *s, const void *x)
 {
+	struct page *page = virt_to_page_or_null(x);
+
 	if (!page || !PageSlab(page))
 		slab_report(s, x, 0, "free of an object no cache handed out",
 			    NULL, _RET_IP_);
 	if (page->slab_cache != s)
 		slab_report(s, x, 0, "free to the wrong cache",
 			    page->slab_cache->name, _RET_IP_);
-	slab_bad_pointer(s, slab_head(s, (struct page *)page), x, _RET_IP_);
+	slab_bad_pointer(s, slab_head(s, page), x, _RET_IP_);
 }
 
 void slab_report_freelist(const struct kmem_cache *s, const void *object,

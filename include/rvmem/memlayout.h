@@ -23,8 +23,12 @@
  *  0xffff_ffff_0000_0000  HEAP_END = KFENCE_POOL_START
  *                         the KFENCE pool: sampled objects, each on a
  *                         page of its own between unmapped guard pages
- *  0xffff_ffff_0020_0000  KFENCE_POOL_END
- *  0xffff_ffff_ffff_ffff  (the rest of the top 4 GiB stays unmapped)
+ *  0xffff_ffff_0020_0000  KFENCE_POOL_END (then unmapped)
+ *  0xffff_ffff_8000_0000  VMEMMAP_START  the vmemmap window: mem_map
+ *                         again, read-only, at pfn * sizeof(struct page),
+ *                         and one zeroed page under every pfn below RAM
+ *                         (rvmem/mm.h, virt_to_page_fast())
+ *  0xffff_ffff_ffff_ffff  (the window's end: pfns up to 128 GiB fit)
  *
  * Every area and region is followed by at least one unmapped guard page;
  * hart stacks also have one below.
@@ -41,6 +45,10 @@
 /* 2 MiB, aligned: one last-level page table maps all of it. */
 #define KFENCE_POOL_START	0xffffffff00000000UL
 #define KFENCE_POOL_END		0xffffffff00200000UL
+/* The top 2 GiB: one lui makes the address; frames below 128 GiB fit. */
+#define VMEMMAP_START	0xffffffff80000000UL
+/* Frames the window covers; its last page stays unmapped, a guard. */
+#define VMEMMAP_PFNS	((0UL - VMEMMAP_START - PAGE_SIZE) / 64)
 
 #define GUARD_SIZE	PAGE_SIZE
 

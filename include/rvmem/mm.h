@@ -5,8 +5,10 @@
  *
  * Every frame of RAM between memblock_start_of_DRAM() and
  * memblock_end_of_DRAM() has a struct page in one flat array, mem_map
- * (holes too: their pages stay PageReserved). pfn_to_page() is one
- * subtraction and one multiply; page_address() is the identity mapping.
+ * (holes too: their pages stay PageReserved). pfn_to_page() is a
+ * subtraction, a shift and an add; the free fast paths read the same
+ * struct pages through the vmemmap window instead (virt_to_page_fast()),
+ * which needs no subtraction. page_address() is the identity mapping.
  */
 #ifndef RVMEM_MM_H
 #define RVMEM_MM_H
@@ -14,6 +16,7 @@
 #include <asm/page.h>
 #include <rvmem/gfp.h>
 #include <rvmem/list.h>
+#include <rvmem/memlayout.h>
 #include <rvmem/types.h>
 
 /* page->flags bits; the zone id (node and zone) lives in the top byte */
@@ -116,6 +119,61 @@ static inline struct page *virt_to_page(const void *addr)
 {
 	return pfn_to_page(__pa(addr) >> PAGE_SHIFT);
 }
+
+/**
+ * virt_to_page_or_null() - the page holding @addr, if it is in RAM
+ * @addr: any address
+ *
+ * Return: the page, or NULL if @addr is not in RAM (nor are NULL and
+ * ZERO_SIZE_PTR, unless RAM starts at 0).
+ */
+static __always_inline struct page *virt_to_page_or_null(const void *addr)
+{
+	unsigned long pfn = __pa(addr) >> PAGE_SHIFT;
+	struct page *page;
+
+	if (unlikely(!pfn_valid(pfn)))
+		return NULL;
+	page = pfn_to_page(pfn);
+	if (!page)
+		__builtin_unreachable();	/* callers need no NULL test */
+	return page;
+}
+
+#ifdef ARCH_HAS_VMEMMAP_WINDOW
+/*
+ * Kernel addresses below this have a struct page in the vmemmap window
+ * (rvmem/memlayout.h): 0 until paging_init() maps the window.
+ */
+extern unsigned long vmemmap_limit;
+
+/**
+ * virt_to_page_fast() - a struct page to read for any kernel address
+ * @addr: any address, NULL and garbage included
+ *
+ * For the free fast paths: one bound check, a shift and an add, with no
+ * base pfn to load or subtract. Below the window's limit, the window maps
+ * mem_map read-only and a shared zeroed page under every pfn below RAM,
+ * so the page returned may be read (its slab_cache says whether @addr is
+ * a slab's) but not written.
+ * Return: @addr's struct page if @addr is in RAM; a zeroed one if it is
+ * not but lies below vmemmap_limit; else NULL.
+ */
+static __always_inline const struct page *virt_to_page_fast(const void *addr)
+{
+	unsigned long pa = __pa(addr);
+
+	if (unlikely(pa >= vmemmap_limit))
+		return NULL;
+	return (const struct page *)VMEMMAP_START + (pa >> PAGE_SHIFT);
+}
+#else
+/* No window (the host build): the checked lookup. */
+static __always_inline const struct page *virt_to_page_fast(const void *addr)
+{
+	return virt_to_page_or_null(addr);
+}
+#endif
 
 /*
  * page->flags has one writer at a time: the block's owner while it is

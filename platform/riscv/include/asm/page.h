@@ -13,4 +13,8 @@
 #define __pa(va)	((unsigned long)(va))
 #endif
 
+/* mem_map is mapped a second time at VMEMMAP_START (rvmem/mm.h). */
+#define ARCH_HAS_VMEMMAP_WINDOW
+
+
 #endif /* ASM_PAGE_H */

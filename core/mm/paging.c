@@ -248,14 +248,14 @@ void paging_init(void)
 		boot_fail("paging: the hart refused Sv%u after accepting it",
 			  va_bits(levels));
 	vmemmap_limit = window;	/* the window is there: use it */
+	/* Short: each character costs the boot an SBI call. */
 	pr_info("Sv%u on;%s%s%s%s in use; kernel mapping uses %lu "
-		"page-table pages (%lu KiB)\n", va_bits(levels),
+		"page-table pages (%lu KiB), vmemmap %lu\n", va_bits(levels),
 		riscv_isa_ext ? "" : " no Svpbmt/Svinval/Svnapot",
 		riscv_has_extension(RISCV_ISA_EXT_SVPBMT) ? " Svpbmt" : "",
 		riscv_has_extension(RISCV_ISA_EXT_SVINVAL) ? " Svinval" : "",
 		riscv_has_extension(RISCV_ISA_EXT_SVNAPOT) ? " Svnapot" : "",
 		nr_pagetable_pages - before,
-		(nr_pagetable_pages - before) << (PAGE_SHIFT - 10));
-	pr_info("vmemmap window for addresses below %#lx: %lu of those "
-		"pages and a zero page\n", vmemmap_limit, window_tables);
+		(nr_pagetable_pages - before) << (PAGE_SHIFT - 10),
+		window_tables);
 }

@@ -48,14 +48,18 @@
  * hardened pointer at s->offset (internal.h), checked to be an object of
  * the same slab before it is followed.
  *
- * Paths: slab_alloc()/slab_free() are the fast path: no lock, no
+ * Paths: slab_alloc()/slab_push() are the fast path: no lock, no
  * interrupt masking, no stack frame (the slow paths are tail calls), no
- * caller address. __slab_alloc()/__slab_free() swap, trade and refill;
- * __slab_alloc() also takes a due KFENCE sample (kfence.c), and frees
- * of pointers outside RAM find KFENCE objects off the fast path. Caches
- * with debug flags (and the sheaf cache, SLAB_NO_SHEAVES) have no
- * sheaves and take debug_slab_alloc()/debug_slab_free() (slab_debug.c)
- * for every object.
+ * caller address. The frees find a pointer's struct page through the
+ * vmemmap window (virt_to_page_fast(), rvmem/mm.h); anything it cannot
+ * vouch for, a full sheaf and an immediate double free all go to
+ * kfree_slow()/kmem_cache_free_slow(), which look the page up in mem_map
+ * and free with slab_free(). __slab_alloc()/__slab_free() swap, trade
+ * and refill; __slab_alloc() also takes a due KFENCE sample (kfence.c),
+ * and frees of pointers outside RAM find KFENCE objects off the fast
+ * path. Caches with debug flags (and the sheaf cache, SLAB_NO_SHEAVES)
+ * have no sheaves and take debug_slab_alloc()/debug_slab_free()
+ * (slab_debug.c) for every object.
  *
  * Interrupts: allocation and free are allowed in interrupt context (a
  * cross-call runs its function there, and apps run their per-hart work
@@ -666,8 +670,9 @@ static noinline void __slab_free(struct kmem_cache *s, void *x)
 /*
  * The fast path: push onto this hart's main sheaf, unless it is full or
  * @x is on top already (the object freed last: freeing it again is a
- * double free). Either way the caller tail-calls its slow path, with its
- * own argument order, which frees with slab_free().
+ * double free). Either way the caller tail-calls its slow path, which
+ * tries again with slab_free(): the fast path then needs no register
+ * moves to reach __slab_free() or slab_free_bad().
  */
 static __always_inline enum sheaf_push_result slab_push(struct kmem_cache *s,
 							void *x)

@@ -40,6 +40,8 @@ two test rvmem only where it gets the blob without OpenSBI reading it. The
 other kinds reach rvmem through OpenSBI on QEMU virt.
 
 make_broken_dtb(blob, kind) does the same on bytes, for use from Python.
+move_ram_start(blob, offset) is the one edit that breaks nothing: RAM
+starts @offset bytes later, for a boot that must succeed.
 Python 3 standard library only; no dtc needed.
 """
 
@@ -135,6 +137,13 @@ def _root_cells(nodes):
     ac = props.get("#address-cells")
     sc = props.get("#size-cells")
     return (_u32(ac.value, 0) if ac else 2, _u32(sc.value, 0) if sc else 1)
+
+
+def _cells(blob, off, cells):
+    value = 0
+    for i in range(cells):
+        value = value << 32 | _u32(blob, off + 4 * i)
+    return value
 
 
 def _put_cells(out, off, cells, value):
@@ -290,6 +299,22 @@ KINDS = {
     "numa-partial": _numa_partial,
     "numa-distance": _numa_distance,
 }
+
+def move_ram_start(blob: bytes, offset: int) -> bytes:
+    """A copy of blob whose first memory reg entry starts @offset bytes
+    later and ends where it did."""
+    out = bytearray(blob)
+    nodes = parse_nodes(blob)
+    ac, sc = _root_cells(nodes)
+    reg = _memory_reg(nodes)
+    base = _cells(out, reg.val, ac)
+    size = _cells(out, reg.val + 4 * ac, sc)
+    if size <= offset:
+        raise ValueError("the first memory entry is %#x bytes" % size)
+    _put_cells(out, reg.val, ac, base + offset)
+    _put_cells(out, reg.val + 4 * ac, sc, size - offset)
+    return bytes(out)
+
 
 def make_broken_dtb(blob: bytes, kind: str) -> bytes:
     """Return a copy of blob broken the way kind says (see KINDS).

@@ -658,6 +658,30 @@ def run_broken_dtb(builddir, base, kind, pattern, machine=None):
                        [pattern], [r"Hello from"])]
 
 
+def run_ram_start_offset(builddir, tmp):
+    """Boot selftest on 256 MiB whose memory node starts 64 KiB in:
+    mem_map is 2 MiB-aligned against its vmemmap window address, so it
+    starts 1 KiB into its block behind a zeroed lead, and the window's
+    first page maps that lead (the vm suite's vmemmap case reads it)."""
+    base = os.path.join(tmp, "virt-256m.dtb")
+    subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + base,
+                    "-m", "256M", "-nographic"], check=True,
+                   capture_output=True)
+    moved = os.path.join(tmp, "ram-start-64k.dtb")
+    with open(base, "rb") as f, open(moved, "wb") as g:
+        g.write(brokendtb.move_ram_start(f.read(), 0x10000))
+    status, text = boot(qemu.image_path("selftest", builddir), dtb=moved,
+                        mem="256M")
+    name = RAM_START_OFFSET_NAME
+    return ktap_results(name, text, status) + [
+        Result(name + "/mem_map_from_0x80010",
+               re.search(r"mem_map covers pfns 0x80010-", text) is not None,
+               text)]
+
+
+RAM_START_OFFSET_NAME = "guest[ram_start+64K,256M]"
+
+
 # nano-malloc's objects define these; an image that has them links
 # picolibc's malloc, which only allocbench may (renamed, to compare).
 PICOLIBC_MALLOC_SYMBOLS = ("__malloc_malloc", "__malloc_free_list")
@@ -936,6 +960,7 @@ def jobs(builddir, tmp):
     yield run_isa_build, (builddir,)
     yield run_outoftree_build, (builddir,)
     yield run_gdb, (builddir,)
+    yield run_ram_start_offset, (builddir, tmp)
     base = dump_base_dtb(tmp)
     for kind, pattern in BROKEN_DTBS:
         yield run_broken_dtb, (builddir, base, kind, pattern)
@@ -1010,6 +1035,8 @@ def job_name(fn, args):
         return guest_name(*args[1:])
     if fn is run_boot_case:
         return "boot/" + args[1][0]
+    if fn is run_ram_start_offset:
+        return RAM_START_OFFSET_NAME
     return "boot/broken_dtb_" + args[2]
 
 

@@ -70,8 +70,9 @@ static void paging_kernel_permissions(struct ktest *t)
  * addresses below RAM down to NULL, and at and past its limit.
  * Expect the limit at RAM's end (or at the window's), each pfn's struct
  * page there byte for byte as mem_map has it (a live slab object's page
- * naming its cache), zeroed pages below RAM, none from the limit up, and
- * the window read-only.
+ * naming its cache), zeroed pages below RAM down to NULL (the one just
+ * below it too, which is mem_map's lead where RAM starts mid-page of the
+ * window), none from the limit up, and the window read-only.
  */
 static void vmemmap_window_mirrors_mem_map(struct ktest *t)
 {
@@ -101,6 +102,10 @@ static void vmemmap_window_mirrors_mem_map(struct ktest *t)
 		p = virt_to_page_fast((void *)below[i]);
 		KTEST_EXPECT_TRUE(t, p && !memcmp(p, &zero, sizeof(*p)));
 	}
+	/* the last byte below RAM: mem_map's zeroed lead, if RAM starts
+	 * off a 256 KiB boundary, else the zero page */
+	p = virt_to_page_fast((void *)((memmap_base_pfn << PAGE_SHIFT) - 1));
+	KTEST_EXPECT_TRUE(t, p && !memcmp(p, &zero, sizeof(*p)));
 	KTEST_EXPECT_TRUE(t, !virt_to_page_fast((void *)vmemmap_limit));
 	KTEST_EXPECT_TRUE(t, !virt_to_page_fast((void *)VMALLOC_START));
 	KTEST_EXPECT_TRUE(t, !writable((void *)VMEMMAP_START));

@@ -23,8 +23,16 @@
 #define HART_LIVE	256
 #define RING		64
 #define CHURN_ROUNDS	4000	/* at least; then on until enough restarts */
-#define CHURN_MAX_ROUNDS	100000
 #define CHURN_RESTARTS	50
+/*
+ * Restarts come per timer interrupt, not per round: 1 to 7 in 100 land
+ * inside a sequence, and nested KVM without Sstc delivers about 300
+ * interrupts a second where TCG delivers thousands, so a bound in rounds
+ * (it was 100,000: ~3,300 interrupts there, ~48 restarts) failed by
+ * chance. 10,000 interrupts leave ~150 restarts at the lowest rate.
+ */
+#define CHURN_MAX_IRQS	10000
+#define CHURN_MAX_ROUNDS	2000000	/* if the timer stops altogether */
 #define CHURN_BURST	200	/* past a sheaf or two: swaps and trades */
 #define CHURN_PERIOD_US	5
 #define CHURN_LIVE	0x11fe11fe11fe11feUL
@@ -297,7 +305,8 @@ static void *churn_shrinker(void *arg)
  * another hart (if there is one) keeps emptying every hart's sheaves and
  * page lists by cross-call. Where an interrupt lands is up to timing, so
  * go on until CHURN_RESTARTS of them have landed inside sequences and
- * restarted them. Expect that, and no object or page handed out twice.
+ * restarted them (or CHURN_MAX_IRQS interrupts have come). Expect that,
+ * and no object or page handed out twice.
  */
 static void fast_paths_interrupted(struct ktest *t)
 {
@@ -321,7 +330,9 @@ static void fast_paths_interrupted(struct ktest *t)
 	local_irq_enable();
 	for (round = 0; round < CHURN_ROUNDS ||
 	     (*seq_restarts - restarts < CHURN_RESTARTS &&
-	      round < CHURN_MAX_ROUNDS); round++) {
+	      READ_ONCE(churn.irqs) < CHURN_MAX_IRQS &&
+	      round < CHURN_MAX_ROUNDS);
+	     round++) {
 		n = 1 + next_rand(&x) % CHURN_BURST;
 		for (i = 0; i < n; i++) {
 			objs[i] = kmem_cache_alloc(churn.cache, GFP_KERNEL);

@@ -632,11 +632,13 @@ def run_boot_case(builddir, case):
     return [check_boot(name, status, text, want, must, must_not)]
 
 
-def dump_base_dtb(tmp, numa=0):
-    """QEMU's own tree, made once before the jobs that corrupt it run;
-    with @numa nodes (4 harts, 64 MiB each), virt-numa.dtb."""
-    base = os.path.join(tmp, "virt-numa.dtb" if numa else "virt.dtb")
-    nodes, mem = ([], "128M")
+def dump_base_dtb(tmp, numa=0, mem="128M"):
+    """QEMU's own tree with @mem of RAM, made once before the jobs that
+    corrupt it run; with @numa nodes (4 harts, 64 MiB each),
+    virt-numa.dtb."""
+    base = os.path.join(tmp, "virt-numa.dtb" if numa else
+                        "virt-%s.dtb" % mem)
+    nodes = []
     if numa:
         nodes, mem = qemu.numa_args(numa, 4, "128M")
     subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + base,
@@ -663,10 +665,7 @@ def run_ram_start_offset(builddir, tmp):
     mem_map is 2 MiB-aligned against its vmemmap window address, so it
     starts 1 KiB into its block behind a zeroed lead, and the window's
     first page maps that lead (the vm suite's vmemmap case reads it)."""
-    base = os.path.join(tmp, "virt-256m.dtb")
-    subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + base,
-                    "-m", "256M", "-nographic"], check=True,
-                   capture_output=True)
+    base = dump_base_dtb(tmp, mem="256M")
     moved = os.path.join(tmp, "ram-start-64k.dtb")
     with open(base, "rb") as f, open(moved, "wb") as g:
         g.write(brokendtb.move_ram_start(f.read(), 0x10000))

@@ -18,7 +18,7 @@
  * same for any RAM base): kfree() then finds the struct page of any
  * address below vmemmap_limit with no base pfn to subtract and one bound
  * to check (virt_to_page_fast()). mem_map is placed so the window takes
- * 2 MiB leaves (free_area_init()).
+ * 2 MiB leaves (alloc_mem_map() in page_alloc.c).
  *
  * The mode: the deepest of Sv57, Sv48 and Sv39 that the build
  * (--paging), the device tree's mmu-type (an upper bound: QEMU says sv48

@@ -1075,8 +1075,7 @@ struct page *vmalloc_to_page(const void *addr)
 	if (!is_vmalloc_addr(addr) ||
 	    !pgtable_translate(&kernel_pgtable, (unsigned long)addr, &pa))
 		return NULL;
-	return pfn_valid(pa >> PAGE_SHIFT) ? pfn_to_page(pa >> PAGE_SHIFT) :
-					     NULL;
+	return virt_to_page_or_null(__va(pa));
 }
 
 /*

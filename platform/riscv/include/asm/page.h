@@ -16,5 +16,4 @@
 /* mem_map is mapped a second time at VMEMMAP_START (rvmem/mm.h). */
 #define ARCH_HAS_VMEMMAP_WINDOW
 
-
 #endif /* ASM_PAGE_H */

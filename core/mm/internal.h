@@ -507,8 +507,8 @@ void __noreturn kfree_invalid(const void *x, const char *why,
 /* slab_common.c */
 /*
  * kmalloc() of more than KMALLOC_MAX_CACHE_SIZE, or 0, and kfree() of a
- * pointer not in a slab (@page may be NULL; NULL and ZERO_SIZE_PTR are
- * ignored): tail calls of __kmalloc() and kfree(), so _RET_IP_ in them
+ * pointer not in a slab (@page may be NULL; kfree() has dealt with NULL
+ * and ZERO_SIZE_PTR): tail calls of __kmalloc() and kfree(), so _RET_IP_ in them
  * is the caller's address.
  */
 void *kmalloc_large(size_t size, gfp_t gfp);

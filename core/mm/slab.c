@@ -848,9 +848,13 @@ void *__frameless __malloc_slab(size_t size, gfp_t gfp)
  */
 static noinline void kfree_slow(const void *x)
 {
-	struct page *page = virt_to_page_or_null(x);
-	struct kmem_cache *s = page ? page->slab_cache : NULL;
+	struct page *page;
+	struct kmem_cache *s;
 
+	if (ZERO_OR_NULL_PTR(x))	/* first: kfree(NULL) is common */
+		return;
+	page = virt_to_page_or_null(x);
+	s = page ? page->slab_cache : NULL;
 	if (!s)
 		kfree_large(x, page);
 	else if (slab_object_valid(s, x))

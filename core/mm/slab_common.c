@@ -532,8 +532,6 @@ void kfree_large(const void *x, struct page *page)
 {
 	unsigned long caller = _RET_IP_;
 
-	if (ZERO_OR_NULL_PTR(x))
-		return;
 	if (!page && is_kfence_address(x)) {
 		kfence_free(NULL, (void *)x, caller);
 		return;

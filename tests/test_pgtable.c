@@ -1622,9 +1622,9 @@ static void pgtable_map_repeat_shares_tables(struct ktest *t)
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
 		KTEST_ASSERT_EQ(t, pgtable_map_repeat(&e.pt, va, size, PA0 + 1,
-						      PAGE_KERNEL_RO), -EINVAL);
+						      PAGE_KERNEL_RO, 4), -EINVAL);
 		KTEST_ASSERT_EQ(t, pgtable_map_repeat(&e.pt, va, size, PA0,
-						      PAGE_KERNEL_RO), 0);
+						      PAGE_KERNEL_RO, 4), 0);
 		for (i = 0; i < ARRAY_SIZE(probe); i++) {
 			KTEST_EXPECT_TRUE(t, pgtable_translate(&e.pt,
 							va + probe[i], &pa));
@@ -1639,7 +1639,7 @@ static void pgtable_map_repeat_shares_tables(struct ktest *t)
 		KTEST_EXPECT_EQ(t, extra_tables(&e), modes[m] + 3);
 		KTEST_EXPECT_EQ(t, pgtable_map_repeat(&e.pt, va + size - P,
 						      2 * P, PA0,
-						      PAGE_KERNEL_RO), -EEXIST);
+						      PAGE_KERNEL_RO, 4), -EEXIST);
 	}
 }
 
@@ -1660,9 +1660,81 @@ static void pgtable_map_repeat_enomem(struct ktest *t)
 		KTEST_ASSERT_TRUE(t, env_init(t, &e, 4));
 		KTEST_EXPECT_TRUE(t, hold_pages(&held, left) > 1000);
 		KTEST_EXPECT_EQ(t, pgtable_map_repeat(&e.pt, va, size, PA0,
-						      PAGE_KERNEL_RO),
+						      PAGE_KERNEL_RO, 4),
 				left < 7 ? -ENOMEM : 0);
 		release_pages(&held);
+	}
+}
+
+/* Does @va translate to @pa through a leaf at @level? */
+static bool maps_at(struct pgtable *pt, unsigned long va, phys_addr_t pa,
+		    unsigned int level)
+{
+	unsigned int got = ~0U;
+	phys_addr_t out;
+
+	return pgtable_translate(pt, va, &out) && out == pa &&
+	       pgtable_walk(pt, va, &got) && got == level;
+}
+
+/*
+ * pgtable_map_repeat() with @max_level 1 over 8 MiB, then
+ * pgtable_remap_repeat() of its second 2 MiB to a block elsewhere.
+ * Expect one shared last-level table under the 2 MiB entries (levels - 1
+ * tables besides the root), the block mapped by one level-1 leaf after
+ * the remap, every other page still on the one frame (the shared table
+ * stays), and no table more or less. Expect -EINVAL, with nothing
+ * changed, for the same block again (a leaf now), level 0, a misaligned
+ * address or frame, and a range running past the repeated one.
+ */
+static void pgtable_remap_repeat_blocks(struct ktest *t)
+{
+	const phys_addr_t block = PA0 + GiB(1);
+	unsigned int m;
+	struct env e;
+	long tables;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
+		KTEST_ASSERT_EQ(t, pgtable_map_repeat(&e.pt, LO, MiB(8), PA0,
+						      PAGE_KERNEL_RO, 1), 0);
+		tables = extra_tables(&e);
+		KTEST_EXPECT_EQ(t, tables, modes[m] - 1);
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(2) + 8, PA0 + 8,
+					     0));
+		KTEST_ASSERT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(2),
+							block, MiB(2),
+							PAGE_KERNEL_RO, 1), 0);
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(2), block, 1));
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(4) - 8,
+					     block + MiB(2) - 8, 1));
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(2) - 8,
+					     PA0 + P - 8, 0));
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(4), PA0, 0));
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(8) - P, PA0, 0));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), tables);
+		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(2),
+							block, MiB(2),
+							PAGE_KERNEL_RO, 1),
+				-EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO, PA0, P,
+							PAGE_KERNEL_RO, 0),
+				-EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO + P, block,
+							MiB(2),
+							PAGE_KERNEL_RO, 1),
+				-EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO, block + P,
+							MiB(2),
+							PAGE_KERNEL_RO, 1),
+				-EINVAL);
+		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(6),
+							block, MiB(4),
+							PAGE_KERNEL_RO, 1),
+				-EINVAL);
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(6), PA0, 0));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + MiB(8), P));
+		KTEST_EXPECT_EQ(t, extra_tables(&e), tables);
 	}
 }
 
@@ -1695,6 +1767,7 @@ static const struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(pgtable_napot_map_pages),
 	KTEST_CASE(pgtable_map_repeat_shares_tables),
 	KTEST_CASE(pgtable_map_repeat_enomem),
+	KTEST_CASE(pgtable_remap_repeat_blocks),
 	{}
 };
 

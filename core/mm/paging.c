@@ -203,7 +203,8 @@ static long map_vmemmap(void)
 		err = zero ? pgtable_map_repeat(&kernel_pgtable, VMEMMAP_START,
 						first - VMEMMAP_START,
 						page_to_phys(zero),
-						PAGE_KERNEL_RO) : -ENOMEM;
+						PAGE_KERNEL_RO,
+						PGTABLE_MAX_LEVELS) : -ENOMEM;
 	}
 	if (!err)
 		err = pgtable_map(&kernel_pgtable, first,

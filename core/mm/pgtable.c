@@ -171,6 +171,23 @@ static pte_t *walk_alloc(struct pgtable *pt, unsigned long va,
 	return &table[PX(level, va)];
 }
 
+/* The table entry at @level for @va, or NULL where there is none. */
+static pte_t *find_entry(const struct pgtable *pt, unsigned long va,
+			 unsigned int level)
+{
+	pte_t *table = pt->root;
+	unsigned int l;
+
+	for (l = pt->levels - 1; l > level; l--) {
+		pte_t entry = table[PX(l, va)];
+
+		if (!pte_present(entry) || pte_leaf(entry))
+			return NULL;
+		table = next_table(entry);
+	}
+	return &table[PX(level, va)];
+}
+
 /* The largest leaf level for the next piece of a mapping. */
 static unsigned int pick_level(unsigned long va, phys_addr_t pa,
 			       unsigned long left, unsigned int max_level)
@@ -245,7 +262,8 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 }
 
 int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
-		       unsigned long size, phys_addr_t pa, pgprot_t prot)
+		       unsigned long size, phys_addr_t pa, pgprot_t prot,
+		       unsigned int max_level)
 {
 	pte_t block[PGTABLE_MAX_LEVELS];	/* maps a level-l block */
 	unsigned int built = 0, level, i;
@@ -257,9 +275,10 @@ int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
 	    !(prot & _PAGE_LEAF))
 		return -EINVAL;
 	block[0] = pa_to_pte(pa, prot);
+	max_level = min(max_level, pt->levels - 2);
 	flags = spin_lock_irqsave(&pt->lock);
 	while (!err && done < size) {
-		level = pick_level(va + done, 0, size - done, pt->levels - 2);
+		level = pick_level(va + done, 0, size - done, max_level);
 		/* A level's first block makes its table; the rest share it. */
 		for (; built < level; built++) {
 			table = alloc_table();
@@ -280,6 +299,40 @@ int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
 	}
 	spin_unlock_irqrestore(&pt->lock, flags);
 	return err;
+}
+
+/* Is the @level entry for @va a table pgtable_map_repeat() may share. */
+static bool repeat_table_at(const struct pgtable *pt, unsigned long va,
+			    unsigned int level)
+{
+	pte_t *entry = find_entry(pt, va, level);
+
+	return entry && pte_present(*entry) && !pte_leaf(*entry);
+}
+
+/*
+ * No lock: a repeated range is mapped for good, so its tables stay, and
+ * each entry changes once, present to present (the table's count stays;
+ * the shared table is not freed, its other parents still point to it).
+ * The page allocator calls this while it grows a zone, under the zone
+ * lock, maybe for a caller that holds @pt->lock and needed a table page.
+ */
+int pgtable_remap_repeat(struct pgtable *pt, unsigned long va,
+			 phys_addr_t pa, unsigned long size, pgprot_t prot,
+			 unsigned int level)
+{
+	unsigned long block = level_size(level), done;
+
+	if (!level || level > pt->levels - 2 || !range_valid(pt, va, size) ||
+	    !IS_ALIGNED(va | pa | size, block) || !(prot & _PAGE_LEAF))
+		return -EINVAL;
+	for (done = 0; done < size; done += block)
+		if (!repeat_table_at(pt, va + done, level))
+			return -EINVAL;
+	for (done = 0; done < size; done += block)
+		smp_store_release(find_entry(pt, va + done, level),
+				  pa_to_pte(pa + done, prot));
+	return 0;
 }
 
 /*
@@ -569,22 +622,6 @@ unsigned long pgtable_napot_leaves(struct pgtable *pt, unsigned long va,
  * then up to PTRS_PER_TABLE entries are written in a row.
  */
 
-/* The last-level table entry for @va, or NULL where there is none. */
-static pte_t *find_leaf_entry(struct pgtable *pt, unsigned long va)
-{
-	pte_t *table = pt->root;
-	unsigned int l;
-
-	for (l = pt->levels - 1; l > 0; l--) {
-		pte_t entry = table[PX(l, va)];
-
-		if (!pte_present(entry) || pte_leaf(entry))
-			return NULL;
-		table = next_table(entry);
-	}
-	return &table[PX(0, va)];
-}
-
 /* Entries from @va to the end of its leaf table, at most @left. */
 static unsigned long leaf_run(unsigned long va, unsigned long left)
 {
@@ -741,7 +778,7 @@ unsigned long pgtable_clear_pages(struct pgtable *pt, unsigned long va,
 	flags = spin_lock_irqsave(&pt->lock);
 	for (done = 0; done < nr; done += n) {
 		unsigned long at = va + (done << PAGE_SHIFT);
-		pte_t *entry = find_leaf_entry(pt, at);
+		pte_t *entry = find_entry(pt, at, 0);
 
 		n = leaf_run(at, nr - done);
 		if (entry)

@@ -97,17 +97,44 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t pa,
  * @size: page multiple
  * @pa: the frame, page-aligned
  * @prot: leaf bits; not writable, or every page writes the one frame
+ * @max_level: the highest level whose entries may point to a shared
+ *             table (1: only last-level tables are shared); clamped to
+ *             the level below the root
  *
  * Whole aligned blocks of 2 MiB and up share one table per level, so the
  * tables cost the same for any @size: a few edge tables and one per
  * level. The range is for good: unmapping any of it would free the
- * shared tables once per user.
+ * shared tables once per user; pgtable_remap_repeat() maps over it.
  * Return: 0; -EINVAL for bad arguments; -EEXIST if something is mapped in
  * the range; -ENOMEM. On error what was mapped stays mapped (for boot,
  * which gives up).
  */
 int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
-		       unsigned long size, phys_addr_t pa, pgprot_t prot);
+		       unsigned long size, phys_addr_t pa, pgprot_t prot,
+		       unsigned int max_level);
+
+/**
+ * pgtable_remap_repeat() - map leaves over blocks of a repeated range
+ * @pt: the tree
+ * @va: aligned to level_size(@level)
+ * @pa: likewise
+ * @size: a multiple of it
+ * @prot: leaf bits
+ * @level: 1 up to the level below the root; pgtable_map_repeat() mapped
+ *         [@va, @va + @size) with this @max_level, so each entry at
+ *         @level points to a shared table, and the tables above are the
+ *         range's own
+ *
+ * Points each entry at a leaf of [@pa, @pa + @size) instead; the shared
+ * table stays for its other users. The caller flushes the TLB.
+ * Context: takes no lock (so it may run under any, @pt->lock included);
+ * no one else may change these entries meanwhile.
+ * Return: 0; -EINVAL for bad arguments, or if an entry at @level is not a
+ * table (nothing is changed then).
+ */
+int pgtable_remap_repeat(struct pgtable *pt, unsigned long va,
+			 phys_addr_t pa, unsigned long size, pgprot_t prot,
+			 unsigned int level);
 
 /**
  * pgtable_pte_slot() - the 4 KiB entry for @va, without the lock

@@ -471,8 +471,8 @@ BOOT_CASES = [
       r"slab_\w+\+0x\w+"], []),
     ("slab_free_vmalloc", "faults",
      {"append": "slab-free-vmalloc"}, KERNEL_FAILURE,
-     [r"BUG kfree: invalid free of 0xffffffc0\w+ \(not in RAM\), caller "
-      r"slab_\w+\+0x\w+"], []),
+     [r"BUG kfree: invalid free of 0xffffffc0\w+ \(a vmalloc address: "
+      r"vfree\(\) frees it\), caller slab_\w+\+0x\w+"], []),
     ("slab_cache_free_below_ram", "faults",
      {"append": "slab-cache-free-below-ram"}, KERNEL_FAILURE,
      [r"BUG kmalloc-64: free of an object no cache handed out",

@@ -528,6 +528,14 @@ size_t large_kmalloc_size(const struct page *page, const void *x)
 	return PAGE_SIZE << page->order;
 }
 
+/* Why kfree() of @x, which has no struct page to go by, is invalid. */
+static const char *no_page_reason(const void *x)
+{
+	if (is_vmalloc_addr(x))
+		return "a vmalloc address: vfree() frees it";
+	return "not in RAM";
+}
+
 void kfree_large(const void *x, struct page *page)
 {
 	unsigned long caller = _RET_IP_;
@@ -537,7 +545,7 @@ void kfree_large(const void *x, struct page *page)
 		return;
 	}
 	if (!page)
-		kfree_invalid(x, "not in RAM", caller);
+		kfree_invalid(x, no_page_reason(x), caller);
 	if (!large_kmalloc_size(page, x))
 		kfree_invalid(x, PageHead(page) &&
 			      is_large_mark(page->large_kind) ? "inside a large "

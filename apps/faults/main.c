@@ -13,6 +13,7 @@
  *	       slab-redzone | slab-use-after-free | slab-double-free |
  *	       slab-invalid-free | slab-freelist-corrupt |
  *	       slab-free-below-ram | slab-free-vmalloc |
+ *	       slab-free-deferred | slab-cache-free-deferred |
  *	       slab-cache-free-below-ram (see slab.c) |
  *	       kfence-oob | kfence-uaf | kfence-corrupt | kfence-double-free |
  *	       kfence-malloc-uaf | kfence-exec (see kfence.c)
@@ -174,6 +175,7 @@ static void usage(void)
 		"slab-redzone|"
 		"slab-use-after-free|slab-double-free|slab-invalid-free|"
 		"slab-freelist-corrupt|slab-free-below-ram|slab-free-vmalloc|"
+		"slab-free-deferred|slab-cache-free-deferred|"
 		"slab-cache-free-below-ram|kfence-oob|kfence-uaf|"
 		"kfence-corrupt|"
 		"kfence-double-free|kfence-malloc-uaf|kfence-exec\n");

@@ -17,10 +17,17 @@
  *	slab-free-below-ram	kfree() a device address below RAM, where
  *				the vmemmap window shows a zeroed page
  *	slab-free-vmalloc	kfree() a vmalloc() area, past the window
+ *	slab-free-deferred	kfree() a page whose struct page boot left
+ *				uninitialised, after making it read as a
+ *				kmalloc-64 slab's, as stale RAM may (needs
+ *				over 128 MiB of RAM)
+ *	slab-cache-free-deferred  the same by kmem_cache_free() to a new
+ *				cache (its slow path)
  *	slab-cache-free-below-ram  kmem_cache_free() the device address
  *
  * All but the first three are caught in every build.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <rvmem/mm.h>
@@ -103,6 +110,46 @@ static noinline void slab_free_vmalloc(void)
 	kfree(vmalloc(64));
 }
 
+/*
+ * The first page whose struct page boot left uninitialised, made to read
+ * as a slab page of @s, as stale RAM may; NULL if nothing is deferred.
+ */
+static void *deferred_page_posing_as(struct kmem_cache *s)
+{
+	unsigned long pfn = READ_ONCE(deferred_low_pfn);
+	struct page *page;
+
+	if (pfn == ULONG_MAX) {
+		printf("faults: no struct page is deferred; boot with more "
+		       "RAM\n");
+		return NULL;
+	}
+	page = pfn_to_page(pfn);
+	page->slab_cache = s;
+	page->flags |= 1UL << PG_slab;
+	return page_address(page);
+}
+
+/* The fast path's case: the hart has room in its kmalloc-64 sheaf. */
+static noinline void slab_free_deferred(void)
+{
+	void *p = deferred_page_posing_as(kmalloc_caches[kmalloc_index(64)]);
+
+	kfree(kmalloc(64, GFP_KERNEL));
+	if (p)
+		kfree(p);
+}
+
+/* The slow path's case: a new cache, no sheaf yet. */
+static noinline void slab_cache_free_deferred(void)
+{
+	struct kmem_cache *s = kmem_cache_create("faults-64", 64, 0, 0, NULL);
+	void *p = s ? deferred_page_posing_as(s) : NULL;
+
+	if (p)
+		kmem_cache_free(s, p);
+}
+
 static noinline void slab_cache_free_below_ram(void)
 {
 	kmem_cache_free(kmalloc_caches[kmalloc_index(64)], BELOW_RAM);
@@ -120,6 +167,8 @@ static const struct {
 	{ "slab-freelist-corrupt", slab_freelist_corrupt },
 	{ "slab-free-below-ram", slab_free_below_ram },
 	{ "slab-free-vmalloc", slab_free_vmalloc },
+	{ "slab-free-deferred", slab_free_deferred },
+	{ "slab-cache-free-deferred", slab_cache_free_deferred },
 	{ "slab-cache-free-below-ram", slab_cache_free_below_ram },
 };
 

@@ -9,6 +9,8 @@
  * touched twice (one pattern word per 256 bytes written, then checked),
  * and the random run only writes the first and last word of each page.
  */
+#include <limits.h>
+#include <string.h>
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
 #include <rvmem/list.h>
@@ -19,6 +21,7 @@
 #include <rvmem/printk.h>
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
+#include "selftest.h"
 
 #define NOWARN		__GFP_NOWARN
 #define GOLDEN		0x9e3779b97f4a7c15ULL
@@ -456,9 +459,12 @@ static void pcp_lists_drained_on_hart_stop(struct ktest *t)
  * 16 GiB boot of the test matrix runs this suite alone, first.
  */
 
+/* The struct pages of a deferred step: 2 MiB of the vmemmap window. */
+#define DEFERRED_CHUNK	(SZ_2M / sizeof(struct page))
+
 /*
  * Expect each zone larger than the eager part to have left struct pages
- * uninitialised at boot (on a chunk boundary), yet to count them free
+ * uninitialised at boot (on chunk boundaries), yet to count them free
  * and managed.
  */
 static void memmap_deferred_at_boot(struct ktest *t)
@@ -469,12 +475,15 @@ static void memmap_deferred_at_boot(struct ktest *t)
 	for (z = 0; z < NR_ZONEIDS; z++) {
 		struct zone *zone = &zones[z];
 
-		if (zone->deferred_pfn >= zone_end_pfn(zone))
+		if (zone->deferred_pfn >= zone->deferred_end)
 			continue;
-		KTEST_EXPECT_EQ(t, zone->deferred_pfn % MAX_ORDER_NR_PAGES, 0);
+		KTEST_EXPECT_EQ(t, zone->deferred_pfn % DEFERRED_CHUNK, 0);
+		KTEST_EXPECT_EQ(t, zone->deferred_end % DEFERRED_CHUNK, 0);
+		KTEST_EXPECT_TRUE(t, zone->deferred_end <= zone_end_pfn(zone));
 		KTEST_EXPECT_TRUE(t, zone->managed_pages >
 				  zone->deferred_pfn - zone->zone_start_pfn);
-		deferred += zone_end_pfn(zone) - zone->deferred_pfn;
+		KTEST_EXPECT_TRUE(t, deferred_low_pfn <= zone->deferred_pfn);
+		deferred += zone->deferred_end - zone->deferred_pfn;
 	}
 	if (!deferred) {
 		ktest_skip(t, "all of mem_map initialised (small RAM, or an "
@@ -547,9 +556,101 @@ static void alloc_pages_takes_deferred_memory(struct ktest *t)
 	KTEST_EXPECT_EQ(t, nr_free_pages(), free0);
 }
 
+/* The deferred ranges vmemmap_window_hides_deferred() found. */
+static struct {
+	unsigned long start, end;
+} hidden[NR_ZONEIDS];
+
+/*
+ * Do the window or the checked lookup show @pfn's struct page otherwise
+ * than vmemmap_shows() and pfn_deferred() say?
+ */
+static bool window_mismatch(unsigned long pfn)
+{
+	return !vmemmap_shows(pfn) ||
+	       virt_to_page_or_null(__va(pfn << PAGE_SHIFT)) !=
+	       (pfn_deferred(pfn) ? NULL : pfn_to_page(pfn));
+}
+
+/* Mismatches in [@start, @end): 64 pfns a chunk, and the last. */
+static unsigned long window_mismatches(unsigned long start,
+				       unsigned long end)
+{
+	unsigned long pfn, bad = window_mismatch(end - 1);
+
+	for (pfn = start; pfn < end; pfn += DEFERRED_CHUNK / 64)
+		bad += window_mismatch(pfn);
+	return bad;
+}
+
+/*
+ * Where struct pages are deferred, RAM under mem_map holds whatever it
+ * held at boot: make the first of each range read as a kmalloc-64 slab
+ * page, as stale RAM may. Expect the vmemmap window to show zeroed
+ * struct pages across each range, that one included, and the checked
+ * lookup to see no page there.
+ */
+static void vmemmap_window_hides_deferred(struct ktest *t)
+{
+	unsigned long bad = 0;
+	struct page *first, saved;
+	int z, n = 0;
+
+	for (z = 0; z < NR_ZONEIDS; z++) {
+		struct zone *zone = &zones[z];
+
+		if (zone->deferred_pfn >= zone->deferred_end)
+			continue;
+		hidden[z].start = zone->deferred_pfn;
+		hidden[z].end = min(zone->deferred_end,
+				    vmemmap_limit >> PAGE_SHIFT);
+		first = pfn_to_page(zone->deferred_pfn);
+		saved = *first;
+		first->slab_cache = kmalloc_caches[kmalloc_index(64)];
+		first->flags |= 1UL << PG_slab;
+		KTEST_EXPECT_TRUE(t, pfn_deferred(hidden[z].start) &&
+				  pfn_deferred(hidden[z].end - 1));
+		bad += window_mismatches(hidden[z].start, hidden[z].end);
+		*first = saved;
+		n++;
+	}
+	if (!n) {
+		ktest_skip(t, "no struct page deferred");
+		return;
+	}
+	KTEST_EXPECT_EQ(t, bad, 0);
+}
+
+/*
+ * After alloc_pages_takes_deferred_memory() initialised them (all but
+ * chunks with no free page, such as mem_map's own), expect the window
+ * and the lookup to show each formerly hidden struct page as mem_map
+ * has it.
+ */
+static void vmemmap_window_shows_grown(struct ktest *t)
+{
+	unsigned long bad = 0;
+	int z, n = 0;
+
+	for (z = 0; z < NR_ZONEIDS; z++) {
+		if (hidden[z].start >= hidden[z].end)
+			continue;
+		KTEST_EXPECT_TRUE(t, !pfn_deferred(hidden[z].start));
+		bad += window_mismatches(hidden[z].start, hidden[z].end);
+		n++;
+	}
+	if (!n) {
+		ktest_skip(t, "no struct page was deferred");
+		return;
+	}
+	KTEST_EXPECT_EQ(t, bad, 0);
+}
+
 static const struct ktest_case page_alloc_deferred_cases[] = {
 	KTEST_CASE(memmap_deferred_at_boot),
+	KTEST_CASE(vmemmap_window_hides_deferred),
 	KTEST_CASE(alloc_pages_takes_deferred_memory),
+	KTEST_CASE(vmemmap_window_shows_grown),
 	{}
 };
 

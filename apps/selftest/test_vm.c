@@ -25,6 +25,7 @@
 #include <rvmem/slab.h>
 #include <rvmem/smp.h>
 #include <rvmem/vmalloc.h>
+#include "selftest.h"
 
 #define UART_BASE	0x10000000UL	/* QEMU virt ns16550a */
 #define UART_NODE	"/soc/serial@10000000"
@@ -65,14 +66,24 @@ static void paging_kernel_permissions(struct ktest *t)
 			     _PAGE_EXEC);
 }
 
+bool vmemmap_shows(unsigned long pfn)
+{
+	static const struct page zero;
+	const struct page *p = virt_to_page_fast(__va(pfn << PAGE_SHIFT));
+
+	return p && !memcmp(p, pfn_deferred(pfn) ? &zero : pfn_to_page(pfn),
+			    sizeof(*p));
+}
+
 /*
  * The vmemmap window, read at 4096 pfns across RAM and its last, at
  * addresses below RAM down to NULL, and at and past its limit.
  * Expect the limit at RAM's end (or at the window's), each pfn's struct
- * page there byte for byte as mem_map has it (a live slab object's page
- * naming its cache), zeroed pages below RAM down to NULL (the one just
- * below it too, which is mem_map's lead where RAM starts mid-page of the
- * window), none from the limit up, and the window read-only.
+ * page there byte for byte as mem_map has it, or zeroed if it is still
+ * deferred (a live slab object's page naming its cache), zeroed pages
+ * below RAM down to NULL (the one just below it too, which is mem_map's
+ * lead where RAM starts mid-page of the window), none from the limit up,
+ * and the window read-only.
  */
 static void vmemmap_window_mirrors_mem_map(struct ktest *t)
 {
@@ -86,12 +97,9 @@ static void vmemmap_window_mirrors_mem_map(struct ktest *t)
 	KTEST_EXPECT_EQ(t, vmemmap_limit,
 			min(max_pfn, VMEMMAP_PFNS) << PAGE_SHIFT);
 	step = max(1UL, (max_pfn - memmap_base_pfn) / 4096);
-	for (pfn = memmap_base_pfn; pfn < max_pfn; pfn += step) {
-		p = virt_to_page_fast(__va(pfn << PAGE_SHIFT));
-		bad += !p || memcmp(p, pfn_to_page(pfn), sizeof(*p));
-	}
-	p = virt_to_page_fast(__va((max_pfn << PAGE_SHIFT) - 1));
-	bad += !p || memcmp(p, pfn_to_page(max_pfn - 1), sizeof(*p));
+	for (pfn = memmap_base_pfn; pfn < max_pfn; pfn += step)
+		bad += !vmemmap_shows(pfn);
+	bad += !vmemmap_shows(max_pfn - 1);
 	KTEST_EXPECT_EQ(t, bad, 0);
 	p = virt_to_page_fast(obj);
 	KTEST_EXPECT_TRUE(t, p && p->slab_cache &&

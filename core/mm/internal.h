@@ -22,6 +22,38 @@
 void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn);
 
 /**
+ * next_deferred_range() - the first range of uninitialised struct pages
+ * at or above a pfn
+ * @pfn: where to look from
+ * @start: set to its first pfn
+ * @end: set to one past its last (both multiples of 2 MiB of struct pages)
+ *
+ * Return: false if no zone defers any struct page from @pfn on.
+ * Context: boot (the ranges shrink as zones grow).
+ */
+bool next_deferred_range(unsigned long pfn, unsigned long *start,
+			 unsigned long *end);
+
+#ifdef ARCH_HAS_VMEMMAP_WINDOW
+/**
+ * vmemmap_show() - map the vmemmap window to mem_map for pfns whose
+ * struct pages were just initialised, in place of the zeroed page it
+ * showed, and flush every hart's TLB for it
+ * @start_pfn: first pfn, a multiple of 2 MiB of struct pages
+ * @end_pfn: one past the last, likewise
+ *
+ * Before paging_init() it does nothing: the window is built then from
+ * what is initialised by that time.
+ */
+void vmemmap_show(unsigned long start_pfn, unsigned long end_pfn);
+#else
+static inline void vmemmap_show(unsigned long start_pfn,
+				unsigned long end_pfn)
+{
+}
+#endif
+
+/**
  * zone_pcp_set_node() - point hart @cpu's page lists at the first zones
  * of its node's zonelists (per_cpu_pages.local_offset)
  */

@@ -42,7 +42,9 @@
  * is computed only where a report or warning needs it.
  *
  * Lock order: zone->lock is a leaf (nothing else is taken under it but
- * the console lock for a bad-page report). It protects a zone's
+ * the console lock for a bad-page report; growing a zone maps the vmemmap
+ * window over its new struct pages without a lock and flushes the TLBs
+ * through SBI, which takes none of ours). It protects a zone's
  * free_area, free_pages and the PG_buddy/order state of its free pages,
  * and is always taken with interrupts off (an interrupt handler may
  * allocate). A hart's per_cpu_pages are touched only by that hart,
@@ -54,6 +56,7 @@
 #define pr_fmt(fmt) "page_alloc: " fmt
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,9 +84,14 @@
 #define MAX_RECLAIM_RETRIES	16
 #define PAGE_POISON		0x6b	/* --debug: freed pages are filled */
 #define PCP_HIGH_BATCHES	6	/* a list holds at most this many batches */
-/* struct pages initialised at boot per zone, and per deferred step */
+/*
+ * struct pages initialised at boot per zone, and per deferred step. A
+ * step's struct pages fill one 2 MiB leaf of the vmemmap window (32,768
+ * pages: 128 MiB of RAM), and steps start on a multiple of it, so the
+ * window can show each step's struct pages as it is initialised.
+ */
 #define DEFERRED_EAGER_PAGES	((128UL << 20) >> PAGE_SHIFT)
-#define DEFERRED_CHUNK_PAGES	((128UL << 20) >> PAGE_SHIFT)
+#define DEFERRED_CHUNK_PAGES	(SZ_2M / sizeof(struct page))
 
 /* The state bits a free checks: an allocated block has PG_head alone. */
 #define PAGE_STATE_MASK		((1UL << NR_PAGEFLAGS) - 1)
@@ -420,7 +428,7 @@ static noinline bool zone_watermark_ok(const struct zone *z,
 	}
 	if (free <= min)
 		return false;
-	if (!order || READ_ONCE(z->deferred_pfn) < zone_end_pfn(z))
+	if (!order || READ_ONCE(z->deferred_pfn) < z->deferred_end)
 		return true;
 	for (o = order; o < NR_PAGE_ORDERS; o++)
 		if (READ_ONCE(z->free_area[o].nr_free))
@@ -1121,9 +1129,11 @@ void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn)
 
 		zone->managed_pages += end - start_pfn;
 		zone->free_pages += end - start_pfn;
-		spin_lock(&zone->lock);
+		spin_lock(&zone->lock);	/* all but what is still deferred */
 		free_pfn_range(zone, start_pfn,
 			       clamp(zone->deferred_pfn, start_pfn, end));
+		free_pfn_range(zone, clamp(zone->deferred_end, start_pfn, end),
+			       end);
 		spin_unlock(&zone->lock);
 		start_pfn = end;
 	}
@@ -1182,22 +1192,64 @@ static void memmap_init_range(struct zone *zone, unsigned long start,
 	memmap_init_pages(pfn, end, zone_flags | 1UL << PG_reserved);
 }
 
+unsigned long deferred_low_pfn = ULONG_MAX;
+
+/* Lower deferred_low_pfn to the lowest pfn any zone still defers. */
+static void update_deferred_low_pfn(void)
+{
+	unsigned long low = ULONG_MAX;
+	struct zone *zone;
+
+	for_each_zone(zone)
+		if (zone->deferred_pfn < zone->deferred_end)
+			low = min(low, zone->deferred_pfn);
+	WRITE_ONCE(deferred_low_pfn, low);
+}
+
+bool pfn_deferred(unsigned long pfn)
+{
+	const struct zone *zone = pfn_zone(pfn);
+
+	/* Acquire: struct pages initialised before deferred_pfn moved on. */
+	return pfn >= __atomic_load_n(&zone->deferred_pfn, __ATOMIC_ACQUIRE) &&
+	       pfn < zone->deferred_end;
+}
+
+bool next_deferred_range(unsigned long pfn, unsigned long *start,
+			 unsigned long *end)
+{
+	const struct zone *zone;
+
+	*start = ULONG_MAX;
+	for_each_zone(zone) {
+		if (zone->deferred_pfn < zone->deferred_end &&
+		    zone->deferred_pfn >= pfn && zone->deferred_pfn < *start) {
+			*start = zone->deferred_pfn;
+			*end = zone->deferred_end;
+		}
+	}
+	return *start != ULONG_MAX;
+}
+
 /*
- * Initialise the next chunk of @zone's deferred struct pages and put its
- * free pages on the free lists: the buddy allocator's free lists of the
- * zone ran dry. Chunks end on MAX_ORDER_NR_PAGES, so no buddy of an
- * initialised block lies beyond. zone->lock held, interrupts off (as
+ * Initialise the next chunk of @zone's deferred struct pages, put its
+ * free pages on the free lists and show them in the vmemmap window: the
+ * buddy allocator's free lists of the zone ran dry. Chunks start and end
+ * on multiples of DEFERRED_CHUNK_PAGES, so no buddy of an initialised
+ * block lies in a deferred one. zone->lock held, interrupts off (as
  * Linux's deferred_grow_zone()). Return: false if nothing was deferred.
  */
-static bool deferred_grow_zone(struct zone *zone)
+static noinline bool deferred_grow_zone(struct zone *zone)
 {
-	unsigned long start = zone->deferred_pfn, end = zone_end_pfn(zone);
+	unsigned long start = zone->deferred_pfn, end = zone->deferred_end;
 
 	if (start >= end)
 		return false;
 	end = min(end, start + DEFERRED_CHUNK_PAGES);
 	memmap_init_range(zone, start, end, free_pfn_range);
-	WRITE_ONCE(zone->deferred_pfn, end);
+	smp_store_release(&zone->deferred_pfn, end);
+	vmemmap_show(start, end);
+	update_deferred_low_pfn();
 	return true;
 }
 
@@ -1248,9 +1300,26 @@ static unsigned long present_pages_in(unsigned long start_pfn,
 }
 
 /*
+ * The part of @zone whose struct pages boot leaves for later: whole
+ * chunks from the first boundary DEFERRED_EAGER_PAGES in, up to the last
+ * boundary in the zone (empty in a small zone: deferred_pfn is then
+ * deferred_end).
+ */
+static void zone_set_deferred(struct zone *zone)
+{
+	unsigned long end = zone_end_pfn(zone);
+
+	zone->deferred_pfn = min(ALIGN(zone->zone_start_pfn +
+				       DEFERRED_EAGER_PAGES,
+				       DEFERRED_CHUNK_PAGES), end);
+	zone->deferred_end = max(ALIGN_DOWN(end, DEFERRED_CHUNK_PAGES),
+				 zone->deferred_pfn);
+}
+
+/*
  * Node @nid spans [@start, @end) (empty for a node without RAM): its
- * zones split there at 4 GiB, and each zone's first DEFERRED_EAGER_PAGES
- * of struct pages are set up.
+ * zones split there at 4 GiB, and each zone's struct pages are set up
+ * but for its deferred part (zone_set_deferred()).
  */
 static void free_area_init_node(int nid, unsigned long start,
 				unsigned long end)
@@ -1267,11 +1336,8 @@ static void free_area_init_node(int nid, unsigned long start,
 	zone_init(&pgdat->node_zones[ZONE_NORMAL], ZONE_NORMAL, split, end);
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
-		unsigned long eager = zone->zone_start_pfn +
-				      DEFERRED_EAGER_PAGES;
 
-		zone->deferred_pfn = min(ALIGN(eager, MAX_ORDER_NR_PAGES),
-					 zone_end_pfn(zone));
+		zone_set_deferred(zone);
 		if (!zone->spanned_pages)
 			continue;	/* no RAM, or none above 4 GiB */
 		zone->present_pages = present_pages_in(zone->zone_start_pfn,
@@ -1279,6 +1345,8 @@ static void free_area_init_node(int nid, unsigned long start,
 		pgdat->node_present_pages += zone->present_pages;
 		memmap_init_range(zone, zone->zone_start_pfn,
 				  zone->deferred_pfn, NULL);
+		memmap_init_range(zone, zone->deferred_end, zone_end_pfn(zone),
+				  NULL);
 	}
 }
 
@@ -1345,6 +1413,7 @@ int free_area_init(void)
 				       &span_end);
 		free_area_init_node(nid, span_start, span_end);
 	}
+	update_deferred_low_pfn();
 	return 0;
 }
 

@@ -17,8 +17,10 @@
  * every pfn below RAM one zeroed page (shared tables, so it costs the
  * same for any RAM base): kfree() then finds the struct page of any
  * address below vmemmap_limit with no base pfn to subtract and one bound
- * to check (virt_to_page_fast()). mem_map is placed so the window takes
- * 2 MiB leaves (alloc_mem_map() in page_alloc.c).
+ * to check (virt_to_page_fast()). Struct pages boot has not initialised
+ * show the zeroed page too, until vmemmap_show() maps each 2 MiB of them
+ * as the page allocator initialises it. mem_map is placed so the window
+ * takes 2 MiB leaves (alloc_mem_map() in page_alloc.c).
  *
  * The mode: the deepest of Sv57, Sv48 and Sv39 that the build
  * (--paging), the device tree's mmu-type (an upper bound: QEMU says sv48
@@ -43,6 +45,7 @@
 #include <rvmem/internal/pgtable.h>
 #include <rvmem/printk.h>
 #include <rvmem/sections.h>
+#include "internal.h"
 
 static bool no4lvl, no5lvl;
 
@@ -185,32 +188,83 @@ static unsigned int probe_levels(unsigned int levels)
 
 unsigned long vmemmap_limit;
 
-/* Return: the window's limit (0: RAM starts past it), or -errno. */
+/* The window address of @pfn's struct page. */
+static unsigned long vmemmap_addr(unsigned long pfn)
+{
+	return VMEMMAP_START + pfn * sizeof(struct page);
+}
+
+/* Map the window [@va, @end), page-aligned, to mem_map. */
+static int map_vmemmap_pages(unsigned long va, unsigned long end)
+{
+	/* mem_map[0] and its window address agree modulo a page at least */
+	phys_addr_t pa = __pa(mem_map) + (va - vmemmap_addr(memmap_base_pfn));
+
+	if (va >= end)
+		return 0;
+	return pgtable_map(&kernel_pgtable, va, pa, end - va, PAGE_KERNEL_RO,
+			   1);
+}
+
+/*
+ * Map the window: one zeroed page under every pfn below RAM, mem_map
+ * under RAM, but the zeroed page again where its struct pages are not
+ * initialised yet (they hold what the RAM held at boot, which a free
+ * must not take for a slab's); vmemmap_show() maps mem_map there as each
+ * 2 MiB of it is initialised, so the last-level tables there are shared.
+ * Return: the window's limit (0: RAM starts past it), or -errno.
+ */
 static long map_vmemmap(void)
 {
 	unsigned long end_pfn = min(max_pfn, VMEMMAP_PFNS);
-	unsigned long first, last;
+	unsigned long va, pfn, start, end;
 	struct page *zero;
+	phys_addr_t zero_pa;
 	int err = 0;
 
 	if (memmap_base_pfn >= end_pfn)
 		return 0;
-	first = VMEMMAP_START + ALIGN_DOWN(memmap_base_pfn *
-					   sizeof(struct page), PAGE_SIZE);
-	last = VMEMMAP_START + PAGE_ALIGN(end_pfn * sizeof(struct page));
-	if (first > VMEMMAP_START) {
-		zero = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		err = zero ? pgtable_map_repeat(&kernel_pgtable, VMEMMAP_START,
-						first - VMEMMAP_START,
-						page_to_phys(zero),
-						PAGE_KERNEL_RO,
-						PGTABLE_MAX_LEVELS) : -ENOMEM;
+	zero = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!zero)
+		return -ENOMEM;
+	zero_pa = page_to_phys(zero);
+	va = ALIGN_DOWN(vmemmap_addr(memmap_base_pfn), PAGE_SIZE);
+	if (va > VMEMMAP_START)
+		err = pgtable_map_repeat(&kernel_pgtable, VMEMMAP_START,
+					 va - VMEMMAP_START, zero_pa,
+					 PAGE_KERNEL_RO, PGTABLE_MAX_LEVELS);
+	for (pfn = memmap_base_pfn;
+	     !err && next_deferred_range(pfn, &start, &end) && start < end_pfn;
+	     pfn = end) {
+		end = min(end, end_pfn);
+		err = map_vmemmap_pages(va, vmemmap_addr(start));
+		if (!err)
+			err = pgtable_map_repeat(&kernel_pgtable,
+						 vmemmap_addr(start),
+						 vmemmap_addr(end) -
+						 vmemmap_addr(start), zero_pa,
+						 PAGE_KERNEL_RO, 1);
+		va = vmemmap_addr(end);
 	}
 	if (!err)
-		err = pgtable_map(&kernel_pgtable, first,
-				  ALIGN_DOWN(__pa(mem_map), PAGE_SIZE),
-				  last - first, PAGE_KERNEL_RO, 1);
+		err = map_vmemmap_pages(va, PAGE_ALIGN(vmemmap_addr(end_pfn)));
 	return err ? err : (long)(end_pfn << PAGE_SHIFT);
+}
+
+void vmemmap_show(unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long limit = READ_ONCE(vmemmap_limit) >> PAGE_SHIFT;
+	unsigned long va = vmemmap_addr(start_pfn), end;
+
+	/* Past the window's last whole 2 MiB it stays zeroed: slow frees. */
+	end = ALIGN_DOWN(vmemmap_addr(min(end_pfn, limit)), SZ_2M);
+	if (va >= end)
+		return;	/* paging is not on yet, or past the window */
+	WARN_ON(pgtable_remap_repeat(&kernel_pgtable, va,
+				     __pa(mem_map) +
+				     (va - vmemmap_addr(memmap_base_pfn)),
+				     end - va, PAGE_KERNEL_RO, 1));
+	flush_tlb_kernel_range(va, end);
 }
 
 static int build_kernel_pgtable(unsigned int levels)

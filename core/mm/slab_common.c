@@ -533,6 +533,8 @@ static const char *no_page_reason(const void *x)
 {
 	if (is_vmalloc_addr(x))
 		return "a vmalloc address: vfree() frees it";
+	if (pfn_valid(__pa(x) >> PAGE_SHIFT))
+		return "in RAM no allocator has handed out yet";
 	return "not in RAM";
 }
 

@@ -120,12 +120,31 @@ static inline struct page *virt_to_page(const void *addr)
 	return pfn_to_page(__pa(addr) >> PAGE_SHIFT);
 }
 
+/*
+ * The lowest pfn whose struct page boot left uninitialised (ULONG_MAX
+ * when none is): below it no lookup needs pfn_deferred().
+ */
+extern unsigned long deferred_low_pfn;
+
+/**
+ * pfn_deferred() - is a RAM page's struct page still uninitialised
+ * @pfn: a valid pfn (pfn_valid())
+ *
+ * Such a page was never allocated, and its struct page holds whatever the
+ * RAM under mem_map held at boot.
+ * Return: true if boot deferred it and no zone growth has reached it.
+ */
+bool pfn_deferred(unsigned long pfn);
+
 /**
  * virt_to_page_or_null() - the page holding @addr, if it is in RAM
  * @addr: any address
  *
+ * For pointers from callers (frees, ksize), which may be anything: a page
+ * whose struct page is not initialised yet counts as not in RAM.
  * Return: the page, or NULL if @addr is not in RAM (nor are NULL and
- * ZERO_SIZE_PTR, unless RAM starts at 0).
+ * ZERO_SIZE_PTR, unless RAM starts at 0) or its struct page is not
+ * initialised.
  */
 static __always_inline struct page *virt_to_page_or_null(const void *addr)
 {
@@ -133,6 +152,9 @@ static __always_inline struct page *virt_to_page_or_null(const void *addr)
 	struct page *page;
 
 	if (unlikely(!pfn_valid(pfn)))
+		return NULL;
+	if (unlikely(pfn >= READ_ONCE(deferred_low_pfn)) &&
+	    pfn_deferred(pfn))
 		return NULL;
 	page = pfn_to_page(pfn);
 	if (!page)
@@ -153,11 +175,12 @@ extern unsigned long vmemmap_limit;
  *
  * For the free fast paths: one bound check, a shift and an add, with no
  * base pfn to load or subtract. Below the window's limit, the window maps
- * mem_map read-only and a shared zeroed page under every pfn below RAM,
- * so the page returned may be read (its slab_cache says whether @addr is
- * a slab's) but not written.
- * Return: @addr's struct page if @addr is in RAM; a zeroed one if it is
- * not but lies below vmemmap_limit; else NULL.
+ * mem_map read-only, and a shared zeroed page under every pfn below RAM
+ * and every pfn whose struct page is not initialised yet, so the page
+ * returned may be read (its slab_cache says whether @addr is a slab's)
+ * but not written.
+ * Return: @addr's struct page if @addr is in RAM and it is initialised;
+ * a zeroed one if not but @addr lies below vmemmap_limit; else NULL.
  */
 static __always_inline const struct page *virt_to_page_fast(const void *addr)
 {

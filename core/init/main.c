@@ -83,6 +83,12 @@ static int build_argv(void)
 
 static void boot_report_cost(unsigned long instret_main)
 {
+	/* A hypervisor may let instret be read but not count (KVM does). */
+	if (instret_main == boot_instret_entry) {
+		pr_info("boot: instret does not count here; no instruction "
+			"count\n");
+		return;
+	}
 	pr_info("boot: %lu instructions from entry to main\n",
 		instret_main - boot_instret_entry);
 }

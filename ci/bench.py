@@ -32,7 +32,8 @@ host's CPUs, at most 16). Every hart runs the same loop at once; each
 line gives the aggregate throughput (mops, million operations a second)
 and the speedup over one hart. With --boots N it boots each hart count
 N times and keeps each workload's fastest boot (interference only slows
-a boot down; each boot also prints the host's steal time). Prints a
+a boot down; each boot also prints the host's steal time and the load
+of its other processes). Prints a
 table, writes the lines to FILE with --json and a plot of speedup
 against harts (default build/scaling.svg). Never gated: wall time on a
 shared machine is noisy.

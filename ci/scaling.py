@@ -12,11 +12,14 @@ the second table puts the slowest and the fastest hart's rate against
 one hart alone (allocbench sizes every hart's QEMU TLB alike before each
 pass: README, "Scaling across harts"). Each boot also reports the host's
 steal time: the share of this machine's CPU time its own hypervisor gave
-to others while the boot ran. A boot with steal ran on fewer cores than
-it was given, and its figures say so, not the allocator.
+to others while the boot ran, and the other load: the share the
+machine's other processes (not QEMU) took. A boot with either ran on
+fewer cores than it was given, and its figures say so, not the
+allocator.
 """
 import json
 import os
+import resource
 import time
 
 import qemu
@@ -39,42 +42,58 @@ def hart_counts(max_harts):
 
 
 def cpu_ticks():
-    """(all CPUs' ticks, steal ticks) from /proc/stat, or None."""
+    """(all CPUs' ticks, steal ticks, busy ticks) from /proc/stat, with
+    this process's waited children's CPU time (QEMU's, once it has been
+    waited for) in ticks; None if unknown."""
     try:
         with open("/proc/stat") as f:
-            fields = [int(x) for x in f.readline().split()[1:]]
+            # user nice system idle iowait irq softirq steal (guest time
+            # is inside user already)
+            f8 = [int(x) for x in f.readline().split()[1:9]]
     except (OSError, ValueError):
         return None
-    return sum(fields), fields[7] if len(fields) > 7 else 0
+    if len(f8) < 8:
+        return None
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (sum(f8), f8[7], sum(f8) - f8[3] - f8[4] - f8[7],
+            (children.ru_utime + children.ru_stime) *
+            os.sysconf("SC_CLK_TCK"))
 
 
-def steal_share(before, after):
-    """The share of CPU time stolen between two cpu_ticks(), or None."""
+def load_shares(before, after):
+    """(steal, other load) between two cpu_ticks(): the shares of all CPU
+    time the hypervisor stole and that processes other than the boot's
+    own children used; None if unknown."""
     if not before or not after or after[0] <= before[0]:
         return None
-    return (after[1] - before[1]) / (after[0] - before[0])
+    total = after[0] - before[0]
+    own = after[3] - before[3]
+    return ((after[1] - before[1]) / total,
+            max(0.0, (after[2] - before[2] - own) / total))
 
 
 def boot(builddir, harts):
-    """One scaling boot; return (lines, problem or None, host steal)."""
+    """One scaling boot; return (lines, problem or None, (host steal,
+    other load) or None)."""
     before = cpu_ticks()
     start = time.monotonic()
     status, text, _ = qemu.boot(qemu.image_path("allocbench", builddir),
                                 timeout=TIMEOUT, harts=harts, mem=MEM,
                                 append="quiet -- --scaling")
-    steal = steal_share(before, cpu_ticks())
-    if steal is not None:
-        print("scaling: %d hart%s, %.0f s, host steal %.1f%% of CPU time"
+    load = load_shares(before, cpu_ticks())
+    if load is not None:
+        print("scaling: %d hart%s, %.0f s, host steal %.1f%%, other load "
+              "%.1f%% of CPU time"
               % (harts, "s" if harts > 1 else "", time.monotonic() - start,
-                 100 * steal))
+                 100 * load[0], 100 * load[1]))
     lines = [json.loads(l) for l in text.splitlines()
              if l.startswith("{\"workload\"")]
     failed = [l["workload"] for l in lines if l.get("failed")]
     if status != 0 or not lines or failed:
         return lines, ("allocbench --scaling on %d harts exited %d%s:\n%s"
                        % (harts, status, ", failed: " + " ".join(failed)
-                          if failed else "", text[-2000:])), steal
-    return lines, None, steal
+                          if failed else "", text[-2000:])), load
+    return lines, None, load
 
 
 def hart_speed(line, harts, one_mops):
@@ -91,10 +110,10 @@ def hart_speed(line, harts, one_mops):
 
 def fastest_boots(builddir, harts, boots, problems):
     """@boots boots on @harts harts; return ({key: (fastest line, its
-    boot's steal)}, {key: every boot's mops}, skipped lines)."""
+    boot's load_shares())}, {key: every boot's mops}, skipped lines)."""
     best, all_mops, skipped = {}, {}, {}
     for _ in range(boots):
-        lines, problem, steal = boot(builddir, harts)
+        lines, problem, load = boot(builddir, harts)
         if problem:
             problems.append(problem)
         for l in lines:
@@ -105,7 +124,7 @@ def fastest_boots(builddir, harts, boots, problems):
             all_mops.setdefault(key, []).append(
                 round(l["ops"] / max(l["us"], 1), 4))
             if key not in best or l["us"] < best[key][0]["us"]:
-                best[key] = (l, steal)
+                best[key] = (l, load)
     return best, all_mops, skipped
 
 
@@ -114,13 +133,13 @@ def run(builddir, max_harts, boots=1):
     allocator, harts, ops, seconds, mops, speedup and hart_speed of the
     fastest of @boots boots (interference only ever slows a boot down),
     with every boot's mops (mops_boots) and the fastest one's host_steal
-    (a share of CPU time; None if unknown)."""
+    and host_other_load (shares of CPU time; None if unknown)."""
     rows, skipped, problems, one = [], [], [], {}
     for harts in hart_counts(max_harts):
         best, all_mops, skips = fastest_boots(builddir, harts, boots,
                                               problems)
         skipped += [key + (harts, why) for key, why in skips.items()]
-        for key, (l, steal) in best.items():
+        for key, (l, load) in best.items():
             seconds = max(l["us"], 1) / 1e6
             mops = l["ops"] / seconds / 1e6
             if harts == 1:
@@ -132,8 +151,10 @@ def run(builddir, max_harts, boots=1):
                          if key in one else None,
                          "hart_speed": hart_speed(l, harts, one.get(key)),
                          "mops_boots": all_mops[key],
-                         "host_steal": None if steal is None
-                         else round(steal, 4)})
+                         "host_steal": None if load is None
+                         else round(load[0], 4),
+                         "host_other_load": None if load is None
+                         else round(load[1], 4)})
     return rows, skipped, problems
 
 

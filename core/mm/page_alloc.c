@@ -1194,7 +1194,7 @@ static void memmap_init_range(struct zone *zone, unsigned long start,
 
 unsigned long deferred_low_pfn = ULONG_MAX;
 
-/* Lower deferred_low_pfn to the lowest pfn any zone still defers. */
+/* Set deferred_low_pfn: the lowest pfn any zone still defers. */
 static void update_deferred_low_pfn(void)
 {
 	unsigned long low = ULONG_MAX;

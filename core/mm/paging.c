@@ -194,16 +194,22 @@ static unsigned long vmemmap_addr(unsigned long pfn)
 	return VMEMMAP_START + pfn * sizeof(struct page);
 }
 
+/*
+ * Where window address @va lies in mem_map (mem_map[0] and its window
+ * address agree modulo a page at least, modulo 2 MiB if it is that big).
+ */
+static phys_addr_t vmemmap_pa(unsigned long va)
+{
+	return __pa(mem_map) + (va - vmemmap_addr(memmap_base_pfn));
+}
+
 /* Map the window [@va, @end), page-aligned, to mem_map. */
 static int map_vmemmap_pages(unsigned long va, unsigned long end)
 {
-	/* mem_map[0] and its window address agree modulo a page at least */
-	phys_addr_t pa = __pa(mem_map) + (va - vmemmap_addr(memmap_base_pfn));
-
 	if (va >= end)
 		return 0;
-	return pgtable_map(&kernel_pgtable, va, pa, end - va, PAGE_KERNEL_RO,
-			   1);
+	return pgtable_map(&kernel_pgtable, va, vmemmap_pa(va), end - va,
+			   PAGE_KERNEL_RO, 1);
 }
 
 /*
@@ -260,9 +266,7 @@ void vmemmap_show(unsigned long start_pfn, unsigned long end_pfn)
 	end = ALIGN_DOWN(vmemmap_addr(min(end_pfn, limit)), SZ_2M);
 	if (va >= end)
 		return;	/* paging is not on yet, or past the window */
-	WARN_ON(pgtable_remap_repeat(&kernel_pgtable, va,
-				     __pa(mem_map) +
-				     (va - vmemmap_addr(memmap_base_pfn)),
+	WARN_ON(pgtable_remap_repeat(&kernel_pgtable, va, vmemmap_pa(va),
 				     end - va, PAGE_KERNEL_RO, 1));
 	flush_tlb_kernel_range(va, end);
 }

@@ -19,10 +19,14 @@
 #include "host.h"
 #include "mm_fixture.h"
 
+int mm_fixture_stale_ram = -1;
+
 void *mm_fixture_arena(phys_addr_t base, phys_addr_t size)
 {
 	void *arena = host_phys_arena(base, size);
 
+	if (arena && mm_fixture_stale_ram >= 0)
+		memset(arena, mm_fixture_stale_ram, size);
 	memblock_reset();
 	numa_reset();
 	return arena;

@@ -29,6 +29,12 @@
 #define MM_VIRT_BASE	0x80000000ULL
 
 /**
+ * mm_fixture_stale_ram - fill each new arena with this byte, not zeros,
+ * as RAM after a warm reboot holds what the last boot left (-1: zeros)
+ */
+extern int mm_fixture_stale_ram;
+
+/**
  * mm_fixture_arena() - a fresh arena covering [@base, @base + @size) and
  * empty memblock tables, for tests that drive memblock by hand
  *

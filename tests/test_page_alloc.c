@@ -10,6 +10,7 @@
  *           0xfe000                        0x100000               0x102000
  *   small:  32 MiB at 0x80000000, DMA32 only, first 2 MiB reserved
  */
+#include <limits.h>
 #include <string.h>
 #include <rvmem/gfp.h>
 #include <rvmem/ktest.h>
@@ -601,6 +602,55 @@ static void pcp_lists_drain_on_memory_pressure(struct ktest *t)
 	release(&h[0]);
 }
 
+/*
+ * 576 MiB at the virt base, its bytes all 0x5a as stale RAM: one zone
+ * whose struct pages boot initialises for its first 128 MiB and its last
+ * 64 MiB (past its last 128 MiB boundary), deferring the 384 MiB between.
+ * Expect deferred_low_pfn at
+ * the first deferred pfn; deferred pfns read as a zeroed struct page to
+ * the free fast path (the host clears mem_map, as the guest's vmemmap
+ * window shows a zeroed page) and have no page for the checked lookup;
+ * the tail's first page heads a free order-10 block. After
+ * deferred_init_all(), nothing is deferred and both lookups find the
+ * pages.
+ */
+static void deferred_struct_pages_read_zeroed(struct ktest *t)
+{
+	const unsigned long first = (MM_VIRT_BASE + MiB(128)) >> PAGE_SHIFT;
+	const unsigned long tail = (MM_VIRT_BASE + MiB(512)) >> PAGE_SHIFT;
+	const unsigned long probe[] = { first, first + 12345, tail - 1 };
+	static const struct page zero;
+	unsigned int i;
+
+	mm_fixture_stale_ram = 0x5a;
+	KTEST_ASSERT_TRUE(t, mm_fixture_boot_small(MiB(576)) != 0);
+	mm_fixture_stale_ram = -1;
+	KTEST_EXPECT_EQ(t, deferred_low_pfn, first);
+	KTEST_EXPECT_EQ(t, zones[ZONE_DMA32].deferred_end, tail);
+	for (i = 0; i < ARRAY_SIZE(probe); i++) {
+		void *addr = page_address(pfn_to_page(probe[i]));
+
+		KTEST_EXPECT_TRUE(t, pfn_deferred(probe[i]));
+		KTEST_EXPECT_TRUE(t, !memcmp(virt_to_page_fast(addr), &zero,
+					     sizeof(zero)));
+		KTEST_EXPECT_TRUE(t, !virt_to_page_or_null(addr));
+	}
+	KTEST_EXPECT_TRUE(t, !pfn_deferred(first - 1) && !pfn_deferred(tail));
+	KTEST_EXPECT_TRUE(t, PageBuddy(pfn_to_page(tail)) &&
+			     pfn_to_page(tail)->order == MAX_PAGE_ORDER);
+	deferred_init_all();
+	KTEST_EXPECT_EQ(t, deferred_low_pfn, ULONG_MAX);
+	for (i = 0; i < ARRAY_SIZE(probe); i++) {
+		struct page *page = pfn_to_page(probe[i]);
+
+		KTEST_EXPECT_TRUE(t, !pfn_deferred(probe[i]));
+		KTEST_EXPECT_TRUE(t, virt_to_page_fast(page_address(page)) ==
+				     page);
+		KTEST_EXPECT_TRUE(t, virt_to_page_or_null(page_address(page)) ==
+				     page);
+	}
+}
+
 static const struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(alloc_pages_split_exact),
 	KTEST_CASE(__free_pages_merges_buddies),
@@ -617,6 +667,7 @@ static const struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(pcp_lists_refill_orders_1_to_3),
 	KTEST_CASE(pcp_lists_drain_a_batch_past_high),
 	KTEST_CASE(pcp_lists_drain_on_memory_pressure),
+	KTEST_CASE(deferred_struct_pages_read_zeroed),
 	{}
 };
 

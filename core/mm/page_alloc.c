@@ -1356,25 +1356,31 @@ static void free_area_init_node(int nid, unsigned long start,
  * address modulo 2 MiB when it is that large, so the window takes 2 MiB
  * leaves (RAM starting on a 128 MiB boundary wastes nothing), and modulo
  * a page otherwise; the lead before mem_map[0] reads as zeroed pages.
+ * Without the window (the host build) the free fast paths read mem_map
+ * itself, so it is cleared: deferred struct pages read as zeroed there
+ * too, as the window shows them (the host's boot cost does not count).
  * Return: 0, or -ENOMEM.
  */
 static int alloc_mem_map(unsigned long start, unsigned long end)
 {
 	unsigned long bytes = (end - start) * sizeof(struct page);
-	unsigned long align = PAGE_SIZE, lead = 0;
+	unsigned long align = PAGE_SIZE, lead = 0, clear;
 	phys_addr_t pa;
 
 #ifdef ARCH_HAS_VMEMMAP_WINDOW
 	if (bytes >= SZ_2M)
 		align = SZ_2M;
 	lead = start * sizeof(struct page) % align;
+	clear = lead;
+#else
+	clear = bytes;
 #endif
 	mem_map_bytes = PAGE_ALIGN(lead + bytes);
 	pa = memblock_phys_alloc_range(mem_map_bytes, align, 0,
 				       MEMBLOCK_ALLOC_ANYWHERE);
 	if (!pa)
 		return -ENOMEM;
-	memset(__va(pa), 0, lead);
+	memset(__va(pa), 0, clear);
 	mem_map = __va(pa + lead);
 	return 0;
 }

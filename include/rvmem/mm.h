@@ -191,10 +191,16 @@ static __always_inline const struct page *virt_to_page_fast(const void *addr)
 	return (const struct page *)VMEMMAP_START + (pa >> PAGE_SHIFT);
 }
 #else
-/* No window (the host build): the checked lookup. */
+/*
+ * No window (the host build): mem_map itself, bound-checked. Deferred
+ * struct pages read as zeroed, as in the window: the host clears
+ * mem_map at boot.
+ */
 static __always_inline const struct page *virt_to_page_fast(const void *addr)
 {
-	return virt_to_page_or_null(addr);
+	unsigned long pfn = __pa(addr) >> PAGE_SHIFT;
+
+	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
 }
 #endif
 

@@ -213,6 +213,8 @@ BAD_FREES = [
     ("wrong-order", r"BUG: Bad page state: freeing with the wrong order: "
                     r"pfn \w+ order 1 .*block order 2\)"),
     ("free-reserved", r"BUG: Bad page state: freeing a reserved page"),
+    ("free-deferred", r"page_alloc: freeing 0x\w+, in RAM no allocator has "
+                      r"handed out yet \(caller 0x\w+\)"),
     ("write-after-free", r"pfn 0x\w+ written after free: byte 0x64 is 0x1"),
     ("vfree-double-free", r"vmalloc: bad vfree\(0x\w+\) by .*: double free"),
 ]

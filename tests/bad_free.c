@@ -8,7 +8,7 @@
  * test runner checks the status and the message.
  *
  *	bad_free double-free|free-unallocated|free-never-allocated|
- *		 wrong-order|free-reserved|write-after-free|
+ *		 wrong-order|free-reserved|free-deferred|write-after-free|
  *		 vfree-double-free
  *
  * Before the bad free it prints "bad_free: MODE from 0x..." with the
@@ -78,6 +78,21 @@ static noinline void free_reserved(void)
 	__free_page(pfn_to_page(MM_VIRT_BASE >> PAGE_SHIFT));
 }
 
+/*
+ * A page whose struct page boot left uninitialised, made to look like an
+ * allocated order-0 block, as stale RAM may after a warm reboot, freed
+ * by address.
+ */
+static noinline void free_deferred(void)
+{
+	struct page *page = pfn_to_page(deferred_low_pfn);
+
+	page->flags = 1UL << PG_head;	/* zone 0: DMA32 of node 0 */
+	page->order = 0;
+	announce("free-deferred", free_deferred);
+	free_pages((unsigned long)page_address(page), 0);
+}
+
 /* A byte written to an order-0 page after it was freed. */
 static noinline void write_after_free(void)
 {
@@ -109,14 +124,16 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 	bool vm;	/* boots slab and vmalloc too */
+	unsigned int mib;	/* RAM */
 } modes[] = {
-	{ "double-free", double_free, false },
-	{ "free-unallocated", free_unallocated, false },
-	{ "free-never-allocated", free_never_allocated, false },
-	{ "wrong-order", wrong_order, false },
-	{ "free-reserved", free_reserved, false },
-	{ "write-after-free", write_after_free, false },
-	{ "vfree-double-free", vfree_double_free, true },
+	{ "double-free", double_free, false, 16 },
+	{ "free-unallocated", free_unallocated, false, 16 },
+	{ "free-never-allocated", free_never_allocated, false, 16 },
+	{ "wrong-order", wrong_order, false, 16 },
+	{ "free-reserved", free_reserved, false, 16 },
+	{ "free-deferred", free_deferred, false, 256 },	/* defers 128 */
+	{ "write-after-free", write_after_free, false, 16 },
+	{ "vfree-double-free", vfree_double_free, true, 16 },
 };
 
 int main(int argc, char **argv)
@@ -129,8 +146,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		if (strcmp(argv[1], modes[i].name))
 			continue;
-		if (!(modes[i].vm ? mm_fixture_boot_vm(MiB(16), 3) :
-		      mm_fixture_boot_small(MiB(16))))
+		if (!(modes[i].vm ? mm_fixture_boot_vm(MiB(modes[i].mib), 3) :
+		      mm_fixture_boot_small(MiB(modes[i].mib))))
 			return 2;
 		modes[i].fn();
 		printf("bad_free: %s went unnoticed\n", argv[1]);
@@ -139,6 +156,6 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: bad_free double-free|free-unallocated|"
 		"free-never-allocated|wrong-order|free-reserved|"
-		"write-after-free|vfree-double-free\n");
+		"free-deferred|write-after-free|vfree-double-free\n");
 	return 2;
 }

@@ -918,6 +918,10 @@ static struct page *addr_to_page_checked(unsigned long addr,
 	if (unlikely(!IS_ALIGNED(addr, PAGE_SIZE) || !pfn_valid(pfn)))
 		panic("page_alloc: freeing %#lx, not a page of RAM (caller "
 		      "%#lx)", addr, caller);
+	/* its struct page holds what the RAM held at boot: trust none */
+	if (pfn_deferred(pfn))
+		panic("page_alloc: freeing %#lx, in RAM no allocator has "
+		      "handed out yet (caller %#lx)", addr, caller);
 	return pfn_to_page(pfn);
 }
 
@@ -1206,7 +1210,7 @@ static void update_deferred_low_pfn(void)
 	WRITE_ONCE(deferred_low_pfn, low);
 }
 
-bool pfn_deferred(unsigned long pfn)
+bool __pfn_deferred(unsigned long pfn)
 {
 	const struct zone *zone = pfn_zone(pfn);
 

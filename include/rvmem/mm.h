@@ -126,6 +126,8 @@ static inline struct page *virt_to_page(const void *addr)
  */
 extern unsigned long deferred_low_pfn;
 
+bool __pfn_deferred(unsigned long pfn);	/* the zone lookup */
+
 /**
  * pfn_deferred() - is a RAM page's struct page still uninitialised
  * @pfn: a valid pfn (pfn_valid())
@@ -134,7 +136,11 @@ extern unsigned long deferred_low_pfn;
  * RAM under mem_map held at boot.
  * Return: true if boot deferred it and no zone growth has reached it.
  */
-bool pfn_deferred(unsigned long pfn);
+static __always_inline bool pfn_deferred(unsigned long pfn)
+{
+	return unlikely(pfn >= READ_ONCE(deferred_low_pfn)) &&
+	       __pfn_deferred(pfn);
+}
 
 /**
  * virt_to_page_or_null() - the page holding @addr, if it is in RAM
@@ -151,10 +157,7 @@ static __always_inline struct page *virt_to_page_or_null(const void *addr)
 	unsigned long pfn = __pa(addr) >> PAGE_SHIFT;
 	struct page *page;
 
-	if (unlikely(!pfn_valid(pfn)))
-		return NULL;
-	if (unlikely(pfn >= READ_ONCE(deferred_low_pfn)) &&
-	    pfn_deferred(pfn))
+	if (unlikely(!pfn_valid(pfn) || pfn_deferred(pfn)))
 		return NULL;
 	page = pfn_to_page(pfn);
 	if (!page)

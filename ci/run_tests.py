@@ -115,8 +115,11 @@ GUEST_MATRIX = [
     # CI run in many.
     ("dynamic", 1, "128M", True, "kfence.sample_interval=1"),
     ("jump", 4, "128M", True, "kfence.sample_interval=1"),
-    # Deferred struct pages: over 15 GiB taken without writing a page.
+    # Deferred struct pages: over 15 GiB taken without writing a page;
+    # and a zone ending 64 MiB into its last chunk, which the vmemmap
+    # window shows page by page.
     ("dynamic", 1, "16G", True, "-- page_alloc_deferred"),
+    ("dynamic", 1, "192M", True, "-- page_alloc_deferred"),
     # Svnapot, Svpbmt and Svinval on: ioremap's PBMT, sinval.vma flushes,
     # 64 KiB NAPOT leaves; Svnapot alone under Sv39 and Sv57 too.
     ("dynamic", 4, "128M", True, "", {"ext": True}),

@@ -1678,14 +1678,16 @@ static bool maps_at(struct pgtable *pt, unsigned long va, phys_addr_t pa,
 }
 
 /*
- * pgtable_map_repeat() with @max_level 1 over 8 MiB, then
- * pgtable_remap_repeat() of its second 2 MiB to a block elsewhere.
- * Expect one shared last-level table under the 2 MiB entries (levels - 1
- * tables besides the root), the block mapped by one level-1 leaf after
- * the remap, every other page still on the one frame (the shared table
+ * pgtable_map_repeat() with @max_level 1 over 8 MiB and 3 pages, then
+ * pgtable_remap_repeat() of its second 2 MiB to a block elsewhere, and
+ * of its last 2 pages (level-0 leaves in a table of their own) to pages
+ * elsewhere. Expect one shared last-level table under the 2 MiB entries
+ * and one for the 3 pages (levels tables besides the root), the block
+ * mapped by one level-1 leaf and the pages by level-0 ones after the
+ * remap, every other page still on the one frame (the shared table
  * stays), and no table more or less. Expect -EINVAL, with nothing
- * changed, for the same block again (a leaf now), level 0, a misaligned
- * address or frame, and a range running past the repeated one.
+ * changed, for the same block again (a leaf now), a misaligned address
+ * or frame, and ranges running past the repeated one.
  */
 static void pgtable_remap_repeat_blocks(struct ktest *t)
 {
@@ -1696,10 +1698,11 @@ static void pgtable_remap_repeat_blocks(struct ktest *t)
 
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		KTEST_ASSERT_TRUE(t, env_init(t, &e, modes[m]));
-		KTEST_ASSERT_EQ(t, pgtable_map_repeat(&e.pt, LO, MiB(8), PA0,
+		KTEST_ASSERT_EQ(t, pgtable_map_repeat(&e.pt, LO,
+						      MiB(8) + 3 * P, PA0,
 						      PAGE_KERNEL_RO, 1), 0);
 		tables = extra_tables(&e);
-		KTEST_EXPECT_EQ(t, tables, modes[m] - 1);
+		KTEST_EXPECT_EQ(t, tables, modes[m]);
 		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(2) + 8, PA0 + 8,
 					     0));
 		KTEST_ASSERT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(2),
@@ -1712,12 +1715,21 @@ static void pgtable_remap_repeat_blocks(struct ktest *t)
 					     PA0 + P - 8, 0));
 		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(4), PA0, 0));
 		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(8) - P, PA0, 0));
+		KTEST_ASSERT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(8) + P,
+							block + P, 2 * P,
+							PAGE_KERNEL_RO, 0), 0);
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(8), PA0, 0));
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(8) + P, block + P,
+					     0));
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(8) + 3 * P - 8,
+					     block + 3 * P - 8, 0));
 		KTEST_EXPECT_EQ(t, extra_tables(&e), tables);
 		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(2),
 							block, MiB(2),
 							PAGE_KERNEL_RO, 1),
 				-EINVAL);
-		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO, PA0, P,
+		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(8),
+							block, 4 * P,
 							PAGE_KERNEL_RO, 0),
 				-EINVAL);
 		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO + P, block,
@@ -1729,11 +1741,12 @@ static void pgtable_remap_repeat_blocks(struct ktest *t)
 							PAGE_KERNEL_RO, 1),
 				-EINVAL);
 		KTEST_EXPECT_EQ(t, pgtable_remap_repeat(&e.pt, LO + MiB(6),
-							block, MiB(4),
+							block, MiB(6),
 							PAGE_KERNEL_RO, 1),
 				-EINVAL);
 		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(6), PA0, 0));
-		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + MiB(8), P));
+		KTEST_EXPECT_TRUE(t, maps_at(&e.pt, LO + MiB(8), PA0, 0));
+		KTEST_EXPECT_TRUE(t, unmapped(t, &e.pt, LO + MiB(8) + 3 * P, P));
 		KTEST_EXPECT_EQ(t, extra_tables(&e), tables);
 	}
 }

@@ -475,15 +475,13 @@ static void memmap_deferred_at_boot(struct ktest *t)
 	for (z = 0; z < NR_ZONEIDS; z++) {
 		struct zone *zone = &zones[z];
 
-		if (zone->deferred_pfn >= zone->deferred_end)
+		if (zone->deferred_pfn >= zone_end_pfn(zone))
 			continue;
 		KTEST_EXPECT_EQ(t, zone->deferred_pfn % DEFERRED_CHUNK, 0);
-		KTEST_EXPECT_EQ(t, zone->deferred_end % DEFERRED_CHUNK, 0);
-		KTEST_EXPECT_TRUE(t, zone->deferred_end <= zone_end_pfn(zone));
 		KTEST_EXPECT_TRUE(t, zone->managed_pages >
 				  zone->deferred_pfn - zone->zone_start_pfn);
 		KTEST_EXPECT_TRUE(t, deferred_low_pfn <= zone->deferred_pfn);
-		deferred += zone->deferred_end - zone->deferred_pfn;
+		deferred += zone_end_pfn(zone) - zone->deferred_pfn;
 	}
 	if (!deferred) {
 		ktest_skip(t, "all of mem_map initialised (small RAM, or an "
@@ -599,10 +597,10 @@ static void vmemmap_window_hides_deferred(struct ktest *t)
 	for (z = 0; z < NR_ZONEIDS; z++) {
 		struct zone *zone = &zones[z];
 
-		if (zone->deferred_pfn >= zone->deferred_end)
+		if (zone->deferred_pfn >= zone_end_pfn(zone))
 			continue;
 		hidden[z].start = zone->deferred_pfn;
-		hidden[z].end = min(zone->deferred_end,
+		hidden[z].end = min(zone_end_pfn(zone),
 				    vmemmap_limit >> PAGE_SHIFT);
 		first = pfn_to_page(zone->deferred_pfn);
 		saved = *first;

@@ -26,7 +26,8 @@ void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn);
  * at or above a pfn
  * @pfn: where to look from
  * @start: set to its first pfn
- * @end: set to one past its last (both multiples of 2 MiB of struct pages)
+ * @end: set to one past its last: the zone's end (@start is a multiple
+ *       of 2 MiB of struct pages)
  *
  * Return: false if no zone defers any struct page from @pfn on.
  * Context: boot (the ranges shrink as zones grow).
@@ -40,7 +41,8 @@ bool next_deferred_range(unsigned long pfn, unsigned long *start,
  * struct pages were just initialised, in place of the zeroed page it
  * showed, and flush every hart's TLB for it
  * @start_pfn: first pfn, a multiple of 2 MiB of struct pages
- * @end_pfn: one past the last, likewise
+ * @end_pfn: one past the last: likewise, or the end of the zone's range
+ *	     next_deferred_range() gave
  *
  * Before paging_init() it does nothing: the window is built then from
  * what is initialised by that time.

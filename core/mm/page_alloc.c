@@ -428,7 +428,7 @@ static noinline bool zone_watermark_ok(const struct zone *z,
 	}
 	if (free <= min)
 		return false;
-	if (!order || READ_ONCE(z->deferred_pfn) < z->deferred_end)
+	if (!order || READ_ONCE(z->deferred_pfn) < zone_end_pfn(z))
 		return true;
 	for (o = order; o < NR_PAGE_ORDERS; o++)
 		if (READ_ONCE(z->free_area[o].nr_free))
@@ -1133,11 +1133,9 @@ void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn)
 
 		zone->managed_pages += end - start_pfn;
 		zone->free_pages += end - start_pfn;
-		spin_lock(&zone->lock);	/* all but what is still deferred */
+		spin_lock(&zone->lock);
 		free_pfn_range(zone, start_pfn,
 			       clamp(zone->deferred_pfn, start_pfn, end));
-		free_pfn_range(zone, clamp(zone->deferred_end, start_pfn, end),
-			       end);
 		spin_unlock(&zone->lock);
 		start_pfn = end;
 	}
@@ -1205,7 +1203,7 @@ static void update_deferred_low_pfn(void)
 	struct zone *zone;
 
 	for_each_zone(zone)
-		if (zone->deferred_pfn < zone->deferred_end)
+		if (zone->deferred_pfn < zone_end_pfn(zone))
 			low = min(low, zone->deferred_pfn);
 	WRITE_ONCE(deferred_low_pfn, low);
 }
@@ -1216,7 +1214,7 @@ bool __pfn_deferred(unsigned long pfn)
 
 	/* Acquire: struct pages initialised before deferred_pfn moved on. */
 	return pfn >= __atomic_load_n(&zone->deferred_pfn, __ATOMIC_ACQUIRE) &&
-	       pfn < zone->deferred_end;
+	       pfn < zone_end_pfn(zone);
 }
 
 bool next_deferred_range(unsigned long pfn, unsigned long *start,
@@ -1226,10 +1224,10 @@ bool next_deferred_range(unsigned long pfn, unsigned long *start,
 
 	*start = ULONG_MAX;
 	for_each_zone(zone) {
-		if (zone->deferred_pfn < zone->deferred_end &&
+		if (zone->deferred_pfn < zone_end_pfn(zone) &&
 		    zone->deferred_pfn >= pfn && zone->deferred_pfn < *start) {
 			*start = zone->deferred_pfn;
-			*end = zone->deferred_end;
+			*end = zone_end_pfn(zone);
 		}
 	}
 	return *start != ULONG_MAX;
@@ -1238,14 +1236,15 @@ bool next_deferred_range(unsigned long pfn, unsigned long *start,
 /*
  * Initialise the next chunk of @zone's deferred struct pages, put its
  * free pages on the free lists and show them in the vmemmap window: the
- * buddy allocator's free lists of the zone ran dry. Chunks start and end
- * on multiples of DEFERRED_CHUNK_PAGES, so no buddy of an initialised
- * block lies in a deferred one. zone->lock held, interrupts off (as
+ * buddy allocator's free lists of the zone ran dry. Chunks start on
+ * multiples of DEFERRED_CHUNK_PAGES and end there or at the zone's end,
+ * so no buddy of an initialised block lies in a deferred one (nor in
+ * another zone: page_is_buddy()). zone->lock held, interrupts off (as
  * Linux's deferred_grow_zone()). Return: false if nothing was deferred.
  */
 static noinline bool deferred_grow_zone(struct zone *zone)
 {
-	unsigned long start = zone->deferred_pfn, end = zone->deferred_end;
+	unsigned long start = zone->deferred_pfn, end = zone_end_pfn(zone);
 
 	if (start >= end)
 		return false;
@@ -1304,26 +1303,9 @@ static unsigned long present_pages_in(unsigned long start_pfn,
 }
 
 /*
- * The part of @zone whose struct pages boot leaves for later: whole
- * chunks from the first boundary DEFERRED_EAGER_PAGES in, up to the last
- * boundary in the zone (empty in a small zone: deferred_pfn is then
- * deferred_end).
- */
-static void zone_set_deferred(struct zone *zone)
-{
-	unsigned long end = zone_end_pfn(zone);
-
-	zone->deferred_pfn = min(ALIGN(zone->zone_start_pfn +
-				       DEFERRED_EAGER_PAGES,
-				       DEFERRED_CHUNK_PAGES), end);
-	zone->deferred_end = max(ALIGN_DOWN(end, DEFERRED_CHUNK_PAGES),
-				 zone->deferred_pfn);
-}
-
-/*
  * Node @nid spans [@start, @end) (empty for a node without RAM): its
  * zones split there at 4 GiB, and each zone's struct pages are set up
- * but for its deferred part (zone_set_deferred()).
+ * up to the first chunk boundary DEFERRED_EAGER_PAGES in.
  */
 static void free_area_init_node(int nid, unsigned long start,
 				unsigned long end)
@@ -1341,7 +1323,10 @@ static void free_area_init_node(int nid, unsigned long start,
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
 
-		zone_set_deferred(zone);
+		zone->deferred_pfn = min(ALIGN(zone->zone_start_pfn +
+					       DEFERRED_EAGER_PAGES,
+					       DEFERRED_CHUNK_PAGES),
+					 zone_end_pfn(zone));
 		if (!zone->spanned_pages)
 			continue;	/* no RAM, or none above 4 GiB */
 		zone->present_pages = present_pages_in(zone->zone_start_pfn,
@@ -1349,8 +1334,6 @@ static void free_area_init_node(int nid, unsigned long start,
 		pgdat->node_present_pages += zone->present_pages;
 		memmap_init_range(zone, zone->zone_start_pfn,
 				  zone->deferred_pfn, NULL);
-		memmap_init_range(zone, zone->deferred_end, zone_end_pfn(zone),
-				  NULL);
 	}
 }
 

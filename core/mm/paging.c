@@ -194,6 +194,12 @@ static unsigned long vmemmap_addr(unsigned long pfn)
 	return VMEMMAP_START + pfn * sizeof(struct page);
 }
 
+/* The window's end for struct pages up to @pfn: page-aligned. */
+static unsigned long vmemmap_end(unsigned long pfn)
+{
+	return PAGE_ALIGN(vmemmap_addr(pfn));
+}
+
 /*
  * Where window address @va lies in mem_map (mem_map[0] and its window
  * address agree modulo a page at least, modulo 2 MiB if it is that big).
@@ -217,7 +223,11 @@ static int map_vmemmap_pages(unsigned long va, unsigned long end)
  * under RAM, but the zeroed page again where its struct pages are not
  * initialised yet (they hold what the RAM held at boot, which a free
  * must not take for a slab's); vmemmap_show() maps mem_map there as each
- * 2 MiB of it is initialised, so the last-level tables there are shared.
+ * 2 MiB of it is initialised, so the last-level tables there are shared
+ * (but for the pages of a part block at a zone's end). A window page
+ * that a zone's end shares with the next zone stays zeroed until the
+ * first zone's struct pages there are initialised: the next zone's few
+ * frees there take the slow path meanwhile.
  * Return: the window's limit (0: RAM starts past it), or -errno.
  */
 static long map_vmemmap(void)
@@ -247,27 +257,41 @@ static long map_vmemmap(void)
 		if (!err)
 			err = pgtable_map_repeat(&kernel_pgtable,
 						 vmemmap_addr(start),
-						 vmemmap_addr(end) -
+						 vmemmap_end(end) -
 						 vmemmap_addr(start), zero_pa,
 						 PAGE_KERNEL_RO, 1);
-		va = vmemmap_addr(end);
+		va = vmemmap_end(end);
 	}
 	if (!err)
-		err = map_vmemmap_pages(va, PAGE_ALIGN(vmemmap_addr(end_pfn)));
+		err = map_vmemmap_pages(va, vmemmap_end(end_pfn));
 	return err ? err : (long)(end_pfn << PAGE_SHIFT);
+}
+
+/* Map mem_map over the zeroed page in [@va, @end), @level blocks. */
+static int remap_vmemmap_pages(unsigned long va, unsigned long end,
+			       unsigned int level)
+{
+	if (va >= end)
+		return 0;
+	return pgtable_remap_repeat(&kernel_pgtable, va, vmemmap_pa(va),
+				    end - va, PAGE_KERNEL_RO, level);
 }
 
 void vmemmap_show(unsigned long start_pfn, unsigned long end_pfn)
 {
 	unsigned long limit = READ_ONCE(vmemmap_limit) >> PAGE_SHIFT;
-	unsigned long va = vmemmap_addr(start_pfn), end;
+	unsigned long va = vmemmap_addr(start_pfn), end, leaves;
 
-	/* Past the window's last whole 2 MiB it stays zeroed: slow frees. */
-	end = ALIGN_DOWN(vmemmap_addr(min(end_pfn, limit)), SZ_2M);
-	if (va >= end)
+	if (start_pfn >= limit)
 		return;	/* paging is not on yet, or past the window */
-	WARN_ON(pgtable_remap_repeat(&kernel_pgtable, va, vmemmap_pa(va),
-				     end - va, PAGE_KERNEL_RO, 1));
+	/*
+	 * As map_vmemmap() hid it: 2 MiB blocks, then (at a zone's or the
+	 * window's end) the pages of a last part block.
+	 */
+	end = vmemmap_end(min(end_pfn, limit));
+	leaves = ALIGN_DOWN(end, SZ_2M);
+	WARN_ON(remap_vmemmap_pages(va, leaves, 1) ||
+		remap_vmemmap_pages(leaves, end, 0));
 	flush_tlb_kernel_range(va, end);
 }
 

@@ -301,19 +301,22 @@ int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
 	return err;
 }
 
-/* Is the @level entry for @va a table pgtable_map_repeat() may share. */
-static bool repeat_table_at(const struct pgtable *pt, unsigned long va,
+/*
+ * Is the @level entry for @va as pgtable_map_repeat() leaves it: a table
+ * it may share, or at level 0 a leaf.
+ */
+static bool repeat_entry_at(const struct pgtable *pt, unsigned long va,
 			    unsigned int level)
 {
 	pte_t *entry = find_entry(pt, va, level);
 
-	return entry && pte_present(*entry) && !pte_leaf(*entry);
+	return entry && pte_present(*entry) && pte_leaf(*entry) == !level;
 }
 
 /*
  * No lock: a repeated range is mapped for good, so its tables stay, and
  * each entry changes once, present to present (the table's count stays;
- * the shared table is not freed, its other parents still point to it).
+ * a shared table is not freed, its other parents still point to it).
  * The page allocator calls this while it grows a zone, under the zone
  * lock, maybe for a caller that holds @pt->lock and needed a table page.
  */
@@ -323,11 +326,11 @@ int pgtable_remap_repeat(struct pgtable *pt, unsigned long va,
 {
 	unsigned long block = level_size(level), done;
 
-	if (!level || level > pt->levels - 2 || !range_valid(pt, va, size) ||
+	if (level > pt->levels - 2 || !range_valid(pt, va, size) ||
 	    !IS_ALIGNED(va | pa | size, block) || !(prot & _PAGE_LEAF))
 		return -EINVAL;
 	for (done = 0; done < size; done += block)
-		if (!repeat_table_at(pt, va + done, level))
+		if (!repeat_entry_at(pt, va + done, level))
 			return -EINVAL;
 	for (done = 0; done < size; done += block)
 		smp_store_release(find_entry(pt, va + done, level),

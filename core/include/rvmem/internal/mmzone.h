@@ -103,11 +103,10 @@ struct per_cpu_pages {
  * @present_pages: RAM pages within the span
  * @managed_pages: pages handed to the buddy allocator
  * @free_pages: free pages not on per-hart lists: on @free_area, or not
- *              initialised yet (from @deferred_pfn to @deferred_end)
- * @deferred_pfn: struct pages from here to @deferred_end are not
- *                initialised yet; a chunk boundary (page_alloc.c)
- * @deferred_end: the end of the deferred part, a chunk boundary; the
- *                struct pages from here to the zone's end are initialised
+ *              initialised yet (from @deferred_pfn on)
+ * @deferred_pfn: struct pages from here to the zone's end are not
+ *                initialised yet; a chunk boundary (page_alloc.c) or the
+ *                zone's end
  * @name: "DMA32" or "Normal"
  * @pcp_batch: blocks moved between the buddy and a per-hart list at a
  *             time, per order (a power of two: a refill splits one block)
@@ -123,7 +122,6 @@ struct zone {
 	unsigned long managed_pages;
 	unsigned long free_pages;
 	unsigned long deferred_pfn;
-	unsigned long deferred_end;
 	const char *name;
 	unsigned int pcp_batch[NR_PCP_ORDERS];
 	unsigned int pcp_high[NR_PCP_ORDERS];

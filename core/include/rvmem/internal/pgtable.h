@@ -120,17 +120,19 @@ int pgtable_map_repeat(struct pgtable *pt, unsigned long va,
  * @pa: likewise
  * @size: a multiple of it
  * @prot: leaf bits
- * @level: 1 up to the level below the root; pgtable_map_repeat() mapped
- *         [@va, @va + @size) with this @max_level, so each entry at
- *         @level points to a shared table, and the tables above are the
- *         range's own
+ * @level: 0 up to the level below the root: the level at which
+ *         pgtable_map_repeat() mapped the blocks of [@va, @va + @size)
+ *         (1 for whole 2 MiB blocks of a range repeated with @max_level
+ *         1: each entry points to a shared table; 0 for the pages of a
+ *         part block: leaves in a table of the range's own). The caller
+ *         must know: an entry of a shared table looks like any other
  *
- * Points each entry at a leaf of [@pa, @pa + @size) instead; the shared
+ * Points each entry at a leaf of [@pa, @pa + @size) instead; a shared
  * table stays for its other users. The caller flushes the TLB.
  * Context: takes no lock (so it may run under any, @pt->lock included);
  * no one else may change these entries meanwhile.
- * Return: 0; -EINVAL for bad arguments, or if an entry at @level is not a
- * table (nothing is changed then).
+ * Return: 0; -EINVAL for bad arguments, or if an entry at @level is not
+ * as pgtable_map_repeat() left it (nothing is changed then).
  */
 int pgtable_remap_repeat(struct pgtable *pt, unsigned long va,
 			 phys_addr_t pa, unsigned long size, pgprot_t prot,

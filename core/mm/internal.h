@@ -25,12 +25,13 @@ void __free_pages_core(unsigned long start_pfn, unsigned long end_pfn);
  * next_deferred_range() - the first range of uninitialised struct pages
  * at or above a pfn
  * @pfn: where to look from
- * @start: set to its first pfn
+ * @start: set to its first pfn (ULONG_MAX if there is none)
  * @end: set to one past its last: the zone's end (@start is a multiple
  *       of 2 MiB of struct pages)
  *
  * Return: false if no zone defers any struct page from @pfn on.
- * Context: boot (the ranges shrink as zones grow).
+ * Context: any; reads the zones without their locks (a range only shrinks
+ * as its zone grows).
  */
 bool next_deferred_range(unsigned long pfn, unsigned long *start,
 			 unsigned long *end);

@@ -1196,18 +1196,6 @@ static void memmap_init_range(struct zone *zone, unsigned long start,
 
 unsigned long deferred_low_pfn = ULONG_MAX;
 
-/* Set deferred_low_pfn: the lowest pfn any zone still defers. */
-static void update_deferred_low_pfn(void)
-{
-	unsigned long low = ULONG_MAX;
-	struct zone *zone;
-
-	for_each_zone(zone)
-		if (zone->deferred_pfn < zone_end_pfn(zone))
-			low = min(low, zone->deferred_pfn);
-	WRITE_ONCE(deferred_low_pfn, low);
-}
-
 bool __pfn_deferred(unsigned long pfn)
 {
 	const struct zone *zone = pfn_zone(pfn);
@@ -1231,6 +1219,19 @@ bool next_deferred_range(unsigned long pfn, unsigned long *start,
 		}
 	}
 	return *start != ULONG_MAX;
+}
+
+/*
+ * Set deferred_low_pfn: the lowest pfn any zone still defers. Zones grow
+ * under their own locks; a hart that read another zone's deferred_pfn
+ * before it moved on writes a lower value, which only costs lookups.
+ */
+static void update_deferred_low_pfn(void)
+{
+	unsigned long low, end;
+
+	next_deferred_range(0, &low, &end);	/* ULONG_MAX if none */
+	WRITE_ONCE(deferred_low_pfn, low);
 }
 
 /*

@@ -171,9 +171,12 @@ static pte_t *walk_alloc(struct pgtable *pt, unsigned long va,
 	return &table[PX(level, va)];
 }
 
-/* The table entry at @level for @va, or NULL where there is none. */
-static pte_t *find_entry(const struct pgtable *pt, unsigned long va,
-			 unsigned int level)
+/*
+ * The table entry at @level for @va, or NULL where there is none. Inlined:
+ * vmalloc's runs walk to level 0, a constant there.
+ */
+static __always_inline pte_t *find_entry(const struct pgtable *pt,
+					  unsigned long va, unsigned int level)
 {
 	pte_t *table = pt->root;
 	unsigned int l;

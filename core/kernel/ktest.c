@@ -91,6 +91,11 @@ int ktest_run_all(const char *filter)
 
 	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
 		nr += suite_selected(s, filter);
+	if (!nr && filter && *filter) {
+		/* A misspelt suite, or a kernel parameter this image lacks */
+		printk("ktest: no suite named '%s'\n", filter);
+		return 1;
+	}
 	printk("KTAP version 1\n1..%d\n", nr);
 	nr = 0;
 	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)

@@ -116,7 +116,8 @@ void ktest_skip(struct ktest *t, const char *reason);
  * ktest_run_all() - run every registered suite, printing KTAP
  * @filter: run only the suite with this name, or all if NULL or ""
  *
- * Return: number of failed cases (0 when all passed or were skipped).
+ * Return: number of failed cases (0 when all passed or were skipped), or
+ * 1 when @filter names no suite.
  */
 int ktest_run_all(const char *filter);
 

@@ -4,9 +4,14 @@
  * and TLS; cross-calls reach each of them; HSM can stop and restart one.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <asm/processor.h>
 #include <asm/sbi.h>
+#include <asm/timer.h>
 #include <rvmem/ktest.h>
 #include <rvmem/smp.h>
+#include <rvmem/spinlock.h>
 
 struct visit {
 	unsigned int count[NR_CPUS];
@@ -118,6 +123,68 @@ static void sbi_remote_sfence_vma_all_harts(struct ktest *t)
 			0);
 }
 
+/* A thread that takes a lock main holds, and what its hart counted. */
+struct contender {
+	spinlock_t lock;
+	struct hart *hart;		/* published once @waits0 is read */
+	unsigned long waits0, waits;
+	u64 ticks, span;
+};
+
+static void *contend(void *arg)
+{
+	struct contender *c = arg;
+	struct hart *me = this_hart();
+	u64 ticks0 = me->lock_wait_ticks, start = timer_read();
+
+	c->waits0 = me->lock_waits;
+	__atomic_store_n(&c->hart, me, __ATOMIC_RELEASE);
+	spin_lock(&c->lock);
+	spin_unlock(&c->lock);
+	c->span = timer_read() - start;
+	c->waits = me->lock_waits - c->waits0;
+	c->ticks = me->lock_wait_ticks - ticks0;
+	return NULL;
+}
+
+/*
+ * Expect a spin_lock() that finds its lock held to count one wait on its
+ * hart as it starts waiting, and the time it waited as it ends: main
+ * holds the lock until the other hart's count has moved, then 100 us
+ * more, so that hart waited at least that long and at most its whole
+ * call.
+ */
+static void spin_lock_counts_contended_waits(struct ktest *t)
+{
+	static struct contender c;
+	u64 hold = 100 * timer_ticks_per_us(), seen;
+	pthread_t th;
+	struct hart *h;
+
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs two harts");
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	spin_lock(&c.lock);
+	if (pthread_create(&th, NULL, contend, &c)) {
+		spin_unlock(&c.lock);
+		ktest_skip(t, "no idle hart for the contender");
+		return;
+	}
+	while (!(h = __atomic_load_n(&c.hart, __ATOMIC_ACQUIRE)))
+		cpu_relax();
+	while (READ_ONCE(h->lock_waits) == c.waits0)
+		cpu_relax();
+	seen = timer_read();
+	while (timer_read() - seen < hold)
+		cpu_relax();
+	spin_unlock(&c.lock);
+	pthread_join(th, NULL);
+	KTEST_EXPECT_EQ(t, c.waits, 1);
+	KTEST_EXPECT_TRUE(t, c.ticks >= hold && c.ticks <= c.span);
+}
+
 /* Expect bad requests to be refused, not obeyed. */
 static void smp_stop_hart_rejects_boot_hart(struct ktest *t)
 {
@@ -134,6 +201,7 @@ static const struct ktest_case smp_cases[] = {
 	KTEST_CASE(smp_stop_and_restart_hart),
 	KTEST_CASE(smp_stop_hart_rejects_boot_hart),
 	KTEST_CASE(sbi_remote_sfence_vma_all_harts),
+	KTEST_CASE(spin_lock_counts_contended_waits),
 	{}
 };
 

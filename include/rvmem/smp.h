@@ -64,6 +64,10 @@ typedef void (*smp_call_func_t)(void *arg);
  *	hart's share of a cache's per-hart array is, one load from tp
  * @seq_restarts: interrupted restartable sequences sent back to their
  *	start (asm/rseq.h), for tests
+ * @lock_waits: spin_lock() calls that found the lock held (counted as
+ *	the wait starts)
+ * @lock_wait_ticks: timebase ticks those calls spent waiting (added as
+ *	each ends)
  * @busy: running app work (main, a thread), or claimed for it
  * @work_fn: app work handed to this idle hart, run in normal context
  * @work_arg: its argument
@@ -94,6 +98,8 @@ struct hart {
 	struct per_cpu_pages *pcp;
 	unsigned long cpu_slab_offset;
 	unsigned long seq_restarts;
+	unsigned long lock_waits;
+	u64 lock_wait_ticks;
 	int busy;
 	volatile smp_call_func_t work_fn;
 	void *work_arg;

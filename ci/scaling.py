@@ -130,7 +130,10 @@ def fastest_boots(builddir, harts, boots, problems):
 
 def run(builddir, max_harts, boots=1):
     """Every boot; return (rows, skipped, problems). A row has workload,
-    allocator, harts, ops, seconds, mops, speedup and hart_speed of the
+    allocator, harts, ops, seconds, mops, speedup, hart_speed,
+    lock_waits_per_kop (spin_lock() calls that found the lock held, per
+    1,000 operations) and lock_wait_share (the share of all harts' time
+    spent waiting) of the
     fastest of @boots boots (interference only ever slows a boot down),
     with every boot's mops (mops_boots) and the fastest one's host_steal
     and host_other_load (shares of CPU time; None if unknown)."""
@@ -150,6 +153,11 @@ def run(builddir, max_harts, boots=1):
                          "speedup": round(mops / one[key], 3)
                          if key in one else None,
                          "hart_speed": hart_speed(l, harts, one.get(key)),
+                         "lock_waits_per_kop": round(
+                             1000.0 * l["lock_waits"] / l["ops"], 4),
+                         "lock_wait_share": round(
+                             l["lock_wait_us"] / (harts * max(l["us"], 1)),
+                             4),
                          "mops_boots": all_mops[key],
                          "host_steal": None if load is None
                          else round(load[0], 4),
@@ -189,6 +197,16 @@ def print_table(rows, skipped):
             print("%-20s %-9s" % (w, a) + "".join(
                 "%14s" % ("%.2f-%.2f" % tuple(x) if x else "-")
                 for x in spans))
+    print("\nlock waits per 1,000 operations (share of hart time waiting)")
+    print("%-20s %-9s" % ("workload", "allocator") +
+          "".join("%18s" % ("%d harts" % h) for h in counts if h > 1))
+    for w, a in keys:
+        waits = [cell.get((w, a, h)) for h in counts if h > 1]
+        if any(waits):
+            print("%-20s %-9s" % (w, a) + "".join(
+                "%18s" % ("%.3f (%.2f%%)" % (r["lock_waits_per_kop"],
+                                            100 * r["lock_wait_share"])
+                          if r else "-") for r in waits))
 
 
 def svg_plot(rows, path):

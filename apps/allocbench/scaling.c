@@ -150,16 +150,35 @@ static void run_shares(void)
 		pthread_join(threads[i], NULL);
 }
 
-/* A pass's wall time, and its fastest and slowest hart's own, in ticks. */
+/*
+ * A pass's wall time, and its fastest and slowest hart's own, in ticks;
+ * and how often all harts found a lock held, and how long they waited.
+ */
 struct pass_time {
 	u64 wall, hart_min, hart_max;
+	unsigned long lock_waits;
+	u64 lock_wait_ticks;
 };
+
+/* All online harts' lock waits and wait ticks so far. */
+static void sum_lock_waits(unsigned long *waits, u64 *ticks)
+{
+	unsigned int cpu;
+
+	*waits = 0;
+	*ticks = 0;
+	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
+		*waits += READ_ONCE(harts[cpu].lock_waits);
+		*ticks += READ_ONCE(harts[cpu].lock_wait_ticks);
+	}
+}
 
 /* One pass on every hart, timed. */
 static struct pass_time run_pass_everywhere(const struct workload *w)
 {
 	struct pass_time t = { .hart_min = ~0ULL };
-	u64 first = ~0ULL, last = 0;
+	u64 first = ~0ULL, last = 0, wait_ticks;
+	unsigned long waits;
 	unsigned int cpu;
 
 	if (w->setup && w->setup(w)) {
@@ -168,7 +187,11 @@ static struct pass_time run_pass_everywhere(const struct workload *w)
 	}
 	pass.w = w;
 	pass.arrived = 0;
+	sum_lock_waits(&waits, &wait_ticks);
 	run_shares();
+	sum_lock_waits(&t.lock_waits, &t.lock_wait_ticks);
+	t.lock_waits -= waits;
+	t.lock_wait_ticks -= wait_ticks;
 	if (w->teardown)
 		w->teardown(w);
 	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
@@ -204,11 +227,14 @@ static void measure_scaling(const struct workload *w)
 			best = t;
 	}
 	printf("{\"workload\": \"%s\", \"allocator\": \"%s\", \"harts\": %u, "
-	       "\"ops\": %lu, \"us\": %lu, \"hart_us\": [%lu, %lu]%s}\n",
+	       "\"ops\": %lu, \"us\": %lu, \"hart_us\": [%lu, %lu], "
+	       "\"lock_waits\": %lu, \"lock_wait_us\": %lu%s}\n",
 	       w->name, name, nr_cpus_online, w->ops * nr_cpus_online,
 	       (unsigned long)(best.wall / timer_ticks_per_us()),
 	       (unsigned long)(best.hart_min / timer_ticks_per_us()),
 	       (unsigned long)(best.hart_max / timer_ticks_per_us()),
+	       best.lock_waits,
+	       (unsigned long)(best.lock_wait_ticks / timer_ticks_per_us()),
 	       pass.failed ? ", \"failed\": true" : "");
 }
 

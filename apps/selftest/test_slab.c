@@ -261,9 +261,9 @@ static void churn_give_page(struct page *page)
 /*
  * Where an interrupt lands is up to the host unless QEMU runs with
  * -icount: TCG otherwise takes it at the next translation block, and when
- * that is depends on how the host schedules QEMU's threads: 2-hart boots
- * three at a time on two cores mostly saw 100 to 700 restarts in 10,000
- * interrupts, but 2 in 120 saw 9 and 19. Under -icount it lands at an exact
+ * that is depends on how the host schedules QEMU's threads: of 120 2-hart
+ * boots, three at a time on two cores, most saw 60 to 970 restarts in
+ * 10,000 interrupts, but two saw 9 and 19. Under -icount it lands at an exact
  * instruction count, so the number restarted is the workload's, not the
  * host's, and worth asserting.
  */

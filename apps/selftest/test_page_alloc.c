@@ -581,6 +581,15 @@ static unsigned long window_mismatches(unsigned long start,
 	return bad;
 }
 
+/* Expect no mismatch over the @n ranges checked; skip if there were none. */
+static void expect_windows_match(struct ktest *t, unsigned long bad, int n)
+{
+	if (!n)
+		ktest_skip(t, "no struct page deferred");
+	else
+		KTEST_EXPECT_EQ(t, bad, 0);
+}
+
 /*
  * Where struct pages are deferred, RAM under mem_map holds whatever it
  * held at boot: make the first of each range read as a kmalloc-64 slab
@@ -612,11 +621,7 @@ static void vmemmap_window_hides_deferred(struct ktest *t)
 		*first = saved;
 		n++;
 	}
-	if (!n) {
-		ktest_skip(t, "no struct page deferred");
-		return;
-	}
-	KTEST_EXPECT_EQ(t, bad, 0);
+	expect_windows_match(t, bad, n);
 }
 
 /*
@@ -637,11 +642,7 @@ static void vmemmap_window_shows_grown(struct ktest *t)
 		bad += window_mismatches(hidden[z].start, hidden[z].end);
 		n++;
 	}
-	if (!n) {
-		ktest_skip(t, "no struct page was deferred");
-		return;
-	}
-	KTEST_EXPECT_EQ(t, bad, 0);
+	expect_windows_match(t, bad, n);
 }
 
 static const struct ktest_case page_alloc_deferred_cases[] = {
